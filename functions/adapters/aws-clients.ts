@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+/**
+ * One client per service per function instance, created on first use. Endpoints come from the
+ * SDK's own configuration (AWS_ENDPOINT_URL_<SERVICE> locally), never from this code.
+ */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+export const documentClient = lazy(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }),
+);
+export const sfnClient = lazy(() => new SFNClient({}));
+export const sesClient = lazy(() => new SESv2Client({}));
+export const secretsClient = lazy(() => new SecretsManagerClient({}));

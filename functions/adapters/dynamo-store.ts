@@ -1,0 +1,379 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
+import type { PurchaseOrder } from '../domain/purchase-order.js';
+import type { WaitKind } from '../domain/waits.js';
+import {
+  AlreadyExistsError,
+  ConcurrentUpdateError,
+  type DocumentStore,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type NumberSeries,
+  type PolicyStore,
+  type PurchaseOrderStore,
+  type ReviewRecord,
+  type ReviewStore,
+  type StoredDocument,
+  type StoredPurchaseOrder,
+} from '../app/ports.js';
+
+/**
+ * The single table. Every item has `pk` and `sk`; POs also carry `gsi1pk`/`gsi1sk` (status, newest
+ * first) for finance's queues. Every write that can race is a single-item conditional write.
+ *
+ *   PO#<id>            PO                the purchase order (with version, status, waiting task token)
+ *   PO#<id>            DOC#<docId>       an issued document and its PDF
+ *   PO#<id>            NUM#<series>      the number of a series this PO holds
+ *   PO#<id>            EMAIL#<key>       an email that was sent (so a retry sends none)
+ *   REVIEW#<reviewId>  REVIEW            a review link: secret hash, expiry, decided
+ *   IDEM#<key>         IDEM              an Idempotency-Key of placement
+ *   SERIES#<s>#<year>  SERIES            the last number of a series and the PO that claimed it
+ *   POLICY             POLICY            the seller's policy
+ */
+
+const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+export const poKey = (id: string) => ({ pk: `PO#${id}`, sk: 'PO' });
+
+export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(id: string): Promise<StoredPurchaseOrder | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: poKey(id), ConsistentRead: true }));
+    return Item ? toStored(Item) : null;
+  }
+
+  async create(po: PurchaseOrder): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...poKey(po.id), ...indexed(po), po },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new AlreadyExistsError(`purchase order ${po.id} exists`);
+      throw error;
+    }
+  }
+
+  async save(po: PurchaseOrder, expectedVersion: number): Promise<StoredPurchaseOrder> {
+    const index = indexed(po);
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(po.id),
+          UpdateExpression: 'SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':po': po,
+            ':version': po.version,
+            ':status': po.status,
+            ':gsi1pk': index.gsi1pk,
+            ':gsi1sk': index.gsi1sk,
+            ':expected': expectedVersion,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toStored(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
+      throw error;
+    }
+  }
+
+  async registerWait(id: string, wait: { kind: WaitKind; token: string }, atVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(id),
+          UpdateExpression: 'SET wait = :wait',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':wait': wait, ':version': atVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function indexed(po: PurchaseOrder) {
+  return { version: po.version, status: po.status, gsi1pk: `STATUS#${po.status}`, gsi1sk: `${po.createdAt}#${po.id}` };
+}
+
+function toStored(item: Record<string, unknown>): StoredPurchaseOrder {
+  return { po: item.po as PurchaseOrder, wait: (item.wait as StoredPurchaseOrder['wait']) ?? null };
+}
+
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private key(key: string) {
+    return { pk: `IDEM#${key}`, sk: 'IDEM' };
+  }
+
+  async claim(record: IdempotencyRecord): Promise<IdempotencyRecord | null> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...this.key(record.key), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return null;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: this.key(record.key), ConsistentRead: true }));
+      return Item as IdempotencyRecord;
+    }
+  }
+
+  async takeOver(record: IdempotencyRecord, previousStartedAt: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(record.key),
+          UpdateExpression: 'SET startedAt = :now',
+          ConditionExpression: '#state = :inFlight AND startedAt = :previous',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':now': record.startedAt, ':inFlight': 'in_flight', ':previous': previousStartedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: this.key(key),
+        ConditionExpression: '#state = :inFlight',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':inFlight': 'in_flight' },
+      }),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
+
+  async complete(key: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(key),
+        UpdateExpression: 'SET #state = :done',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done' },
+      }),
+    );
+  }
+}
+
+export class DynamoReviewStore implements ReviewStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private key(id: string) {
+    return { pk: `REVIEW#${id}`, sk: 'REVIEW' };
+  }
+
+  async get(id: string): Promise<ReviewRecord | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: this.key(id), ConsistentRead: true }));
+    if (!Item) return null;
+    const { pk: _pk, sk: _sk, ...record } = Item;
+    return record as ReviewRecord;
+  }
+
+  async issue(record: ReviewRecord): Promise<boolean> {
+    try {
+      // A new review, or a fresh secret for one whose email never went out (its old link was never seen).
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...this.key(record.id), ...record },
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_type(emailedAt, :null)',
+          ExpressionAttributeValues: { ':null': 'NULL' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markEmailed(id: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(id),
+        UpdateExpression: 'SET emailedAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async markDecided(id: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(id),
+        UpdateExpression: 'SET decidedAt = if_not_exists(decidedAt, :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+}
+
+/**
+ * Gapless numbering without transactions. The series item holds the last number and the PO that
+ * claimed it. Before claiming the next number, a caller makes sure the previous claimer's number is
+ * recorded on that PO (helping it if it crashed), so every number ends up with exactly one PO and a
+ * retry by the same PO finds its number instead of taking another.
+ */
+export class DynamoNumberSeries implements NumberSeries {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async claim(series: string, year: number, poId: string): Promise<number> {
+    const seriesKey = { pk: `SERIES#${series}#${year}`, sk: 'SERIES' };
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const held = await this.held(poId, series, year);
+      if (held !== null) return held;
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: seriesKey, ConsistentRead: true }));
+      const last = (Item?.last as number | undefined) ?? 0;
+      const lastPo = Item?.lastPo as string | undefined;
+      if (lastPo !== undefined) {
+        await this.record(lastPo, series, year, last);
+        if (lastPo === poId) return last;
+      }
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: seriesKey,
+            UpdateExpression: 'SET #last = :next, lastPo = :po',
+            ConditionExpression: last === 0 ? 'attribute_not_exists(#last)' : '#last = :last',
+            ExpressionAttributeNames: { '#last': 'last' },
+            ExpressionAttributeValues: { ':next': last + 1, ':po': poId, ...(last === 0 ? {} : { ':last': last }) },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) continue;
+        throw error;
+      }
+      await this.record(poId, series, year, last + 1);
+      return last + 1;
+    }
+    throw new Error(`could not claim a ${series} number after 100 attempts`);
+  }
+
+  private async held(poId: string, series: string, year: number): Promise<number | null> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `NUM#${series}#${year}` }, ConsistentRead: true }),
+    );
+    return (Item?.number as number | undefined) ?? null;
+  }
+
+  private async record(poId: string, series: string, year: number, number: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `PO#${poId}`, sk: `NUM#${series}#${year}`, number },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
+
+export class DynamoDocumentStore implements DocumentStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(doc: StoredDocument): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `PO#${doc.poId}`, sk: `DOC#${doc.id}`, ...doc },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async get(poId: string, id: string): Promise<StoredDocument | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `DOC#${id}` } }));
+    if (!Item) return null;
+    return { poId, id, type: Item.type, number: Item.number, pdf: Item.pdf as Uint8Array };
+  }
+}
+
+export class DynamoPolicyStore implements PolicyStore {
+  private static readonly key = { pk: 'POLICY', sk: 'POLICY' };
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(): Promise<Policy> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: DynamoPolicyStore.key, ConsistentRead: true }));
+    return Item ? policySchema.parse(Item.policy) : defaultPolicy;
+  }
+
+  async put(policy: Policy): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...DynamoPolicyStore.key, policy } }));
+  }
+}
+
+/** Marks that an email went out, so a retried task does not send it twice. */
+export class DynamoSentEmails {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async wasSent(poId: string, key: string): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `EMAIL#${key}` }, ConsistentRead: true }),
+    );
+    return Item !== undefined;
+  }
+
+  async markSent(poId: string, key: string, messageId: string, at: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `PO#${poId}`, sk: `EMAIL#${key}`, messageId, at } }));
+  }
+}

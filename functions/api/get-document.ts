@@ -1,0 +1,32 @@
+import { NotFoundError } from '../app/change.js';
+import type { DocumentStore, PurchaseOrderStore, Secrets } from '../app/ports.js';
+import { authorize, pathParam, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { secrets, stores } from '../wiring.js';
+
+/** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued. */
+export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: DocumentStore; secrets: Secrets }) =>
+  withProblems('get-document', async (event) => {
+    await authorize(event, deps.secrets, ['checkout', 'finance']);
+    const id = pathParam(event, 'id');
+    const docId = pathParam(event, 'docId');
+    const stored = await deps.pos.get(id);
+    const ref = stored?.po.documents.find((doc) => doc.id === docId);
+    const doc = ref ? await deps.documents.get(id, docId) : null;
+    if (!doc) throw new NotFoundError(`purchase order ${id} has no document ${docId}`);
+    return {
+      statusCode: 200,
+      headers: {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `inline; filename="${doc.number}.pdf"`,
+        'Cache-Control': 'private, no-store',
+      },
+      isBase64Encoded: true,
+      body: Buffer.from(doc.pdf).toString('base64'),
+    };
+  });
+
+export const handler = lazyHandler(() => {
+  const { pos, documents } = stores();
+  return makeHandler({ pos, documents, secrets: secrets() });
+});

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { placeOrder, type PlaceDeps } from '../app/place.js';
+import type { Secrets } from '../app/ports.js';
+import { orderRequestSchema } from '../domain/order-request.js';
+import { authorize, header, HttpProblem, json, parseJson, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { presentPurchaseOrder } from '../http/present.js';
+import { newId, secrets, stores, systemClock, workflow } from '../wiring.js';
+
+/** POST /purchase-orders (checkout): place a PO, once per Idempotency-Key. */
+export const makeHandler = (deps: PlaceDeps & { secrets: Secrets }) =>
+  withProblems('place-purchase-order', async (event) => {
+    await authorize(event, deps.secrets, ['checkout']);
+    const key = header(event, 'idempotency-key')?.trim();
+    if (!key) throw new HttpProblem(400, 'Bad Request', 'the Idempotency-Key header is required');
+    if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+      throw new HttpProblem(400, 'Bad Request', 'the Idempotency-Key must be 1 to 255 printable ASCII characters');
+    }
+    const { value } = parseJson(event, orderRequestSchema);
+    const result = await placeOrder(deps, key, fingerprint(value), value);
+    return json(201, presentPurchaseOrder(result.po), {
+      Location: `/purchase-orders/${result.po.id}`,
+      ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+    });
+  });
+
+/** The same order, however its JSON was spaced or its keys ordered, has the same fingerprint. */
+export function fingerprint(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+export const handler = lazyHandler(() =>
+  makeHandler({ ...stores(), workflow: workflow(), clock: systemClock, newId, secrets: secrets() }),
+);

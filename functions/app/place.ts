@@ -1,0 +1,87 @@
+import { formatNumber } from '../domain/numbering.js';
+import type { OrderRequest } from '../domain/order-request.js';
+import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder } from '../domain/purchase-order.js';
+import type { Policy } from '../domain/policy.js';
+import { AlreadyExistsError, type Clock, type IdempotencyStore, type NumberSeries, type PolicyStore, type PurchaseOrderStore, type Workflow } from './ports.js';
+
+/** Same Idempotency-Key, different body (HTTP 422). */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+}
+/** Same Idempotency-Key while the first request is still being processed (HTTP 409). */
+export class RequestInFlightError extends Error {
+  override readonly name = 'RequestInFlightError';
+}
+
+/** An in-flight claim older than this is taken to be from a request that died. */
+export const STALE_CLAIM_MS = 30_000;
+
+export interface PlaceDeps {
+  pos: PurchaseOrderStore;
+  idempotency: IdempotencyStore;
+  numbers: NumberSeries;
+  policies: PolicyStore;
+  workflow: Workflow;
+  clock: Clock;
+  newId: () => string;
+}
+
+export interface PlaceResult {
+  po: PurchaseOrder;
+  replayed: boolean;
+}
+
+export function workflowInput(po: PurchaseOrder, policy: Policy): Record<string, unknown> {
+  return {
+    poId: po.id,
+    reviewRequired: po.review.required,
+    delivery: po.delivery ?? 'none',
+    reviewTimeoutSeconds: policy.reviewTimeoutDays * 86_400,
+  };
+}
+
+export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest): Promise<PlaceResult> {
+  const now = deps.clock.now();
+  const claim = { key, requestHash, poId: deps.newId(), state: 'in_flight' as const, startedAt: now.toISOString() };
+  const existing = await deps.idempotency.claim(claim);
+  let poId = claim.poId;
+  if (existing) {
+    if (existing.requestHash !== requestHash) {
+      throw new IdempotencyKeyReusedError('this Idempotency-Key was used with a different request body');
+    }
+    poId = existing.poId;
+    if (existing.state === 'done') {
+      const stored = await deps.pos.get(poId);
+      if (stored) return { po: stored.po, replayed: true };
+    }
+    const stale = now.getTime() - Date.parse(existing.startedAt) >= STALE_CLAIM_MS;
+    if (!stale || !(await deps.idempotency.takeOver({ ...existing, startedAt: now.toISOString() }, existing.startedAt))) {
+      throw new RequestInFlightError('a request with this Idempotency-Key is still being processed; retry shortly');
+    }
+  }
+
+  let po = (await deps.pos.get(poId))?.po;
+  const policy = await deps.policies.get();
+  if (!po) {
+    try {
+      decidePlacement(order, lineAmounts(order.lines).total, policy);
+    } catch (error) {
+      // Nothing was created: free the key so the buyer can try again once the cause is fixed.
+      await deps.idempotency.release(key);
+      throw error;
+    }
+    const year = now.getUTCFullYear();
+    const sequence = await deps.numbers.claim('po', year, poId);
+    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', at: now });
+    try {
+      await deps.pos.create(placed);
+      po = placed;
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      po = (await deps.pos.get(poId))!.po;
+    }
+  }
+  await deps.workflow.start(po.id, workflowInput(po, policy));
+  await deps.idempotency.complete(key);
+  return { po, replayed: false };
+}

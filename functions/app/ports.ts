@@ -1,0 +1,115 @@
+import type { DocumentType, PurchaseOrder } from '../domain/purchase-order.js';
+import type { Policy } from '../domain/policy.js';
+import type { WaitKind } from '../domain/waits.js';
+
+/** What the use cases need from the outside world; adapters implement these, tests fake them. */
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}
+export class AlreadyExistsError extends Error {
+  override readonly name = 'AlreadyExistsError';
+}
+
+export interface StoredPurchaseOrder {
+  po: PurchaseOrder;
+  wait: { kind: WaitKind; token: string } | null;
+}
+
+export interface PurchaseOrderStore {
+  get(id: string): Promise<StoredPurchaseOrder | null>;
+  /** Writes a new PO; AlreadyExistsError if one with its id exists. */
+  create(po: PurchaseOrder): Promise<void>;
+  /** Writes `po` if the stored version is still `expectedVersion`; ConcurrentUpdateError otherwise. */
+  save(po: PurchaseOrder, expectedVersion: number): Promise<StoredPurchaseOrder>;
+  /** Records the workflow's task token for a wait, unless the PO's version has moved past `atVersion`. */
+  registerWait(id: string, wait: { kind: WaitKind; token: string }, atVersion: number): Promise<boolean>;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  poId: string;
+  state: 'in_flight' | 'done';
+  startedAt: string;
+}
+
+export interface IdempotencyStore {
+  /** Claims the key for a new request; returns the existing record instead if the key is taken. */
+  claim(record: IdempotencyRecord): Promise<IdempotencyRecord | null>;
+  /** Takes over an in-flight claim that has gone stale (its holder crashed). */
+  takeOver(record: IdempotencyRecord, previousStartedAt: string): Promise<boolean>;
+  complete(key: string): Promise<void>;
+  /** Forgets a claim whose request created nothing. */
+  release(key: string): Promise<void>;
+}
+
+export interface ReviewRecord {
+  id: string;
+  poId: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+  emailedAt: string | null;
+  decidedAt: string | null;
+}
+
+export interface ReviewStore {
+  get(id: string): Promise<ReviewRecord | null>;
+  /** Creates the review, or replaces its secret if it was never emailed; false if already emailed. */
+  issue(record: ReviewRecord): Promise<boolean>;
+  markEmailed(id: string, at: string): Promise<void>;
+  markDecided(id: string, at: string): Promise<void>;
+}
+
+export interface NumberSeries {
+  /** The number of `series` in `year` for `poId`: the same on every call for one PO, gapless across POs. */
+  claim(series: string, year: number, poId: string): Promise<number>;
+}
+
+export interface StoredDocument {
+  poId: string;
+  id: string;
+  type: DocumentType;
+  number: string;
+  pdf: Uint8Array;
+}
+
+export interface DocumentStore {
+  /** Stores the document unless one with its id exists (a retry keeps the first). */
+  put(doc: StoredDocument): Promise<void>;
+  get(poId: string, id: string): Promise<StoredDocument | null>;
+}
+
+export interface PolicyStore {
+  get(): Promise<Policy>;
+  put(policy: Policy): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; content: Uint8Array; contentType: string }[];
+}
+
+export interface Mailer {
+  /** Sends the email once per (poId, key): a retry after success sends nothing. */
+  sendOnce(poId: string, key: string, email: OutgoingEmail): Promise<void>;
+}
+
+export interface Workflow {
+  /** Starts the PO's execution; starting it again is a no-op. */
+  start(poId: string, input: Record<string, unknown>): Promise<void>;
+  /** Completes a waiting task; a token that is no longer waiting is ignored. */
+  signal(token: string, output: Record<string, unknown>): Promise<void>;
+}
+
+export interface Secrets {
+  get(name: 'checkout' | 'finance' | 'linkSigning'): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,23 @@
+/** Errors the domain raises; the edges map them to HTTP problems or named workflow errors. */
+
+/** The action is not allowed in the PO's current status (HTTP 409). */
+export class TransitionError extends Error {
+  override readonly name = 'TransitionError';
+  constructor(
+    readonly action: string,
+    readonly status: string,
+  ) {
+    super(`cannot ${action.replace(/_/g, ' ')} a purchase order that is ${status.replace(/_/g, ' ')}`);
+  }
+}
+
+/** The request is well-formed but breaks a business rule or the seller's policy (HTTP 422). */
+export class RuleViolation extends Error {
+  override readonly name = 'RuleViolation';
+  constructor(
+    message: string,
+    readonly rule: string,
+  ) {
+    super(message);
+  }
+}

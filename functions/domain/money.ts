@@ -1,0 +1,67 @@
+import currencyCodes from 'currency-codes';
+
+/**
+ * Money is always an integer count of the currency's minor unit (cents for USD, yen for JPY,
+ * fils (1/1000) for KWD). Floats never appear: sums are exact and checked against overflow.
+ */
+
+// ISO 4217 codes that are not money a buyer can pay in (precious metals, funds, testing).
+const NOT_PAYABLE = new Set(['XAU', 'XAG', 'XPT', 'XPD', 'XDR', 'XBA', 'XBB', 'XBC', 'XBD', 'XSU', 'XUA', 'XTS', 'XXX']);
+
+export function isCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && !NOT_PAYABLE.has(code) && currencyCodes.code(code) !== undefined;
+}
+
+/** Digits after the decimal point for a currency (USD 2, JPY 0, KWD 3). */
+export function minorDigits(currency: string): number {
+  const entry = currencyCodes.code(currency);
+  if (!entry || NOT_PAYABLE.has(currency)) throw new RangeError(`unknown currency ${currency}`);
+  return entry.digits;
+}
+
+export class MoneyOverflowError extends RangeError {
+  constructor() {
+    super('amount is too large to be represented exactly');
+    this.name = 'MoneyOverflowError';
+  }
+}
+
+function checked(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new MoneyOverflowError();
+  return value;
+}
+
+export function add(a: number, b: number): number {
+  return checked(checked(a) + checked(b));
+}
+
+export function multiply(amount: number, quantity: number): number {
+  return checked(checked(amount) * checked(quantity));
+}
+
+export function sum(amounts: readonly number[]): number {
+  return amounts.reduce((total, amount) => add(total, amount), 0);
+}
+
+/** "12345" minor units of USD -> "123.45"; of JPY -> "12345"; of KWD -> "12.345". */
+export function toDecimalString(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const negative = amount < 0;
+  const text = Math.abs(checked(amount)).toString().padStart(digits + 1, '0');
+  const units = digits === 0 ? text : text.slice(0, -digits);
+  const fraction = digits === 0 ? '' : `.${text.slice(-digits)}`;
+  return `${negative ? '-' : ''}${units}${fraction}`;
+}
+
+/** Human formatting for documents and emails, e.g. "$1,234.50", "¥12,345", "KWD 12.345". */
+export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
+  const digits = minorDigits(currency);
+  const format = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  // Intl formats a decimal string exactly (no conversion through a float).
+  return format.format(toDecimalString(amount, currency) as unknown as number);
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { isCurrency } from './money.js';
+
+/** What checkout sends to place a PO (the contract's `POST /purchase-orders` body). */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const minorAmount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const addressSchema = z.strictObject({
+  name: text(200).optional(),
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  region: text(100).optional(),
+  postalCode: text(20).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
+});
+
+export const lineSchema = z.strictObject({
+  sku: text(64),
+  description: text(500),
+  quantity: z.number().int().min(1).max(1_000_000),
+  unitAmount: minorAmount,
+  fulfilment: z.enum(['digital', 'physical']),
+  seller: text(100).optional(),
+});
+
+export const customerSchema = z.strictObject({
+  id: text(200),
+  type: z.enum(['business', 'government', 'education', 'consumer']),
+  company: text(200),
+  email: z.email(),
+  name: text(200).optional(),
+  partnerId: text(200).optional(),
+});
+
+export const orderRequestSchema = z
+  .strictObject({
+    channel: z.enum(['cart', 'offline', 'partner_portal']),
+    paymentMethod: z.enum(['purchase_order', 'online', 'offline', 'deferred']),
+    delivery: z.enum(['instant', 'prepayment']).optional(),
+    customer: customerSchema,
+    poNumber: text(100).optional(),
+    currency: z.string().refine(isCurrency, { message: 'must be an ISO 4217 currency code' }),
+    lines: z.array(lineSchema).min(1).max(200),
+    billingAddress: addressSchema,
+    shippingAddress: addressSchema.optional(),
+    onlinePayment: z.strictObject({ reference: text(200), amount: minorAmount }).optional(),
+  })
+  .superRefine((order, ctx) => {
+    if (order.delivery !== undefined && order.paymentMethod !== 'purchase_order') {
+      ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'applies only to paymentMethod purchase_order' });
+    }
+    if (order.lines.some((line) => line.fulfilment === 'physical') && !order.shippingAddress) {
+      ctx.addIssue({ code: 'custom', path: ['shippingAddress'], message: 'is required when a line is physical' });
+    }
+  });
+
+export type OrderRequest = z.infer<typeof orderRequestSchema>;
+export type OrderLine = z.infer<typeof lineSchema>;
+export type Customer = z.infer<typeof customerSchema>;
+export type Address = z.infer<typeof addressSchema>;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { isCurrency } from './money.js';
+
+/** The seller's PO policy: who may pay by PO, when a PO is reviewed, and the calendar of payment. */
+
+const currencyCode = z.string().refine(isCurrency, { message: 'must be an ISO 4217 currency code' });
+const minorAmount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const amountsByCurrency = z.record(currencyCode, minorAmount);
+const days = z.number().int().min(0).max(3650);
+const customerType = z.enum(['business', 'government', 'education', 'consumer']);
+
+export const policySchema = z
+  .object({
+    reviewByDefault: z.boolean(),
+    trustedCustomers: z.array(z.string().min(1).max(200)).max(10_000),
+    reviewerEmails: z.array(z.email()).min(1).max(50),
+    financeEmails: z.array(z.email()).max(50).default([]),
+    paymentTermsDays: days.min(1),
+    defaultDelivery: z.enum(['instant', 'prepayment']),
+    cartMinimum: amountsByCurrency,
+    offline: z.strictObject({
+      eligibleCustomerTypes: z.array(customerType),
+      minimum: amountsByCurrency,
+      maximum: amountsByCurrency,
+    }),
+    partners: z.record(
+      z.string().min(1).max(200),
+      z.strictObject({ poEnabled: z.boolean(), limit: minorAmount, currency: currencyCode }),
+    ),
+    reviewTimeoutDays: days.min(1),
+    reminders: z.strictObject({
+      beforeDueDays: z.array(days.min(1)).max(10),
+      afterDueDays: z.array(days.min(1)).max(10),
+      autoCancelAfterDueDays: days.min(1).nullable(),
+    }),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    for (const [currency, max] of Object.entries(policy.offline.maximum)) {
+      const min = policy.offline.minimum[currency];
+      if (min !== undefined && min > max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['offline', 'minimum', currency],
+          message: `must not exceed the offline maximum for ${currency}`,
+        });
+      }
+    }
+  });
+
+export type Policy = z.infer<typeof policySchema>;
+
+export const defaultPolicy: Policy = {
+  reviewByDefault: true,
+  trustedCustomers: [],
+  reviewerEmails: ['reviews@seller.example'],
+  financeEmails: ['finance@seller.example'],
+  paymentTermsDays: 30,
+  defaultDelivery: 'instant',
+  cartMinimum: { USD: 15000 },
+  offline: {
+    eligibleCustomerTypes: ['business', 'government', 'education'],
+    minimum: { USD: 50000 },
+    maximum: { USD: 10000000 },
+  },
+  partners: {},
+  reviewTimeoutDays: 14,
+  reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
+};

@@ -1,0 +1,143 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { NotFoundError } from '../app/change.js';
+import { IdempotencyKeyReusedError, RequestInFlightError } from '../app/place.js';
+import type { Secrets } from '../app/ports.js';
+import { RuleViolation, TransitionError } from '../domain/errors.js';
+import type { Actor } from '../domain/purchase-order.js';
+import { log } from './log.js';
+
+/** HTTP edges: RFC 9457 problems, body parsing with limits, bearer-key roles, error mapping. */
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+const securityHeaders = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode: status, headers: { 'Content-Type': 'application/json', ...securityHeaders, ...headers }, body: JSON.stringify(body) };
+}
+
+export function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): APIGatewayProxyResult {
+  const type = `https://po-workflow.example/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/problem+json', ...securityHeaders },
+    body: JSON.stringify({ type, title, status, detail, ...extra }),
+  };
+}
+
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+export function rawBody(event: APIGatewayProxyEvent): string {
+  const body = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new HttpProblem(413, 'Payload Too Large', `the body must not exceed ${MAX_BODY_BYTES} bytes`);
+  }
+  return text;
+}
+
+function mediaType(event: APIGatewayProxyEvent): string {
+  return (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function zodErrors(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+}
+
+function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpProblem(400, 'Bad Request', 'the request body is not valid', { errors: zodErrors(result.error) });
+  }
+  return result.data;
+}
+
+/** Parses a JSON body against a schema: 415 for another media type, 413 when too large, 400 when invalid. */
+export function parseJson<T extends z.ZodType>(event: APIGatewayProxyEvent, schema: T): { value: z.infer<T>; raw: string } {
+  if (mediaType(event) !== 'application/json') {
+    throw new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/json');
+  }
+  const raw = rawBody(event);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new HttpProblem(400, 'Bad Request', 'the body is not valid JSON');
+  }
+  return { value: validate(schema, parsed), raw };
+}
+
+/** Parses an HTML form post or a JSON body (the review page posts a form; scripts may send JSON). */
+export function parseFormOrJson<T extends z.ZodType>(event: APIGatewayProxyEvent, schema: T): z.infer<T> {
+  const type = mediaType(event);
+  if (type === 'application/x-www-form-urlencoded') {
+    return validate(schema, Object.fromEntries(new URLSearchParams(rawBody(event))));
+  }
+  if (type === 'application/json') return parseJson(event, schema).value;
+  throw new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/x-www-form-urlencoded or application/json');
+}
+
+export function pathParam(event: APIGatewayProxyEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value || value.length > 128 || !/^[A-Za-z0-9_-]+$/.test(value)) {
+    throw new HttpProblem(404, 'Not Found', `no resource with ${name} ${JSON.stringify(value ?? '')}`);
+  }
+  return value;
+}
+
+function constantTimeEquals(a: string, b: string): boolean {
+  // Compare digests so that neither the length nor the content of the key leaks through timing.
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/** The caller's role from `Authorization: Bearer <key>`: 401 without a valid key, 403 for a role not allowed. */
+export async function authorize(event: APIGatewayProxyEvent, secrets: Secrets, allowed: readonly ('checkout' | 'finance')[]): Promise<Actor> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '');
+  if (!match) throw new HttpProblem(401, 'Unauthorized', 'send an API key as Authorization: Bearer <key>');
+  const presented = match[1]!;
+  let role: 'checkout' | 'finance' | null = null;
+  for (const candidate of ['checkout', 'finance'] as const) {
+    if (constantTimeEquals(presented, await secrets.get(candidate))) role = candidate;
+  }
+  if (!role) throw new HttpProblem(401, 'Unauthorized', 'the API key is not valid');
+  if (!allowed.includes(role)) throw new HttpProblem(403, 'Forbidden', `the ${role} key may not call this route`);
+  return role;
+}
+
+/** Maps what a use case throws to the contract's problems; anything unexpected is a logged 500. */
+export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      return await fn(event);
+    } catch (error) {
+      if (error instanceof HttpProblem) return problem(error.status, error.title, error.message, error.extra);
+      if (error instanceof TransitionError) return problem(409, 'Conflict', error.message, { currentStatus: error.status });
+      if (error instanceof RuleViolation) return problem(422, 'Unprocessable Content', error.message, { rule: error.rule });
+      if (error instanceof NotFoundError) return problem(404, 'Not Found', error.message);
+      if (error instanceof IdempotencyKeyReusedError) return problem(422, 'Unprocessable Content', error.message);
+      if (error instanceof RequestInFlightError) return problem(409, 'Conflict', error.message);
+      if (error instanceof z.ZodError) return problem(400, 'Bad Request', 'the request is not valid', { errors: zodErrors(error) });
+      log.error('unhandled error', { route: name, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+      return problem(500, 'Internal Server Error', 'something went wrong on our side; the request may be retried');
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import type { PurchaseOrder } from '../domain/purchase-order.js';
+
+/** The contract's view of a PO: everything a checkout or finance team needs, nothing internal. */
+export function presentPurchaseOrder(po: PurchaseOrder) {
+  return {
+    id: po.id,
+    reference: po.reference,
+    status: po.status,
+    channel: po.channel,
+    paymentMethod: po.paymentMethod,
+    delivery: po.delivery,
+    poNumber: po.poNumber,
+    customer: po.customer,
+    currency: po.currency,
+    lines: po.lines,
+    total: po.total,
+    billingAddress: po.billingAddress,
+    shippingAddress: po.shippingAddress,
+    paymentTermsDays: po.paymentTermsDays,
+    review: po.review,
+    payment: {
+      status: po.payment.status,
+      amountDue: po.payment.amountDue,
+      amountPaid: po.payment.amountPaid,
+      dueDate: po.payment.dueDate,
+      payments: po.payment.records,
+    },
+    documents: po.documents.map((doc) => ({ ...doc, href: `/purchase-orders/${po.id}/documents/${doc.id}` })),
+    shippingOrders: po.shippingOrders,
+    licences: po.licences,
+    history: po.history,
+    version: po.version,
+    createdAt: po.createdAt,
+    updatedAt: po.updatedAt,
+  };
+}

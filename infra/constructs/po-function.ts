@@ -1,0 +1,50 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export interface PoFunctionProps {
+  /** Source file under functions/, relative to the project root. */
+  entry: string;
+  /** Exported handler name in that file. */
+  handler?: string;
+  description: string;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+/**
+ * Every function of the product: one runtime, architecture, tracing, log retention and bundling.
+ * The bundle targets Node 20 so the same file runs on Lambda and on the local stack.
+ */
+export class PoFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: PoFunctionProps) {
+    super(scope, id, {
+      entry: path.join(projectRoot, props.entry),
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(29),
+      tracing: lambda.Tracing.ACTIVE,
+      environment: props.environment ?? {},
+      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      bundling: {
+        target: 'node20',
+        format: OutputFormat.CJS,
+        minify: true,
+        externalModules: [],
+        // Handlers are named per function; keep names readable in stack traces.
+        keepNames: true,
+      },
+    });
+  }
+}
