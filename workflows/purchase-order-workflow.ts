@@ -55,6 +55,7 @@ export class PurchaseOrderWorkflow extends Construct {
       const invoke = new LambdaInvoke(this, name, {
         lambdaFunction: fn[task],
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        retryOnServiceExceptions: false,
         payload: sfn.TaskInput.fromObject({ poId: sfn.JsonPath.stringAt('$.poId'), token: sfn.JsonPath.taskToken, ...extra }),
         taskTimeout: sfn.Timeout.at(timeoutPath),
         resultPath,

@@ -96,8 +96,9 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(id),
-          UpdateExpression: 'SET wait = :wait',
+          UpdateExpression: 'SET #wait = :wait',
           ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: { '#wait': 'wait' },
           ExpressionAttributeValues: { ':wait': wait, ':version': atVersion },
         }),
       );

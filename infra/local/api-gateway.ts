@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LocalRoute } from './assembly.js';
+import type { LocalLambdaRuntime } from './lambda-runtime.js';
+
+/**
+ * API Gateway (REST, Lambda proxy integration) for the local stack: the template's routes, each
+ * request turned into the proxy event API Gateway would send, each result back into HTTP.
+ */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024; // API Gateway's own limit
+
+export interface LocalRouteHandler {
+  method: string;
+  path: string;
+  handle: (req: IncomingMessage, body: Buffer) => Promise<{ status: number; body: unknown }>;
+}
+
+interface CompiledRoute extends LocalRoute {
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: LocalRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = route.resourcePath
+    .split('/')
+    .map((part) => {
+      const param = /^\{(.+?)(\+)?\}$/.exec(part);
+      if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(param[1]!);
+      return param[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { ...route, pattern: new RegExp(`^${source}/?$`), names };
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string): void {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function sendProblem(res: ServerResponse, status: number, title: string, detail: string): void {
+  send(res, status, { 'Content-Type': 'application/problem+json' }, JSON.stringify({ type: 'about:blank', title, status, detail }));
+}
+
+export function startApiGateway(options: {
+  port: number;
+  routes: LocalRoute[];
+  binaryMediaTypes: string[];
+  lambda: LocalLambdaRuntime;
+  stage: string;
+  local: LocalRouteHandler[];
+}): Promise<Server> {
+  const routes = options.routes.map(compile);
+  const isBinary = (contentType: string | undefined) => {
+    const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    return options.binaryMediaTypes.some((pattern) => pattern === '*/*' || pattern === type || (pattern.endsWith('/*') && type.startsWith(pattern.slice(0, -1))));
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_PAYLOAD_BYTES) return sendProblem(res, 413, 'Payload Too Large', 'the request exceeds 10 MB');
+        chunks.push(chunk as Buffer);
+      }
+      const body = Buffer.concat(chunks);
+
+      const local = options.local.find((route) => route.method === req.method && route.path === url.pathname);
+      if (local) {
+        const result = await local.handle(req, body);
+        return send(res, result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, JSON.stringify(result.body));
+      }
+
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      const matching = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match);
+      if (matching.length === 0) return sendProblem(res, 404, 'Not Found', `no route for ${url.pathname}`);
+      const found = matching.find((m) => m.route.method === method || m.route.method === 'ANY');
+      if (!found) return sendProblem(res, 405, 'Method Not Allowed', `${req.method} is not allowed on ${url.pathname}`);
+
+      const headers: Record<string, string> = {};
+      const multiValueHeaders: Record<string, string[]> = {};
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i]!;
+        const value = req.rawHeaders[i + 1]!;
+        headers[name] = value;
+        (multiValueHeaders[name] ??= []).push(value);
+      }
+      const query: Record<string, string> = {};
+      const multiQuery: Record<string, string[]> = {};
+      for (const [key, value] of url.searchParams) {
+        query[key] = value;
+        (multiQuery[key] ??= []).push(value);
+      }
+      const pathParameters = Object.fromEntries(found.route.names.map((name, i) => [name, decodeURIComponent(found.match![i + 1]!)]));
+      const binary = isBinary(req.headers['content-type']);
+      const event = {
+        resource: found.route.resourcePath,
+        path: url.pathname,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: Object.keys(query).length ? query : null,
+        multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+        pathParameters: found.route.names.length ? pathParameters : null,
+        stageVariables: null,
+        requestContext: {
+          resourcePath: found.route.resourcePath,
+          httpMethod: method,
+          path: `/${options.stage}${url.pathname}`,
+          stage: options.stage,
+          requestId: randomUUID(),
+          requestTimeEpoch: Date.now(),
+          identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null },
+        },
+        body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
+        isBase64Encoded: body.length > 0 && binary,
+      };
+
+      let result: { statusCode?: number; headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]>; body?: string; isBase64Encoded?: boolean };
+      try {
+        result = (await options.lambda.invoke(found.route.functionName, event)) as typeof result;
+      } catch (error) {
+        console.error(JSON.stringify({ level: 'error', message: 'integration failed', route: `${method} ${found.route.resourcePath}`, error: String(error) }));
+        return send(res, 502, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'Internal server error' }));
+      }
+      const responseHeaders: Record<string, string> = { ...(result.headers ?? {}) };
+      for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[name] = values.join(', ');
+      const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+      send(res, result.statusCode ?? 200, responseHeaders, req.method === 'HEAD' ? '' : payload);
+    } catch (error) {
+      if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', error instanceof Error ? error.message : String(error));
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Reads what `cdk synth` produced (the template and its assets) into what the local stack runs:
+ * tables, functions with their bundles and environment, the state machine's ASL, the API's routes
+ * and the secrets. CloudFormation intrinsics are resolved to local names and ARNs.
+ */
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, Json>;
+  Metadata?: Record<string, Json>;
+}
+interface Template {
+  Resources: Record<string, CfnResource>;
+}
+
+export interface LocalTable {
+  logicalId: string;
+  name: string;
+  keySchema: { AttributeName: string; KeyType: string }[];
+  attributeDefinitions: { AttributeName: string; AttributeType: string }[];
+  globalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[]; Projection: Json }[];
+}
+
+export interface LocalFunction {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Absolute path of the bundled file and the export to call. */
+  file: string;
+  exportName: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+}
+
+export interface LocalRoute {
+  method: string;
+  /** e.g. /purchase-orders/{id} */
+  resourcePath: string;
+  functionName: string;
+}
+
+export interface LocalStateMachine {
+  logicalId: string;
+  name: string;
+  arn: string;
+  definition: Record<string, unknown>;
+}
+
+export interface LocalSecret {
+  logicalId: string;
+  arn: string;
+  name: string;
+}
+
+export interface LocalAssembly {
+  stackName: string;
+  tables: LocalTable[];
+  functions: LocalFunction[];
+  routes: LocalRoute[];
+  binaryMediaTypes: string[];
+  stateMachines: LocalStateMachine[];
+  secrets: LocalSecret[];
+}
+
+export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
+  const template = JSON.parse(readFileSync(path.join(cdkOut, `${stackName}.template.json`), 'utf8')) as Template;
+  const resources = template.Resources;
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
+
+  const props = (id: string) => resources[id]?.Properties ?? {};
+  const stateMachineName = (id: string) => (props(id).StateMachineName as string | undefined) ?? id;
+
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::Region': LOCAL_REGION,
+    'AWS::AccountId': LOCAL_ACCOUNT,
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': stackName,
+    'AWS::NoValue': '',
+  };
+
+  const ref = (id: string): string => {
+    if (id in pseudo) return pseudo[id]!;
+    const resource = resources[id];
+    if (!resource) throw new Error(`template refers to unknown resource ${id}`);
+    switch (resource.Type) {
+      case 'AWS::DynamoDB::GlobalTable':
+      case 'AWS::DynamoDB::Table':
+        return (props(id).TableName as string | undefined) ?? id;
+      case 'AWS::Lambda::Function':
+        return (props(id).FunctionName as string | undefined) ?? id;
+      case 'AWS::SecretsManager::Secret':
+        return arn('secretsmanager', `secret:${id}`);
+      case 'AWS::StepFunctions::StateMachine':
+        return arn('states', `stateMachine:${stateMachineName(id)}`);
+      default:
+        return id;
+    }
+  };
+
+  const getAtt = (id: string, attribute: string): string => {
+    const resource = resources[id];
+    if (!resource) throw new Error(`template refers to unknown resource ${id}`);
+    if (resource.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return arn('lambda', `function:${ref(id)}`);
+    if (resource.Type.startsWith('AWS::DynamoDB::') && attribute === 'Arn') return arn('dynamodb', `table/${ref(id)}`);
+    if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(id);
+    if (resource.Type === 'AWS::IAM::Role' && attribute === 'Arn') return arn('iam', `role/${id}`);
+    return `${id}.${attribute}`;
+  };
+
+  const resolve = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1) {
+      const [key] = keys as [string];
+      const arg = value[key]!;
+      if (key === 'Ref') return ref(arg as string);
+      if (key === 'Fn::GetAtt') {
+        const [id, attribute] = Array.isArray(arg) ? (arg as string[]) : (arg as string).split('.');
+        return getAtt(id!, attribute!);
+      }
+      if (key === 'Fn::Join') {
+        const [separator, parts] = arg as [string, Json[]];
+        return (resolve(parts) as Json[]).map(String).join(separator);
+      }
+      if (key === 'Fn::Select') {
+        const [index, list] = arg as [number, Json];
+        return (resolve(list) as Json[])[Number(index)] ?? null;
+      }
+      if (key === 'Fn::Split') {
+        const [separator, source] = arg as [string, Json];
+        return String(resolve(source)).split(separator);
+      }
+      if (key === 'Fn::Sub') {
+        const [text, vars] = (Array.isArray(arg) ? arg : [arg, {}]) as [string, Record<string, Json>];
+        return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+          if (vars[name] !== undefined) return String(resolve(vars[name]!));
+          return name.includes('.') ? getAtt(...(name.split('.') as [string, string])) : ref(name);
+        });
+      }
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  };
+
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  const tables: LocalTable[] = [...ofType('AWS::DynamoDB::GlobalTable'), ...ofType('AWS::DynamoDB::Table')].map(([id, r]) => {
+    const p = resolve(r.Properties ?? {}) as Record<string, Json>;
+    return {
+      logicalId: id,
+      name: ref(id),
+      keySchema: p.KeySchema as LocalTable['keySchema'],
+      attributeDefinitions: p.AttributeDefinitions as LocalTable['attributeDefinitions'],
+      globalSecondaryIndexes: ((p.GlobalSecondaryIndexes as Json[] | undefined) ?? []).map((g) => {
+        const gsi = g as Record<string, Json>;
+        return { IndexName: gsi.IndexName as string, KeySchema: gsi.KeySchema as LocalTable['keySchema'], Projection: gsi.Projection ?? { ProjectionType: 'ALL' } };
+      }),
+    };
+  });
+
+  const functions: LocalFunction[] = ofType('AWS::Lambda::Function').flatMap(([id, r]) => {
+    const assetPath = r.Metadata?.['aws:asset:path'];
+    if (typeof assetPath !== 'string') return []; // not one of ours (e.g. a CDK helper with inline code)
+    const p = resolve(r.Properties ?? {}) as Record<string, Json>;
+    const handler = String(p.Handler ?? 'index.handler');
+    const dot = handler.lastIndexOf('.');
+    const environment = ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Record<string, string>;
+    return [
+      {
+        logicalId: id,
+        name: ref(id),
+        arn: getAtt(id, 'Arn'),
+        file: path.join(path.resolve(cdkOut), assetPath, `${handler.slice(0, dot)}.js`),
+        exportName: handler.slice(dot + 1),
+        environment,
+        timeoutSeconds: Number(p.Timeout ?? 3),
+      },
+    ];
+  });
+
+  // API Gateway (REST): rebuild each method's path from its resource chain.
+  const resourcePath = (id: string | undefined): string => {
+    if (!id || resources[id]?.Type !== 'AWS::ApiGateway::Resource') return '';
+    const p = resources[id]!.Properties!;
+    const parent = p.ParentId as { Ref?: string; 'Fn::GetAtt'?: string[] };
+    return `${resourcePath(parent.Ref)}/${p.PathPart as string}`;
+  };
+  const routes: LocalRoute[] = ofType('AWS::ApiGateway::Method').flatMap(([, r]) => {
+    const p = r.Properties!;
+    const integration = p.Integration as Record<string, Json> | undefined;
+    if (!integration || integration.Type !== 'AWS_PROXY') return [];
+    const uri = String(resolve(integration.Uri!));
+    const match = /function:([^/:]+)/.exec(uri);
+    if (!match) return [];
+    const resourceRef = (p.ResourceId as { Ref?: string }).Ref;
+    return [{ method: String(p.HttpMethod), resourcePath: resourcePath(resourceRef) || '/', functionName: match[1]! }];
+  });
+  const binaryMediaTypes = ofType('AWS::ApiGateway::RestApi').flatMap(([, r]) => (r.Properties?.BinaryMediaTypes as string[] | undefined) ?? []);
+
+  const stateMachines: LocalStateMachine[] = ofType('AWS::StepFunctions::StateMachine').map(([id, r]) => {
+    const definition = resolve(r.Properties!.DefinitionString!);
+    return { logicalId: id, name: stateMachineName(id), arn: ref(id), definition: JSON.parse(String(definition)) as Record<string, unknown> };
+  });
+
+  const secrets: LocalSecret[] = ofType('AWS::SecretsManager::Secret').map(([id]) => ({ logicalId: id, arn: ref(id), name: id }));
+
+  return { stackName, tables, functions, routes, binaryMediaTypes, stateMachines, secrets };
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { LocalFunction } from './assembly.js';
+
+export interface InvokeError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export class LambdaInvokeError extends Error {
+  constructor(readonly detail: InvokeError) {
+    super(detail.errorMessage);
+    this.name = detail.errorType;
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The local Lambda service: each function runs in its own worker thread with its own environment
+ * (the template's variables plus the local endpoints), loaded from its bundle under cdk.out.
+ */
+export class LocalLambdaRuntime {
+  private readonly workers = new Map<string, { worker: Worker; fn: LocalFunction; pending: Map<number, Pending> }>();
+  private nextId = 1;
+
+  constructor(
+    functions: LocalFunction[],
+    private readonly localEnv: Record<string, string>,
+    private readonly clock: SharedArrayBuffer,
+  ) {
+    for (const fn of functions) this.spawn(fn);
+  }
+
+  private spawn(fn: LocalFunction): void {
+    const worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
+      workerData: { file: fn.file, exportName: fn.exportName, functionName: fn.name, timeoutSeconds: fn.timeoutSeconds, clock: this.clock },
+      env: {
+        PATH: process.env.PATH ?? '',
+        TZ: 'UTC',
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+        ...fn.environment,
+        ...this.localEnv,
+      },
+      execArgv: [],
+      stdout: false,
+      stderr: false,
+    });
+    const entry = { worker, fn, pending: new Map<number, Pending>() };
+    worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: InvokeError }) => {
+      const pending = entry.pending.get(message.id);
+      if (!pending) return;
+      entry.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      if (message.ok) pending.resolve(message.result);
+      else pending.reject(new LambdaInvokeError(message.error!));
+    });
+    worker.on('error', (error) => {
+      for (const pending of entry.pending.values()) {
+        clearTimeout(pending.timer);
+        pending.reject(new LambdaInvokeError({ errorType: 'Runtime.ExitError', errorMessage: error.message }));
+      }
+      entry.pending.clear();
+    });
+    worker.unref();
+    this.workers.set(fn.name, entry);
+  }
+
+  has(name: string): boolean {
+    return this.workers.has(name);
+  }
+
+  /** Invokes by name or ARN; rejects with LambdaInvokeError named after the handler's error type. */
+  invoke(nameOrArn: string, event: unknown): Promise<unknown> {
+    const name = nameOrArn.includes(':function:') ? nameOrArn.split(':function:')[1]!.split(':')[0]! : nameOrArn;
+    const entry = this.workers.get(name);
+    if (!entry) return Promise.reject(new LambdaInvokeError({ errorType: 'Lambda.ResourceNotFoundException', errorMessage: `no function ${name}` }));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        entry.pending.delete(id);
+        reject(new LambdaInvokeError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${entry.fn.timeoutSeconds} seconds` }));
+      }, entry.fn.timeoutSeconds * 1000);
+      entry.pending.set(id, { resolve, reject, timer });
+      entry.worker.postMessage({ id, event: JSON.parse(JSON.stringify(event ?? null)), requestId: randomUUID() });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers.values()].map(({ worker }) => worker.terminate()));
+    this.workers.clear();
+  }
+}

@@ -1,0 +1,258 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { localSecretValues } from '../../functions/config/env.js';
+import { startApiGateway } from './api-gateway.js';
+import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
+import { startAwsServices, type LocalSecretValue } from './aws-services.js';
+import { LocalClock } from './clock.js';
+import { LocalLambdaRuntime } from './lambda-runtime.js';
+import { LocalStepFunctions } from './stepfunctions.js';
+
+/**
+ * `npm start`: the whole product on one machine. It synthesizes the CDK app, then runs exactly
+ * that: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions and Secrets Manager (ours), the
+ * functions (worker threads, from their bundles) and API Gateway (the template's routes).
+ */
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+// The local stack runs on the machine's Node; Lambda runs the template's runtime.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+export interface LocalStackOptions {
+  port: number;
+  sesPort: number;
+  dynamoPort: number;
+  awsPort: number;
+  dataDir: string;
+  cdkOut: string;
+  stackName: string;
+  synth: boolean;
+  quiet?: boolean;
+}
+
+export function optionsFromEnv(env = process.env): LocalStackOptions {
+  const int = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number, not ${value}`);
+    return parsed;
+  };
+  return {
+    port: int('PORT', 3000),
+    sesPort: int('SES_PORT', 8005),
+    dynamoPort: int('DYNAMODB_PORT', 8006),
+    awsPort: int('AWS_SERVICES_PORT', 8007),
+    dataDir: path.resolve(env.PO_DATA_DIR ?? '.data'),
+    cdkOut: path.resolve(env.CDK_OUT ?? path.join(projectRoot, 'cdk.out')),
+    stackName: env.STACK_NAME ?? 'PurchaseOrders',
+    synth: env.PO_SYNTH !== '0',
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function close(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server) return resolve();
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+/** Local values of the template's secrets: the developer's environment, dev defaults, or a key kept in the data dir. */
+function secretValues(assembly: LocalAssembly, dataDir: string): LocalSecretValue[] {
+  const keyFile = path.join(dataDir, 'local-secrets.json');
+  const kept = existsSync(keyFile) ? (JSON.parse(readFileSync(keyFile, 'utf8')) as Record<string, string>) : {};
+  const values: LocalSecretValue[] = [];
+  for (const secret of assembly.secrets) {
+    // Which variable carries this secret's ARN tells what the secret is for.
+    const envName = assembly.functions.flatMap((fn) => Object.entries(fn.environment)).find(([, value]) => value === secret.arn)?.[0];
+    const local = envName ? localSecretValues[envName] : undefined;
+    const value = (local && process.env[local.env]) || local?.devDefault || (kept[secret.logicalId] ??= randomBytes(32).toString('base64url'));
+    values.push({ arn: secret.arn, name: secret.name, value });
+  }
+  writeFileSync(keyFile, JSON.stringify(kept, null, 2), { mode: 0o600 });
+  return values;
+}
+
+export interface RunningStack {
+  apiUrl: string;
+  sesUrl: string;
+  keys: { checkout: string; finance: string };
+  stop: () => Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<RunningStack> {
+  const say = (line: string) => {
+    if (!options.quiet) console.log(line);
+  };
+  const started = Date.now();
+  if (options.synth) {
+    say('Synthesizing the CDK app (cdk synth)...');
+    try {
+      execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', options.cdkOut], {
+        cwd: projectRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      });
+    } catch (error) {
+      const output = error as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`cdk synth failed:\n${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`);
+    }
+  }
+  // On Lambda the bundle's folder has no package.json, so Node reads it as CommonJS; say so here.
+  writeFileSync(path.join(options.cdkOut, 'package.json'), '{"type":"commonjs"}\n');
+  const assembly = readAssembly(options.cdkOut, options.stackName);
+  mkdirSync(options.dataDir, { recursive: true });
+
+  const clockFile = path.join(options.dataDir, 'clock.json');
+  const clock = new LocalClock(existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : 0);
+  const saveClock = () => {
+    mkdirSync(options.dataDir, { recursive: true });
+    writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs }));
+  };
+
+  // DynamoDB: dynalite on LevelDB in the data dir; tables as the template declares them.
+  const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
+  const dynamo = dynalite({ path: path.join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await listen(dynamo, options.dynamoPort);
+  const dynamoUrl = `http://127.0.0.1:${options.dynamoPort}`;
+  const ddb = new DynamoDBClient({ endpoint: dynamoUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const table of assembly.tables) {
+    if (existing.has(table.name)) continue;
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        KeySchema: table.keySchema as never,
+        AttributeDefinitions: table.attributeDefinitions as never,
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(table.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes as never } : {}),
+      }),
+    );
+  }
+  ddb.destroy();
+
+  const sesServer = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<Server> }).default;
+  const ses = await sesServer({ host: '127.0.0.1', port: options.sesPort });
+  const sesUrl = `http://127.0.0.1:${options.sesPort}`;
+  const awsUrl = `http://127.0.0.1:${options.awsPort}`;
+  const apiUrl = `http://127.0.0.1:${options.port}`;
+
+  const lambda = new LocalLambdaRuntime(
+    assembly.functions,
+    {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      AWS_ENDPOINT_URL_SFN: awsUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
+      AWS_ENDPOINT_URL_SESV2: sesUrl,
+      AWS_ENDPOINT_URL_SES: sesUrl,
+      // The local stack runs on the machine's Node; Lambda runs the template's runtime.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Links in emails point at this API, whatever the template says for AWS.
+      PUBLIC_BASE_URL: `${apiUrl}/`,
+    },
+    clock.buffer,
+  );
+
+  const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambda, clock, options.dataDir);
+  const aws = await startAwsServices({ port: options.awsPort, stepFunctions, secrets: secretValues(assembly, options.dataDir) });
+  stepFunctions.start();
+
+  const keys = {
+    checkout: process.env.PO_CHECKOUT_KEY || localSecretValues.CHECKOUT_KEY_SECRET_ARN!.devDefault!,
+    finance: process.env.PO_FINANCE_KEY || localSecretValues.FINANCE_KEY_SECRET_ARN!.devDefault!,
+  };
+
+  const api = await startApiGateway({
+    port: options.port,
+    routes: assembly.routes,
+    binaryMediaTypes: assembly.binaryMediaTypes,
+    lambda,
+    stage: 'v1',
+    local: [
+      { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+      { method: 'GET', path: '/_local/clock', handle: async () => ({ status: 200, body: { now: clock.now().toISOString(), offsetSeconds: clock.offsetMs / 1000 } }) },
+      {
+        method: 'POST',
+        path: '/_local/clock',
+        handle: async (_req, body) => {
+          let seconds: unknown;
+          try {
+            seconds = (JSON.parse(body.toString('utf8') || '{}') as { advanceSeconds?: unknown }).advanceSeconds;
+          } catch {
+            return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' } };
+          }
+          if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
+            return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
+          }
+          const now = stepFunctions.advance(seconds);
+          saveClock();
+          return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
+        },
+      },
+    ],
+  });
+
+  say('');
+  say(`Purchase-order workflow is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  say(`  API            ${apiUrl}          (GET /health)`);
+  say(`  Emails (SES)   ${sesUrl}          (web UI; GET /store lists them as JSON)`);
+  say(`  DynamoDB       ${dynamoUrl}`);
+  say(`  Step Functions ${awsUrl}`);
+  say(`  Data           ${options.dataDir}`);
+  say(`  Checkout key   ${keys.checkout}`);
+  say(`  Finance key    ${keys.finance}`);
+  say('Press Ctrl-C to stop.');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await close(api);
+      await stepFunctions.stop();
+      await lambda.stop();
+      await close(aws);
+      await close(ses);
+      await close(dynamo);
+      saveClock();
+    })());
+  return { apiUrl, sesUrl, keys, stop };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
+if (isMain) {
+  const stack = await startLocalStack(optionsFromEnv()).catch((error: unknown) => {
+    console.error(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+  const shutdown = (signal: string) => {
+    console.log(`\n${signal}: stopping...`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('unhandledRejection', (reason) => {
+    console.error(JSON.stringify({ level: 'error', message: 'unhandled rejection', reason: String(reason) }));
+  });
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}

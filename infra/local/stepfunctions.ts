@@ -1,0 +1,417 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { LocalStateMachine } from './assembly.js';
+import type { LocalClock } from './clock.js';
+import { LambdaInvokeError, type LocalLambdaRuntime } from './lambda-runtime.js';
+
+/**
+ * A Step Functions service for the local stack. aws-local-stepfunctions interprets the synthesized
+ * ASL; this service adds what it lacks: the API (StartExecution with name idempotency,
+ * DescribeExecution, SendTaskSuccess/Failure), task tokens, durable timeouts on the stack's clock,
+ * and persistence: each execution's position is written as it moves, and running executions resume
+ * at that state after a restart.
+ */
+
+// The interpreter expects Node 22's Promise.withResolvers; the local stack runs on Node 20 too.
+const promiseWithResolvers = Promise as unknown as { withResolvers?: unknown };
+promiseWithResolvers.withResolvers ??= function withResolvers<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+// The interpreter arms its own JS timer for every task; keep it beyond any local wait (24.8 days is
+// the most a JS timer holds), since this service enforces the real timeouts durably.
+const INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
+const LOCAL_TIMEOUT = '__localTimeoutSeconds';
+
+export class SfnError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Where the execution stands: the state it entered last and that state's input. */
+  current: { state: string; input: unknown; enteredAt: string };
+  /** The deadline of the task-token wait in progress, kept across restarts. */
+  wait?: { state: string; deadline: string };
+  transitions: number;
+}
+
+interface Waiting {
+  executionName: string;
+  state: string;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+  deadline: number | null;
+}
+
+type State = Record<string, unknown> & { Type: string };
+
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, { def: LocalStateMachine; localDefinition: Record<string, unknown> }>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly running = new Map<string, { abort: () => void }>();
+  private readonly tokens = new Map<string, Waiting>();
+  private readonly dir: string;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    machines: LocalStateMachine[],
+    private readonly lambda: LocalLambdaRuntime,
+    private readonly clock: LocalClock,
+    dataDir: string,
+  ) {
+    this.dir = path.join(dataDir, 'stepfunctions');
+    mkdirSync(this.dir, { recursive: true });
+    for (const def of machines) {
+      new StateMachine(def.definition as never); // validate the synthesized definition once, as AWS would
+      this.machines.set(def.arn, { def, localDefinition: localize(def.definition) });
+    }
+  }
+
+  /** Loads persisted executions and resumes those still running; starts the timer loop. */
+  start(): void {
+    for (const file of readdirSync(this.dir).filter((f) => f.endsWith('.json'))) {
+      const record = JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as ExecutionRecord;
+      this.executions.set(record.executionArn, record);
+      if (record.status === 'RUNNING' && this.machines.has(record.stateMachineArn)) this.run(record, true);
+    }
+    this.timer = setInterval(() => this.fireDueTimers(), 250);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const { abort } of this.running.values()) abort();
+    this.running.clear();
+  }
+
+  // ---- API ---------------------------------------------------------------------------------
+
+  startExecution(req: { stateMachineArn?: string; name?: string; input?: string }): { executionArn: string; startDate: number } {
+    const machine = req.stateMachineArn ? this.machines.get(req.stateMachineArn) : undefined;
+    if (!machine) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${req.stateMachineArn}'`);
+    const name = req.name ?? randomBytes(16).toString('hex');
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
+    const input = req.input ?? '{}';
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch {
+      throw new SfnError('InvalidExecutionInput', 'Invalid execution input');
+    }
+    const executionArn = machine.def.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // As on AWS: the same name and input while running returns the running execution.
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn, startDate: Date.parse(existing.startDate) / 1000 };
+      }
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const now = this.clock.now().toISOString();
+    const startAt = String(machine.localDefinition.StartAt);
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.def.arn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: now,
+      current: { state: startAt, input: parsed, enteredAt: now },
+      transitions: 0,
+    };
+    this.executions.set(executionArn, record);
+    this.persist(record);
+    this.run(record, false);
+    return { executionArn, startDate: Date.parse(now) / 1000 };
+  }
+
+  describeExecution(req: { executionArn?: string }) {
+    const record = req.executionArn ? this.executions.get(req.executionArn) : undefined;
+    if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${req.executionArn}'`);
+    return {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: Date.parse(record.startDate) / 1000,
+      ...(record.stopDate ? { stopDate: Date.parse(record.stopDate) / 1000 } : {}),
+      input: record.input,
+      ...(record.output !== undefined ? { output: record.output } : {}),
+      ...(record.error ? { error: record.error, cause: record.cause } : {}),
+    };
+  }
+
+  /** Local extension: where a running execution stands (state and transitions so far). */
+  position(executionArn: string): { state: string; transitions: number; status: ExecutionStatus } | null {
+    const record = this.executions.get(executionArn);
+    return record ? { state: record.current.state, transitions: record.transitions, status: record.status } : null;
+  }
+
+  sendTaskSuccess(req: { taskToken?: string; output?: string }): Record<string, never> {
+    const waiting = this.take(req.taskToken);
+    let output: unknown;
+    try {
+      output = JSON.parse(req.output ?? 'null');
+    } catch {
+      throw new SfnError('InvalidOutput', 'Invalid output');
+    }
+    waiting.resolve(output);
+    return {};
+  }
+
+  sendTaskFailure(req: { taskToken?: string; error?: string; cause?: string }): Record<string, never> {
+    const waiting = this.take(req.taskToken);
+    const error = new Error(req.cause ?? '');
+    error.name = req.error ?? 'States.TaskFailed';
+    waiting.reject(error);
+    return {};
+  }
+
+  sendTaskHeartbeat(req: { taskToken?: string }): Record<string, never> {
+    this.peek(req.taskToken);
+    return {};
+  }
+
+  private peek(token: string | undefined): Waiting {
+    if (!token || token.length > 1024) throw new SfnError('InvalidToken', 'Invalid Token');
+    const waiting = this.tokens.get(token);
+    if (!waiting) throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
+    return waiting;
+  }
+
+  private take(token: string | undefined): Waiting {
+    const waiting = this.peek(token);
+    this.tokens.delete(token!);
+    return waiting;
+  }
+
+  // ---- the clock ---------------------------------------------------------------------------
+
+  /** Moves the clock forward and fires every timeout now due. */
+  advance(seconds: number): Date {
+    this.clock.setOffset(this.clock.offsetMs + seconds * 1000);
+    this.fireDueTimers();
+    return this.clock.now();
+  }
+
+  private fireDueTimers(): void {
+    const now = this.clock.now().getTime();
+    for (const [token, waiting] of this.tokens) {
+      if (waiting.deadline !== null && waiting.deadline <= now) {
+        this.tokens.delete(token);
+        const error = new Error('The task timed out');
+        error.name = 'States.Timeout';
+        waiting.reject(error);
+      }
+    }
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  private run(record: ExecutionRecord, resuming: boolean): void {
+    const machine = this.machines.get(record.stateMachineArn)!;
+    const definition: Record<string, unknown> = { ...machine.localDefinition, StartAt: record.current.state };
+    const states = definition.States as Record<string, State>;
+    let pendingToken: string | null = null;
+    // A wait resumed after a restart keeps the deadline it had, not a fresh one.
+    let carried = resuming && record.wait?.state === record.current.state ? record.wait : undefined;
+    const context = {
+      Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate, RoleArn: 'arn:aws:iam::000000000000:role/local' },
+      StateMachine: { Id: record.stateMachineArn, Name: machine.def.name },
+      Task: {
+        get Token() {
+          pendingToken = randomBytes(48).toString('base64url');
+          return pendingToken;
+        },
+      },
+    };
+
+    // The interpreter may stop listening to a task (execution failed or stopped); never leave its
+    // promise's rejection unhandled.
+    const taskHandler = (stateName: string) => (input: unknown) => {
+      const result = runTask(stateName, input);
+      result.catch(() => {});
+      return result;
+    };
+    const runTask = async (stateName: string, input: unknown): Promise<unknown> => {
+      const state = states[stateName]!;
+      const parameters = (input ?? {}) as Record<string, unknown>;
+      const timeoutSeconds = Number(parameters[LOCAL_TIMEOUT] ?? 60);
+      const { [LOCAL_TIMEOUT]: _omit, ...params } = parameters;
+      const resource = String(state.Resource);
+
+      if (resource.endsWith('.waitForTaskToken')) {
+        const token = pendingToken;
+        pendingToken = null;
+        if (!token) throw namedError('States.Runtime', `${stateName} waits for a task token but its input does not carry $$.Task.Token`);
+        const deadline = carried?.state === stateName ? Date.parse(carried.deadline) : this.clock.now().getTime() + timeoutSeconds * 1000;
+        carried = undefined;
+        record.wait = { state: stateName, deadline: new Date(deadline).toISOString() };
+        this.persist(record);
+        const settled = new Promise((resolve, reject) => {
+          this.tokens.set(token, { executionName: record.name, state: stateName, resolve, reject, deadline });
+        });
+        try {
+          await this.invokeFor(resource, params);
+        } catch (error) {
+          this.tokens.delete(token);
+          throw error;
+        }
+        this.fireDueTimers();
+        return settled;
+      }
+      carried = undefined;
+      const result = await withTimeout(this.invokeFor(resource, params), timeoutSeconds * 1000);
+      return resource.startsWith('arn:aws:states:::lambda:invoke') ? { Payload: result, StatusCode: 200, ExecutedVersion: '$LATEST' } : result;
+    };
+
+    const taskResourceLocalHandlers = Object.fromEntries(
+      Object.entries(states)
+        .filter(([, state]) => state.Type === 'Task')
+        .map(([name]) => [name, taskHandler(name)]),
+    );
+
+    const execution = new StateMachine(definition as never, { validationOptions: { noValidate: true } }).run(JSON.parse(JSON.stringify(record.current.input)), {
+      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },
+      context,
+      noThrowOnAbort: true,
+    });
+    this.running.set(record.executionArn, execution);
+
+    void (async () => {
+      for await (const event of execution.eventLogs) {
+        if (this.stopped) return;
+        if (event.type === 'StateEntered') {
+          record.current = { state: event.state.name, input: event.state.input, enteredAt: this.clock.now().toISOString() };
+          if (record.wait && record.wait.state !== event.state.name) delete record.wait;
+          record.transitions += 1;
+          this.persist(record);
+        }
+      }
+    })();
+
+    execution.result.then(
+      (output) => {
+        if (this.stopped || output === null) return;
+        this.finish(record, 'SUCCEEDED', { output: JSON.stringify(output) });
+      },
+      (error: unknown) => {
+        if (this.stopped) return;
+        const cause = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+        const inner = cause.cause ?? cause;
+        this.finish(record, 'FAILED', { error: inner.name ?? 'Error', cause: inner.message ?? String(error) });
+      },
+    );
+  }
+
+  private finish(record: ExecutionRecord, status: ExecutionStatus, fields: Partial<ExecutionRecord>): void {
+    this.running.delete(record.executionArn);
+    Object.assign(record, fields, { status, stopDate: this.clock.now().toISOString() });
+    delete record.wait;
+    this.persist(record);
+    if (status === 'FAILED') {
+      console.error(JSON.stringify({ level: 'error', message: 'execution failed', execution: record.name, error: record.error, cause: record.cause }));
+    }
+  }
+
+  private async invokeFor(resource: string, params: Record<string, unknown>): Promise<unknown> {
+    const isIntegration = resource.startsWith('arn:aws:states:::lambda:invoke');
+    const functionName = isIntegration ? String(params.FunctionName) : resource;
+    const payload = isIntegration ? params.Payload : '__input' in params ? params.__input : params;
+    try {
+      return await this.lambda.invoke(functionName, payload);
+    } catch (error) {
+      if (error instanceof LambdaInvokeError) throw namedError(error.detail.errorType, error.detail.errorMessage);
+      throw error;
+    }
+  }
+
+  private persist(record: ExecutionRecord): void {
+    const file = path.join(this.dir, `${record.name}.json`);
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(record));
+    renameSync(temp, file);
+  }
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(namedError('States.Timeout', 'The task timed out')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The local form of a definition: each Task's timeout moves into its parameters, where the task
+ * handler reads it (TimeoutSecondsPath evaluated against the state's input, as on AWS), and the
+ * interpreter's own timer is pushed out of the way.
+ */
+export function localize(definition: Record<string, unknown>): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(definition)) as { States: Record<string, State> };
+  for (const state of Object.values(copy.States)) {
+    if (state.Type === 'Parallel') {
+      state.Branches = (state.Branches as Record<string, unknown>[]).map(localize);
+    }
+    if (state.Type === 'Map' && state.Iterator) state.Iterator = localize(state.Iterator as Record<string, unknown>);
+    if (state.Type === 'Map' && state.ItemProcessor) state.ItemProcessor = localize(state.ItemProcessor as Record<string, unknown>);
+    if (state.Type !== 'Task') continue;
+    const parameters = (state.Parameters as Record<string, unknown> | undefined) ?? {};
+    if (typeof state.TimeoutSecondsPath === 'string') {
+      // Parameters see the state's input after InputPath, which is what TimeoutSecondsPath reads too.
+      parameters[`${LOCAL_TIMEOUT}.$`] = state.TimeoutSecondsPath;
+    } else {
+      parameters[LOCAL_TIMEOUT] = state.TimeoutSeconds ?? 60;
+    }
+    if (!state.Parameters && !(state.Resource as string).startsWith('arn:aws:states:::')) {
+      // A plain Lambda ARN task without Parameters passes its whole input.
+      parameters['__input.$'] = '$';
+    }
+    state.Parameters = parameters;
+    delete state.TimeoutSecondsPath;
+    state.TimeoutSeconds = INTERPRETER_TIMEOUT_SECONDS;
+  }
+  return copy;
+}
+
