@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { makeHandler } from '../../functions/api/place-purchase-order.js';
+import { apiEvent, fakes, sampleOrder } from '../support/fakes.js';
+
+const headers = (extra: Record<string, string> = {}) => ({
+  Authorization: 'Bearer test-checkout-key',
+  'Content-Type': 'application/json',
+  'Idempotency-Key': 'order-1',
+  ...extra,
+});
+
+function setup() {
+  const deps = fakes();
+  const handler = makeHandler(deps);
+  const post = (body: unknown, extra: Record<string, string> = {}) =>
+    handler(apiEvent({ method: 'POST', path: '/purchase-orders', headers: headers(extra), body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  return { deps, post };
+}
+
+describe('POST /purchase-orders', () => {
+  it('places the PO, numbers it, and starts its workflow', async () => {
+    const { deps, post } = setup();
+    const res = await post(sampleOrder);
+    expect(res.statusCode).toBe(201);
+    const po = JSON.parse(res.body);
+    expect(po).toMatchObject({ reference: 'PO-2026-000001', status: 'awaiting_review', total: 29700, poNumber: 'ACME-4711' });
+    expect(res.headers?.Location).toBe(`/purchase-orders/${po.id}`);
+    expect(deps.workflow.started).toEqual([{ poId: po.id, input: { poId: po.id, reviewRequired: true, delivery: 'instant', reviewTimeoutSeconds: 14 * 86400 } }]);
+  });
+
+  it('returns the same PO for the same key and body, and refuses the key with another body', async () => {
+    const { deps, post } = setup();
+    const first = JSON.parse((await post(sampleOrder)).body);
+    const again = await post({ ...sampleOrder });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers?.['Idempotent-Replayed']).toBe('true');
+    expect(JSON.parse(again.body).id).toBe(first.id);
+    const other = await post({ ...sampleOrder, poNumber: 'OTHER' });
+    expect(other.statusCode).toBe(422);
+    expect(deps.pos.items.size).toBe(1);
+  });
+
+  it('answers 409 while the first request with the key is still in flight', async () => {
+    const { deps, post } = setup();
+    const { fingerprint } = await import('../../functions/api/place-purchase-order.js');
+    const { orderRequestSchema } = await import('../../functions/domain/order-request.js');
+    await deps.idempotency.claim({ key: 'order-1', requestHash: fingerprint(orderRequestSchema.parse(sampleOrder)), poId: 'X', state: 'in_flight', startedAt: deps.clock.now().toISOString() });
+    const res = await post(sampleOrder);
+    expect(res.statusCode).toBe(409);
+    expect(deps.pos.items.size).toBe(0);
+  });
+
+  it.each([
+    ['no key', { Authorization: '' }, 401],
+    ['a wrong key', { Authorization: 'Bearer nope' }, 401],
+    ['the finance key', { Authorization: 'Bearer test-finance-key' }, 403],
+    ['no Idempotency-Key', { 'Idempotency-Key': '' }, 400],
+    ['a form body', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415],
+  ])('refuses a request with %s (%i) and stores nothing', async (_name, extra, status) => {
+    const { deps, post } = setup();
+    const res = await post(sampleOrder, extra as Record<string, string>);
+    expect(res.statusCode).toBe(status);
+    expect(res.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(deps.pos.items.size).toBe(0);
+  });
+
+  it('answers 400 with field errors for malformed bodies', async () => {
+    const { deps, post } = setup();
+    const bad = await post({ ...sampleOrder, currency: 'ABC', lines: [{ ...sampleOrder.lines[0], unitAmount: 1.5 }] });
+    expect(bad.statusCode).toBe(400);
+    const problem = JSON.parse(bad.body);
+    expect(problem.errors.map((e: { path: string }) => e.path).sort()).toEqual(['currency', 'lines.0.unitAmount']);
+    expect((await post('{not json')).statusCode).toBe(400);
+    expect((await post('x'.repeat(300 * 1024))).statusCode).toBe(413);
+    expect(deps.pos.items.size).toBe(0);
+    expect(deps.idempotency.items.size).toBe(0);
+  });
+
+  it('answers 422 for a policy violation and frees the key for a corrected retry', async () => {
+    const { deps, post } = setup();
+    const tooSmall = { ...sampleOrder, lines: [{ ...sampleOrder.lines[0], quantity: 1, unitAmount: 100 }] };
+    const res = await post(tooSmall);
+    expect(res.statusCode).toBe(422);
+    expect(JSON.parse(res.body)).toMatchObject({ rule: 'cart_minimum' });
+    expect(deps.pos.items.size).toBe(0);
+    expect((await post(sampleOrder)).statusCode).toBe(201);
+  });
+});

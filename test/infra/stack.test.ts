@@ -1,0 +1,109 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PurchaseOrderStack } from '../../infra/po-stack.js';
+
+let template: Template;
+let definition: { States: Record<string, Record<string, unknown>> };
+
+beforeAll(() => {
+  const app = new App();
+  const stack = new PurchaseOrderStack(app, 'Test', { mailFrom: 'orders@seller.example' });
+  template = Template.fromStack(stack);
+  const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+  // Resolve the definition's Fn::Join with placeholders for the function ARNs.
+  const parts = (machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+  const resolve = (p: unknown) =>
+    typeof p === 'string' ? p : (p as { Ref?: string }).Ref === 'AWS::Partition' ? 'aws' : 'arn:aws:lambda:r:1:function:F';
+  definition = JSON.parse(parts.map(resolve).join(''));
+}, 120_000);
+
+const functionsWith = (predicate: (statements: { Action: string | string[]; Resource: unknown }[]) => boolean) => {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => predicate(policy.Properties.PolicyDocument.Statement))
+    .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
+};
+const actions = (statements: { Action: string | string[] }[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('the stack', () => {
+  it('waits for the review and the payment on task tokens, each with a timeout whose expiry is caught', () => {
+    const waits = Object.entries(definition.States).filter(([, s]) => s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(waits.map(([name]) => name).sort()).toEqual(['Await payment', 'Await review decision']);
+    for (const [, state] of waits) {
+      expect(state.TimeoutSecondsPath ?? state.TimeoutSeconds).toBeDefined();
+      expect((state.Parameters as { Payload: Record<string, unknown> }).Payload['token.$']).toBe('$$.Task.Token');
+      expect(state.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'] })]);
+    }
+    expect(definition.States['Await review decision']!.Catch).toEqual([expect.objectContaining({ Next: 'Expire review' })]);
+    expect(definition.States['Await payment']!.Catch).toEqual([expect.objectContaining({ Next: 'Mark overdue' })]);
+  });
+
+  it('retries every plain task on Lambda service errors', () => {
+    const tasks = Object.values(definition.States).filter((s) => s.Type === 'Task');
+    for (const task of tasks) {
+      expect(task.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) })]));
+    }
+  });
+
+  it('is a Standard state machine with tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('keeps the data with point-in-time recovery, encryption and a status index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+    });
+  });
+
+  it('keeps the keys as generated secrets, read at run time, never as values in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    template.allResourcesProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
+    const json = JSON.stringify(template.toJSON());
+    expect(json).not.toContain('dev-checkout-key');
+    expect(json).not.toContain('dev-finance-key');
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      expect(variables.filter((name) => /KEY$|SECRET$|PASSWORD/.test(name))).toEqual([]);
+    }
+  });
+
+  it('serves every route of the flow through API Gateway', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties.HttpMethod);
+    expect(methods.sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'PUT']);
+  });
+
+  it('grants each function only what it needs', () => {
+    const starters = functionsWith((s) => actions(s).includes('states:StartExecution'));
+    expect(starters).toHaveLength(1);
+    expect(starters[0]).toMatch(/^PlacePurchaseOrder/);
+
+    const signallers = functionsWith((s) => actions(s).includes('states:SendTaskSuccess'));
+    expect(signallers.some((r) => r.startsWith('GetPurchaseOrder'))).toBe(false);
+    expect(signallers.some((r) => r.startsWith('ReviewDecision'))).toBe(true);
+    expect(signallers.some((r) => r.startsWith('RecordPayment'))).toBe(true);
+
+    const emailers = functionsWith((s) => actions(s).includes('ses:SendRawEmail'));
+    expect(emailers.every((r) => r.startsWith('Task'))).toBe(true);
+    expect(emailers).toHaveLength(7);
+
+    const writers = functionsWith((s) => actions(s).includes('dynamodb:PutItem'));
+    for (const reader of ['GetPurchaseOrder', 'GetDocument', 'ReviewPage', 'GetPolicy']) {
+      expect(writers.some((r) => r.startsWith(reader))).toBe(false);
+    }
+  });
+
+  it('runs every function on one runtime with tracing and bounded log retention', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});

@@ -1,0 +1,220 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  AlreadyExistsError,
+  ConcurrentUpdateError,
+  type Clock,
+  type DocumentStore,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type Mailer,
+  type NumberSeries,
+  type OutgoingEmail,
+  type PolicyStore,
+  type PurchaseOrderStore,
+  type ReviewRecord,
+  type ReviewStore,
+  type Secrets,
+  type StoredDocument,
+  type StoredPurchaseOrder,
+  type Workflow,
+} from '../../functions/app/ports.js';
+import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+import type { PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import type { WaitKind } from '../../functions/domain/waits.js';
+
+/** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class MemoryPurchaseOrders implements PurchaseOrderStore {
+  readonly items = new Map<string, StoredPurchaseOrder>();
+  async get(id: string) {
+    const item = this.items.get(id);
+    return item ? clone(item) : null;
+  }
+  async create(po: PurchaseOrder) {
+    if (this.items.has(po.id)) throw new AlreadyExistsError(po.id);
+    this.items.set(po.id, { po: clone(po), wait: null });
+  }
+  async save(po: PurchaseOrder, expectedVersion: number) {
+    const current = this.items.get(po.id);
+    if (!current || current.po.version !== expectedVersion) throw new ConcurrentUpdateError(po.id);
+    const next = { po: clone(po), wait: current.wait };
+    this.items.set(po.id, next);
+    return clone(next);
+  }
+  async registerWait(id: string, wait: { kind: WaitKind; token: string }, atVersion: number) {
+    const current = this.items.get(id);
+    if (!current || current.po.version !== atVersion) return false;
+    current.wait = { ...wait };
+    return true;
+  }
+}
+
+export class MemoryIdempotency implements IdempotencyStore {
+  readonly items = new Map<string, IdempotencyRecord>();
+  async claim(record: IdempotencyRecord) {
+    const existing = this.items.get(record.key);
+    if (existing) return clone(existing);
+    this.items.set(record.key, clone(record));
+    return null;
+  }
+  async takeOver(record: IdempotencyRecord, previousStartedAt: string) {
+    const existing = this.items.get(record.key);
+    if (!existing || existing.state !== 'in_flight' || existing.startedAt !== previousStartedAt) return false;
+    existing.startedAt = record.startedAt;
+    return true;
+  }
+  async complete(key: string) {
+    const existing = this.items.get(key);
+    if (existing) existing.state = 'done';
+  }
+  async release(key: string) {
+    if (this.items.get(key)?.state === 'in_flight') this.items.delete(key);
+  }
+}
+
+export class MemoryReviews implements ReviewStore {
+  readonly items = new Map<string, ReviewRecord>();
+  async get(id: string) {
+    const item = this.items.get(id);
+    return item ? clone(item) : null;
+  }
+  async issue(record: ReviewRecord) {
+    const existing = this.items.get(record.id);
+    if (existing && existing.emailedAt !== null) return false;
+    this.items.set(record.id, clone(record));
+    return true;
+  }
+  async markEmailed(id: string, at: string) {
+    this.items.get(id)!.emailedAt = at;
+  }
+  async markDecided(id: string, at: string) {
+    const item = this.items.get(id)!;
+    item.decidedAt ??= at;
+  }
+}
+
+export class MemoryNumbers implements NumberSeries {
+  readonly last = new Map<string, number>();
+  readonly held = new Map<string, number>();
+  async claim(series: string, year: number, poId: string) {
+    const key = `${series}#${year}`;
+    const heldKey = `${key}#${poId}`;
+    const existing = this.held.get(heldKey);
+    if (existing !== undefined) return existing;
+    const next = (this.last.get(key) ?? 0) + 1;
+    this.last.set(key, next);
+    this.held.set(heldKey, next);
+    return next;
+  }
+}
+
+export class MemoryDocuments implements DocumentStore {
+  readonly items = new Map<string, StoredDocument>();
+  async put(doc: StoredDocument) {
+    const key = `${doc.poId}#${doc.id}`;
+    if (!this.items.has(key)) this.items.set(key, doc);
+  }
+  async get(poId: string, id: string) {
+    return this.items.get(`${poId}#${id}`) ?? null;
+  }
+}
+
+export class MemoryPolicies implements PolicyStore {
+  constructor(public policy: Policy = clone(defaultPolicy)) {}
+  async get() {
+    return clone(this.policy);
+  }
+  async put(policy: Policy) {
+    this.policy = clone(policy);
+  }
+}
+
+export class MemoryMailer implements Mailer {
+  readonly sent: { poId: string; key: string; email: OutgoingEmail }[] = [];
+  async sendOnce(poId: string, key: string, email: OutgoingEmail) {
+    if (this.sent.some((s) => s.poId === poId && s.key === key)) return;
+    this.sent.push({ poId, key, email });
+  }
+}
+
+export class RecordingWorkflow implements Workflow {
+  readonly started: { poId: string; input: Record<string, unknown> }[] = [];
+  readonly signals: { token: string; output: Record<string, unknown> }[] = [];
+  async start(poId: string, input: Record<string, unknown>) {
+    if (!this.started.some((s) => s.poId === poId)) this.started.push({ poId, input });
+  }
+  async signal(token: string, output: Record<string, unknown>) {
+    this.signals.push({ token, output });
+  }
+}
+
+export class FixedSecrets implements Secrets {
+  constructor(readonly values = { checkout: 'test-checkout-key', finance: 'test-finance-key', linkSigning: 'test-link-signing-key' }) {}
+  async get(name: 'checkout' | 'finance' | 'linkSigning') {
+    return this.values[name];
+  }
+}
+
+export class TestClock implements Clock {
+  constructor(public current = new Date('2026-03-02T10:00:00Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(seconds: number) {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+export function fakes() {
+  let ids = 0;
+  return {
+    pos: new MemoryPurchaseOrders(),
+    idempotency: new MemoryIdempotency(),
+    reviews: new MemoryReviews(),
+    numbers: new MemoryNumbers(),
+    documents: new MemoryDocuments(),
+    policies: new MemoryPolicies(),
+    mailer: new MemoryMailer(),
+    workflow: new RecordingWorkflow(),
+    secrets: new FixedSecrets(),
+    clock: new TestClock(),
+    newId: () => `PO${String(++ids).padStart(4, '0')}`,
+  };
+}
+
+/** A REST API (v1) proxy event as API Gateway sends it. */
+export function apiEvent(options: {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | null;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+}): APIGatewayProxyEvent {
+  return {
+    httpMethod: options.method ?? 'GET',
+    path: options.path ?? '/',
+    resource: options.path ?? '/',
+    headers: options.headers ?? {},
+    multiValueHeaders: {},
+    queryStringParameters: options.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: options.pathParameters ?? null,
+    stageVariables: null,
+    body: options.body ?? null,
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+export const sampleOrder = {
+  channel: 'cart',
+  paymentMethod: 'purchase_order',
+  customer: { id: 'cust-1', type: 'business', company: 'Acme Corp', email: 'buyer@acme.example' },
+  poNumber: 'ACME-4711',
+  currency: 'USD',
+  lines: [{ sku: 'LIC-PRO', description: 'Pro licence, 1 year', quantity: 3, unitAmount: 9900, fulfilment: 'digital' }],
+  billingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+} as const;

@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RuleViolation, TransitionError } from '../../functions/domain/errors.js';
+import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
+import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+import { apply, decidePlacement, placePurchaseOrder, statuses, terminalStatuses, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { waitOutcome } from '../../functions/domain/waits.js';
+import { sampleOrder } from '../support/fakes.js';
+
+const at = new Date('2026-03-02T10:00:00Z');
+const order = (overrides: Partial<OrderRequest> = {}): OrderRequest => orderRequestSchema.parse({ ...sampleOrder, ...overrides });
+const place = (overrides: Partial<OrderRequest> = {}, policy: Policy = defaultPolicy): PurchaseOrder =>
+  placePurchaseOrder({ id: 'PO1', reference: 'PO-2026-000001', order: order(overrides), policy, actor: 'checkout', at });
+
+describe('placing a purchase order', () => {
+  it('prices lines exactly and waits for review by default', () => {
+    const po = place();
+    expect(po.total).toBe(29700);
+    expect(po.lines[0]!.amount).toBe(29700);
+    expect(po.status).toBe('awaiting_review');
+    expect(po.review.required).toBe(true);
+    expect(po.payment).toMatchObject({ status: 'not_due', amountDue: 29700, amountPaid: 0, dueDate: null });
+    expect(po.history).toEqual([{ at: at.toISOString(), type: 'placed', from: null, to: 'awaiting_review', actor: 'checkout', detail: 'cart purchase_order' }]);
+  });
+
+  it('skips the review for trusted customers', () => {
+    const po = place({}, { ...defaultPolicy, trustedCustomers: ['cust-1'] });
+    expect(po.status).toBe('ordered');
+    expect(po.review.required).toBe(false);
+  });
+
+  it('refuses a cart PO below the minimum for its currency', () => {
+    const small = { lines: [{ sku: 'A', description: 'a', quantity: 1, unitAmount: 14999, fulfilment: 'digital' as const }] };
+    expect(() => place(small)).toThrow(RuleViolation);
+    expect(() => place(small)).toThrow(/at least 15000/);
+    expect(() => place({ currency: 'EUR' })).toThrow(/not offered in the cart for EUR/);
+  });
+
+  it('rejects malformed money at the schema: floats, strings, unknown currencies', () => {
+    const bad = [
+      { ...sampleOrder, lines: [{ ...sampleOrder.lines[0], unitAmount: 99.5 }] },
+      { ...sampleOrder, lines: [{ ...sampleOrder.lines[0], unitAmount: '9900' }] },
+      { ...sampleOrder, currency: 'ABC' },
+      { ...sampleOrder, lines: [] },
+    ];
+    for (const body of bad) expect(orderRequestSchema.safeParse(body).success).toBe(false);
+  });
+
+  it('decides the route of every payment method', () => {
+    expect(decidePlacement(order({ paymentMethod: 'offline' }), 29700, defaultPolicy).status).toBe('awaiting_payment');
+    expect(decidePlacement(order({ paymentMethod: 'deferred' }), 29700, defaultPolicy).status).toBe('deferred');
+    expect(decidePlacement(order({ paymentMethod: 'online', onlinePayment: { reference: 'ch_1', amount: 29700 } }), 29700, defaultPolicy).status).toBe('ordered');
+    expect(() => decidePlacement(order({ paymentMethod: 'online', onlinePayment: { reference: 'ch_1', amount: 100 } }), 29700, defaultPolicy)).toThrow(RuleViolation);
+  });
+});
+
+describe('the review', () => {
+  it('approval of an instant PO orders it and starts the payment terms', () => {
+    const po = apply(place(), { type: 'approve', comment: 'letterhead checked' }, { actor: 'reviewer', at });
+    expect(po.status).toBe('ordered');
+    expect(po.payment).toMatchObject({ status: 'unpaid', dueDate: '2026-04-01' });
+    expect(po.review).toMatchObject({ decision: 'approved', decidedBy: 'reviewer', comment: 'letterhead checked' });
+    expect(po.history.at(-1)).toMatchObject({ type: 'approve', from: 'awaiting_review', to: 'ordered', actor: 'reviewer' });
+    expect(po.version).toBe(2);
+  });
+
+  it('only one decision ever counts', () => {
+    const approved = apply(place(), { type: 'approve' }, { actor: 'reviewer', at });
+    expect(() => apply(approved, { type: 'reject' }, { actor: 'finance', at })).toThrow(TransitionError);
+    expect(() => apply(approved, { type: 'approve' }, { actor: 'finance', at })).toThrow(/cannot approve a purchase order that is ordered/);
+  });
+
+  it('rejection and expiry end the PO', () => {
+    expect(apply(place(), { type: 'reject' }, { actor: 'reviewer', at }).status).toBe('rejected');
+    expect(apply(place(), { type: 'expire_review' }, { actor: 'system', at }).status).toBe('cancelled');
+  });
+});
+
+describe('payments', () => {
+  const ordered = () => apply(place(), { type: 'approve' }, { actor: 'reviewer', at });
+  const pay = (po: PurchaseOrder, amount: number, reference: string) => apply(po, { type: 'record_payment', amount, reference }, { actor: 'finance', at });
+  const delivered = (po: PurchaseOrder) => apply(po, { type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['A'] }] }, { actor: 'system', at });
+
+  it('partial payments accumulate; the full amount completes a delivered PO', () => {
+    let po = delivered(ordered());
+    po = pay(po, 10000, 'W1');
+    expect(po).toMatchObject({ status: 'ordered', payment: { amountPaid: 10000, status: 'unpaid' } });
+    po = pay(po, 19700, 'W2');
+    expect(po).toMatchObject({ status: 'completed', payment: { amountPaid: 29700, status: 'paid' } });
+  });
+
+  it('is not completed before the delivery, and completes when delivery follows', () => {
+    const paid = pay(ordered(), 29700, 'W1');
+    expect(paid.status).toBe('ordered');
+    expect(delivered(paid).status).toBe('completed');
+  });
+
+  it('refuses more than is outstanding, and counts a reference once', () => {
+    const po = pay(ordered(), 10000, 'W1');
+    expect(() => pay(po, 19701, 'W2')).toThrow(/exceeds the amount outstanding \(19700\)/);
+    expect(pay(po, 10000, 'W1')).toBe(po);
+  });
+
+  it('is refused before release', () => {
+    expect(() => pay(place(), 100, 'W1')).toThrow(TransitionError);
+  });
+});
+
+describe('the lifecycle as a whole', () => {
+  const actions: fc.Arbitrary<Action> = fc.oneof(
+    fc.constant<Action>({ type: 'approve' }),
+    fc.constant<Action>({ type: 'reject' }),
+    fc.constant<Action>({ type: 'expire_review' }),
+    fc.constant<Action>({ type: 'mark_overdue' }),
+    fc.record({ type: fc.constant('record_payment' as const), amount: fc.integer({ min: -5, max: 40000 }), reference: fc.constantFrom('A', 'B', 'C', 'D') }),
+    fc.constant<Action>({ type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['K'] }] }),
+  );
+
+  it('no sequence of actions breaks an invariant, and a refused action changes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(actions, { maxLength: 25 }), (sequence) => {
+        let po = place();
+        for (const action of sequence) {
+          const before = structuredClone(po);
+          try {
+            po = apply(po, action, { actor: 'finance', at });
+          } catch (error) {
+            expect(error instanceof TransitionError || error instanceof RuleViolation).toBe(true);
+            expect(po).toEqual(before);
+            continue;
+          }
+          expect(statuses).toContain(po.status);
+          expect(po.payment.amountPaid).toBeLessThanOrEqual(po.payment.amountDue);
+          expect(po.payment.amountPaid).toBe(po.payment.records.reduce((a, r) => a + r.amount, 0));
+          if (terminalStatuses.has(before.status)) expect(po.status).toBe(before.status);
+          if (po.status === 'completed') expect(po.payment.status).toBe('paid');
+          expect(po.history.length).toBe(po.version);
+        }
+      }),
+    );
+  });
+
+  it('tells the workflow when a wait is over', () => {
+    const po = place();
+    expect(waitOutcome('review', po)).toBeNull();
+    expect(waitOutcome('review', apply(po, { type: 'approve' }, { actor: 'reviewer', at }))).toEqual({ decision: 'approved', status: 'ordered' });
+    const ordered = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
+    expect(waitOutcome('payment', ordered)).toBeNull();
+    expect(waitOutcome('payment', apply(ordered, { type: 'record_payment', amount: 29700, reference: 'W' }, { actor: 'finance', at }))).toMatchObject({ paid: true });
+  });
+});
