@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+import { pdfText } from '../support/pdf-text.js';
+
+/** The default flow of the seeds: a cart PO, reviewed from the emailed link, invoiced on release, paid. */
+const order = {
+  channel: 'cart',
+  paymentMethod: 'purchase_order',
+  customer: { id: 'cust-42', type: 'business', company: 'Globex GmbH', email: 'buyer@globex.example' },
+  poNumber: 'GLX-2026-0815',
+  currency: 'USD',
+  lines: [
+    { sku: 'LIC-TEAM', description: 'Team licence, 12 months', quantity: 2, unitAmount: 45000, fulfilment: 'digital' },
+    { sku: 'SUP-GOLD', description: 'Gold support', quantity: 1, unitAmount: 12050, fulfilment: 'digital' },
+  ],
+  billingAddress: { line1: 'Hauptstrasse 5', city: 'Berlin', postalCode: '10115', country: 'DE' },
+};
+
+const stack = new LocalStack();
+let startupMs = 0;
+
+beforeAll(async () => {
+  startupMs = await stack.start();
+}, 120_000);
+afterAll(() => stack.stop());
+
+describe('cart PO with review and instant delivery, on the local stack', () => {
+  it('is healthy', async () => {
+    const res = await stack.request('GET', '/health');
+    expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
+    console.log(`local stack healthy in ${startupMs} ms (synthesized assembly)`);
+  });
+
+  it('goes from placement to completed over HTTP, with the emails a buyer and reviewer would get', async () => {
+    const flowStarted = Date.now();
+    const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'e2e-flow-1' } });
+    expect(placed.status).toBe(201);
+    const po = placed.body;
+    expect(po).toMatchObject({ status: 'awaiting_review', total: 102050, reference: expect.stringMatching(/^PO-\d{4}-\d{6}$/) });
+
+    // The buyer is told how to confirm; the reviewer gets the link.
+    const confirm = await stack.waitForEmail((e) => e.subject.includes(po.reference) && e.destination.to.includes('buyer@globex.example'));
+    expect(confirm.body.text).toContain('signed confirmation on company letterhead');
+    const request = await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+    expect(request.destination.to).toEqual(['reviews@seller.example']);
+    const link = reviewLinkIn(request);
+    expect(link.origin).toBe(stack.api);
+
+    // Looking at the link changes nothing.
+    const page = await stack.request('GET', `${link.pathname}${link.search}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Globex GmbH');
+    expect(page.body).toContain('$1,020.50');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.version).toBe(1);
+
+    // The reviewer approves from the form.
+    const decided = await stack.request('POST', link.pathname, {
+      body: new URLSearchParams({ token: link.searchParams.get('token')!, decision: 'approve', comment: 'Letterhead received' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body).toContain('approved');
+
+    // Release: invoice (a real PDF) with the licence keys, due in 30 days.
+    const released = await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: your order is released`));
+    const ordered = await stack.waitForPo(po.id, keys.checkout, (p) => p.documents.length === 1);
+    expect(ordered.status).toBe('ordered');
+    const invoice = ordered.documents[0];
+    expect(invoice).toMatchObject({ type: 'invoice', number: expect.stringMatching(/^INV-\d{4}-\d{6}$/), total: 102050 });
+    const approvedAt = new Date(ordered.review.decidedAt);
+    const due = new Date(approvedAt.getTime() + 30 * 86400_000).toISOString().slice(0, 10);
+    expect(ordered.payment).toMatchObject({ status: 'unpaid', amountDue: 102050, amountPaid: 0, dueDate: due });
+    for (const key of ordered.licences.flatMap((l: { keys: string[] }) => l.keys)) expect(released.body.text).toContain(key);
+    const attachment = released.attachments!.find((a) => a.filename === `${invoice.number}.pdf`)!;
+    expect(attachment.contentType).toBe('application/pdf');
+    const text = await pdfText(Buffer.from(attachment.content, 'base64'));
+    for (const expected of [invoice.number, 'GLX-2026-0815', po.reference, 'Globex GmbH', '$1,020.50', due]) expect(text).toContain(expected);
+
+    // The same PDF is served to finance.
+    const download = await stack.request('GET', `/purchase-orders/${po.id}/documents/${invoice.id}`, { key: keys.finance });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(download.body).equals(Buffer.from(attachment.content, 'base64'))).toBe(true);
+
+    // Finance confirms the wire in two parts; an overpayment and a repeated reference count for nothing.
+    expect((await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 50000, reference: 'WIRE-881' } })).status).toBe(200);
+    expect((await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 50000, reference: 'WIRE-881' } })).body.payment.amountPaid).toBe(50000);
+    const over = await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 60000, reference: 'WIRE-882' } });
+    expect(over.status).toBe(422);
+    const paid = await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 52050, reference: 'WIRE-883' } });
+    expect(paid.body).toMatchObject({ status: 'completed', payment: { status: 'paid', amountPaid: 102050 } });
+    await stack.waitForEmail((e) => e.subject === `${po.reference}: payment received, thank you`);
+    console.log(`one full flow (place -> review -> invoice -> payment -> completed): ${Date.now() - flowStarted} ms`);
+
+    const history = paid.body.history.map((h: { type: string; to: string; actor: string }) => `${h.type}:${h.to}:${h.actor}`);
+    expect(history).toEqual([
+      'placed:awaiting_review:checkout',
+      'approve:ordered:reviewer',
+      'deliver_digital:ordered:system',
+      'issue_document:ordered:system',
+      'record_payment:ordered:finance',
+      'record_payment:completed:finance',
+    ]);
+
+    // The link is spent.
+    const again = await stack.request('POST', link.pathname, {
+      body: new URLSearchParams({ token: link.searchParams.get('token')!, decision: 'reject' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('tells the buyer when finance rejects the PO in the back office', async () => {
+    const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'e2e-reject-1' } });
+    const po = placed.body;
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+    const rejected = await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'reject', comment: 'No signed confirmation' } });
+    expect(rejected.body).toMatchObject({ status: 'rejected', review: { decision: 'rejected', decidedBy: 'finance' } });
+    const notice = await stack.waitForEmail((e) => e.subject === `${po.reference}: your purchase order was not accepted`);
+    expect(notice.body.text).toContain('No signed confirmation');
+    expect((await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 1, reference: 'X' } })).status).toBe(409);
+  });
+
+  it('answers bad requests with problems and changes nothing', async () => {
+    const cases = [
+      await stack.request('POST', '/purchase-orders', { body: order, headers: { 'Idempotency-Key': 'e2e-bad-1' } }),
+      await stack.request('POST', '/purchase-orders', { key: keys.finance, body: order, headers: { 'Idempotency-Key': 'e2e-bad-2' } }),
+      await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order }),
+      await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: '{"channel":', headers: { 'Idempotency-Key': 'e2e-bad-3' } }),
+      await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: 'a=b', headers: { 'Idempotency-Key': 'e2e-bad-4', 'Content-Type': 'text/plain' } }),
+      await stack.request('GET', '/purchase-orders/NOPE', { key: keys.finance }),
+    ];
+    expect(cases.map((c) => c.status)).toEqual([401, 403, 400, 400, 415, 404]);
+    for (const c of cases) expect(c.headers.get('content-type')).toBe('application/problem+json');
+  });
+});

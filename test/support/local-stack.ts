@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * Starts the local stack the way a developer does (`npm start`), as its own process, on free ports
+ * and a data directory of its own; drives it over HTTP like checkout, finance and reviewers would.
+ */
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface Email {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  attachments?: { filename: string; content: string; contentType: string }[];
+  at: number;
+}
+
+export class LocalStack {
+  private child: ChildProcess | undefined;
+  output = '';
+  readonly dataDir: string;
+  private ports!: { api: number; ses: number; dynamo: number; aws: number };
+
+  constructor(dataDir?: string) {
+    this.dataDir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'po-e2e-'));
+  }
+
+  get api(): string {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+
+  get ses(): string {
+    return `http://127.0.0.1:${this.ports.ses}`;
+  }
+
+  /** Starts (or restarts) the stack on this data directory and waits for /health. Returns ms to healthy. */
+  async start(): Promise<number> {
+    this.ports ??= { api: await freePort(), ses: await freePort(), dynamo: await freePort(), aws: await freePort() };
+    const started = Date.now();
+    this.output = '';
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        PORT: String(this.ports.api),
+        SES_PORT: String(this.ports.ses),
+        DYNAMODB_PORT: String(this.ports.dynamo),
+        AWS_SERVICES_PORT: String(this.ports.aws),
+        PO_DATA_DIR: this.dataDir,
+        // The test run synthesizes once (global setup); every stack runs that assembly.
+        PO_SYNTH: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    const exited = new Promise<never>((_, reject) =>
+      this.child!.once('exit', (code) => reject(new Error(`local stack exited with ${code} before it was healthy:\n${this.output}`))),
+    );
+    const healthy = (async () => {
+      for (;;) {
+        try {
+          const res = await fetch(`${this.api}/health`);
+          if (res.ok) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await Promise.race([healthy, exited]);
+    return Date.now() - started;
+  }
+
+  /** Stops the stack: SIGTERM is a clean Ctrl-C-like stop; SIGKILL is a crash. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    this.child = undefined;
+  }
+
+  async request(method: string, route: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.key) headers.Authorization = `Bearer ${options.key}`;
+    if (options.body !== undefined) headers['Content-Type'] ??= 'application/json';
+    const res = await fetch(`${this.api}${route}`, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+    });
+    const type = res.headers.get('content-type') ?? '';
+    const body = type.includes('json') ? await res.json() : type.includes('pdf') ? new Uint8Array(await res.arrayBuffer()) : await res.text();
+    return { status: res.status, headers: res.headers, body: body as any };
+  }
+
+  async emails(): Promise<Email[]> {
+    const res = await fetch(`${this.ses}/store`);
+    return ((await res.json()) as { emails: Email[] }).emails;
+  }
+
+  /** Waits until an email matching `predicate` has arrived. */
+  async waitForEmail(predicate: (email: Email) => boolean, timeoutMs = 15_000): Promise<Email> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.emails()).find(predicate);
+      if (found) return found;
+      if (Date.now() > until) {
+        const subjects = (await this.emails()).map((e) => e.subject);
+        throw new Error(`no such email after ${timeoutMs} ms; have: ${JSON.stringify(subjects)}\n${this.output.slice(-3000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Polls the PO until `predicate` holds (the workflow runs asynchronously to the API). */
+  async waitForPo(id: string, key: string, predicate: (po: any) => boolean, timeoutMs = 15_000): Promise<any> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await this.request('GET', `/purchase-orders/${id}`, { key });
+      if (predicate(body)) return body;
+      if (Date.now() > until) throw new Error(`PO ${id} did not reach the expected state: ${JSON.stringify(body).slice(0, 2000)}\n${this.output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export const keys = { checkout: 'dev-checkout-key', finance: 'dev-finance-key' };
+
+export function reviewLinkIn(email: Email): URL {
+  const match = /(https?:\/\/\S+\/reviews\/\S+)/.exec(email.body.text ?? '');
+  if (!match) throw new Error(`no review link in: ${email.body.text}`);
+  return new URL(match[1]!);
+}
