@@ -9,6 +9,6 @@ export default defineConfig({
     // End-to-end files start whole local stacks; keep them from competing for the two cores.
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

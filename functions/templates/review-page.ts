@@ -8,7 +8,7 @@ const style = `body{font-family:Arial,sans-serif;max-width:760px;margin:32px aut
 table{border-collapse:collapse;width:100%}td,th{padding:6px 8px;border-bottom:1px solid #ddd;text-align:left}
 td.n,th.n{text-align:right}.actions{display:flex;gap:12px;margin-top:16px}
 button{padding:10px 18px;font-size:15px;border:0;border-radius:4px;cursor:pointer;color:#fff}
-.approve{background:#15803d}.reject{background:#b91c1c}textarea{width:100%;min-height:70px}
+.approve{background:#15803d}.reject{background:#b91c1c}textarea{width:100%;min-height:70px;box-sizing:border-box}
 .muted{color:#555}`;
 
 function page(title: string, body: string): string {

@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+
+/** A PO waiting for its review, and then for its payment, survives a restart of `npm start`. */
+const order = {
+  channel: 'cart',
+  paymentMethod: 'purchase_order',
+  customer: { id: 'cust-7', type: 'education', company: 'Springfield University', email: 'ap@springfield.example' },
+  currency: 'JPY',
+  lines: [{ sku: 'LIC-EDU', description: 'Campus licence', quantity: 1, unitAmount: 250000, fulfilment: 'digital' }],
+  billingAddress: { line1: '1-1 Chiyoda', city: 'Tokyo', country: 'JP' },
+};
+
+const stack = new LocalStack();
+afterAll(() => stack.stop());
+
+describe('restarting the local stack', () => {
+  it('keeps waiting executions: the old review link works after a restart, and so does the payment', async () => {
+    await stack.start();
+    await stack.request('PUT', '/policy', {
+      key: keys.finance,
+      body: { ...(await stack.request('GET', '/policy', { key: keys.finance })).body, cartMinimum: { USD: 15000, JPY: 20000 } },
+    });
+    const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'restart-1' } });
+    expect(placed.status).toBe(201);
+    const po = placed.body;
+    const link = reviewLinkIn(await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`)));
+
+    await stack.stop('SIGTERM');
+    const restartMs = await stack.start();
+    console.log(`restart to healthy: ${restartMs} ms`);
+
+    // The same placement request, retried after the restart, still returns the same PO.
+    const replay = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'restart-1' } });
+    expect(replay.body.id).toBe(po.id);
+
+    const decided = await stack.request('POST', link.pathname, {
+      body: new URLSearchParams({ token: link.searchParams.get('token')!, decision: 'approve' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(decided.status).toBe(200);
+    const released = await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: your order is released`));
+    expect(released.body.text).toContain('¥250,000');
+    const ordered = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1);
+    // The reviewer was emailed before the restart (the emulator's store starts empty again);
+    // resuming the wait sent nothing again, and the old link still worked.
+    expect((await stack.emails()).filter((e) => e.subject.includes('purchase order to review'))).toEqual([]);
+
+    await stack.stop('SIGTERM');
+    await stack.start();
+    const paid = await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 250000, reference: 'JP-WIRE-1' } });
+    expect(paid.body.status).toBe('completed');
+    await stack.waitForEmail((e) => e.subject === `${po.reference}: payment received, thank you`);
+    expect(ordered.payment.dueDate).toBeTruthy();
+  });
+});
