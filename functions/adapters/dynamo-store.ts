@@ -26,7 +26,7 @@ import {
  *   PO#<id>            DOC#<docId>       an issued document and its PDF
  *   PO#<id>            NUM#<series>      the number of a series this PO holds
  *   PO#<id>            EMAIL#<key>       an email that was sent (so a retry sends none)
- *   REVIEW#<reviewId>  REVIEW            a review link: secret hash, expiry, decided
+ *   REVIEW#<reviewId>  REVIEW            a review link: nonce (not the secret), expiry, decided
  *   IDEM#<key>         IDEM              an Idempotency-Key of placement
  *   SERIES#<s>#<year>  SERIES            the last number of a series and the PO that claimed it
  *   POLICY             POLICY            the seller's policy
@@ -208,21 +208,15 @@ export class DynamoReviewStore implements ReviewStore {
     return record as ReviewRecord;
   }
 
-  async issue(record: ReviewRecord): Promise<boolean> {
+  async create(record: ReviewRecord): Promise<ReviewRecord> {
     try {
-      // A new review, or a fresh secret for one whose email never went out (its old link was never seen).
       await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...this.key(record.id), ...record },
-          ConditionExpression: 'attribute_not_exists(pk) OR attribute_type(emailedAt, :null)',
-          ExpressionAttributeValues: { ':null': 'NULL' },
-        }),
+        new PutCommand({ TableName: this.table, Item: { ...this.key(record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
-      return true;
+      return record;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(record.id))!;
     }
   }
 

@@ -47,7 +47,7 @@ async function open(
   const respond = (status: number, title: string, message: string) =>
     wantsJson(event) ? problemJson(status, title, message) : html(status, outcomePage(title, message));
   if (!review) return respond(404, 'Review not found', 'This review link does not exist.');
-  if (!token || !reviewSecretMatches(token, review.tokenHash, await deps.secrets.get('linkSigning'))) {
+  if (!token || !reviewSecretMatches(token, review.id, review.nonce, await deps.secrets.get('linkSigning'))) {
     return respond(403, 'Link not valid', 'This review link is not valid. Use the link from the most recent review email.');
   }
   const stored = await deps.pos.get(review.poId);

@@ -47,7 +47,8 @@ export interface IdempotencyStore {
 export interface ReviewRecord {
   id: string;
   poId: string;
-  tokenHash: string;
+  /** Random; with the link-signing key it derives the link's secret, which is never stored. */
+  nonce: string;
   createdAt: string;
   expiresAt: string;
   emailedAt: string | null;
@@ -56,8 +57,8 @@ export interface ReviewRecord {
 
 export interface ReviewStore {
   get(id: string): Promise<ReviewRecord | null>;
-  /** Creates the review, or replaces its secret if it was never emailed; false if already emailed. */
-  issue(record: ReviewRecord): Promise<boolean>;
+  /** Creates the review unless it exists; returns the stored one either way. */
+  create(record: ReviewRecord): Promise<ReviewRecord>;
   markEmailed(id: string, at: string): Promise<void>;
   markDecided(id: string, at: string): Promise<void>;
 }

@@ -2,23 +2,25 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Review links: an opaque id (derived from the PO with the link-signing key, so a retried task finds
- * the same review) plus a random 256-bit secret that is stored only as a keyed hash.
+ * the same review) and a 256-bit secret derived from a random nonce with the same key. The table
+ * holds the nonce, never the secret: reading the table is not enough to forge a link, and a retried
+ * task rebuilds the very link it emailed before instead of minting one the reviewer never got.
  */
 export function reviewIdFor(poId: string, signingKey: string): string {
   return createHmac('sha256', signingKey).update(`review-id:${poId}`).digest('base64url').slice(0, 22);
 }
 
-export function newReviewSecret(): string {
-  return randomBytes(32).toString('base64url');
+export function newReviewNonce(): string {
+  return randomBytes(16).toString('base64url');
 }
 
-export function hashReviewSecret(secret: string, signingKey: string): string {
-  return createHmac('sha256', signingKey).update(`review-secret:${secret}`).digest('base64url');
+export function reviewSecret(reviewId: string, nonce: string, signingKey: string): string {
+  return createHmac('sha256', signingKey).update(`review-secret:${reviewId}:${nonce}`).digest('base64url');
 }
 
-export function reviewSecretMatches(secret: string, storedHash: string, signingKey: string): boolean {
-  const actual = Buffer.from(hashReviewSecret(secret, signingKey));
-  const expected = Buffer.from(storedHash);
+export function reviewSecretMatches(presented: string, reviewId: string, nonce: string, signingKey: string): boolean {
+  const expected = Buffer.from(reviewSecret(reviewId, nonce, signingKey));
+  const actual = Buffer.from(presented);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

@@ -9,7 +9,7 @@ import * as emails from '../templates/emails.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
 import { changePurchaseOrder, NotFoundError, type ChangeDeps } from './change.js';
 import type { Clock, DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets } from './ports.js';
-import { hashReviewSecret, newReviewSecret, reviewIdFor, reviewLink } from './review-links.js';
+import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
 /**
  * The workflow's tasks. Each one may run more than once (Step Functions retries, the local stack
@@ -64,16 +64,14 @@ export async function requestReview(deps: TaskDeps, input: { poId: string; token
     await deps.mailer.sendOnce(po.id, 'po-received', email([po.customer.email], emails.poReceivedEmail(po, deps.seller)));
     const signingKey = await deps.secrets.get('linkSigning');
     const reviewId = reviewIdFor(po.id, signingKey);
-    const existing = await deps.reviews.get(reviewId);
-    if (existing?.emailedAt) return;
-    const secret = newReviewSecret();
     const now = deps.clock.now().toISOString();
     const expiresAt = new Date(Date.parse(po.createdAt) + input.reviewTimeoutSeconds * 1000).toISOString();
-    const tokenHash = hashReviewSecret(secret, signingKey);
-    const issued = await deps.reviews.issue({ id: reviewId, poId: po.id, tokenHash, createdAt: now, expiresAt, emailedAt: null, decidedAt: null });
-    if (!issued) return;
-    const link = reviewLink(deps.publicBaseUrl, reviewId, secret);
-    await deps.mailer.sendOnce(po.id, `review-request-${tokenHash.slice(0, 12)}`, email(await deps.reviewerEmails(), emails.reviewRequestEmail(po, link, expiresAt)));
+    const review =
+      (await deps.reviews.get(reviewId)) ??
+      (await deps.reviews.create({ id: reviewId, poId: po.id, nonce: newReviewNonce(), createdAt: now, expiresAt, emailedAt: null, decidedAt: null }));
+    if (review.emailedAt) return;
+    const link = reviewLink(deps.publicBaseUrl, reviewId, reviewSecret(reviewId, review.nonce, signingKey));
+    await deps.mailer.sendOnce(po.id, 'review-request', email(await deps.reviewerEmails(), emails.reviewRequestEmail(po, link, review.expiresAt)));
     await deps.reviews.markEmailed(reviewId, now);
   });
 }

@@ -92,7 +92,12 @@ export class LocalLambdaRuntime {
     });
   }
 
-  async stop(): Promise<void> {
+  /** Lets invocations in flight finish (up to `graceMs`), then stops every sandbox. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const until = Date.now() + graceMs;
+    while ([...this.workers.values()].some((w) => w.pending.size > 0) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await Promise.all([...this.workers.values()].map(({ worker }) => worker.terminate()));
     this.workers.clear();
   }

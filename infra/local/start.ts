@@ -62,11 +62,16 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-function close(server: Server | undefined): Promise<void> {
+/** Stops accepting connections, lets requests in flight finish (a few seconds at most). */
+function close(server: Server | undefined, graceMs = 5_000): Promise<void> {
   return new Promise((resolve) => {
     if (!server) return resolve();
-    server.closeAllConnections?.();
-    server.close(() => resolve());
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }
 

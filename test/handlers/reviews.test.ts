@@ -12,7 +12,7 @@ async function placedAndRequested() {
   const taskDeps = { ...deps, seller: exampleSellerProfile, publicBaseUrl: 'https://po.seller.example/', reviewerEmails: async () => ['reviews@seller.example'] };
   const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(sampleOrder));
   await requestReview(taskDeps, { poId: po.id, token: 'token-1', reviewTimeoutSeconds: 14 * 86400 });
-  const reviewEmail = deps.mailer.sent.find((s) => s.key.startsWith('review-request'))!.email;
+  const reviewEmail = deps.mailer.sent.find((s) => s.key === 'review-request')!.email;
   const link = new URL(/https:\/\/\S+/.exec(reviewEmail.text)![0]);
   const reviewId = link.pathname.split('/').pop()!;
   const token = link.searchParams.get('token')!;
@@ -38,9 +38,10 @@ describe('review links', () => {
     const buyer = deps.mailer.sent[0]!.email;
     expect(buyer.subject).toContain('PO-2026-000001');
     expect(buyer.text).toMatch(/signed confirmation on company letterhead/);
-    // Only a hash of the link's secret is stored.
+    // The link's secret is not stored.
     const stored = [...deps.reviews.items.values()][0]!;
     expect(JSON.stringify(stored)).not.toContain(link.searchParams.get('token'));
+    expect(link.searchParams.get('token')!.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
   });
 
   it('shows the PO without changing anything, however often it is fetched', async () => {
@@ -109,5 +110,18 @@ describe('review links', () => {
     await requestReview(taskDeps, { poId: po.id, token: 'late-token', reviewTimeoutSeconds: 86400 });
     expect(deps.workflow.signals).toEqual([{ token: 'late-token', output: { decision: 'approved', status: 'ordered' } }]);
     expect(deps.mailer.sent).toEqual([]);
+  });
+});
+
+describe('a review task that runs again', () => {
+  it('rebuilds the same link, so the one the reviewer has keeps working', async () => {
+    const { deps, taskDeps, po, link } = await placedAndRequested();
+    // As after a crash between sending the email and marking it sent.
+    const review = [...deps.reviews.items.values()][0]!;
+    review.emailedAt = null;
+    deps.mailer.sent.length = 0;
+    await requestReview(taskDeps, { poId: po.id, token: 'token-2', reviewTimeoutSeconds: 14 * 86400 });
+    const resent = deps.mailer.sent.find((s) => s.key === 'review-request')!.email;
+    expect(resent.text).toContain(link.toString());
   });
 });

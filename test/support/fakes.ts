@@ -80,11 +80,11 @@ export class MemoryReviews implements ReviewStore {
     const item = this.items.get(id);
     return item ? clone(item) : null;
   }
-  async issue(record: ReviewRecord) {
+  async create(record: ReviewRecord) {
     const existing = this.items.get(record.id);
-    if (existing && existing.emailedAt !== null) return false;
+    if (existing) return clone(existing);
     this.items.set(record.id, clone(record));
-    return true;
+    return clone(record);
   }
   async markEmailed(id: string, at: string) {
     this.items.get(id)!.emailedAt = at;
