@@ -20,13 +20,13 @@ export interface PoStackProps extends StackProps {
 }
 
 const taskDescriptions: Record<WorkflowTask, string> = {
-  requestReview: 'Email the review link and wait for the decision',
+  notify: 'Email the buyer and finance about each change of a PO',
+  awaitReview: 'Email the review link and wait for the decision',
   expireReview: 'Cancel a PO whose review window closed',
-  notifyRejected: 'Tell the buyer the PO was rejected',
-  fulfil: 'Issue the invoice, deliver, email both',
-  awaitPayment: 'Wait for payment in full',
+  issueProforma: 'Issue and email the proforma invoice for prepayment',
+  awaitChange: 'Wait for the next change of a PO (payment, delivery)',
+  fulfil: 'Deliver, issue the invoice, email both',
   markOverdue: 'Mark an unpaid invoice overdue',
-  notifyPaid: 'Confirm payment to the buyer',
 };
 
 export class PurchaseOrderStack extends Stack {

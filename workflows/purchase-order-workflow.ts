@@ -6,22 +6,27 @@ import { Construct } from 'constructs';
 
 /**
  * One execution per purchase order, named after it. The PO in the table is the truth; the workflow
- * orders what happens next: wait for the review (task token), release with invoice and delivery,
- * wait for payment (task token) with the due date as the timeout, and the notices in between.
+ * orders what happens next by the PO's status, so each path of the seed documents reads off it:
  *
- *   Review needed? ── yes ─> Await review decision ──(timeout)──> Expire review
- *        │                        │
- *        no                  Decision? ── rejected ──> Notify rejection ──> Rejected
- *        │                        │ approved
- *        └──────────────> Fulfil: invoice + delivery ──> Await payment ──(timeout)──> Mark overdue ─┐
- *                                                            │  ^─────────────────────────────────┘
- *                                                        Paid? ──> Notify payment received ──> Completed
+ * - PO with review (Cleverbridge; offline and converted POs too): "Await release" until a reviewer
+ *   or finance decides; the review expires after the policy's days.
+ * - Instant delivery / online payment / Shopbay deferred: "Deliver and invoice" at once, then
+ *   "Await payment on terms" (net terms, with the due date as the timer; or collection on delivery).
+ * - Delayed delivery (prepayment) and Shopbay offline payment: "Issue proforma" when due, then
+ *   "Await prepayment": the buyer reports payments, finance verifies or rejects them (any number of
+ *   times), disputes are resolved, an offline order may be converted to a PO; once paid in full the
+ *   PO is ordered and delivered.
+ *
+ * Every wait parks a task token on the PO and ends when the PO changes; "Notify" then tells the buyer
+ * and finance of each change, and "Next step?" routes on the new status.
  */
-export type WorkflowTask = 'requestReview' | 'expireReview' | 'notifyRejected' | 'fulfil' | 'awaitPayment' | 'markOverdue' | 'notifyPaid';
+export type WorkflowTask = 'notify' | 'awaitReview' | 'expireReview' | 'issueProforma' | 'awaitChange' | 'fulfil' | 'markOverdue';
 
 export interface PurchaseOrderWorkflowProps {
   functions: Record<WorkflowTask, IFunction>;
 }
+
+const lambdaErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
 export class PurchaseOrderWorkflow extends Construct {
   readonly definition: sfn.IChainable;
@@ -31,79 +36,77 @@ export class PurchaseOrderWorkflow extends Construct {
     const fn = props.functions;
 
     /** A plain Lambda task, retried on transient failures (Lambda service errors, throttling, a crash). */
-    const step = (name: string, task: WorkflowTask, resultPath: string | null) => {
+    const step = (name: string, task: WorkflowTask, resultPath: string, payload: Record<string, unknown> = {}) => {
       const invoke = new LambdaInvoke(this, name, {
         lambdaFunction: fn[task],
-        payload: sfn.TaskInput.fromObject({ poId: sfn.JsonPath.stringAt('$.poId') }),
+        payload: sfn.TaskInput.fromObject({ poId: sfn.JsonPath.stringAt('$.poId'), ...payload }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
-        resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath,
+        resultPath,
         taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
       });
-      invoke.addRetry({
-        errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
-        interval: Duration.seconds(1),
-        maxAttempts: 6,
-        backoffRate: 2,
-      });
+      invoke.addRetry({ errors: lambdaErrors, interval: Duration.seconds(1), maxAttempts: 6, backoffRate: 2 });
       invoke.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.seconds(2), maxAttempts: 4, backoffRate: 2 });
       return invoke;
     };
 
-    /** A task that parks the execution until an action on the PO sends the token back. */
-    const wait = (name: string, task: WorkflowTask, timeoutPath: string, resultPath: string, extra: Record<string, unknown> = {}) => {
+    /** A task that parks the execution until the PO changes; its timer is the PO's own (expiry, due date). */
+    const wait = (name: string, task: WorkflowTask) => {
       const invoke = new LambdaInvoke(this, name, {
         lambdaFunction: fn[task],
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         retryOnServiceExceptions: false,
-        payload: sfn.TaskInput.fromObject({ poId: sfn.JsonPath.stringAt('$.poId'), token: sfn.JsonPath.taskToken, ...extra }),
-        taskTimeout: sfn.Timeout.at(timeoutPath),
-        resultPath,
+        payload: sfn.TaskInput.fromObject({
+          poId: sfn.JsonPath.stringAt('$.poId'),
+          token: sfn.JsonPath.taskToken,
+          seenVersion: sfn.JsonPath.numberAt('$.po.version'),
+        }),
+        taskTimeout: sfn.Timeout.at('$.po.waitSeconds'),
+        resultPath: '$.po',
       });
-      invoke.addRetry({
-        errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
-        interval: Duration.seconds(1),
-        maxAttempts: 6,
-        backoffRate: 2,
-      });
+      invoke.addRetry({ errors: lambdaErrors, interval: Duration.seconds(1), maxAttempts: 6, backoffRate: 2 });
       return invoke;
     };
+    const anyOf = (path: string, values: string[]) => sfn.Condition.or(...values.map((value) => sfn.Condition.stringEquals(path, value)));
 
-    const completed = new sfn.Succeed(this, 'Completed');
-    const rejected = new sfn.Succeed(this, 'Rejected');
-    const ended = new sfn.Succeed(this, 'Ended', { comment: 'Cancelled, expired, or closed outside the happy path' });
+    const notify = step('Notify', 'notify', '$.notifiedVersion', { notifiedVersion: sfn.JsonPath.numberAt('$.notifiedVersion') });
 
-    const notifyPaid = step('Notify payment received', 'notifyPaid', null).next(completed);
-    const paid = new sfn.Choice(this, 'Paid?').when(sfn.Condition.booleanEquals('$.payment.paid', true), notifyPaid).otherwise(ended);
+    // PO with review: wait for the reviewer's or finance's decision; expire after the policy's days.
+    const awaitRelease = wait('Await release', 'awaitReview');
+    const expireReview = step('Expire review', 'expireReview', '$.po');
+    awaitRelease.addCatch(expireReview, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
+    awaitRelease.next(notify);
+    expireReview.next(notify);
 
-    const awaitPayment = wait('Await payment', 'awaitPayment', '$.fulfil.dueInSeconds', '$.payment');
-    const markOverdue = step('Mark overdue', 'markOverdue', '$.fulfil');
+    // Prepayment (proforma) and offline payment: payments reported, verified, rejected, disputed.
+    const awaitPrepayment = wait('Await prepayment', 'awaitChange');
+    awaitPrepayment.addCatch(notify, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
+    awaitPrepayment.next(notify);
+    const issueProforma = step('Issue proforma', 'issueProforma', '$.po').next(awaitPrepayment);
+    const proformaDue = new sfn.Choice(this, 'Proforma due?')
+      .when(sfn.Condition.booleanEquals('$.po.needsProforma', true), issueProforma)
+      .otherwise(awaitPrepayment);
+
+    // Ordered (net terms, online, partner) or deferred: deliver and invoice, then wait for payment and delivery.
+    const awaitPayment = wait('Await payment on terms', 'awaitChange');
+    const markOverdue = step('Mark overdue', 'markOverdue', '$.po');
     awaitPayment.addCatch(markOverdue, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
-    markOverdue.next(awaitPayment);
-    awaitPayment.next(paid);
+    awaitPayment.next(notify);
+    markOverdue.next(notify);
+    const fulfil = step('Deliver and invoice', 'fulfil', '$.po').next(awaitPayment);
+    const delivered = new sfn.Choice(this, 'Delivered?')
+      .when(sfn.Condition.booleanEquals('$.po.fulfilled', false), fulfil)
+      .otherwise(awaitPayment);
 
-    const fulfil = step('Fulfil: invoice and delivery', 'fulfil', '$.fulfil');
-    const fulfilled = new sfn.Choice(this, 'Fulfilled?')
-      .when(sfn.Condition.booleanEquals('$.fulfil.fulfilled', true), awaitPayment)
-      .otherwise(ended);
-    fulfil.next(fulfilled);
+    const nextStep = new sfn.Choice(this, 'Next step?')
+      .when(sfn.Condition.stringEquals('$.po.status', 'awaiting_review'), awaitRelease)
+      .when(anyOf('$.po.status', ['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']), proformaDue)
+      .when(anyOf('$.po.status', ['ordered', 'deferred', 'overdue']), delivered)
+      .when(sfn.Condition.stringEquals('$.po.status', 'completed'), new sfn.Succeed(this, 'Completed'))
+      .when(sfn.Condition.stringEquals('$.po.status', 'rejected'), new sfn.Succeed(this, 'Rejected'))
+      .otherwise(new sfn.Succeed(this, 'Cancelled'));
+    notify.next(nextStep);
 
-    const notifyRejected = step('Notify rejection', 'notifyRejected', null).next(rejected);
-    const decision = new sfn.Choice(this, 'Decision?')
-      .when(sfn.Condition.stringEquals('$.review.decision', 'approved'), fulfil)
-      .when(sfn.Condition.stringEquals('$.review.decision', 'rejected'), notifyRejected)
-      .otherwise(ended);
-
-    const awaitReview = wait('Await review decision', 'requestReview', '$.reviewTimeoutSeconds', '$.review', {
-      reviewTimeoutSeconds: sfn.JsonPath.numberAt('$.reviewTimeoutSeconds'),
-    });
-    const expireReview = step('Expire review', 'expireReview', '$.review');
-    awaitReview.addCatch(expireReview, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
-    awaitReview.next(decision);
-    expireReview.next(decision);
-
-    this.definition = new sfn.Choice(this, 'Review needed?')
-      .when(sfn.Condition.booleanEquals('$.reviewRequired', true), awaitReview)
-      .otherwise(fulfil);
+    this.definition = notify;
   }
 }

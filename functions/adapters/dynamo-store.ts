@@ -1,8 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
-import type { PurchaseOrder } from '../domain/purchase-order.js';
-import type { WaitKind } from '../domain/waits.js';
+import type { PurchaseOrder, Status } from '../domain/purchase-order.js';
 import {
   AlreadyExistsError,
   ConcurrentUpdateError,
@@ -69,7 +68,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(po.id),
-          UpdateExpression: 'SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+          UpdateExpression: 'SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE waitToken',
           ConditionExpression: 'version = :expected',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -80,26 +79,43 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             ':gsi1sk': index.gsi1sk,
             ':expected': expectedVersion,
           },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return toStored(Attributes ?? {});
+      return { po, waitToken: (Attributes?.waitToken as string | undefined) ?? null };
     } catch (error) {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
       throw error;
     }
   }
 
-  async registerWait(id: string, wait: { kind: WaitKind; token: string }, atVersion: number): Promise<boolean> {
+  async listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }> {
+    const { Items, LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> } : {}),
+      }),
+    );
+    return {
+      items: (Items ?? []).map((item) => item.po as PurchaseOrder),
+      cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
+    };
+  }
+
+  async registerWait(id: string, token: string, atVersion: number): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(id),
-          UpdateExpression: 'SET #wait = :wait',
+          UpdateExpression: 'SET waitToken = :token',
           ConditionExpression: 'version = :version',
-          ExpressionAttributeNames: { '#wait': 'wait' },
-          ExpressionAttributeValues: { ':wait': wait, ':version': atVersion },
+          ExpressionAttributeValues: { ':token': token, ':version': atVersion },
         }),
       );
       return true;
@@ -115,7 +131,7 @@ function indexed(po: PurchaseOrder) {
 }
 
 function toStored(item: Record<string, unknown>): StoredPurchaseOrder {
-  return { po: item.po as PurchaseOrder, wait: (item.wait as StoredPurchaseOrder['wait']) ?? null };
+  return { po: item.po as PurchaseOrder, waitToken: (item.waitToken as string | undefined) ?? null };
 }
 
 export class DynamoIdempotencyStore implements IdempotencyStore {

@@ -1,6 +1,6 @@
 import { apply, type Action, type ActionContext, type PurchaseOrder } from '../domain/purchase-order.js';
-import { waitOutcome } from '../domain/waits.js';
-import { ConcurrentUpdateError, type PurchaseOrderStore, type Workflow } from './ports.js';
+import { workflowView } from '../domain/workflow-view.js';
+import { ConcurrentUpdateError, type Clock, type PurchaseOrderStore, type Workflow } from './ports.js';
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
@@ -9,12 +9,13 @@ export class NotFoundError extends Error {
 export interface ChangeDeps {
   pos: PurchaseOrderStore;
   workflow: Workflow;
+  clock: Clock;
 }
 
 /**
  * Applies one action to a PO with a conditional write, re-reading and re-deciding when another
  * writer got there first (so the loser of a race sees the winner's status and gets a TransitionError).
- * Then, if the workflow is waiting on this PO and the change ends its wait, releases it.
+ * The write takes the workflow's parked token, if any, and this releases it with the new view.
  */
 export async function changePurchaseOrder(deps: ChangeDeps, id: string, action: Action, ctx: ActionContext): Promise<PurchaseOrder> {
   for (let attempt = 0; ; attempt += 1) {
@@ -24,21 +25,11 @@ export async function changePurchaseOrder(deps: ChangeDeps, id: string, action: 
     if (next === stored.po) return next; // nothing to change (a repeated, idempotent action)
     try {
       const saved = await deps.pos.save(next, stored.po.version);
-      await releaseWaitIfOver(deps, saved.po, saved.wait);
+      if (saved.waitToken) await deps.workflow.signal(saved.waitToken, { ...workflowView(saved.po, deps.clock.now()) });
       return saved.po;
     } catch (error) {
       if (error instanceof ConcurrentUpdateError && attempt < 20) continue;
       throw error;
     }
   }
-}
-
-export async function releaseWaitIfOver(
-  deps: ChangeDeps,
-  po: PurchaseOrder,
-  wait: { kind: Parameters<typeof waitOutcome>[0]; token: string } | null,
-): Promise<void> {
-  if (!wait) return;
-  const outcome = waitOutcome(wait.kind, po);
-  if (outcome) await deps.workflow.signal(wait.token, outcome);
 }

@@ -1,7 +1,7 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder } from '../domain/purchase-order.js';
-import type { Policy } from '../domain/policy.js';
+import { workflowView } from '../domain/workflow-view.js';
 import { AlreadyExistsError, type Clock, type IdempotencyStore, type NumberSeries, type PolicyStore, type PurchaseOrderStore, type Workflow } from './ports.js';
 
 /** Same Idempotency-Key, different body (HTTP 422). */
@@ -31,13 +31,9 @@ export interface PlaceResult {
   replayed: boolean;
 }
 
-export function workflowInput(po: PurchaseOrder, policy: Policy): Record<string, unknown> {
-  return {
-    poId: po.id,
-    reviewRequired: po.review.required,
-    delivery: po.delivery ?? 'none',
-    reviewTimeoutSeconds: policy.reviewTimeoutDays * 86_400,
-  };
+/** The execution's starting state: the PO's view, nothing told yet. */
+export function workflowInput(po: PurchaseOrder, now: Date): Record<string, unknown> {
+  return { poId: po.id, po: workflowView(po, now), notifiedVersion: 0 };
 }
 
 export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest): Promise<PlaceResult> {
@@ -81,7 +77,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
       po = (await deps.pos.get(poId))!.po;
     }
   }
-  await deps.workflow.start(po.id, workflowInput(po, policy));
+  await deps.workflow.start(po.id, workflowInput(po, now));
   await deps.idempotency.complete(key);
   return { po, replayed: false };
 }

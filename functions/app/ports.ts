@@ -1,6 +1,5 @@
-import type { DocumentType, PurchaseOrder } from '../domain/purchase-order.js';
+import type { DocumentType, PurchaseOrder, Status } from '../domain/purchase-order.js';
 import type { Policy } from '../domain/policy.js';
-import type { WaitKind } from '../domain/waits.js';
 
 /** What the use cases need from the outside world; adapters implement these, tests fake them. */
 
@@ -13,17 +12,23 @@ export class AlreadyExistsError extends Error {
 
 export interface StoredPurchaseOrder {
   po: PurchaseOrder;
-  wait: { kind: WaitKind; token: string } | null;
+  /** The task token of the workflow step parked on this PO, if one is. */
+  waitToken: string | null;
 }
 
 export interface PurchaseOrderStore {
   get(id: string): Promise<StoredPurchaseOrder | null>;
   /** Writes a new PO; AlreadyExistsError if one with its id exists. */
   create(po: PurchaseOrder): Promise<void>;
-  /** Writes `po` if the stored version is still `expectedVersion`; ConcurrentUpdateError otherwise. */
+  /**
+   * Writes `po` if the stored version is still `expectedVersion` (ConcurrentUpdateError otherwise),
+   * taking away the parked workflow's token, which the caller must then release.
+   */
   save(po: PurchaseOrder, expectedVersion: number): Promise<StoredPurchaseOrder>;
-  /** Records the workflow's task token for a wait, unless the PO's version has moved past `atVersion`. */
-  registerWait(id: string, wait: { kind: WaitKind; token: string }, atVersion: number): Promise<boolean>;
+  /** POs in a status, newest first, a page at a time. */
+  listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }>;
+  /** Parks the workflow's task token on the PO, unless the PO's version has moved past `atVersion`. */
+  registerWait(id: string, token: string, atVersion: number): Promise<boolean>;
 }
 
 export interface IdempotencyRecord {

@@ -3,17 +3,19 @@ import { documentContent } from '../domain/documents.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
 import { hasDigitalLines, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
-import { waitOutcome, type WaitKind } from '../domain/waits.js';
+import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
 import { renderDocumentPdf } from '../adapters/pdf.js';
 import * as emails from '../templates/emails.js';
+import { emailsFor } from '../templates/events.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
 import { changePurchaseOrder, NotFoundError, type ChangeDeps } from './change.js';
-import type { Clock, DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets } from './ports.js';
+import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets } from './ports.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
 /**
  * The workflow's tasks. Each one may run more than once (Step Functions retries, the local stack
- * resumes after a crash): every effect is guarded so that a second run changes nothing.
+ * resumes after a crash): every effect is guarded so that a second run changes nothing. Each returns
+ * the PO's workflow view, from which the state machine picks its next step.
  */
 export interface TaskDeps extends ChangeDeps {
   reviews: ReviewStore;
@@ -21,10 +23,9 @@ export interface TaskDeps extends ChangeDeps {
   documents: DocumentStore;
   mailer: Mailer;
   secrets: Secrets;
-  clock: Clock;
   seller: SellerProfile;
   publicBaseUrl: string;
-  reviewerEmails: () => Promise<string[]>;
+  recipients: () => Promise<{ reviewers: string[]; finance: string[] }>;
 }
 
 async function load(deps: ChangeDeps, poId: string): Promise<PurchaseOrder> {
@@ -33,72 +34,90 @@ async function load(deps: ChangeDeps, poId: string): Promise<PurchaseOrder> {
   return stored.po;
 }
 
+const view = (deps: TaskDeps, po: PurchaseOrder): WorkflowView => workflowView(po, deps.clock.now());
+
 function email(to: string[], message: Message, attachments?: OutgoingEmail['attachments']): OutgoingEmail {
   return { to, subject: message.subject, text: renderText(message), html: renderHtml(message), ...(attachments ? { attachments } : {}) };
 }
 
 /**
- * Parks the workflow on a task token until the PO reaches the wait's outcome. `prepare` runs the
- * wait's side effects (emails) first. If the PO changed while we registered, re-check: an action
- * that landed in between would otherwise never release the token.
+ * Parks the workflow on a task token until the PO changes past `seenVersion`. `prepare` runs the
+ * wait's side effects (emails) first. The token is parked with a write conditional on the version
+ * read, so a change that lands in between is seen on the next read and releases the wait at once.
  */
-async function awaitOutcome(
+async function parkUntilChanged(
   deps: TaskDeps,
-  poId: string,
-  kind: WaitKind,
-  token: string,
-  prepare: (po: PurchaseOrder) => Promise<void>,
+  input: { poId: string; token: string; seenVersion: number },
+  prepare: (po: PurchaseOrder) => Promise<void> = async () => {},
 ): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const po = await load(deps, poId);
-    const outcome = waitOutcome(kind, po);
-    if (outcome) return deps.workflow.signal(token, outcome);
+    const po = await load(deps, input.poId);
+    if (po.version > input.seenVersion) return deps.workflow.signal(input.token, { ...view(deps, po) });
     await prepare(po);
-    if (await deps.pos.registerWait(poId, { kind, token }, po.version)) return;
+    if (await deps.pos.registerWait(po.id, input.token, po.version)) return;
   }
-  throw new Error(`purchase order ${poId} kept changing while the workflow tried to wait on it`);
+  throw new Error(`purchase order ${input.poId} kept changing while the workflow tried to wait on it`);
 }
 
-export async function requestReview(deps: TaskDeps, input: { poId: string; token: string; reviewTimeoutSeconds: number }): Promise<void> {
-  await awaitOutcome(deps, input.poId, 'review', input.token, async (po) => {
+export type WaitInput = { poId: string; token: string; seenVersion: number };
+
+/** Awaiting release: the buyer learns how to confirm the PO, the reviewers get the link, then we wait. */
+export async function awaitReview(deps: TaskDeps, input: WaitInput): Promise<void> {
+  await parkUntilChanged(deps, input, async (po) => {
+    if (po.status !== 'awaiting_review') return;
     await deps.mailer.sendOnce(po.id, 'po-received', email([po.customer.email], emails.poReceivedEmail(po, deps.seller)));
     const signingKey = await deps.secrets.get('linkSigning');
     const reviewId = reviewIdFor(po.id, signingKey);
     const now = deps.clock.now().toISOString();
-    const expiresAt = new Date(Date.parse(po.createdAt) + input.reviewTimeoutSeconds * 1000).toISOString();
     const review =
       (await deps.reviews.get(reviewId)) ??
-      (await deps.reviews.create({ id: reviewId, poId: po.id, nonce: newReviewNonce(), createdAt: now, expiresAt, emailedAt: null, decidedAt: null }));
+      (await deps.reviews.create({
+        id: reviewId,
+        poId: po.id,
+        nonce: newReviewNonce(),
+        createdAt: now,
+        expiresAt: po.reviewDeadline ?? now,
+        emailedAt: null,
+        decidedAt: null,
+      }));
     if (review.emailedAt) return;
     const link = reviewLink(deps.publicBaseUrl, reviewId, reviewSecret(reviewId, review.nonce, signingKey));
-    await deps.mailer.sendOnce(po.id, 'review-request', email(await deps.reviewerEmails(), emails.reviewRequestEmail(po, link, review.expiresAt)));
+    const { reviewers } = await deps.recipients();
+    await deps.mailer.sendOnce(po.id, 'review-request', email(reviewers, emails.reviewRequestEmail(po, link, review.expiresAt)));
     await deps.reviews.markEmailed(reviewId, now);
   });
 }
 
-/** The review window closed: cancel the PO, unless a decision landed at the last moment. */
-export async function expireReview(deps: TaskDeps, input: { poId: string }): Promise<Record<string, unknown>> {
-  let po = await load(deps, input.poId);
-  if (po.status === 'awaiting_review') {
-    try {
-      po = await changePurchaseOrder(deps, po.id, { type: 'expire_review' }, { actor: 'system', at: deps.clock.now() });
-    } catch {
-      po = await load(deps, input.poId);
-    }
-  }
-  if (po.review.decision === 'expired') {
-    await deps.mailer.sendOnce(po.id, 'review-expired', email([po.customer.email], emails.reviewExpiredEmail(po, deps.seller)));
-  }
-  return waitOutcome('review', po) ?? { decision: 'none', status: po.status };
+/** Any other wait (payment, delivery): until the PO changes. */
+export async function awaitChange(deps: TaskDeps, input: WaitInput): Promise<void> {
+  await parkUntilChanged(deps, input);
 }
 
-export async function notifyRejected(deps: TaskDeps, input: { poId: string }): Promise<void> {
+/** The review window closed: cancel the PO, unless a decision landed at the last moment. */
+export async function expireReview(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
-  await deps.mailer.sendOnce(po.id, 'rejected', email([po.customer.email], emails.rejectedEmail(po, deps.seller)));
+  if (po.status !== 'awaiting_review') return view(deps, po);
+  try {
+    return view(deps, await changePurchaseOrder(deps, po.id, { type: 'expire_review' }, { actor: 'system', at: deps.clock.now() }));
+  } catch {
+    return view(deps, await load(deps, input.poId));
+  }
+}
+
+/** The payment terms ran out: the invoice is overdue (unless it was paid meanwhile). */
+export async function markOverdue(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+  const po = await load(deps, input.poId);
+  if (po.status !== 'ordered' || po.payment.status === 'paid') return view(deps, po);
+  try {
+    return view(deps, await changePurchaseOrder(deps, po.id, { type: 'mark_overdue' }, { actor: 'system', at: deps.clock.now() }));
+  } catch {
+    return view(deps, await load(deps, input.poId));
+  }
 }
 
 function licencesFor(po: PurchaseOrder): Licence[] {
-  const key = () => Array.from({ length: 4 }, () => randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(7, '0').slice(0, 5)).join('-');
+  const group = () => randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(7, '0').slice(0, 5);
+  const key = () => Array.from({ length: 4 }, group).join('-');
   return po.lines
     .filter((line) => line.fulfilment === 'digital')
     .map((line) => ({ sku: line.sku, description: line.description, keys: Array.from({ length: line.quantity }, key) }));
@@ -107,7 +126,7 @@ function licencesFor(po: PurchaseOrder): Licence[] {
 /** When a document counts as issued: the event that called for it, so a retry prints the same date. */
 function issueTime(po: PurchaseOrder, type: DocumentType): Date {
   const lastPayment = po.payment.records.at(-1);
-  if (type === 'invoice' && po.delivery === 'prepayment' && lastPayment) return new Date(lastPayment.at);
+  if (type === 'invoice' && (po.delivery === 'prepayment' || po.paymentMethod === 'offline') && lastPayment) return new Date(lastPayment.at);
   return new Date(po.review.decidedAt ?? po.createdAt);
 }
 
@@ -129,38 +148,44 @@ export async function issueDocument(deps: TaskDeps, po: PurchaseOrder, type: Doc
   return { po: updated, doc, pdf: stored?.pdf ?? pdf };
 }
 
-/** Release on net terms (or after prepayment): invoice, delivery, and the email that carries both. */
-export async function fulfil(deps: TaskDeps, input: { poId: string }): Promise<Record<string, unknown>> {
+const pdfAttachment = (doc: DocumentRef, pdf: Uint8Array) => [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }];
+
+/** Prepayment: the proforma invoice the buyer pays before anything is delivered. */
+export async function issueProforma(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+  const po = await load(deps, input.poId);
+  if (po.status !== 'awaiting_payment' || po.delivery !== 'prepayment') return view(deps, po);
+  const proforma = await issueDocument(deps, po, 'proforma');
+  await deps.mailer.sendOnce(po.id, 'proforma', email([po.customer.email], emails.proformaEmail(proforma.po, proforma.doc, deps.seller), pdfAttachment(proforma.doc, proforma.pdf)));
+  return view(deps, proforma.po);
+}
+
+/**
+ * Release: deliver the digital goods (licence keys), issue the invoice, and email both. Shipping
+ * orders for physical lines exist from the moment the PO is ordered or deferred.
+ */
+export async function fulfil(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
   let po = await load(deps, input.poId);
-  if (!['ordered', 'overdue', 'deferred', 'completed'].includes(po.status)) return { status: po.status, fulfilled: false };
-  if (hasDigitalLines(po) && po.licences === null && po.status !== 'completed') {
+  if (!['ordered', 'deferred', 'overdue'].includes(po.status)) return view(deps, po);
+  if (hasDigitalLines(po) && po.licences === null) {
     po = await changePurchaseOrder(deps, po.id, { type: 'deliver_digital', licences: licencesFor(po) }, { actor: 'system', at: deps.clock.now() });
   }
   const invoice = await issueDocument(deps, po, 'invoice');
   po = invoice.po;
-  await deps.mailer.sendOnce(
-    po.id,
-    'released',
-    email([po.customer.email], emails.releasedEmail(po, invoice.doc, deps.seller), [
-      { filename: `${invoice.doc.number}.pdf`, content: invoice.pdf, contentType: 'application/pdf' },
-    ]),
-  );
-  return { status: po.status, fulfilled: true, dueInSeconds: secondsUntilDue(po, deps.clock.now()) };
+  const paidBeforehand = po.delivery === 'prepayment' || po.paymentMethod === 'offline' || po.paymentMethod === 'online';
+  const message = paidBeforehand ? emails.paidAndDeliveredEmail(po, invoice.doc) : emails.releasedEmail(po, invoice.doc, deps.seller);
+  await deps.mailer.sendOnce(po.id, 'released', email([po.customer.email], message, pdfAttachment(invoice.doc, invoice.pdf)));
+  return view(deps, po);
 }
 
-/** Seconds until the end of the due date, at least one (a wait's timeout must be positive). */
-export function secondsUntilDue(po: PurchaseOrder, now: Date): number {
-  if (!po.payment.dueDate) return 1;
-  const endOfDueDate = Date.parse(`${po.payment.dueDate}T23:59:59Z`);
-  return Math.max(1, Math.ceil((endOfDueDate - now.getTime()) / 1000));
-}
-
-export async function awaitPayment(deps: TaskDeps, input: { poId: string; token: string }): Promise<void> {
-  await awaitOutcome(deps, input.poId, 'payment', input.token, async () => {});
-}
-
-export async function notifyPaid(deps: TaskDeps, input: { poId: string }): Promise<void> {
+/** Tells buyer and finance of every change since `notifiedVersion`; returns the version told. */
+export async function notify(deps: TaskDeps, input: { poId: string; notifiedVersion: number }): Promise<number> {
   const po = await load(deps, input.poId);
-  if (po.payment.status !== 'paid') return;
-  await deps.mailer.sendOnce(po.id, 'payment-received', email([po.customer.email], emails.paymentReceivedEmail(po)));
+  const { finance } = await deps.recipients();
+  for (let index = input.notifiedVersion; index < po.history.length; index += 1) {
+    for (const [n, event] of emailsFor(po, po.history[index]!, deps.seller).entries()) {
+      const to = event.to === 'buyer' ? [po.customer.email] : finance;
+      if (to.length) await deps.mailer.sendOnce(po.id, `event-${index}-${n}`, email(to, event.message));
+    }
+  }
+  return po.history.length;
 }

@@ -6,8 +6,9 @@ export class TransitionError extends Error {
   constructor(
     readonly action: string,
     readonly status: string,
+    message?: string,
   ) {
-    super(`cannot ${action.replace(/_/g, ' ')} a purchase order that is ${status.replace(/_/g, ' ')}`);
+    super(message ?? `cannot ${action.replace(/_/g, ' ')} a purchase order that is ${status.replace(/_/g, ' ')}`);
   }
 }
 

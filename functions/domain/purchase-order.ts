@@ -50,6 +50,8 @@ export interface Payment {
   amountPaid: number;
   dueDate: string | null;
   records: PaymentRecord[];
+  /** A payment the buyer reports, waiting for finance to verify it. */
+  pending: { amount: number; reference: string; at: string } | null;
 }
 
 export type DocumentType = 'invoice' | 'proforma' | 'credit_note';
@@ -97,6 +99,8 @@ export interface PurchaseOrder {
   billingAddress: Address;
   shippingAddress: Address | null;
   paymentTermsDays: number;
+  /** When an undecided review expires (the PO is then cancelled). */
+  reviewDeadline: string | null;
   review: {
     required: boolean;
     decision: 'approved' | 'rejected' | 'expired' | null;
@@ -115,8 +119,15 @@ export type Action =
   | { type: 'approve'; comment?: string }
   | { type: 'reject'; comment?: string }
   | { type: 'expire_review' }
-  | { type: 'mark_overdue' }
+  | { type: 'submit_payment'; amount: number; reference: string }
+  | { type: 'verify_payment'; decision: 'accept' | 'reject'; reason?: string }
+  | { type: 'dispute'; reason?: string }
+  | { type: 'resolve_dispute'; outcome: 'accept_payment' | 'cancel'; reason?: string }
   | { type: 'record_payment'; amount: number; reference: string }
+  | { type: 'cancel'; reason?: string }
+  | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number }
+  | { type: 'update_shipping'; shippingOrderId: string; status: 'shipped' | 'delivered' }
+  | { type: 'mark_overdue' }
   | { type: 'deliver_digital'; licences: Licence[] }
   | { type: 'issue_document'; document: DocumentRef };
 
@@ -149,40 +160,78 @@ export function outstanding(po: PurchaseOrder): number {
   return po.payment.amountDue - po.payment.amountPaid;
 }
 
-/** Statuses from which each action may be taken: the lifecycle's table of moves. */
-const allowedFrom: Record<Action['type'], readonly Status[]> = {
-  approve: ['awaiting_review'],
-  reject: ['awaiting_review'],
-  expire_review: ['awaiting_review'],
-  mark_overdue: ['ordered', 'overdue'],
-  record_payment: ['ordered', 'overdue', 'awaiting_payment', 'deferred'],
-  deliver_digital: ['ordered', 'overdue', 'deferred'],
-  issue_document: ['ordered', 'overdue', 'awaiting_payment', 'deferred', 'completed', 'cancelled'],
+/** Statuses in which goods go out: the order is confirmed (or delivered first and paid on delivery). */
+export const fulfilmentStatuses: ReadonlySet<Status> = new Set(['ordered', 'deferred', 'overdue']);
+/** Statuses in which payment must arrive before anything is delivered. */
+export const prepaymentStatuses: ReadonlySet<Status> = new Set(['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']);
+
+/**
+ * The lifecycle's table of moves: from which statuses each action may be taken, and by whom.
+ * Anything not listed is refused with a TransitionError (HTTP 409) and changes nothing.
+ */
+const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[]>>> = {
+  approve: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
+  reject: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
+  expire_review: { system: ['awaiting_review'] },
+  submit_payment: { checkout: ['awaiting_payment', 'payment_rejected'] },
+  verify_payment: { finance: ['payment_submitted'] },
+  dispute: { checkout: ['payment_submitted', 'payment_rejected'], finance: ['payment_submitted', 'payment_rejected'] },
+  resolve_dispute: { finance: ['disputed'] },
+  record_payment: { finance: ['ordered', 'overdue', 'deferred', 'awaiting_payment', 'payment_submitted', 'payment_rejected'] },
+  // The buyer may cancel before release or payment; finance until the PO is completed.
+  cancel: {
+    checkout: ['awaiting_review', 'awaiting_payment', 'payment_rejected'],
+    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+  },
+  convert_to_purchase_order: { finance: ['awaiting_payment'] },
+  update_shipping: { finance: ['ordered', 'deferred', 'overdue', 'completed'] },
+  mark_overdue: { system: ['ordered', 'overdue'] },
+  deliver_digital: { system: ['ordered', 'deferred', 'overdue'] },
+  issue_document: { system: ['ordered', 'deferred', 'overdue', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'completed', 'cancelled'] },
 };
 
-export function canApply(po: PurchaseOrder, type: Action['type']): boolean {
-  return allowedFrom[type].includes(po.status);
+export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor): boolean {
+  return allowedFrom[type][actor]?.includes(po.status) ?? false;
 }
 
+const describeAmount = (po: PurchaseOrder, amount: number) => `${amount} ${po.currency} minor units`;
+
 export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {
-  if (!canApply(po, action.type)) throw new TransitionError(action.type, po.status);
+  if (!canApply(po, action.type, ctx.actor)) {
+    if (Object.values(allowedFrom[action.type]).some((from) => from?.includes(po.status))) {
+      throw new TransitionError(action.type, po.status, `the ${ctx.actor} role may not ${action.type.replace(/_/g, ' ')} a purchase order that is ${po.status.replace(/_/g, ' ')}`);
+    }
+    throw new TransitionError(action.type, po.status);
+  }
   const at = ctx.at.toISOString();
   const next = structuredClone(po);
   let detail: string | undefined;
+  const paymentAmount = (amount: number) => {
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new RuleViolation('a payment must be a positive amount in minor units', 'payment_amount');
+    const remaining = outstanding(po);
+    if (amount > remaining) {
+      throw new RuleViolation(`payment of ${amount} exceeds the amount outstanding (${remaining})`, 'overpayment');
+    }
+  };
+  const credit = (amount: number, reference: string) => {
+    next.payment.records.push({ reference, amount, at, actor: ctx.actor });
+    next.payment.amountPaid = add(next.payment.amountPaid, amount);
+    next.payment.pending = null;
+    if (next.payment.amountPaid === next.payment.amountDue) next.payment.status = 'paid';
+  };
 
   switch (action.type) {
-    case 'approve': {
+    case 'approve':
       next.review = decision('approved', ctx, action.comment);
       if (po.delivery === 'prepayment') {
         next.status = 'awaiting_payment';
-        next.payment = { ...next.payment, status: 'unpaid', amountDue: po.total };
+        next.payment.status = 'unpaid';
       } else {
         next.status = 'ordered';
-        next.payment = { ...next.payment, status: 'unpaid', amountDue: po.total, dueDate: dueDateFrom(ctx.at, po.paymentTermsDays) };
+        next.payment = { ...next.payment, status: 'unpaid', dueDate: dueDateFrom(ctx.at, po.paymentTermsDays) };
       }
       detail = action.comment;
       break;
-    }
     case 'reject':
       next.review = decision('rejected', ctx, action.comment);
       next.status = 'rejected';
@@ -193,33 +242,96 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.status = 'cancelled';
       detail = 'review not decided in time';
       break;
+    case 'submit_payment':
+      paymentAmount(action.amount);
+      if (po.payment.records.some((record) => record.reference === action.reference)) {
+        throw new RuleViolation(`payment ${action.reference} is already recorded`, 'duplicate_reference');
+      }
+      next.status = 'payment_submitted';
+      next.payment.status = 'submitted';
+      next.payment.pending = { amount: action.amount, reference: action.reference, at };
+      detail = `buyer reports ${describeAmount(po, action.amount)} paid (reference ${action.reference})`;
+      break;
+    case 'verify_payment': {
+      const pending = po.payment.pending!;
+      if (action.decision === 'reject') {
+        next.status = 'payment_rejected';
+        next.payment.status = 'rejected';
+        next.payment.pending = null;
+        detail = action.reason ?? `payment ${pending.reference} could not be verified`;
+      } else {
+        credit(pending.amount, pending.reference);
+        next.status = next.payment.status === 'paid' ? 'ordered' : 'awaiting_payment';
+        if (next.payment.status !== 'paid') next.payment.status = 'unpaid';
+        detail = `payment ${pending.reference} of ${describeAmount(po, pending.amount)} verified`;
+      }
+      break;
+    }
+    case 'dispute':
+      next.status = 'disputed';
+      detail = action.reason;
+      break;
+    case 'resolve_dispute':
+      if (action.outcome === 'cancel') {
+        next.status = 'cancelled';
+      } else {
+        // Settled as agreed: what the buyer paid (or reports paying) closes the amount due.
+        const pending = po.payment.pending;
+        if (pending) credit(pending.amount, pending.reference);
+        next.payment.amountDue = next.payment.amountPaid;
+        next.payment.status = 'paid';
+        next.status = 'ordered';
+      }
+      detail = [action.outcome.replace('_', ' '), action.reason].filter(Boolean).join(': ');
+      break;
+    case 'record_payment': {
+      if (po.payment.records.some((record) => record.reference === action.reference)) return po;
+      paymentAmount(action.amount);
+      credit(action.amount, action.reference);
+      if (next.payment.status === 'paid' && (prepaymentStatuses.has(po.status) || po.status === 'overdue')) next.status = 'ordered';
+      else if (prepaymentStatuses.has(po.status)) {
+        next.status = 'awaiting_payment';
+        next.payment.status = 'unpaid';
+      }
+      detail = `${describeAmount(po, action.amount)} received (reference ${action.reference}), ${outstanding(next)} outstanding`;
+      break;
+    }
+    case 'cancel':
+      next.status = 'cancelled';
+      detail = action.reason;
+      break;
+    case 'convert_to_purchase_order':
+      if (po.paymentMethod !== 'offline' || po.payment.amountPaid > 0) {
+        throw new RuleViolation('only an unpaid order awaiting offline payment can become a purchase order', 'convert_offline_only');
+      }
+      next.paymentMethod = 'purchase_order';
+      next.delivery = action.delivery;
+      next.paymentTermsDays = action.paymentTermsDays;
+      next.reviewDeadline = new Date(ctx.at.getTime() + action.reviewTimeoutDays * 86_400_000).toISOString();
+      next.review = { required: true, decision: null, decidedBy: null, decidedAt: null, comment: null };
+      next.status = 'awaiting_review';
+      next.payment.status = 'not_due';
+      next.payment.pending = null;
+      detail = 'offline order converted to a purchase order';
+      break;
+    case 'update_shipping': {
+      const order = next.shippingOrders.find((so) => so.id === action.shippingOrderId);
+      if (!order) throw new RuleViolation(`no shipping order ${action.shippingOrderId}`, 'shipping_order_unknown');
+      const rank = { pending: 0, shipped: 1, delivered: 2 } as const;
+      if (rank[action.status] <= rank[order.status]) {
+        if (order.status === action.status) return po;
+        throw new TransitionError(`mark ${action.status}`, `shipping order ${order.status}`);
+      }
+      order.status = action.status;
+      detail = `shipping order ${order.id} (${order.seller}) ${action.status}`;
+      break;
+    }
     case 'mark_overdue':
       if (po.status === 'overdue' || po.payment.status === 'paid') return po;
       next.status = 'overdue';
       next.payment.status = 'overdue';
       detail = `payment was due ${po.payment.dueDate}`;
       break;
-    case 'record_payment': {
-      if (!Number.isSafeInteger(action.amount) || action.amount <= 0) {
-        throw new RuleViolation('a payment must be a positive amount in minor units', 'payment_amount');
-      }
-      if (po.payment.records.some((record) => record.reference === action.reference)) return po;
-      const remaining = outstanding(po);
-      if (action.amount > remaining) {
-        throw new RuleViolation(`payment of ${action.amount} exceeds the amount outstanding (${remaining})`, 'overpayment');
-      }
-      const amountPaid = add(po.payment.amountPaid, action.amount);
-      next.payment.records.push({ reference: action.reference, amount: action.amount, at, actor: ctx.actor });
-      next.payment.amountPaid = amountPaid;
-      if (amountPaid === po.payment.amountDue) {
-        next.payment.status = 'paid';
-        if (po.status === 'awaiting_payment' || po.status === 'overdue') {
-          next.status = 'ordered';
-        }
-      }
-      detail = `${action.amount} received (reference ${action.reference}), ${po.payment.amountDue - amountPaid} outstanding`;
-      break;
-    }
     case 'deliver_digital':
       if (po.licences !== null) return po;
       next.licences = action.licences;
@@ -232,13 +344,27 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       break;
   }
 
-  if (next.payment.status === 'paid' && next.status !== 'completed' && next.status !== 'awaiting_payment' && isFullyDelivered(next)) {
-    next.status = 'completed';
-  }
+  if (fulfilmentStatuses.has(next.status) && next.shippingOrders.length === 0) next.shippingOrders = shippingOrdersFor(next);
+  if (next.payment.status === 'paid' && fulfilmentStatuses.has(next.status) && isFullyDelivered(next)) next.status = 'completed';
   next.version = po.version + 1;
   next.updatedAt = at;
   next.history.push({ at, type: action.type, from: po.status, to: next.status, actor: ctx.actor, ...(detail ? { detail } : {}) });
   return next;
+}
+
+/** One shipping order per seller for the physical lines (Shopbay: a PO holds one or more SOs). */
+export function shippingOrdersFor(po: Pick<PurchaseOrder, 'lines'>): ShippingOrder[] {
+  const bySeller = new Map<string, PoLine[]>();
+  for (const line of po.lines.filter((l) => l.fulfilment === 'physical')) {
+    const seller = line.seller ?? 'default';
+    bySeller.set(seller, [...(bySeller.get(seller) ?? []), line]);
+  }
+  return [...bySeller.entries()].map(([seller, lines], i) => ({
+    id: `SO-${i + 1}`,
+    seller,
+    status: 'pending' as const,
+    lines: lines.map((line) => ({ sku: line.sku, description: line.description, quantity: line.quantity })),
+  }));
 }
 
 function decision(outcome: PurchaseOrder['review']['decision'], ctx: ActionContext, comment?: string): PurchaseOrder['review'] {
@@ -250,6 +376,9 @@ export interface Placement {
   reviewRequired: boolean;
   delivery: 'instant' | 'prepayment' | null;
 }
+
+/** A PO accepted without review: delivered now on net terms, or waiting for its proforma to be paid. */
+const released = (delivery: 'instant' | 'prepayment'): Status => (delivery === 'prepayment' ? 'awaiting_payment' : 'ordered');
 
 /** Which route a new order takes, per the payment method, the channel and the seller's policy. */
 export function decidePlacement(order: OrderRequest, total: number, policy: Policy): Placement {
@@ -267,7 +396,7 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
         }
         const trusted = policy.trustedCustomers.includes(order.customer.id);
         const reviewRequired = policy.reviewByDefault && !trusted;
-        return { status: reviewRequired ? 'awaiting_review' : 'ordered', reviewRequired, delivery };
+        return { status: reviewRequired ? 'awaiting_review' : released(delivery), reviewRequired, delivery };
       }
       if (order.channel === 'offline') {
         if (!policy.offline.eligibleCustomerTypes.includes(order.customer.type)) {
@@ -294,7 +423,7 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
         throw violation(`the partner's purchase-order limit is in ${partner.currency}, not ${order.currency}`, 'partner_currency');
       }
       if (total > partner.limit) throw violation(`the order exceeds the partner's purchase-order limit of ${partner.limit}`, 'partner_limit');
-      return { status: 'ordered', reviewRequired: false, delivery };
+      return { status: released(delivery), reviewRequired: false, delivery };
     }
     case 'online':
       if (!order.onlinePayment) throw violation('onlinePayment is required for paymentMethod online', 'online_payment_missing');
@@ -322,7 +451,21 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, at }: 
   const { lines, total } = lineAmounts(order.lines);
   const placement = decidePlacement(order, total, policy);
   const when = at.toISOString();
-  return {
+  const online = order.paymentMethod === 'online' && order.onlinePayment;
+  const payment: Payment = {
+    status: placement.status === 'awaiting_review' ? 'not_due' : 'unpaid',
+    amountDue: total,
+    amountPaid: 0,
+    dueDate: order.paymentMethod === 'purchase_order' && placement.status === 'ordered' ? dueDateFrom(at, policy.paymentTermsDays) : null,
+    records: [],
+    pending: null,
+  };
+  if (online) {
+    payment.status = 'paid';
+    payment.amountPaid = online.amount;
+    payment.records.push({ reference: online.reference, amount: online.amount, at: when, actor });
+  }
+  const po: PurchaseOrder = {
     id,
     reference,
     version: 1,
@@ -340,11 +483,14 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, at }: 
     billingAddress: order.billingAddress,
     shippingAddress: order.shippingAddress ?? null,
     paymentTermsDays: policy.paymentTermsDays,
+    reviewDeadline: placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null,
     review: { required: placement.reviewRequired, decision: null, decidedBy: null, decidedAt: null, comment: null },
-    payment: { status: 'not_due', amountDue: total, amountPaid: 0, dueDate: null, records: [] },
+    payment,
     documents: [],
     shippingOrders: [],
     licences: null,
     history: [{ at: when, type: 'placed', from: null, to: placement.status, actor, detail: `${order.channel} ${order.paymentMethod}` }],
   };
+  if (fulfilmentStatuses.has(po.status)) po.shippingOrders = shippingOrdersFor(po);
+  return po;
 }

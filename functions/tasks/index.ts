@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import * as tasks from '../app/tasks.js';
-import { changePurchaseOrder } from '../app/change.js';
-import { secondsUntilDue, type TaskDeps } from '../app/tasks.js';
+import type { TaskDeps } from '../app/tasks.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import { mailer, publicBaseUrl, secrets, seller, signalOnlyWorkflow, stores, systemClock } from '../wiring.js';
@@ -11,8 +10,8 @@ import { mailer, publicBaseUrl, secrets, seller, signalOnlyWorkflow, stores, sys
  * this one bundle). Input is validated; a bad input fails the task with a named error.
  */
 const poInput = z.object({ poId: z.string().min(1) });
-const waitInput = poInput.extend({ token: z.string().min(1) });
-const reviewInput = waitInput.extend({ reviewTimeoutSeconds: z.number().int().positive() });
+const waitInput = poInput.extend({ token: z.string().min(1), seenVersion: z.number().int().nonnegative() });
+const notifyInput = poInput.extend({ notifiedVersion: z.number().int().nonnegative() });
 
 export const makeTasks = (deps: TaskDeps) => {
   const task =
@@ -23,22 +22,19 @@ export const makeTasks = (deps: TaskDeps) => {
       return run(input);
     };
   return {
-    requestReview: task('request-review', reviewInput, (input) => tasks.requestReview(deps, input)),
+    notify: task('notify', notifyInput, (input) => tasks.notify(deps, input)),
+    awaitReview: task('await-review', waitInput, (input) => tasks.awaitReview(deps, input)),
     expireReview: task('expire-review', poInput, (input) => tasks.expireReview(deps, input)),
-    notifyRejected: task('notify-rejected', poInput, (input) => tasks.notifyRejected(deps, input)),
+    issueProforma: task('issue-proforma', poInput, (input) => tasks.issueProforma(deps, input)),
+    awaitChange: task('await-change', waitInput, (input) => tasks.awaitChange(deps, input)),
     fulfil: task('fulfil', poInput, (input) => tasks.fulfil(deps, input)),
-    awaitPayment: task('await-payment', waitInput, (input) => tasks.awaitPayment(deps, input)),
-    markOverdue: task('mark-overdue', poInput, async (input) => {
-      const po = await changePurchaseOrder(deps, input.poId, { type: 'mark_overdue' }, { actor: 'system', at: deps.clock.now() });
-      // Check again in a week; the reminders of the policy refine this.
-      return { status: po.status, dueInSeconds: Math.max(secondsUntilDue(po, deps.clock.now()), 7 * 86_400) };
-    }),
-    notifyPaid: task('notify-paid', poInput, (input) => tasks.notifyPaid(deps, input)),
+    markOverdue: task('mark-overdue', poInput, (input) => tasks.markOverdue(deps, input)),
   };
 };
 
-let built: ReturnType<typeof makeTasks> | undefined;
-const real = () =>
+type Tasks = ReturnType<typeof makeTasks>;
+let built: Tasks | undefined;
+const real = (): Tasks =>
   (built ??= (() => {
     const all = stores();
     return makeTasks({
@@ -49,14 +45,18 @@ const real = () =>
       clock: systemClock,
       seller: seller(),
       publicBaseUrl: publicBaseUrl(),
-      reviewerEmails: async () => (await all.policies.get()).reviewerEmails,
+      recipients: async () => {
+        const policy = await all.policies.get();
+        return { reviewers: policy.reviewerEmails, finance: policy.financeEmails };
+      },
     });
   })());
 
-export const requestReview = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().requestReview);
-export const expireReview = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().expireReview);
-export const notifyRejected = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().notifyRejected);
-export const fulfil = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().fulfil);
-export const awaitPayment = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().awaitPayment);
-export const markOverdue = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().markOverdue);
-export const notifyPaid = lazyHandler((): ((e: unknown) => Promise<unknown>) => real().notifyPaid);
+const exported = (name: keyof Tasks) => lazyHandler((): ((event: unknown) => Promise<unknown>) => real()[name]);
+export const notify = exported('notify');
+export const awaitReview = exported('awaitReview');
+export const expireReview = exported('expireReview');
+export const issueProforma = exported('issueProforma');
+export const awaitChange = exported('awaitChange');
+export const fulfil = exported('fulfil');
+export const markOverdue = exported('markOverdue');

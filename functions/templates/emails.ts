@@ -148,3 +148,152 @@ export function reviewExpiredEmail(po: PurchaseOrder, seller: SellerProfile): Me
     ],
   };
 }
+
+function payTo(po: PurchaseOrder, seller: SellerProfile, reference: string): Block {
+  return {
+    kind: 'facts',
+    rows: [
+      ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
+      ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
+      ['IBAN', seller.bank.iban],
+      ['BIC', seller.bank.bic],
+      ['Payment reference', reference],
+    ],
+  };
+}
+
+/** To the buyer of an order placed for offline payment (Shopbay "unpaid"): how to pay. */
+export function offlineOrderEmail(po: PurchaseOrder, seller: SellerProfile): Message {
+  return {
+    subject: `${po.reference}: your order is waiting for payment`,
+    blocks: [
+      { kind: 'p', text: `Thank you for your order with ${seller.name}. We will process it as soon as your payment has arrived.` },
+      orderFacts(po),
+      lineItems(po),
+      payTo(po, seller, po.reference),
+      { kind: 'p', text: 'Once you have paid, tell us through the shop so that we can verify the payment.' },
+    ],
+  };
+}
+
+/** To the buyer when a PO with prepayment is released: the proforma to pay before delivery. */
+export function proformaEmail(po: PurchaseOrder, proforma: DocumentRef, seller: SellerProfile): Message {
+  return {
+    subject: `${po.reference}: proforma invoice ${proforma.number} for prepayment`,
+    blocks: [
+      { kind: 'p', text: `Your purchase order has been released. Your proforma invoice ${proforma.number} is attached.` },
+      { kind: 'p', text: 'Please pay it in advance; we deliver and send the final invoice as soon as the payment has arrived.' },
+      orderFacts(po),
+      payTo(po, seller, `${proforma.number} / ${po.reference}`),
+    ],
+  };
+}
+
+/** To the buyer after a prepayment: the final invoice and the delivery. */
+export function paidAndDeliveredEmail(po: PurchaseOrder, invoice: DocumentRef): Message {
+  const licenceBlocks: Block[] = (po.licences ?? []).flatMap((licence) => [
+    { kind: 'p', text: `Licence keys for ${licence.description} (${licence.sku}):` } as Block,
+    { kind: 'code', lines: licence.keys } as Block,
+  ]);
+  return {
+    subject: `${po.reference}: payment received - invoice ${invoice.number} and your delivery`,
+    blocks: [
+      { kind: 'p', text: `Thank you for your payment. Your invoice ${invoice.number} is attached, marked paid.` },
+      orderFacts(po),
+      ...licenceBlocks,
+      ...(po.shippingOrders.length ? [{ kind: 'p', text: `Physical items will ship in ${po.shippingOrders.length} shipment(s).` } as Block] : []),
+    ],
+  };
+}
+
+/** To finance: a payment the buyer reports, to verify. */
+export function paymentToVerifyEmail(po: PurchaseOrder): Message {
+  const pending = po.payment.pending;
+  return {
+    subject: `${po.reference}: payment reported by ${po.customer.company}, please verify`,
+    blocks: [
+      { kind: 'p', text: 'The buyer reports a payment. Check the bank account, then accept or reject it in the back office.' },
+      {
+        kind: 'facts',
+        rows: [
+          ['Order reference', po.reference],
+          ['Reported amount', pending ? formatMoney(pending.amount, po.currency) : '-'],
+          ['Payment reference', pending?.reference ?? '-'],
+          ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
+        ],
+      },
+    ],
+  };
+}
+
+/** To the buyer when finance could not verify the reported payment (Shopbay "rejected"). */
+export function paymentRejectedEmail(po: PurchaseOrder, reason: string | undefined, seller: SellerProfile): Message {
+  return {
+    subject: `${po.reference}: we could not verify your payment`,
+    blocks: [
+      { kind: 'p', text: 'We could not match the payment you reported to your order.' },
+      ...(reason ? [{ kind: 'p', text: `Reason: ${reason}` } as Block] : []),
+      payTo(po, seller, po.reference),
+      { kind: 'p', text: `Please check the transfer and report it again, or reply to ${seller.email} if you think it is correct.` },
+    ],
+  };
+}
+
+export function disputeOpenedEmail(po: PurchaseOrder, reason: string | undefined): Message {
+  return {
+    subject: `${po.reference}: payment dispute opened`,
+    blocks: [
+      { kind: 'p', text: 'A dispute about the payment of this order has been opened. Our finance team will resolve it and write to you.' },
+      ...(reason ? [{ kind: 'p', text: `Reason given: ${reason}` } as Block] : []),
+      orderFacts(po),
+    ],
+  };
+}
+
+export function disputeResolvedEmail(po: PurchaseOrder, detail: string | undefined): Message {
+  const accepted = po.status !== 'cancelled';
+  return {
+    subject: `${po.reference}: payment dispute resolved`,
+    blocks: [
+      { kind: 'p', text: accepted ? 'The dispute is resolved: your payment is accepted and your order goes ahead.' : 'The dispute is resolved: the order is cancelled.' },
+      ...(detail ? [{ kind: 'p', text: detail } as Block] : []),
+      orderFacts(po),
+    ],
+  };
+}
+
+export function cancelledEmail(po: PurchaseOrder, reason: string | undefined, seller: SellerProfile): Message {
+  return {
+    subject: `${po.reference}: your order is cancelled`,
+    blocks: [
+      { kind: 'p', text: `Your order ${po.reference} has been cancelled.` },
+      ...(reason ? [{ kind: 'p', text: `Reason: ${reason}` } as Block] : []),
+      orderFacts(po),
+      { kind: 'p', text: `Questions? Reply to ${seller.email} quoting ${po.reference}.` },
+    ],
+  };
+}
+
+export function shippingEmail(po: PurchaseOrder, shippingOrderId: string, status: 'shipped' | 'delivered'): Message {
+  const order = po.shippingOrders.find((so) => so.id === shippingOrderId);
+  return {
+    subject: `${po.reference}: shipment ${shippingOrderId} ${status}`,
+    blocks: [
+      { kind: 'p', text: status === 'delivered' ? `Shipment ${shippingOrderId} has been delivered.` : `Shipment ${shippingOrderId} is on its way.` },
+      { kind: 'list', items: (order?.lines ?? []).map((line) => `${line.quantity} x ${line.description} (${line.sku})`) },
+      { kind: 'facts', rows: [['Order reference', po.reference]] },
+    ],
+  };
+}
+
+export function overdueEmail(po: PurchaseOrder, seller: SellerProfile): Message {
+  const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  return {
+    subject: `${po.reference}: payment overdue${invoice ? ` - invoice ${invoice.number}` : ''}`,
+    blocks: [
+      { kind: 'p', text: `Our records show that payment for ${po.reference} was due on ${po.payment.dueDate}. Please pay the outstanding amount now.` },
+      payTo(po, seller, invoice ? `${invoice.number} / ${po.reference}` : po.reference),
+      { kind: 'p', text: 'If you have paid in the meantime, thank you, and please ignore this message.' },
+    ],
+  };
+}

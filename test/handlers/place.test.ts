@@ -25,7 +25,7 @@ describe('POST /purchase-orders', () => {
     const po = JSON.parse(res.body);
     expect(po).toMatchObject({ reference: 'PO-2026-000001', status: 'awaiting_review', total: 29700, poNumber: 'ACME-4711' });
     expect(res.headers?.Location).toBe(`/purchase-orders/${po.id}`);
-    expect(deps.workflow.started).toEqual([{ poId: po.id, input: { poId: po.id, reviewRequired: true, delivery: 'instant', reviewTimeoutSeconds: 14 * 86400 } }]);
+    expect(deps.workflow.started).toEqual([{ poId: po.id, input: { poId: po.id, po: expect.objectContaining({ status: 'awaiting_review', version: 1, waitSeconds: 14 * 86400 }), notifiedVersion: 0 } }]);
   });
 
   it('returns the same PO for the same key and body, and refuses the key with another body', async () => {
@@ -56,7 +56,7 @@ describe('POST /purchase-orders', () => {
     ['the finance key', { Authorization: 'Bearer test-finance-key' }, 403],
     ['no Idempotency-Key', { 'Idempotency-Key': '' }, 400],
     ['a form body', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415],
-  ])('refuses a request with %s (%i) and stores nothing', async (_name, extra, status) => {
+  ])('refuses a request with %s and stores nothing', async (_name, extra, status) => {
     const { deps, post } = setup();
     const res = await post(sampleOrder, extra as Record<string, string>);
     expect(res.statusCode).toBe(status);

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { makeDecisionHandler, makePageHandler } from '../../functions/api/reviews.js';
-import { makeHandler as makeFinanceReview } from '../../functions/api/finance-review.js';
+import { makeReview as makeFinanceReview } from '../../functions/api/actions.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { requestReview } from '../../functions/app/tasks.js';
+import { awaitReview } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
-import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { apiEvent, fakes, sampleOrder } from '../support/fakes.js';
+import { apiEvent, sampleOrder, taskFakes } from '../support/fakes.js';
 
 async function placedAndRequested() {
-  const deps = fakes();
-  const taskDeps = { ...deps, seller: exampleSellerProfile, publicBaseUrl: 'https://po.seller.example/', reviewerEmails: async () => ['reviews@seller.example'] };
+  const deps = taskFakes();
+  const taskDeps = deps;
   const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(sampleOrder));
-  await requestReview(taskDeps, { poId: po.id, token: 'token-1', reviewTimeoutSeconds: 14 * 86400 });
+  await awaitReview(taskDeps, { poId: po.id, token: 'token-1', seenVersion: 1 });
   const reviewEmail = deps.mailer.sent.find((s) => s.key === 'review-request')!.email;
   const link = new URL(/https:\/\/\S+/.exec(reviewEmail.text)![0]);
   const reviewId = link.pathname.split('/').pop()!;
@@ -64,7 +63,7 @@ describe('review links', () => {
     expect(stored.status).toBe('ordered');
     expect(stored.history.at(-1)).toMatchObject({ type: 'approve', actor: 'reviewer', detail: 'letterhead ok' });
     // The workflow was waiting on this PO: the decision released it.
-    expect(deps.workflow.signals).toEqual([{ token: 'token-1', output: { decision: 'approved', status: 'ordered' } }]);
+    expect(deps.workflow.signals).toEqual([{ token: 'token-1', output: expect.objectContaining({ status: 'ordered', version: 2, fulfilled: false }) }]);
     expect((await post({ token, decision: 'reject' })).statusCode).toBe(409);
     expect((await deps.pos.get(po.id))!.po.status).toBe('ordered');
   });
@@ -95,8 +94,7 @@ describe('review links', () => {
   });
 
   it('a decision that lands before the workflow parks still releases it', async () => {
-    const deps = fakes();
-    const taskDeps = { ...deps, seller: exampleSellerProfile, publicBaseUrl: 'https://po.seller.example/', reviewerEmails: async () => ['r@seller.example'] };
+    const deps = taskFakes();
     const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(sampleOrder));
     const review = makeFinanceReview(deps);
     await review(
@@ -107,8 +105,8 @@ describe('review links', () => {
         pathParameters: { id: po.id },
       }),
     );
-    await requestReview(taskDeps, { poId: po.id, token: 'late-token', reviewTimeoutSeconds: 86400 });
-    expect(deps.workflow.signals).toEqual([{ token: 'late-token', output: { decision: 'approved', status: 'ordered' } }]);
+    await awaitReview(deps, { poId: po.id, token: 'late-token', seenVersion: 1 });
+    expect(deps.workflow.signals).toEqual([{ token: 'late-token', output: expect.objectContaining({ status: 'ordered', version: 2 }) }]);
     expect(deps.mailer.sent).toEqual([]);
   });
 });
@@ -120,7 +118,7 @@ describe('a review task that runs again', () => {
     const review = [...deps.reviews.items.values()][0]!;
     review.emailedAt = null;
     deps.mailer.sent.length = 0;
-    await requestReview(taskDeps, { poId: po.id, token: 'token-2', reviewTimeoutSeconds: 14 * 86400 });
+    await awaitReview(taskDeps, { poId: po.id, token: 'token-2', seenVersion: 1 });
     const resent = deps.mailer.sent.find((s) => s.key === 'review-request')!.email;
     expect(resent.text).toContain(link.toString());
   });

@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { awaitPayment, expireReview, fulfil, notifyPaid } from '../../functions/app/tasks.js';
+import { awaitChange, expireReview, fulfil, issueProforma, markOverdue, notify } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { fakes, sampleOrder } from '../support/fakes.js';
+import { sampleOrder, taskFakes } from '../support/fakes.js';
 import { pdfText } from '../support/pdf-text.js';
 
-async function approved() {
-  const deps = fakes();
-  const taskDeps = { ...deps, seller: exampleSellerProfile, publicBaseUrl: 'https://po.seller.example/', reviewerEmails: async () => ['r@seller.example'] };
-  const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(sampleOrder));
+async function approved(order: object = sampleOrder) {
+  const deps = taskFakes();
+  const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(order));
   await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
-  return { deps, taskDeps, poId: po.id };
+  return { deps, poId: po.id };
 }
 
 describe('release (fulfil)', () => {
   it('issues a numbered invoice PDF, delivers licence keys, and emails both to the buyer', async () => {
-    const { deps, taskDeps, poId } = await approved();
-    const out = await fulfil(taskDeps, { poId });
+    const { deps, poId } = await approved();
+    const out = await fulfil(deps, { poId });
     expect(out).toMatchObject({ status: 'ordered', fulfilled: true });
     const po = (await deps.pos.get(poId))!.po;
     expect(po.documents).toEqual([expect.objectContaining({ type: 'invoice', number: 'INV-2026-000001', total: 29700, dueDate: '2026-04-01' })]);
@@ -31,20 +30,16 @@ describe('release (fulfil)', () => {
     expect(mail.attachments![0]).toMatchObject({ filename: 'INV-2026-000001.pdf', contentType: 'application/pdf' });
 
     const text = await pdfText(mail.attachments![0]!.content);
-    expect(text).toContain('INV-2026-000001');
-    expect(text).toContain('ACME-4711');
-    expect(text).toContain('PO-2026-000001');
-    expect(text).toContain('Acme Corp');
-    expect(text).toContain('$297.00');
-    expect(text).toContain('2026-04-01');
-    expect(text).toContain(exampleSellerProfile.bank.iban);
+    for (const expected of ['INV-2026-000001', 'ACME-4711', 'PO-2026-000001', 'Acme Corp', '$297.00', '2026-04-01', exampleSellerProfile.bank.iban]) {
+      expect(text).toContain(expected);
+    }
   });
 
   it('run twice, issues one invoice, one set of keys, one email', async () => {
-    const { deps, taskDeps, poId } = await approved();
-    await fulfil(taskDeps, { poId });
+    const { deps, poId } = await approved();
+    await fulfil(deps, { poId });
     const first = (await deps.pos.get(poId))!.po;
-    await fulfil(taskDeps, { poId });
+    await fulfil(deps, { poId });
     const second = (await deps.pos.get(poId))!.po;
     expect(second.documents).toEqual(first.documents);
     expect(second.licences).toEqual(first.licences);
@@ -52,25 +47,59 @@ describe('release (fulfil)', () => {
     expect(deps.mailer.sent.filter((s) => s.key === 'released')).toHaveLength(1);
     expect(deps.documents.items.size).toBe(1);
   });
+});
 
-  it('payment wait: parks, then the confirming payment releases it and the buyer is thanked', async () => {
-    const { deps, taskDeps, poId } = await approved();
-    await fulfil(taskDeps, { poId });
-    await awaitPayment(taskDeps, { poId, token: 'pay-token' });
+describe('waiting and telling', () => {
+  it('a parked wait is released by the next change, with the new view', async () => {
+    const { deps, poId } = await approved();
+    const view = await fulfil(deps, { poId });
+    await awaitChange(deps, { poId, token: 'pay-token', seenVersion: view.version });
     expect(deps.workflow.signals).toEqual([]);
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
-    expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: { status: 'completed', paid: true } }]);
-    await notifyPaid(taskDeps, { poId });
-    await notifyPaid(taskDeps, { poId });
-    expect(deps.mailer.sent.filter((s) => s.key === 'payment-received')).toHaveLength(1);
+    expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed' }) }]);
+  });
+
+  it('notify tells each change once, however often it runs', async () => {
+    const { deps, poId } = await approved();
+    await fulfil(deps, { poId });
+    await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
+    expect(await notify(deps, { poId, notifiedVersion: 0 })).toBe(5);
+    expect(await notify(deps, { poId, notifiedVersion: 0 })).toBe(5);
+    const receipts = deps.mailer.sent.filter((s) => s.email.subject === 'PO-2026-000001: payment received, thank you');
+    expect(receipts).toHaveLength(1);
   });
 
   it('review expiry cancels an undecided PO, but yields to a decision that won the race', async () => {
-    const { deps, taskDeps, poId } = await approved();
-    expect(await expireReview(taskDeps, { poId })).toEqual({ decision: 'approved', status: 'ordered' });
-
+    const { deps, poId } = await approved();
+    expect(await expireReview(deps, { poId })).toMatchObject({ status: 'ordered' });
     const { po } = await placeOrder(deps, 'k2', 'h2', orderRequestSchema.parse(sampleOrder));
-    expect(await expireReview(taskDeps, { poId: po.id })).toEqual({ decision: 'expired', status: 'cancelled' });
-    expect(deps.mailer.sent.some((s) => s.poId === po.id && s.key === 'review-expired')).toBe(true);
+    expect(await expireReview(deps, { poId: po.id })).toMatchObject({ status: 'cancelled' });
+    await notify(deps, { poId: po.id, notifiedVersion: 1 });
+    expect(deps.mailer.sent.some((s) => s.poId === po.id && s.email.subject.endsWith('your purchase order has expired'))).toBe(true);
+  });
+
+  it('an unpaid invoice past its due date turns overdue and the buyer is reminded', async () => {
+    const { deps, poId } = await approved();
+    await fulfil(deps, { poId });
+    expect(await markOverdue(deps, { poId })).toMatchObject({ status: 'overdue' });
+    await notify(deps, { poId, notifiedVersion: 0 });
+    expect(deps.mailer.sent.some((s) => s.email.subject.startsWith('PO-2026-000001: payment overdue'))).toBe(true);
+  });
+});
+
+describe('prepayment', () => {
+  it('issues a proforma on release, then the invoice with the delivery once paid', async () => {
+    const { deps, poId } = await approved({ ...sampleOrder, delivery: 'prepayment' });
+    expect(await issueProforma(deps, { poId })).toMatchObject({ status: 'awaiting_payment', needsProforma: false });
+    const proforma = deps.mailer.sent.find((s) => s.key === 'proforma')!.email;
+    expect(proforma.attachments![0]!.filename).toBe('PRO-2026-000001.pdf');
+    expect(await pdfText(proforma.attachments![0]!.content)).toContain('PROFORMA INVOICE');
+    expect((await deps.pos.get(poId))!.po.licences).toBeNull();
+
+    await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'PRE-1' }, { actor: 'finance', at: deps.clock.now() });
+    expect(await fulfil(deps, { poId })).toMatchObject({ status: 'completed', fulfilled: true });
+    const final = deps.mailer.sent.find((s) => s.key === 'released')!.email;
+    expect(final.subject).toBe('PO-2026-000001: payment received - invoice INV-2026-000001 and your delivery');
+    expect(await pdfText(final.attachments![0]!.content)).toContain('Paid in full');
   });
 });

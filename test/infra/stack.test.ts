@@ -29,14 +29,14 @@ const actions = (statements: { Action: string | string[] }[]) => statements.flat
 describe('the stack', () => {
   it('waits for the review and the payment on task tokens, each with a timeout whose expiry is caught', () => {
     const waits = Object.entries(definition.States).filter(([, s]) => s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(waits.map(([name]) => name).sort()).toEqual(['Await payment', 'Await review decision']);
+    expect(waits.map(([name]) => name).sort()).toEqual(['Await payment on terms', 'Await prepayment', 'Await release']);
     for (const [, state] of waits) {
-      expect(state.TimeoutSecondsPath ?? state.TimeoutSeconds).toBeDefined();
+      expect(state.TimeoutSecondsPath).toBe('$.po.waitSeconds');
       expect((state.Parameters as { Payload: Record<string, unknown> }).Payload['token.$']).toBe('$$.Task.Token');
       expect(state.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'] })]);
     }
-    expect(definition.States['Await review decision']!.Catch).toEqual([expect.objectContaining({ Next: 'Expire review' })]);
-    expect(definition.States['Await payment']!.Catch).toEqual([expect.objectContaining({ Next: 'Mark overdue' })]);
+    expect(definition.States['Await release']!.Catch).toEqual([expect.objectContaining({ Next: 'Expire review' })]);
+    expect(definition.States['Await payment on terms']!.Catch).toEqual([expect.objectContaining({ Next: 'Mark overdue' })]);
   });
 
   it('retries every plain task on Lambda service errors', () => {
@@ -77,9 +77,32 @@ describe('the stack', () => {
     }
   });
 
-  it('serves every route of the flow through API Gateway', () => {
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties.HttpMethod);
-    expect(methods.sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'POST', 'PUT']);
+  it('serves every route of the contract through API Gateway', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    const pathOf = (id: string | undefined): string =>
+      id && resources[id] ? `${pathOf(resources[id].Properties.ParentId.Ref)}/${resources[id].Properties.PathPart}` : '';
+    const routes = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId.Ref)}`);
+    expect(routes.sort()).toEqual(
+      [
+        'POST /purchase-orders',
+        'GET /purchase-orders',
+        'GET /purchase-orders/{id}',
+        'GET /purchase-orders/{id}/documents/{docId}',
+        'POST /purchase-orders/{id}/review',
+        'POST /purchase-orders/{id}/payments',
+        'POST /purchase-orders/{id}/payment-submissions',
+        'POST /purchase-orders/{id}/payment-verification',
+        'POST /purchase-orders/{id}/cancel',
+        'POST /purchase-orders/{id}/convert-to-purchase-order',
+        'POST /purchase-orders/{id}/dispute',
+        'POST /purchase-orders/{id}/dispute/resolve',
+        'POST /purchase-orders/{id}/shipping-orders/{soId}/status',
+        'GET /reviews/{reviewId}',
+        'POST /reviews/{reviewId}',
+        'GET /policy',
+        'PUT /policy',
+      ].sort(),
+    );
   });
 
   it('grants each function only what it needs', () => {

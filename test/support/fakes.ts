@@ -19,8 +19,8 @@ import {
   type Workflow,
 } from '../../functions/app/ports.js';
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
-import type { PurchaseOrder } from '../../functions/domain/purchase-order.js';
-import type { WaitKind } from '../../functions/domain/waits.js';
+import { exampleSellerProfile } from '../../functions/domain/seller.js';
+import type { PurchaseOrder, Status } from '../../functions/domain/purchase-order.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
 
@@ -34,19 +34,27 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
   }
   async create(po: PurchaseOrder) {
     if (this.items.has(po.id)) throw new AlreadyExistsError(po.id);
-    this.items.set(po.id, { po: clone(po), wait: null });
+    this.items.set(po.id, { po: clone(po), waitToken: null });
   }
   async save(po: PurchaseOrder, expectedVersion: number) {
     const current = this.items.get(po.id);
     if (!current || current.po.version !== expectedVersion) throw new ConcurrentUpdateError(po.id);
-    const next = { po: clone(po), wait: current.wait };
-    this.items.set(po.id, next);
-    return clone(next);
+    this.items.set(po.id, { po: clone(po), waitToken: null });
+    return { po: clone(po), waitToken: current.waitToken };
   }
-  async registerWait(id: string, wait: { kind: WaitKind; token: string }, atVersion: number) {
+  async listByStatus(status: Status, limit: number, cursor?: string) {
+    const all = [...this.items.values()]
+      .map((item) => item.po)
+      .filter((po) => po.status === status)
+      .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
+    const start = cursor ? Number(cursor) : 0;
+    const items = all.slice(start, start + limit).map(clone);
+    return { items, cursor: start + limit < all.length ? String(start + limit) : null };
+  }
+  async registerWait(id: string, token: string, atVersion: number) {
     const current = this.items.get(id);
     if (!current || current.po.version !== atVersion) return false;
-    current.wait = { ...wait };
+    current.waitToken = token;
     return true;
   }
 }
@@ -218,3 +226,14 @@ export const sampleOrder = {
   lines: [{ sku: 'LIC-PRO', description: 'Pro licence, 1 year', quantity: 3, unitAmount: 9900, fulfilment: 'digital' }],
   billingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
 } as const;
+
+/** Fakes for the workflow's tasks: ports plus the seller and where links point. */
+export function taskFakes() {
+  const deps = fakes();
+  return {
+    ...deps,
+    seller: exampleSellerProfile,
+    publicBaseUrl: 'https://po.seller.example/',
+    recipients: async () => ({ reviewers: deps.policies.policy.reviewerEmails, finance: deps.policies.policy.financeEmails }),
+  };
+}

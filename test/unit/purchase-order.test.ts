@@ -4,7 +4,7 @@ import { RuleViolation, TransitionError } from '../../functions/domain/errors.js
 import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
 import { apply, decidePlacement, placePurchaseOrder, statuses, terminalStatuses, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
-import { waitOutcome } from '../../functions/domain/waits.js';
+import { workflowView } from '../../functions/domain/workflow-view.js';
 import { sampleOrder } from '../support/fakes.js';
 
 const at = new Date('2026-03-02T10:00:00Z');
@@ -140,12 +140,11 @@ describe('the lifecycle as a whole', () => {
     );
   });
 
-  it('tells the workflow when a wait is over', () => {
+  it('gives the workflow what it routes on, and how long its next wait may last', () => {
     const po = place();
-    expect(waitOutcome('review', po)).toBeNull();
-    expect(waitOutcome('review', apply(po, { type: 'approve' }, { actor: 'reviewer', at }))).toEqual({ decision: 'approved', status: 'ordered' });
+    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, fulfilled: true, needsProforma: false, waitSeconds: 14 * 86400 });
     const ordered = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
-    expect(waitOutcome('payment', ordered)).toBeNull();
-    expect(waitOutcome('payment', apply(ordered, { type: 'record_payment', amount: 29700, reference: 'W' }, { actor: 'finance', at }))).toMatchObject({ paid: true });
+    // Due 30 days after approval, at the end of that day.
+    expect(workflowView(ordered, at)).toMatchObject({ status: 'ordered', fulfilled: false, waitSeconds: 30 * 86400 + 14 * 3600 });
   });
 });

@@ -1,0 +1,120 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
+import type { PolicyStore, Secrets } from '../app/ports.js';
+import type { Action } from '../domain/purchase-order.js';
+import { authorize, json, parseJson, pathParam, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { presentPurchaseOrder } from '../http/present.js';
+import { secrets, signalOnlyWorkflow, stores, systemClock } from '../wiring.js';
+
+/**
+ * The lifecycle actions of the contract: one handler per route, all the same shape: authorize the
+ * role, validate the body, apply one domain action with a conditional write, return the PO.
+ * Whether the action is allowed in the PO's status (and for this role) is the domain's decision.
+ */
+export interface ActionDeps extends ChangeDeps {
+  secrets: Secrets;
+  policies: PolicyStore;
+}
+
+type Role = 'checkout' | 'finance';
+
+const amount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const reference = z.string().trim().min(1).max(200);
+const note = z.string().trim().min(1).max(2000).optional();
+
+function route<S extends z.ZodType>(
+  name: string,
+  roles: Role[],
+  schema: S,
+  toAction: (body: z.infer<S>, event: APIGatewayProxyEvent, deps: ActionDeps) => Action | Promise<Action>,
+  options: { optionalBody?: boolean } = {},
+) {
+  return (deps: ActionDeps) =>
+    withProblems(name, async (event) => {
+      const actor = await authorize(event, deps.secrets, roles);
+      const id = pathParam(event, 'id');
+      const empty = !event.body || event.body.length === 0;
+      const body = options.optionalBody && empty ? schema.parse({}) : parseJson(event, schema).value;
+      const action = await toAction(body, event, deps);
+      const po = await changePurchaseOrder(deps, id, action, { actor, at: deps.clock.now() });
+      return json(200, presentPurchaseOrder(po));
+    });
+}
+
+const withNote = <T extends object>(action: T, key: string, value: string | undefined) => (value ? { ...action, [key]: value } : action);
+
+export const makeReview = route('review', ['finance'], z.strictObject({ decision: z.enum(['approve', 'reject']), comment: note }), (b) =>
+  withNote({ type: b.decision }, 'comment', b.comment) as Action,
+);
+
+export const makeRecordPayment = route('record-payment', ['finance'], z.strictObject({ amount, reference }), (b) => ({
+  type: 'record_payment',
+  amount: b.amount,
+  reference: b.reference,
+}));
+
+export const makeSubmitPayment = route('submit-payment', ['checkout'], z.strictObject({ amount, reference }), (b) => ({
+  type: 'submit_payment',
+  amount: b.amount,
+  reference: b.reference,
+}));
+
+export const makeVerifyPayment = route(
+  'verify-payment',
+  ['finance'],
+  z.strictObject({ decision: z.enum(['accept', 'reject']), reason: note }),
+  (b) => withNote({ type: 'verify_payment', decision: b.decision }, 'reason', b.reason) as Action,
+);
+
+export const makeCancel = route('cancel', ['checkout', 'finance'], z.strictObject({ reason: note }), (b) => withNote({ type: 'cancel' }, 'reason', b.reason) as Action, {
+  optionalBody: true,
+});
+
+export const makeConvert = route(
+  'convert-to-purchase-order',
+  ['finance'],
+  z.strictObject({ delivery: z.enum(['instant', 'prepayment']).optional() }),
+  async (b, _event, deps) => {
+    const policy = await deps.policies.get();
+    return {
+      type: 'convert_to_purchase_order',
+      delivery: b.delivery ?? policy.defaultDelivery,
+      paymentTermsDays: policy.paymentTermsDays,
+      reviewTimeoutDays: policy.reviewTimeoutDays,
+    };
+  },
+  { optionalBody: true },
+);
+
+export const makeDispute = route('dispute', ['checkout', 'finance'], z.strictObject({ reason: note }), (b) => withNote({ type: 'dispute' }, 'reason', b.reason) as Action, {
+  optionalBody: true,
+});
+
+export const makeResolveDispute = route(
+  'resolve-dispute',
+  ['finance'],
+  z.strictObject({ outcome: z.enum(['accept_payment', 'cancel']), reason: note }),
+  (b) => withNote({ type: 'resolve_dispute', outcome: b.outcome }, 'reason', b.reason) as Action,
+);
+
+export const makeUpdateShipping = route('update-shipping', ['finance'], z.strictObject({ status: z.enum(['shipped', 'delivered']) }), (b, event) => ({
+  type: 'update_shipping',
+  shippingOrderId: pathParam(event, 'soId'),
+  status: b.status,
+}));
+
+const deps = (): ActionDeps => {
+  const { pos, policies } = stores();
+  return { pos, policies, workflow: signalOnlyWorkflow(), secrets: secrets(), clock: systemClock };
+};
+export const review = lazyHandler(() => makeReview(deps()));
+export const recordPayment = lazyHandler(() => makeRecordPayment(deps()));
+export const submitPayment = lazyHandler(() => makeSubmitPayment(deps()));
+export const verifyPayment = lazyHandler(() => makeVerifyPayment(deps()));
+export const cancel = lazyHandler(() => makeCancel(deps()));
+export const convert = lazyHandler(() => makeConvert(deps()));
+export const dispute = lazyHandler(() => makeDispute(deps()));
+export const resolveDispute = lazyHandler(() => makeResolveDispute(deps()));
+export const updateShipping = lazyHandler(() => makeUpdateShipping(deps()));

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { PurchaseOrderStore, Secrets } from '../app/ports.js';
+import { statuses } from '../domain/purchase-order.js';
+import { authorize, HttpProblem, json, withProblems, zodErrors } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { presentPurchaseOrder } from '../http/present.js';
+import { secrets, stores } from '../wiring.js';
+
+/**
+ * GET /purchase-orders?status=S (finance): finance's queues, newest first. The ones finance works
+ * from: awaiting_review (to release), payment_submitted (to verify), overdue (to chase), disputed.
+ */
+const querySchema = z.strictObject({
+  status: z.enum(statuses),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  nextToken: z.string().max(2048).regex(/^[A-Za-z0-9_-]+$/).optional(),
+});
+
+export const makeHandler = (deps: { pos: PurchaseOrderStore; secrets: Secrets }) =>
+  withProblems('list-purchase-orders', async (event) => {
+    await authorize(event, deps.secrets, ['finance']);
+    const parsed = querySchema.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success) throw new HttpProblem(400, 'Bad Request', 'the query is not valid', { errors: zodErrors(parsed.error) });
+    const { status, limit, nextToken } = parsed.data;
+    let page;
+    try {
+      page = await deps.pos.listByStatus(status, limit, nextToken);
+    } catch (error) {
+      if (nextToken && error instanceof SyntaxError) throw new HttpProblem(400, 'Bad Request', 'nextToken is not valid');
+      throw error;
+    }
+    return json(200, { items: page.items.map(presentPurchaseOrder), nextToken: page.cursor });
+  });
+
+export const handler = lazyHandler(() => makeHandler({ pos: stores().pos, secrets: secrets() }));
