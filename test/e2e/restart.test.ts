@@ -15,7 +15,7 @@ const stack = new LocalStack();
 afterAll(() => stack.stop());
 
 describe('restarting the local stack', () => {
-  it('keeps waiting executions: the old review link works after a restart, and so does the payment', async () => {
+  it('keeps waiting executions: the old review link works after a restart, and so does the payment', { timeout: 90_000 }, async () => {
     await stack.start();
     await stack.request('PUT', '/policy', {
       key: keys.finance,
