@@ -50,7 +50,7 @@ export interface Payment {
   amountPaid: number;
   dueDate: string | null;
   records: PaymentRecord[];
-  /** A payment the buyer reports, waiting for finance to verify it. */
+  /** The payment the buyer reported last: waiting for verification, or rejected (and perhaps disputed). */
   pending: { amount: number; reference: string; at: string } | null;
 }
 
@@ -255,9 +255,9 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
     case 'verify_payment': {
       const pending = po.payment.pending!;
       if (action.decision === 'reject') {
+        // The rejected report stays on record: a dispute about it may still settle on its amount.
         next.status = 'payment_rejected';
         next.payment.status = 'rejected';
-        next.payment.pending = null;
         detail = action.reason ?? `payment ${pending.reference} could not be verified`;
       } else {
         credit(pending.amount, pending.reference);
@@ -275,9 +275,10 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       if (action.outcome === 'cancel') {
         next.status = 'cancelled';
       } else {
-        // Settled as agreed: what the buyer paid (or reports paying) closes the amount due.
+        // Settled as agreed: what the buyer reported paying is accepted and closes the amount due.
         const pending = po.payment.pending;
-        if (pending) credit(pending.amount, pending.reference);
+        if (pending && !po.payment.records.some((r) => r.reference === pending.reference)) credit(pending.amount, pending.reference);
+        if (next.payment.amountPaid === 0) throw new RuleViolation('there is no reported payment to accept; cancel instead', 'nothing_to_accept');
         next.payment.amountDue = next.payment.amountPaid;
         next.payment.status = 'paid';
         next.status = 'ordered';

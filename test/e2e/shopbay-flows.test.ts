@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys, LocalStack } from '../support/local-stack.js';
+
+/**
+ * Shopbay's purchase-order life cycle (seeds/002): online payment, offline payment with verification,
+ * rejection, repayment, cancellation and dispute, and deferred payment; a PO holds one shipping
+ * order per seller, each moving pending -> shipped -> delivered.
+ */
+const stack = new LocalStack();
+let n = 0;
+
+const base = {
+  channel: 'cart',
+  customer: { id: 'shop-1', type: 'business', company: 'Vandelay Industries', email: 'orders@vandelay.example' },
+  currency: 'EUR',
+  lines: [
+    { sku: 'LATEX-1', description: 'Latex gloves, box of 100', quantity: 10, unitAmount: 1250, fulfilment: 'physical', seller: 'north-depot' },
+    { sku: 'LATEX-2', description: 'Latex aprons', quantity: 4, unitAmount: 2500, fulfilment: 'physical', seller: 'south-depot' },
+  ],
+  billingAddress: { line1: 'Dorfstrasse 2', city: 'Zurich', postalCode: '8001', country: 'CH' },
+  shippingAddress: { line1: 'Lager 7', city: 'Zurich', postalCode: '8005', country: 'CH' },
+};
+const total = 10 * 1250 + 4 * 2500;
+const place = (overrides: Record<string, unknown>) =>
+  stack.request('POST', '/purchase-orders', { key: keys.checkout, body: { ...base, ...overrides }, headers: { 'Idempotency-Key': `sb-${++n}` } });
+const act = (id: string, action: string, body: unknown = {}, key = keys.finance) => stack.request('POST', `/purchase-orders/${id}/${action}`, { key, body });
+const ship = (id: string, so: string, status: string) => act(id, `shipping-orders/${so}/status`, { status });
+const emailTo = (reference: string, subjectPart: string) => stack.waitForEmail((e) => e.subject.startsWith(`${reference}:`) && e.subject.includes(subjectPart));
+
+beforeAll(() => stack.start(), 120_000);
+afterAll(() => stack.stop());
+
+describe('Shopbay flows on the local stack', () => {
+  it('online payment: ordered at once with one shipping order per seller; completed when all are delivered', async () => {
+    const po = (await place({ paymentMethod: 'online', onlinePayment: { reference: 'ch_3PqX', amount: total } })).body;
+    expect(po).toMatchObject({ status: 'ordered', payment: { status: 'paid', amountPaid: total } });
+    expect(po.shippingOrders.map((so: { id: string; seller: string; status: string }) => [so.id, so.seller, so.status])).toEqual([
+      ['SO-1', 'north-depot', 'pending'],
+      ['SO-2', 'south-depot', 'pending'],
+    ]);
+    expect((await place({ paymentMethod: 'online', onlinePayment: { reference: 'ch_bad', amount: total - 1 } })).body.rule).toBe('online_amount');
+
+    await emailTo(po.reference, 'invoice');
+    expect((await ship(po.id, 'SO-1', 'shipped')).body.shippingOrders[0].status).toBe('shipped');
+    await emailTo(po.reference, 'shipment SO-1 shipped');
+    expect((await ship(po.id, 'SO-1', 'shipped')).status).toBe(200); // repeated: no change
+    expect((await ship(po.id, 'SO-1', 'delivered')).body.status).toBe('ordered');
+    const done = await ship(po.id, 'SO-2', 'delivered');
+    expect(done.body.status).toBe('completed');
+    expect((await ship(po.id, 'SO-2', 'shipped')).status).toBe(409); // no way back
+    expect((await ship(po.id, 'SO-9', 'shipped')).status).toBe(422);
+  });
+
+  it('offline payment: unpaid -> reported -> rejected -> reported again -> verified -> ordered', async () => {
+    const po = (await place({ paymentMethod: 'offline' })).body;
+    expect(po).toMatchObject({ status: 'awaiting_payment', shippingOrders: [] });
+    await emailTo(po.reference, 'waiting for payment');
+
+    const reported = await act(po.id, 'payment-submissions', { amount: total, reference: 'BANK-1' }, keys.checkout);
+    expect(reported.body).toMatchObject({ status: 'payment_submitted', payment: { status: 'submitted' } });
+    await stack.waitForEmail((e) => e.subject === `${po.reference}: payment reported by Vandelay Industries, please verify` && e.destination.to.includes('finance@seller.example'));
+    expect((await act(po.id, 'payment-submissions', { amount: total, reference: 'BANK-1b' }, keys.checkout)).status).toBe(409);
+
+    const rejected = await act(po.id, 'payment-verification', { decision: 'reject', reason: 'No transfer BANK-1 on our account' });
+    expect(rejected.body).toMatchObject({ status: 'payment_rejected', payment: { status: 'rejected', amountPaid: 0 } });
+    const notice = await emailTo(po.reference, 'could not verify your payment');
+    expect(notice.body.text).toContain('No transfer BANK-1 on our account');
+
+    await act(po.id, 'payment-submissions', { amount: total, reference: 'BANK-2' }, keys.checkout);
+    const verified = await act(po.id, 'payment-verification', { decision: 'accept' });
+    expect(verified.body).toMatchObject({ status: 'ordered', payment: { status: 'paid', amountPaid: total } });
+    expect(verified.body.shippingOrders).toHaveLength(2);
+    await emailTo(po.reference, 'invoice');
+    await ship(po.id, 'SO-1', 'delivered');
+    expect((await ship(po.id, 'SO-2', 'delivered')).body.status).toBe('completed');
+  });
+
+  it('offline payment: the buyer may cancel while unpaid, not once the payment is verified', async () => {
+    const po = (await place({ paymentMethod: 'offline' })).body;
+    const cancelled = await act(po.id, 'cancel', { reason: 'Ordered by mistake' }, keys.checkout);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled' });
+    expect(cancelled.body.history.at(-1)).toMatchObject({ type: 'cancel', actor: 'checkout', detail: 'Ordered by mistake' });
+    await emailTo(po.reference, 'your order is cancelled');
+
+    const paid = (await place({ paymentMethod: 'offline' })).body;
+    await act(paid.id, 'payment-submissions', { amount: total, reference: 'BANK-9' }, keys.checkout);
+    await act(paid.id, 'payment-verification', { decision: 'accept' });
+    const refused = await act(paid.id, 'cancel', {}, keys.checkout);
+    expect(refused.status).toBe(409);
+    expect(refused.body.currentStatus).toBe('ordered');
+    // Finance may still cancel until the PO is completed.
+    expect((await act(paid.id, 'cancel', { reason: 'Out of stock' })).body.status).toBe('cancelled');
+  });
+
+  it('dispute: when buyer and seller cannot agree on the payment, finance resolves it', async () => {
+    const accept = (await place({ paymentMethod: 'offline' })).body;
+    await act(accept.id, 'payment-submissions', { amount: total - 500, reference: 'BANK-D1' }, keys.checkout);
+    await act(accept.id, 'payment-verification', { decision: 'reject', reason: 'Short by 5.00' });
+    const disputed = await act(accept.id, 'dispute', { reason: 'Bank fees were deducted' }, keys.checkout);
+    expect(disputed.body.status).toBe('disputed');
+    await emailTo(accept.reference, 'payment dispute opened');
+    expect((await act(accept.id, 'payment-submissions', { amount: 1, reference: 'X' }, keys.checkout)).status).toBe(409);
+    const resolved = await act(accept.id, 'dispute/resolve', { outcome: 'accept_payment', reason: 'Bank fees waived' });
+    expect(resolved.body).toMatchObject({ status: 'ordered', payment: { status: 'paid', amountPaid: total - 500, amountDue: total - 500 } });
+    await emailTo(accept.reference, 'payment dispute resolved');
+
+    const cancel = (await place({ paymentMethod: 'offline' })).body;
+    await act(cancel.id, 'payment-submissions', { amount: total, reference: 'BANK-D2' }, keys.checkout);
+    await act(cancel.id, 'dispute', { reason: 'Amount in question' });
+    expect((await act(cancel.id, 'dispute/resolve', { outcome: 'cancel' })).body.status).toBe('cancelled');
+  });
+
+  it('deferred payment: shipping orders at once, payment collected on delivery', async () => {
+    const po = (await place({ paymentMethod: 'deferred' })).body;
+    expect(po).toMatchObject({ status: 'deferred', payment: { status: 'unpaid' } });
+    expect(po.shippingOrders).toHaveLength(2);
+    await emailTo(po.reference, 'invoice');
+    await ship(po.id, 'SO-1', 'delivered');
+    const delivered = await ship(po.id, 'SO-2', 'delivered');
+    expect(delivered.body.status).toBe('deferred');
+    const collected = await act(po.id, 'payments', { amount: total, reference: 'COD-17' });
+    expect(collected.body.status).toBe('completed');
+  });
+
+  it('finance works from queues: POs by status, newest first, a page at a time', async () => {
+    const first = (await place({ paymentMethod: 'offline' })).body;
+    const second = (await place({ paymentMethod: 'offline' })).body;
+    await act(first.id, 'payment-submissions', { amount: total, reference: 'Q-1' }, keys.checkout);
+    await act(second.id, 'payment-submissions', { amount: total, reference: 'Q-2' }, keys.checkout);
+    const page1 = await stack.request('GET', '/purchase-orders?status=payment_submitted&limit=1', { key: keys.finance });
+    expect(page1.body.items.map((p: { id: string }) => p.id)).toEqual([second.id]);
+    const page2 = await stack.request('GET', `/purchase-orders?status=payment_submitted&limit=1&nextToken=${page1.body.nextToken}`, { key: keys.finance });
+    expect(page2.body.items.map((p: { id: string }) => p.id)).toEqual([first.id]);
+    expect((await stack.request('GET', '/purchase-orders?status=nonsense', { key: keys.finance })).status).toBe(400);
+    expect((await stack.request('GET', '/purchase-orders?status=overdue', { key: keys.checkout })).status).toBe(403);
+  });
+});
