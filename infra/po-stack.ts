@@ -26,7 +26,8 @@ const taskDescriptions: Record<WorkflowTask, string> = {
   issueProforma: 'Issue and email the proforma invoice for prepayment',
   awaitChange: 'Wait for the next change of a PO (payment, delivery)',
   fulfil: 'Deliver, issue the invoice, email both',
-  markOverdue: 'Mark an unpaid invoice overdue',
+  paymentCalendar: 'Reminders, overdue and automatic cancellation of an unpaid invoice',
+  issueCreditNote: 'Issue and email the credit note of a cancelled invoice',
 };
 
 export class PurchaseOrderStack extends Stack {

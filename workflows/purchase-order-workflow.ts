@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
  * Every wait parks a task token on the PO and ends when the PO changes; "Notify" then tells the buyer
  * and finance of each change, and "Next step?" routes on the new status.
  */
-export type WorkflowTask = 'notify' | 'awaitReview' | 'expireReview' | 'issueProforma' | 'awaitChange' | 'fulfil' | 'markOverdue';
+export type WorkflowTask = 'notify' | 'awaitReview' | 'expireReview' | 'issueProforma' | 'awaitChange' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote';
 
 export interface PurchaseOrderWorkflowProps {
   functions: Record<WorkflowTask, IFunction>;
@@ -89,10 +89,18 @@ export class PurchaseOrderWorkflow extends Construct {
 
     // Ordered (net terms, online, partner) or deferred: deliver and invoice, then wait for payment and delivery.
     const awaitPayment = wait('Await payment on terms', 'awaitChange');
-    const markOverdue = step('Mark overdue', 'markOverdue', '$.po');
-    awaitPayment.addCatch(markOverdue, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
+    // The wait's timer is the next date of the payment calendar: reminder, due date, automatic cancellation.
+    const calendar = step('Payment calendar', 'paymentCalendar', '$.po');
+    awaitPayment.addCatch(calendar, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
     awaitPayment.next(notify);
-    markOverdue.next(notify);
+    calendar.next(notify);
+
+    // A cancelled PO that was invoiced gets a credit note.
+    const cancelled = new sfn.Succeed(this, 'Cancelled');
+    const creditNote = step('Issue credit note', 'issueCreditNote', '$.po').next(cancelled);
+    const creditNoteDue = new sfn.Choice(this, 'Credit note due?')
+      .when(sfn.Condition.booleanEquals('$.po.needsCreditNote', true), creditNote)
+      .otherwise(cancelled);
     const fulfil = step('Deliver and invoice', 'fulfil', '$.po').next(awaitPayment);
     const delivered = new sfn.Choice(this, 'Delivered?')
       .when(sfn.Condition.booleanEquals('$.po.fulfilled', false), fulfil)
@@ -104,7 +112,7 @@ export class PurchaseOrderWorkflow extends Construct {
       .when(anyOf('$.po.status', ['ordered', 'deferred', 'overdue']), delivered)
       .when(sfn.Condition.stringEquals('$.po.status', 'completed'), new sfn.Succeed(this, 'Completed'))
       .when(sfn.Condition.stringEquals('$.po.status', 'rejected'), new sfn.Succeed(this, 'Rejected'))
-      .otherwise(new sfn.Succeed(this, 'Cancelled'));
+      .otherwise(creditNoteDue);
     notify.next(nextStep);
 
     this.definition = notify;

@@ -269,6 +269,8 @@ export class DynamoNumberSeries implements NumberSeries {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Fault injection for tests: runs right after a number is taken, before it is recorded on the PO. */
+    private readonly afterTaking: (number: number) => void = () => {},
   ) {}
 
   async claim(series: string, year: number, poId: string): Promise<number> {
@@ -298,6 +300,7 @@ export class DynamoNumberSeries implements NumberSeries {
         if (isConditionFailure(error)) continue;
         throw error;
       }
+      this.afterTaking(last + 1);
       await this.record(poId, series, year, last + 1);
       return last + 1;
     }

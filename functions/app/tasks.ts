@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { documentContent } from '../domain/documents.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
-import { hasDigitalLines, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
+import { pendingEvents } from '../domain/calendar.js';
+import { TransitionError } from '../domain/errors.js';
+import { hasDigitalLines, type Action, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
 import { renderDocumentPdf } from '../adapters/pdf.js';
@@ -104,15 +106,35 @@ export async function expireReview(deps: TaskDeps, input: { poId: string }): Pro
   }
 }
 
-/** The payment terms ran out: the invoice is overdue (unless it was paid meanwhile). */
-export async function markOverdue(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
-  const po = await load(deps, input.poId);
-  if (po.status !== 'ordered' || po.payment.status === 'paid') return view(deps, po);
-  try {
-    return view(deps, await changePurchaseOrder(deps, po.id, { type: 'mark_overdue' }, { actor: 'system', at: deps.clock.now() }));
-  } catch {
-    return view(deps, await load(deps, input.poId));
+/**
+ * A date of the payment calendar has come: send the reminder, mark the invoice overdue, or cancel it
+ * automatically, each once, in order, for every event now due (unless it was paid meanwhile).
+ */
+export async function paymentCalendar(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+  let po = await load(deps, input.poId);
+  if (!po.payment.dueDate) return view(deps, po);
+  for (const event of pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, deps.clock.now()).due) {
+    if (!['ordered', 'overdue'].includes(po.status) || po.payment.status === 'paid') break;
+    const action: Action =
+      event.kind === 'due' ? { type: 'mark_overdue' } : event.kind === 'auto_cancel' ? { type: 'auto_cancel', event: event.key } : { type: 'remind', event: event.key };
+    try {
+      po = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() });
+    } catch (error) {
+      if (!(error instanceof TransitionError)) throw error;
+      po = await load(deps, input.poId); // paid or cancelled meanwhile
+    }
   }
+  return view(deps, po);
+}
+
+/** A cancelled PO that had been invoiced gets a credit note for the invoice, emailed to the buyer. */
+export async function issueCreditNote(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+  const po = await load(deps, input.poId);
+  if (!view(deps, po).needsCreditNote && !po.documents.some((doc) => doc.type === 'credit_note')) return view(deps, po);
+  const note = await issueDocument(deps, po, 'credit_note');
+  const invoice = po.documents.find((doc) => doc.type === 'invoice')!;
+  await deps.mailer.sendOnce(po.id, 'credit-note', email([po.customer.email], emails.creditNoteEmail(note.po, note.doc, invoice), pdfAttachment(note.doc, note.pdf)));
+  return view(deps, note.po);
 }
 
 function licencesFor(po: PurchaseOrder): Licence[] {
@@ -126,6 +148,7 @@ function licencesFor(po: PurchaseOrder): Licence[] {
 /** When a document counts as issued: the event that called for it, so a retry prints the same date. */
 function issueTime(po: PurchaseOrder, type: DocumentType): Date {
   const lastPayment = po.payment.records.at(-1);
+  if (type === 'credit_note') return new Date(po.history.findLast((entry) => entry.to === 'cancelled')?.at ?? po.updatedAt);
   if (type === 'invoice' && (po.delivery === 'prepayment' || po.paymentMethod === 'offline') && lastPayment) return new Date(lastPayment.at);
   return new Date(po.review.decidedAt ?? po.createdAt);
 }

@@ -43,6 +43,11 @@ export function documentContent(
     );
   }
   if (type === 'invoice' && po.payment.status === 'paid') notes.push('Paid in full. Thank you.');
+  if (type === 'credit_note') {
+    const invoice = po.documents.find((doc) => doc.type === 'invoice');
+    notes.push(`This credit note cancels invoice ${invoice?.number ?? ''} of order ${po.reference} in full.`);
+    if (po.payment.amountPaid > 0) notes.push(`${money(-po.payment.amountPaid)} already paid will be refunded.`);
+  }
   return {
     title: titles[type],
     number,

@@ -1,4 +1,5 @@
 import { RuleViolation, TransitionError } from './errors.js';
+import type { CalendarPolicy } from './calendar.js';
 import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
 import type { Policy } from './policy.js';
@@ -50,6 +51,8 @@ export interface Payment {
   amountPaid: number;
   dueDate: string | null;
   records: PaymentRecord[];
+  /** Calendar events (reminders, due, auto-cancel) already handled, by key. */
+  calendarDone: string[];
   /** The payment the buyer reported last: waiting for verification, or rejected (and perhaps disputed). */
   pending: { amount: number; reference: string; at: string } | null;
 }
@@ -99,6 +102,8 @@ export interface PurchaseOrder {
   billingAddress: Address;
   shippingAddress: Address | null;
   paymentTermsDays: number;
+  /** Reminders and automatic cancellation of an unpaid invoice, as the policy said at placement. */
+  calendar: CalendarPolicy;
   /** When an undecided review expires (the PO is then cancelled). */
   reviewDeadline: string | null;
   review: {
@@ -128,6 +133,8 @@ export type Action =
   | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number }
   | { type: 'update_shipping'; shippingOrderId: string; status: 'shipped' | 'delivered' }
   | { type: 'mark_overdue' }
+  | { type: 'remind'; event: string }
+  | { type: 'auto_cancel'; event: string }
   | { type: 'deliver_digital'; licences: Licence[] }
   | { type: 'issue_document'; document: DocumentRef };
 
@@ -186,6 +193,8 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
   convert_to_purchase_order: { finance: ['awaiting_payment'] },
   update_shipping: { finance: ['ordered', 'deferred', 'overdue', 'completed'] },
   mark_overdue: { system: ['ordered', 'overdue'] },
+  remind: { system: ['ordered', 'overdue'] },
+  auto_cancel: { system: ['ordered', 'overdue'] },
   deliver_digital: { system: ['ordered', 'deferred', 'overdue'] },
   issue_document: { system: ['ordered', 'deferred', 'overdue', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'completed', 'cancelled'] },
 };
@@ -331,7 +340,19 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       if (po.status === 'overdue' || po.payment.status === 'paid') return po;
       next.status = 'overdue';
       next.payment.status = 'overdue';
+      next.payment.calendarDone = [...po.payment.calendarDone, 'due'];
       detail = `payment was due ${po.payment.dueDate}`;
+      break;
+    case 'remind':
+      if (po.payment.calendarDone.includes(action.event) || po.payment.status === 'paid') return po;
+      next.payment.calendarDone = [...po.payment.calendarDone, action.event];
+      detail = `reminder ${action.event}: ${outstanding(po)} outstanding, due ${po.payment.dueDate}`;
+      break;
+    case 'auto_cancel':
+      if (po.payment.status === 'paid') return po;
+      next.status = 'cancelled';
+      next.payment.calendarDone = [...po.payment.calendarDone, action.event];
+      detail = `cancelled automatically: unpaid ${action.event.replace('cancel-', '')} days after the due date ${po.payment.dueDate}`;
       break;
     case 'deliver_digital':
       if (po.licences !== null) return po;
@@ -460,6 +481,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, at }: 
     dueDate: order.paymentMethod === 'purchase_order' && placement.status === 'ordered' ? dueDateFrom(at, policy.paymentTermsDays) : null,
     records: [],
     pending: null,
+    calendarDone: [],
   };
   if (online) {
     payment.status = 'paid';
@@ -484,6 +506,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, at }: 
     billingAddress: order.billingAddress,
     shippingAddress: order.shippingAddress ?? null,
     paymentTermsDays: policy.paymentTermsDays,
+    calendar: policy.reminders,
     reviewDeadline: placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null,
     review: { required: placement.reviewRequired, decision: null, decidedBy: null, decidedAt: null, comment: null },
     payment,

@@ -1,3 +1,4 @@
+import { pendingEvents } from './calendar.js';
 import { fulfilmentStatuses, hasDigitalLines, type PurchaseOrder, type Status } from './purchase-order.js';
 
 /**
@@ -13,25 +14,30 @@ export interface WorkflowView {
   fulfilled: boolean;
   /** Waiting for prepayment and no proforma issued yet. */
   needsProforma: boolean;
+  /** Cancelled after an invoice was issued, and no credit note yet. */
+  needsCreditNote: boolean;
   /** How long the next wait may last before its timer acts (review expiry, due date), in seconds. */
   waitSeconds: number;
 }
 
 const YEAR = 365 * 86_400;
-export const OVERDUE_CHECK_SECONDS = 7 * 86_400;
 
 export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
   const has = (type: string) => po.documents.some((doc) => doc.type === type);
   const until = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
   let waitSeconds = YEAR;
   if (po.status === 'awaiting_review' && po.reviewDeadline) waitSeconds = until(po.reviewDeadline);
-  else if (po.status === 'ordered' && po.payment.dueDate && po.payment.status !== 'paid') waitSeconds = until(`${po.payment.dueDate}T23:59:59.999Z`);
-  else if (po.status === 'overdue') waitSeconds = OVERDUE_CHECK_SECONDS;
+  else if ((po.status === 'ordered' || po.status === 'overdue') && po.payment.dueDate && po.payment.status !== 'paid') {
+    // Until the next event of the payment calendar: a reminder, the due date, an automatic cancellation.
+    const { due, next } = pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, now);
+    waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
+  }
   return {
     status: po.status,
     version: po.version,
     fulfilled: !fulfilmentStatuses.has(po.status) || (has('invoice') && (!hasDigitalLines(po) || po.licences !== null)),
     needsProforma: po.delivery === 'prepayment' && po.status === 'awaiting_payment' && !has('proforma'),
+    needsCreditNote: po.status === 'cancelled' && has('invoice') && !has('credit_note'),
     waitSeconds,
   };
 }

@@ -28,7 +28,8 @@ export const makeTasks = (deps: TaskDeps) => {
     issueProforma: task('issue-proforma', poInput, (input) => tasks.issueProforma(deps, input)),
     awaitChange: task('await-change', waitInput, (input) => tasks.awaitChange(deps, input)),
     fulfil: task('fulfil', poInput, (input) => tasks.fulfil(deps, input)),
-    markOverdue: task('mark-overdue', poInput, (input) => tasks.markOverdue(deps, input)),
+    paymentCalendar: task('payment-calendar', poInput, (input) => tasks.paymentCalendar(deps, input)),
+    issueCreditNote: task('issue-credit-note', poInput, (input) => tasks.issueCreditNote(deps, input)),
   };
 };
 
@@ -59,4 +60,5 @@ export const expireReview = exported('expireReview');
 export const issueProforma = exported('issueProforma');
 export const awaitChange = exported('awaitChange');
 export const fulfil = exported('fulfil');
-export const markOverdue = exported('markOverdue');
+export const paymentCalendar = exported('paymentCalendar');
+export const issueCreditNote = exported('issueCreditNote');

@@ -297,3 +297,45 @@ export function overdueEmail(po: PurchaseOrder, seller: SellerProfile): Message 
     ],
   };
 }
+
+/** To the buyer of a cancelled, invoiced order: the credit note that cancels the invoice. */
+export function creditNoteEmail(po: PurchaseOrder, note: DocumentRef, invoice: DocumentRef): Message {
+  return {
+    subject: `${po.reference}: credit note ${note.number} for invoice ${invoice.number}`,
+    blocks: [
+      { kind: 'p', text: `Your order ${po.reference} has been cancelled. The attached credit note ${note.number} cancels invoice ${invoice.number}.` },
+      {
+        kind: 'facts',
+        rows: [
+          ['Credit note', note.number],
+          ['Cancels invoice', invoice.number],
+          ['Amount credited', formatMoney(note.total, po.currency)],
+          ['Already paid', formatMoney(po.payment.amountPaid, po.currency)],
+        ],
+      },
+      ...(po.payment.amountPaid > 0 ? [{ kind: 'p', text: 'What you have paid will be refunded to the account it came from.' } as Block] : []),
+    ],
+  };
+}
+
+/** To the buyer before the due date (a friendly note) or after it (a reminder), per the policy. */
+export function reminderEmail(po: PurchaseOrder, event: string, seller: SellerProfile): Message {
+  const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  const before = event.startsWith('before-');
+  const reference = invoice ? `${invoice.number} / ${po.reference}` : po.reference;
+  return {
+    subject: before
+      ? `${po.reference}: payment due on ${po.payment.dueDate}${invoice ? ` - invoice ${invoice.number}` : ''}`
+      : `${po.reference}: reminder - payment overdue since ${po.payment.dueDate}`,
+    blocks: [
+      {
+        kind: 'p',
+        text: before
+          ? `A friendly reminder: payment for ${po.reference} is due on ${po.payment.dueDate}.`
+          : `Payment for ${po.reference} was due on ${po.payment.dueDate} and has not reached us yet. Please pay now.`,
+      },
+      payTo(po, seller, reference),
+      { kind: 'p', text: 'If you have paid in the meantime, thank you, and please ignore this message.' },
+    ],
+  };
+}

@@ -44,6 +44,12 @@ export function emailsFor(po: PurchaseOrder, entry: HistoryEntry, seller: Seller
     }
     case 'mark_overdue':
       return [buyer(emails.overdueEmail(po, seller))];
+    case 'remind': {
+      const event = /^reminder (\S+):/.exec(entry.detail ?? '')?.[1];
+      return event ? [buyer(emails.reminderEmail(po, event, seller))] : [];
+    }
+    case 'auto_cancel':
+      return [buyer(emails.cancelledEmail(po, entry.detail, seller)), finance(emails.cancelledEmail(po, entry.detail, seller))];
     default:
       return [];
   }

@@ -206,7 +206,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
             return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
           }
-          const now = stepFunctions.advance(seconds);
+          const now = await stepFunctions.advance(seconds);
           saveClock();
           return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
         },

@@ -56,7 +56,7 @@ interface ExecutionRecord {
   /** Where the execution stands: the state it entered last and that state's input. */
   current: { state: string; input: unknown; enteredAt: string };
   /** The deadline of the task-token wait in progress, kept across restarts. */
-  wait?: { state: string; deadline: string };
+  wait?: { state: string; deadline: string; id: string };
   transitions: number;
 }
 
@@ -75,6 +75,8 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: () => void }>();
   private readonly tokens = new Map<string, Waiting>();
+  /** Executions parked on a task token (their Lambda has returned), by execution ARN. */
+  private readonly parked = new Set<string>();
   private readonly dir: string;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -214,11 +216,25 @@ export class LocalStepFunctions {
 
   // ---- the clock ---------------------------------------------------------------------------
 
-  /** Moves the clock forward and fires every timeout now due. */
-  advance(seconds: number): Date {
+  /**
+   * Moves the clock forward and fires every timeout now due. It first lets running executions reach
+   * their next wait (so no timer is armed late, from a clock already moved), and answers once the
+   * executions woken by the move have settled again.
+   */
+  async advance(seconds: number, settleMs = 15_000): Promise<Date> {
+    await this.idle(settleMs);
     this.clock.setOffset(this.clock.offsetMs + seconds * 1000);
     this.fireDueTimers();
+    await this.idle(settleMs);
     return this.clock.now();
+  }
+
+  /** Resolves when every running execution is parked on a task token (or after `maxMs`). */
+  async idle(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while ([...this.running.keys()].some((arn) => !this.parked.has(arn)) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   private fireDueTimers(): void {
@@ -273,16 +289,30 @@ export class LocalStepFunctions {
         if (!token) throw namedError('States.Runtime', `${stateName} waits for a task token but its input does not carry $$.Task.Token`);
         const deadline = carried?.state === stateName ? Date.parse(carried.deadline) : this.clock.now().getTime() + timeoutSeconds * 1000;
         carried = undefined;
-        record.wait = { state: stateName, deadline: new Date(deadline).toISOString() };
+        const wait = { state: stateName, deadline: new Date(deadline).toISOString(), id: randomBytes(8).toString('hex') };
+        record.wait = wait;
         this.persist(record);
         const settled = new Promise((resolve, reject) => {
           this.tokens.set(token, { executionName: record.name, state: stateName, resolve, reject, deadline });
         });
+        // Once the wait is over (answered or timed out), its deadline no longer applies.
+        const over = () => {
+          if (record.wait?.id === wait.id && !this.stopped) {
+            delete record.wait;
+            this.persist(record);
+          }
+        };
+        settled.then(over, over);
         try {
           await this.invokeFor(resource, params);
         } catch (error) {
           this.tokens.delete(token);
           throw error;
+        }
+        if (this.tokens.has(token)) {
+          this.parked.add(record.executionArn);
+          const unpark = () => this.parked.delete(record.executionArn);
+          settled.then(unpark, unpark);
         }
         this.fireDueTimers();
         return settled;
@@ -310,7 +340,6 @@ export class LocalStepFunctions {
         if (this.stopped) return;
         if (event.type === 'StateEntered') {
           record.current = { state: event.state.name, input: event.state.input, enteredAt: this.clock.now().toISOString() };
-          if (record.wait && record.wait.state !== event.state.name) delete record.wait;
           record.transitions += 1;
           this.persist(record);
         }

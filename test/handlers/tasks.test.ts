@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { awaitChange, expireReview, fulfil, issueProforma, markOverdue, notify } from '../../functions/app/tasks.js';
+import { awaitChange, expireReview, fulfil, issueCreditNote, issueProforma, notify, paymentCalendar } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { sampleOrder, taskFakes } from '../support/fakes.js';
@@ -78,12 +78,55 @@ describe('waiting and telling', () => {
     expect(deps.mailer.sent.some((s) => s.poId === po.id && s.email.subject.endsWith('your purchase order has expired'))).toBe(true);
   });
 
-  it('an unpaid invoice past its due date turns overdue and the buyer is reminded', async () => {
+});
+
+describe('the payment calendar', () => {
+  it('reminds before the due date, marks overdue at it, reminds after it, and cancels with a credit note', async () => {
+    const { deps, poId } = await approved();
+    deps.policies.policy.reminders.autoCancelAfterDueDays = 30;
+    const po = (await deps.pos.get(poId))!.po;
+    po.calendar = { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: 30 };
+    deps.pos.items.get(poId)!.po = po;
+    let view = await fulfil(deps, { poId });
+    // Approved 2026-03-02 10:00, due 2026-04-01: the first reminder falls on 2026-03-25 00:00.
+    expect(view.waitSeconds).toBe(Math.ceil((Date.parse('2026-03-25T00:00:00Z') - deps.clock.now().getTime()) / 1000));
+    const subjects = () => deps.mailer.sent.map((s) => s.email.subject);
+    let told = 0;
+    const step = async (to: string) => {
+      deps.clock.current = new Date(to);
+      view = await paymentCalendar(deps, { poId });
+      told = await notify(deps, { poId, notifiedVersion: told });
+      return view;
+    };
+
+    expect(await step('2026-03-25T08:00:00Z')).toMatchObject({ status: 'ordered' });
+    expect(subjects()).toContain('PO-2026-000001: payment due on 2026-04-01 - invoice INV-2026-000001');
+    expect(await step('2026-04-02T00:00:01Z')).toMatchObject({ status: 'overdue' });
+    expect(subjects()).toContain('PO-2026-000001: payment overdue - invoice INV-2026-000001');
+    await step('2026-04-09T00:00:01Z');
+    expect(subjects()).toContain('PO-2026-000001: reminder - payment overdue since 2026-04-01');
+    // Running the same dates again sends nothing new.
+    const count = deps.mailer.sent.length;
+    await step('2026-04-09T00:00:02Z');
+    expect(deps.mailer.sent.length).toBe(count);
+
+    expect(await step('2026-05-02T00:00:01Z')).toMatchObject({ status: 'cancelled', needsCreditNote: true });
+    expect(await issueCreditNote(deps, { poId })).toMatchObject({ needsCreditNote: false });
+    const note = deps.mailer.sent.find((s) => s.key === 'credit-note')!.email;
+    expect(note.subject).toBe('PO-2026-000001: credit note CN-2026-000001 for invoice INV-2026-000001');
+    const text = await pdfText(note.attachments![0]!.content);
+    expect(text).toContain('CREDIT NOTE');
+    expect(text).toContain('-$297.00');
+    expect(text).toContain('cancels invoice INV-2026-000001');
+  });
+
+  it('a payment stops the calendar', async () => {
     const { deps, poId } = await approved();
     await fulfil(deps, { poId });
-    expect(await markOverdue(deps, { poId })).toMatchObject({ status: 'overdue' });
-    await notify(deps, { poId, notifiedVersion: 0 });
-    expect(deps.mailer.sent.some((s) => s.email.subject.startsWith('PO-2026-000001: payment overdue'))).toBe(true);
+    await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'W' }, { actor: 'finance', at: deps.clock.now() });
+    deps.clock.current = new Date('2026-06-01T00:00:00Z');
+    expect(await paymentCalendar(deps, { poId })).toMatchObject({ status: 'completed' });
+    expect((await deps.pos.get(poId))!.po.payment.calendarDone).toEqual([]);
   });
 });
 

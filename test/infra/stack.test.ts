@@ -36,7 +36,7 @@ describe('the stack', () => {
       expect(state.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'] })]);
     }
     expect(definition.States['Await release']!.Catch).toEqual([expect.objectContaining({ Next: 'Expire review' })]);
-    expect(definition.States['Await payment on terms']!.Catch).toEqual([expect.objectContaining({ Next: 'Mark overdue' })]);
+    expect(definition.States['Await payment on terms']!.Catch).toEqual([expect.objectContaining({ Next: 'Payment calendar' })]);
   });
 
   it('retries every plain task on Lambda service errors', () => {
@@ -117,7 +117,7 @@ describe('the stack', () => {
 
     const emailers = functionsWith((s) => actions(s).includes('ses:SendRawEmail'));
     expect(emailers.every((r) => r.startsWith('Task'))).toBe(true);
-    expect(emailers).toHaveLength(7);
+    expect(emailers).toHaveLength(8);
 
     const writers = functionsWith((s) => actions(s).includes('dynamodb:PutItem'));
     for (const reader of ['GetPurchaseOrder', 'GetDocument', 'ReviewPage', 'GetPolicy']) {

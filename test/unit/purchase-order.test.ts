@@ -128,13 +128,14 @@ describe('the lifecycle as a whole (model-based)', () => {
     approve: ['reviewer', 'finance'], reject: ['reviewer', 'finance'], expire_review: ['system'], mark_overdue: ['system'],
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
-    cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'],
+    cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'],
   };
   const actorFor = (action: Action) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fitting[action.type]) }, { weight: 1, arbitrary: anyActor });
   const amount = fc.oneof(fc.constantFrom(29700, 30000, 10000, 19700, 20000), fc.integer({ min: -5, max: 40000 }));
   const ref = fc.constantFrom('A', 'B', 'C', 'D');
   const actions: fc.Arbitrary<Action> = fc.oneof(
     fc.constantFrom<Action>({ type: 'approve' }, { type: 'reject' }, { type: 'expire_review' }, { type: 'mark_overdue' }, { type: 'cancel' }, { type: 'dispute' }),
+    fc.constantFrom<Action>({ type: 'remind', event: 'before-7' }, { type: 'remind', event: 'after-7' }, { type: 'auto_cancel', event: 'cancel-30' }),
     fc.record({ type: fc.constant('record_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('submit_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('verify_payment' as const), decision: fc.constantFrom('accept' as const, 'reject' as const) }),
@@ -196,9 +197,12 @@ describe('the lifecycle as a whole (model-based)', () => {
 
   it('gives the workflow what it routes on, and how long its next wait may last', () => {
     const po = place();
-    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, fulfilled: true, needsProforma: false, waitSeconds: 14 * 86400 });
+    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, fulfilled: true, needsProforma: false, needsCreditNote: false, waitSeconds: 14 * 86400 });
     const ordered = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
-    // Due 30 days after approval, at the end of that day.
-    expect(workflowView(ordered, at)).toMatchObject({ status: 'ordered', fulfilled: false, waitSeconds: 30 * 86400 + 14 * 3600 });
+    // Due 30 days after approval (2026-04-01); the first calendar date is the reminder 7 days before it.
+    expect(workflowView(ordered, at)).toMatchObject({ status: 'ordered', fulfilled: false, waitSeconds: 22 * 86400 + 14 * 3600 });
+    const noReminders = { ...ordered, calendar: { beforeDueDays: [], afterDueDays: [], autoCancelAfterDueDays: null } };
+    // Without reminders, the next date is the end of the due date itself.
+    expect(workflowView(noReminders, at).waitSeconds).toBe(30 * 86400 + 14 * 3600);
   });
 });
