@@ -74,6 +74,8 @@ describe('cart PO with review and instant delivery, on the local stack', () => {
     for (const key of ordered.licences.flatMap((l: { keys: string[] }) => l.keys)) expect(released.body.text).toContain(key);
     const attachment = released.attachments!.find((a) => a.filename === `${invoice.number}.pdf`)!;
     expect(attachment.contentType).toBe('application/pdf');
+    // A MIME message with both parts: the HTML one says the same as the text one.
+    expect(released.body.html).toContain(`invoice ${invoice.number} is attached`);
     const text = await pdfText(Buffer.from(attachment.content, 'base64'));
     for (const expected of [invoice.number, 'GLX-2026-0815', po.reference, 'Globex GmbH', '$1,020.50', due]) expect(text).toContain(expected);
 
