@@ -64,12 +64,13 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
   }
   y = Math.min(y, factsTop - facts.length * 14) - 24;
 
-  const columns = { description: MARGIN, sku: 280, quantity: 370, unit: 420, amount: A4[0] - MARGIN };
+  // Text columns start at their x; number columns end at it (right-aligned, so wide amounts never meet).
+  const columns = { description: MARGIN, sku: 250, quantity: 360, unit: 455, amount: A4[0] - MARGIN };
   const header = (p: PDFPage) => {
     write('Description', columns.description, bold, 10);
     write('SKU', columns.sku, bold, 10);
-    write('Qty', columns.quantity, bold, 10);
-    write('Unit price', columns.unit, bold, 10);
+    rightAlign('Qty', columns.quantity, bold, 10);
+    rightAlign('Unit price', columns.unit, bold, 10);
     rightAlign('Amount', columns.amount, bold, 10);
     y -= 6;
     p.drawLine({ start: { x: MARGIN, y }, end: { x: A4[0] - MARGIN, y }, thickness: 0.5, color: GREY });
@@ -84,9 +85,9 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
   for (const row of content.rows) {
     const wrapped = wrap(encodable(row.description, regular), regular, 10, columns.sku - columns.description - 10);
     newPageIfNeeded(wrapped.length * 12 + 10);
-    write(row.sku, columns.sku, regular, 10);
-    write(row.quantity, columns.quantity, regular, 10);
-    write(row.unit, columns.unit, regular, 10);
+    write(fit(encodable(row.sku, regular), regular, 10, 70), columns.sku, regular, 10);
+    rightAlign(row.quantity, columns.quantity, regular, 10);
+    rightAlign(row.unit, columns.unit, regular, 10);
     rightAlign(row.amount, columns.amount, regular, 10);
     for (const line of wrapped) {
       write(line, columns.description, regular, 10);
@@ -117,6 +118,14 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
 function encodable(text: string, font: PDFFont): string {
   const supported = new Set(font.getCharacterSet());
   return Array.from(text.normalize('NFC'), (char) => (supported.has(char.codePointAt(0) ?? 0) ? char : '?')).join('');
+}
+
+/** Shortens text with an ellipsis to fit a column. */
+function fit(text: string, font: PDFFont, size: number, width: number): string {
+  if (font.widthOfTextAtSize(text, size) <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && font.widthOfTextAtSize(`${cut}...`, size) > width) cut = cut.slice(0, -1);
+  return `${cut}...`;
 }
 
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
