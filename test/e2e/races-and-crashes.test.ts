@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+
+/** Money and orders under races, retries and crashes: nothing lost, nothing counted twice. */
+const stack = new LocalStack();
+let n = 0;
+const order = {
+  channel: 'cart',
+  paymentMethod: 'purchase_order',
+  customer: { id: 'cust-race', type: 'business', company: 'Umbrella Corp', email: 'ap@umbrella.example' },
+  currency: 'USD',
+  lines: [{ sku: 'LIC-R', description: 'Licence', quantity: 1, unitAmount: 50000, fulfilment: 'digital' }],
+  billingAddress: { line1: '1 Raccoon St', city: 'Raccoon City', country: 'US' },
+};
+const place = (key = `race-${++n}`, body: unknown = order) => stack.request('POST', '/purchase-orders', { key: keys.checkout, body, headers: { 'Idempotency-Key': key } });
+const form = (link: URL, decision: string) =>
+  stack.request('POST', link.pathname, {
+    body: new URLSearchParams({ token: link.searchParams.get('token')!, decision }).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+
+beforeAll(() => stack.start(), 120_000);
+afterAll(() => stack.stop());
+
+describe('races', () => {
+  it('of concurrent decisions on one PO, exactly one wins; the history shows one decision', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const po = (await place()).body;
+      const link = reviewLinkIn(await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`)));
+      const results = await Promise.all([
+        form(link, 'approve'),
+        form(link, 'reject'),
+        stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } }),
+        stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'reject' } }),
+      ]);
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 409, 409, 409]);
+      const final = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
+      expect(final.history.filter((h: { type: string }) => h.type === 'approve' || h.type === 'reject')).toHaveLength(1);
+    }
+  });
+
+  it('concurrent duplicate placements make one PO; duplicates in flight get 409, never 5xx', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => place('same-key-1')));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const ids = new Set(results.filter((r) => r.status === 201).map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    // Once settled, the same key and body return the same PO; another body is refused.
+    const again = await place('same-key-1');
+    expect(again.status).toBe(201);
+    expect(ids.has(again.body.id)).toBe(true);
+    expect((await place('same-key-1', { ...order, poNumber: 'OTHER' })).status).toBe(422);
+    const queue = await stack.request('GET', '/purchase-orders?status=awaiting_review&limit=100', { key: keys.finance });
+    expect(queue.body.items.filter((p: { id: string }) => ids.has(p.id))).toHaveLength(1);
+  });
+
+  it('concurrent payments with one reference count once', async () => {
+    const po = (await place()).body;
+    await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 20000, reference: 'WIRE-ONCE' } })),
+    );
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const final = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
+    expect(final.payment).toMatchObject({ amountPaid: 20000, payments: [expect.objectContaining({ reference: 'WIRE-ONCE' })] });
+    expect(final.payment.payments).toHaveLength(1);
+  });
+});
+
+describe('crashes', () => {
+  it('kill -9 mid-flow loses no PO, payment or decision; executions resume and old links still work', { timeout: 120_000 }, async () => {
+    const waiting = (await place()).body;
+    const link = reviewLinkIn(await stack.waitForEmail((e) => e.subject.startsWith(`${waiting.reference}: purchase order to review`)));
+    const paying = (await place()).body;
+    await stack.request('POST', `/purchase-orders/${paying.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
+    await stack.waitForPo(paying.id, keys.finance, (p) => p.documents.length === 1);
+    // Fire a burst of actions and kill the stack while they are in flight.
+    const inFlight = [
+      stack.request('POST', `/purchase-orders/${paying.id}/payments`, { key: keys.finance, body: { amount: 10000, reference: 'K-1' } }).catch(() => null),
+      place().catch(() => null),
+    ];
+    await new Promise((r) => setTimeout(r, 30));
+    await stack.stop('SIGKILL');
+    await Promise.all(inFlight);
+    await stack.start();
+
+    // Whatever was acknowledged is there; retrying the payment counts it once.
+    await stack.request('POST', `/purchase-orders/${paying.id}/payments`, { key: keys.finance, body: { amount: 10000, reference: 'K-1' } });
+    const paid = await stack.request('POST', `/purchase-orders/${paying.id}/payments`, { key: keys.finance, body: { amount: 40000, reference: 'K-2' } });
+    expect(paid.body).toMatchObject({ status: 'completed', payment: { amountPaid: 50000 } });
+
+    // The execution that waited for a review before the crash still does, and its link works.
+    expect((await form(link, 'approve')).status).toBe(200);
+    const released = await stack.waitForPo(waiting.id, keys.finance, (p) => p.documents.length === 1);
+    expect(released.status).toBe('ordered');
+  });
+});
