@@ -247,6 +247,26 @@ export class DynamoReviewStore implements ReviewStore {
     );
   }
 
+  async recordFailure(id: string): Promise<number> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(id),
+        UpdateExpression: 'ADD failures :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.failures ?? 0);
+  }
+
+  async lockUntil(id: string, until: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.table, Key: this.key(id), UpdateExpression: 'SET lockedUntil = :until', ExpressionAttributeValues: { ':until': until } }),
+    );
+  }
+
   async markDecided(id: string, at: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({

@@ -7,6 +7,7 @@ import { TransitionError } from '../domain/errors.js';
 import type { PurchaseOrder } from '../domain/purchase-order.js';
 import { header, HttpProblem, json, parseFormOrJson, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
+import { log } from '../http/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { outcomePage, reviewFormPage } from '../templates/review-page.js';
 import { secrets, signalOnlyWorkflow, stores, systemClock } from '../wiring.js';
@@ -20,6 +21,9 @@ export interface ReviewDeps extends ChangeDeps {
   secrets: Secrets;
   clock: Clock;
 }
+
+export const LOCKOUT_AFTER_FAILURES = 5;
+export const LOCKOUT_MS = 15 * 60_000;
 
 const pageHeaders = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -47,7 +51,17 @@ async function open(
   const respond = (status: number, title: string, message: string) =>
     wantsJson(event) ? problemJson(status, title, message) : html(status, outcomePage(title, message));
   if (!review) return respond(404, 'Review not found', 'This review link does not exist.');
+  const now = deps.clock.now();
+  if (review.lockedUntil && review.lockedUntil > now.toISOString()) {
+    const result = respond(429, 'Too many attempts', 'This review link is locked for a while after repeated wrong attempts. Try again later.');
+    const seconds = Math.ceil((Date.parse(review.lockedUntil) - now.getTime()) / 1000);
+    return { ...result, headers: { ...result.headers, 'Retry-After': String(seconds) } };
+  }
   if (!token || !reviewSecretMatches(token, review.id, review.nonce, await deps.secrets.get('linkSigning'))) {
+    // Guessing is hopeless (256 bits), but repeated wrong secrets still lock the link for a while.
+    const failures = await deps.reviews.recordFailure(review.id);
+    if (failures % LOCKOUT_AFTER_FAILURES === 0) await deps.reviews.lockUntil(review.id, new Date(now.getTime() + LOCKOUT_MS).toISOString());
+    log.warn('wrong review link secret', { reviewId: review.id, poId: review.poId, failures });
     return respond(403, 'Link not valid', 'This review link is not valid. Use the link from the most recent review email.');
   }
   const stored = await deps.pos.get(review.poId);

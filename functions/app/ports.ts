@@ -58,6 +58,9 @@ export interface ReviewRecord {
   expiresAt: string;
   emailedAt: string | null;
   decidedAt: string | null;
+  /** Wrong secrets presented so far, and until when the link is refused after too many. */
+  failures?: number;
+  lockedUntil?: string | null;
 }
 
 export interface ReviewStore {
@@ -66,6 +69,9 @@ export interface ReviewStore {
   create(record: ReviewRecord): Promise<ReviewRecord>;
   markEmailed(id: string, at: string): Promise<void>;
   markDecided(id: string, at: string): Promise<void>;
+  /** Counts a wrong secret; returns the number counted so far. */
+  recordFailure(id: string): Promise<number>;
+  lockUntil(id: string, until: string): Promise<void>;
 }
 
 export interface NumberSeries {

@@ -123,3 +123,16 @@ describe('a review task that runs again', () => {
     expect(resent.text).toContain(link.toString());
   });
 });
+
+describe('wrong secrets', () => {
+  it('lock the link for a while after five, even for the right secret, then it works again', async () => {
+    const { deps, page, post, reviewId, token } = await placedAndRequested();
+    for (let i = 0; i < 5; i += 1) expect((await post({ token: `wrong-${i}`, decision: 'approve' })).statusCode).toBe(403);
+    const locked = await post({ token, decision: 'approve' });
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers?.['Retry-After'])).toBe(900);
+    expect((await page(apiEvent({ pathParameters: { reviewId }, query: { token } }))).statusCode).toBe(429);
+    deps.clock.advance(15 * 60 + 1);
+    expect((await post({ token, decision: 'approve' })).statusCode).toBe(200);
+  });
+});

@@ -97,6 +97,14 @@ export class MemoryReviews implements ReviewStore {
   async markEmailed(id: string, at: string) {
     this.items.get(id)!.emailedAt = at;
   }
+  async recordFailure(id: string) {
+    const item = this.items.get(id)!;
+    item.failures = (item.failures ?? 0) + 1;
+    return item.failures;
+  }
+  async lockUntil(id: string, until: string) {
+    this.items.get(id)!.lockedUntil = until;
+  }
   async markDecided(id: string, at: string) {
     const item = this.items.get(id)!;
     item.decidedAt ??= at;
