@@ -1,12 +1,19 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { envNames } from '../functions/config/env.js';
 import { PurchaseOrderWorkflow, type WorkflowTask } from '../workflows/purchase-order-workflow.js';
+import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
 import { routes, type Grant } from './routes.js';
 
@@ -17,6 +24,8 @@ export interface PoStackProps extends StackProps {
   mailFrom: string;
   /** JSON of the seller profile printed on documents (name, address, bank details). */
   sellerProfile?: string;
+  /** Who is emailed when an execution fails, times out or is aborted. */
+  alarmEmail?: string;
 }
 
 const taskDescriptions: Record<WorkflowTask, string> = {
@@ -52,12 +61,18 @@ export class PurchaseOrderStack extends Stack {
       ],
     });
 
-    const generated = (id: string, description: string) =>
-      new secretsmanager.Secret(this, id, {
+    const generated = (id: string, description: string) => {
+      const secret = new secretsmanager.Secret(this, id, {
         description,
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotated by the seller on their schedule: the API keys are configured in their checkout and back office, and rotating the link-signing key would void the review links in flight.',
+      });
+      return secret;
+    };
     const checkoutKey = generated('CheckoutKey', 'API key of the checkout role');
     const financeKey = generated('FinanceKey', 'API key of the finance role');
     const linkKey = generated('LinkSigningKey', 'Key that derives review link ids and hashes their secrets');
@@ -67,18 +82,41 @@ export class PurchaseOrderStack extends Stack {
       [envNames.mailFrom]: props.mailFrom,
       ...(props.sellerProfile ? { [envNames.sellerProfile]: props.sellerProfile } : {}),
     };
+    // SES authorizes sending by the identity of the From address: the address itself or its domain.
+    const sender = props.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim();
     const sendEmail = new iam.PolicyStatement({
       actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+      resources: [sender, sender.split('@')[1]!].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
     });
 
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'purchase-orders',
       description: 'Purchase-order workflow: checkout, reviewer links and finance',
       binaryMediaTypes: ['application/pdf'],
-      deployOptions: { stageName: 'v1', tracingEnabled: true, throttlingRateLimit: 50, throttlingBurstLimit: 100 },
-      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        // Errors only, and never the request or response bodies (they carry keys and link secrets).
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+      },
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
     });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'WAF is the seller’s choice per deployment; stage throttling, the authorizer and request validation stand in front of every function.',
+    });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The account-level role API Gateway needs to write its execution logs; AWS manages its narrow policy.',
+    });
+    const validator = new apigateway.RequestValidator(this, 'RequestValidator', { restApi: api, validateRequestBody: true, validateRequestParameters: true });
     const publicBaseUrl = props.publicBaseUrl ?? api.url;
 
     // Workflow tasks: one function per task, all from one bundle.
@@ -98,6 +136,10 @@ export class PurchaseOrderStack extends Stack {
         table.grantReadWriteData(fn);
         linkKey.grantRead(fn);
         fn.addToRolePolicy(sendEmail);
+        Validations.of(fn.role!).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
+          reason: 'The table grant covers its index (byStatus); the tasks use the table only.',
+        });
         return [task, fn];
       }),
     ) as Record<WorkflowTask, PoFunction>;
@@ -111,7 +153,45 @@ export class PurchaseOrderStack extends Stack {
       definitionBody: sfn.DefinitionBody.fromChainable(workflow.definition),
       tracingEnabled: true,
       comment: 'One execution per purchase order',
+      // Every event, but no execution data: inputs and outputs carry task tokens.
+      logs: {
+        destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.THREE_MONTHS }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
     });
+    Validations.of(stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Step Functions log delivery (logs:CreateLogDelivery and the like) and X-Ray take no resource-level scoping.',
+    });
+    for (const fn of Object.values(taskFunctions)) {
+      Validations.of(stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason: 'Invoking a task function includes its versions and aliases (function ARN with :*).',
+      });
+    }
+
+    // A failed, timed-out or aborted execution is a PO stuck: someone must hear of it.
+    const alarmKey = kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns');
+    const alarms = new sns.Topic(this, 'Alarms', { displayName: 'Purchase-order workflow alarms', enforceSSL: true, masterKey: alarmKey });
+    if (props.alarmEmail) new sns.Subscription(this, 'AlarmEmail', { topic: alarms, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
+    const stuck = new cloudwatch.MathExpression({
+      expression: 'failed + timedOut + aborted',
+      usingMetrics: {
+        failed: stateMachine.metricFailed({ period: Duration.minutes(5) }),
+        timedOut: stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+        aborted: stateMachine.metricAborted({ period: Duration.minutes(5) }),
+      },
+      label: 'Executions that ended badly',
+    });
+    new cloudwatch.Alarm(this, 'ExecutionsEndedBadly', {
+      metric: stuck,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'A purchase-order execution failed, timed out or was aborted: its PO needs a look.',
+    }).addAlarmAction(new actions.SnsAction(alarms));
     // Functions name the state machine by its ARN string, not by reference: the API's functions start
     // and signal it while its tasks link back to the API, and references would make that a cycle.
     const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
@@ -136,6 +216,21 @@ export class PurchaseOrderStack extends Stack {
       }
     };
 
+    // Callers are authenticated against the stored keys; the handlers then check the role per route.
+    const authorizerFn = new PoFunction(this, 'Authorizer', {
+      entry: 'functions/api/authorizer.ts',
+      description: 'Authenticate checkout and finance by their stored keys',
+      timeout: Duration.seconds(10),
+      environment: { [envNames.checkoutKeySecret]: checkoutKey.secretArn, [envNames.financeKeySecret]: financeKey.secretArn },
+    });
+    checkoutKey.grantRead(authorizerFn);
+    financeKey.grantRead(authorizerFn);
+    const authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
+      handler: authorizerFn,
+      identitySources: [apigateway.IdentitySource.header('Authorization')],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
     for (const route of routes) {
       const fn = new PoFunction(this, route.id, {
         entry: route.entry,
@@ -151,7 +246,20 @@ export class PurchaseOrderStack extends Stack {
         },
       });
       grant(fn, route.grants);
-      api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn));
+      if (route.grants.includes('readTable') || route.grants.includes('writeTable')) {
+        Validations.of(fn.role!).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
+          reason: 'The table grant covers its index (byStatus), which the finance queues query.',
+        });
+      }
+      const method = api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn), {
+        ...(route.public ? {} : { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),
+        ...(route.body ? { requestValidator: validator, requestModels: { 'application/json': modelFor(api, route.id, route.body) } } : {}),
+      });
+      if (route.public) {
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'A reviewer link carries its own credential: an opaque id and a 256-bit secret.' });
+      }
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason: 'Server-to-server callers authenticate with stored keys through a Lambda authorizer; reviewers through their link.' });
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });

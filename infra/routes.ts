@@ -2,6 +2,11 @@
  * The contract's routes and the function behind each. The stack builds API Gateway from this table;
  * the local stack reads the routes back from the synthesized template, not from here.
  */
+import type { z } from 'zod';
+import { orderRequestSchema } from '../functions/domain/order-request.js';
+import { policySchema } from '../functions/domain/policy.js';
+import { bodies } from '../functions/http/bodies.js';
+
 export type Grant = 'readTable' | 'writeTable' | 'startExecution' | 'signalWorkflow' | 'apiKeys' | 'linkKey';
 
 export interface RouteSpec {
@@ -12,6 +17,10 @@ export interface RouteSpec {
   handler?: string;
   description: string;
   grants: Grant[];
+  /** The JSON body API Gateway validates before the function runs (routes whose body is required). */
+  body?: z.ZodType;
+  /** Reviewer links carry their own credential; every other route needs a key. */
+  public?: boolean;
 }
 
 export const routes: RouteSpec[] = [
@@ -22,6 +31,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/place-purchase-order.ts',
     description: 'Place a purchase order (checkout)',
     grants: ['writeTable', 'startExecution', 'apiKeys'],
+    body: orderRequestSchema,
   },
   {
     id: 'GetPurchaseOrder',
@@ -55,6 +65,7 @@ export const routes: RouteSpec[] = [
     handler: 'review',
     description: 'Approve or reject in the back office (finance)',
     grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    body: bodies.review,
   },
   {
     id: 'RecordPayment',
@@ -64,6 +75,7 @@ export const routes: RouteSpec[] = [
     handler: 'recordPayment',
     description: 'Record a confirmed payment (finance)',
     grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    body: bodies.payment,
   },
   {
     id: 'SubmitPayment',
@@ -73,6 +85,7 @@ export const routes: RouteSpec[] = [
     handler: 'submitPayment',
     description: "Report a buyer's offline payment (checkout)",
     grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    body: bodies.payment,
   },
   {
     id: 'VerifyPayment',
@@ -82,6 +95,7 @@ export const routes: RouteSpec[] = [
     handler: 'verifyPayment',
     description: 'Accept or reject a reported payment (finance)',
     grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    body: bodies.verification,
   },
   {
     id: 'CancelPurchaseOrder',
@@ -118,6 +132,7 @@ export const routes: RouteSpec[] = [
     handler: 'resolveDispute',
     description: 'Resolve a payment dispute (finance)',
     grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    body: bodies.resolve,
   },
   {
     id: 'UpdateShippingOrder',
@@ -127,6 +142,7 @@ export const routes: RouteSpec[] = [
     handler: 'updateShipping',
     description: 'Mark a shipping order shipped or delivered (finance)',
     grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    body: bodies.shipping,
   },
   {
     id: 'ReviewPage',
@@ -136,6 +152,7 @@ export const routes: RouteSpec[] = [
     handler: 'pageHandler',
     description: 'Show a PO to its reviewer (changes nothing)',
     grants: ['readTable', 'linkKey'],
+    public: true,
   },
   {
     id: 'ReviewDecision',
@@ -145,6 +162,7 @@ export const routes: RouteSpec[] = [
     handler: 'decisionHandler',
     description: "Record the reviewer's decision (once)",
     grants: ['writeTable', 'signalWorkflow', 'linkKey'],
+    public: true,
   },
   {
     id: 'GetPolicy',
@@ -163,5 +181,6 @@ export const routes: RouteSpec[] = [
     handler: 'putHandler',
     description: 'Replace the PO policy (finance)',
     grants: ['writeTable', 'apiKeys'],
+    body: policySchema,
   },
 ];

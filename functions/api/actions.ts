@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { PolicyStore, Secrets } from '../app/ports.js';
 import type { Action } from '../domain/purchase-order.js';
+import { bodies } from '../http/bodies.js';
 import { authorize, json, parseJson, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
@@ -20,9 +21,6 @@ export interface ActionDeps extends ChangeDeps {
 
 type Role = 'checkout' | 'finance';
 
-const amount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const reference = z.string().trim().min(1).max(200);
-const note = z.string().trim().min(1).max(2000).optional();
 
 function route<S extends z.ZodType>(
   name: string,
@@ -45,17 +43,17 @@ function route<S extends z.ZodType>(
 
 const withNote = <T extends object>(action: T, key: string, value: string | undefined) => (value ? { ...action, [key]: value } : action);
 
-export const makeReview = route('review', ['finance'], z.strictObject({ decision: z.enum(['approve', 'reject']), comment: note }), (b) =>
+export const makeReview = route('review', ['finance'], bodies.review, (b) =>
   withNote({ type: b.decision }, 'comment', b.comment) as Action,
 );
 
-export const makeRecordPayment = route('record-payment', ['finance'], z.strictObject({ amount, reference }), (b) => ({
+export const makeRecordPayment = route('record-payment', ['finance'], bodies.payment, (b) => ({
   type: 'record_payment',
   amount: b.amount,
   reference: b.reference,
 }));
 
-export const makeSubmitPayment = route('submit-payment', ['checkout'], z.strictObject({ amount, reference }), (b) => ({
+export const makeSubmitPayment = route('submit-payment', ['checkout'], bodies.payment, (b) => ({
   type: 'submit_payment',
   amount: b.amount,
   reference: b.reference,
@@ -64,18 +62,18 @@ export const makeSubmitPayment = route('submit-payment', ['checkout'], z.strictO
 export const makeVerifyPayment = route(
   'verify-payment',
   ['finance'],
-  z.strictObject({ decision: z.enum(['accept', 'reject']), reason: note }),
+  bodies.verification,
   (b) => withNote({ type: 'verify_payment', decision: b.decision }, 'reason', b.reason) as Action,
 );
 
-export const makeCancel = route('cancel', ['checkout', 'finance'], z.strictObject({ reason: note }), (b) => withNote({ type: 'cancel' }, 'reason', b.reason) as Action, {
+export const makeCancel = route('cancel', ['checkout', 'finance'], bodies.reason, (b) => withNote({ type: 'cancel' }, 'reason', b.reason) as Action, {
   optionalBody: true,
 });
 
 export const makeConvert = route(
   'convert-to-purchase-order',
   ['finance'],
-  z.strictObject({ delivery: z.enum(['instant', 'prepayment']).optional() }),
+  bodies.convert,
   async (b, _event, deps) => {
     const policy = await deps.policies.get();
     return {
@@ -88,18 +86,18 @@ export const makeConvert = route(
   { optionalBody: true },
 );
 
-export const makeDispute = route('dispute', ['checkout', 'finance'], z.strictObject({ reason: note }), (b) => withNote({ type: 'dispute' }, 'reason', b.reason) as Action, {
+export const makeDispute = route('dispute', ['checkout', 'finance'], bodies.reason, (b) => withNote({ type: 'dispute' }, 'reason', b.reason) as Action, {
   optionalBody: true,
 });
 
 export const makeResolveDispute = route(
   'resolve-dispute',
   ['finance'],
-  z.strictObject({ outcome: z.enum(['accept_payment', 'cancel']), reason: note }),
+  bodies.resolve,
   (b) => withNote({ type: 'resolve_dispute', outcome: b.outcome }, 'reason', b.reason) as Action,
 );
 
-export const makeUpdateShipping = route('update-shipping', ['finance'], z.strictObject({ status: z.enum(['shipped', 'delivered']) }), (b, event) => ({
+export const makeUpdateShipping = route('update-shipping', ['finance'], bodies.shipping, (b, event) => ({
   type: 'update_shipping',
   shippingOrderId: pathParam(event, 'soId'),
   status: b.status,

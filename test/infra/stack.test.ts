@@ -125,8 +125,29 @@ describe('the stack', () => {
     }
   });
 
-  it('runs every function on one runtime with tracing and bounded log retention', () => {
-    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] });
-    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  it('runs every function on one runtime with tracing, and keeps every log for a bounded time', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] });
+    const retention = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
+    expect(retention.every((days) => days === 30 || days === 90)).toBe(true);
+  });
+});
+
+describe('the edge', () => {
+  it('authenticates every route but the reviewer links with the key authorizer, and validates bodies', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
+    expect(open).toHaveLength(2);
+    expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(8);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: 50 })],
+    });
+  });
+
+  it('logs the state machine without execution data, and alarms when an execution ends badly', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmActions: [Match.anyValue()] });
   });
 });
