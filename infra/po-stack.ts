@@ -116,6 +116,21 @@ export class PurchaseOrderStack extends Stack {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason: 'The account-level role API Gateway needs to write its execution logs; AWS manages its narrow policy.',
     });
+    // API Gateway's own refusals speak the contract's problem+json too.
+    const problemResponse = (type: apigateway.ResponseType, status: number, title: string, detail: string) =>
+      api.addGatewayResponse(`${title.replace(/\W/g, '')}Response`, {
+        type,
+        statusCode: String(status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'", 'Cache-Control': "'no-store'" },
+        templates: { 'application/json': JSON.stringify({ type: 'about:blank', title, status, detail }) },
+      });
+    problemResponse(apigateway.ResponseType.UNAUTHORIZED, 401, 'Unauthorized', 'send a valid API key as Authorization: Bearer <key>');
+    problemResponse(apigateway.ResponseType.ACCESS_DENIED, 403, 'Forbidden', 'this key may not call this route');
+    problemResponse(apigateway.ResponseType.BAD_REQUEST_BODY, 400, 'Bad Request', 'the request body is not valid: $context.error.validationErrorString');
+    problemResponse(apigateway.ResponseType.REQUEST_TOO_LARGE, 413, 'Payload Too Large', 'the request body is too large');
+    problemResponse(apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, 415, 'Unsupported Media Type', 'send the body as application/json');
+    problemResponse(apigateway.ResponseType.THROTTLED, 429, 'Too Many Requests', 'slow down and retry');
+    problemResponse(apigateway.ResponseType.DEFAULT_5XX, 502, 'Bad Gateway', 'something went wrong on our side; the request may be retried');
     const validator = new apigateway.RequestValidator(this, 'RequestValidator', { restApi: api, validateRequestBody: true, validateRequestParameters: true });
     const publicBaseUrl = props.publicBaseUrl ?? api.url;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { LocalRoute } from './assembly.js';
+import type { LocalGatewayResponse, LocalRoute } from './assembly.js';
 import type { LocalLambdaRuntime } from './lambda-runtime.js';
 
 /**
@@ -47,6 +47,7 @@ export function startApiGateway(options: {
   port: number;
   routes: LocalRoute[];
   binaryMediaTypes: string[];
+  gatewayResponses: LocalGatewayResponse[];
   lambda: LocalLambdaRuntime;
   stage: string;
   local: LocalRouteHandler[];
@@ -96,6 +97,37 @@ export function startApiGateway(options: {
         (multiQuery[key] ??= []).push(value);
       }
       const pathParameters = Object.fromEntries(found.route.names.map((name, i) => [name, decodeURIComponent(found.match![i + 1]!)]));
+      // The route's Lambda authorizer, as API Gateway runs it (UNAUTHORIZED: 401, ACCESS_DENIED: 403).
+      let authorizerContext: Record<string, unknown> | undefined;
+      if (found.route.authorizer) {
+        const gatewayResponse = (type: string, fallback: number) => {
+          const configured = options.gatewayResponses.find((r) => r.type === type);
+          const body = (configured?.body ?? JSON.stringify({ message: type === 'UNAUTHORIZED' ? 'Unauthorized' : 'Forbidden' })).replace(/\$context\.[\w.]+/g, '');
+          return send(res, configured?.statusCode ?? fallback, configured?.headers ?? { 'Content-Type': 'application/json' }, body);
+        };
+        const identity = Object.entries(headers).find(([name]) => name.toLowerCase() === found.route.authorizer!.header.toLowerCase())?.[1];
+        if (!identity) return gatewayResponse('UNAUTHORIZED', 401);
+        const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${options.stage}/${method}${url.pathname}`;
+        let decision: { principalId?: string; context?: Record<string, unknown>; policyDocument?: { Statement?: { Effect?: string }[] } };
+        try {
+          decision = (await options.lambda.invoke(found.route.authorizer.functionName, {
+            type: 'REQUEST',
+            methodArn,
+            resource: found.route.resourcePath,
+            path: url.pathname,
+            httpMethod: method,
+            headers,
+            multiValueHeaders,
+            queryStringParameters: Object.keys(query).length ? query : null,
+            pathParameters: found.route.names.length ? pathParameters : null,
+            requestContext: { stage: options.stage, httpMethod: method, resourcePath: found.route.resourcePath },
+          })) as typeof decision;
+        } catch {
+          return gatewayResponse('UNAUTHORIZED', 401);
+        }
+        if (decision.policyDocument?.Statement?.some((s) => s.Effect !== 'Allow')) return gatewayResponse('ACCESS_DENIED', 403);
+        authorizerContext = { principalId: decision.principalId, ...(decision.context ?? {}) };
+      }
       const binary = isBinary(req.headers['content-type']);
       const event = {
         resource: found.route.resourcePath,
@@ -115,6 +147,7 @@ export function startApiGateway(options: {
           requestId: randomUUID(),
           requestTimeEpoch: Date.now(),
           identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null },
+          ...(authorizerContext ? { authorizer: authorizerContext } : {}),
         },
         body: body.length === 0 ? null : binary ? body.toString('base64') : body.toString('utf8'),
         isBase64Encoded: body.length > 0 && binary,

@@ -44,6 +44,15 @@ export interface LocalRoute {
   /** e.g. /purchase-orders/{id} */
   resourcePath: string;
   functionName: string;
+  /** A Lambda REQUEST authorizer in front of the route, and the header it reads. */
+  authorizer?: { functionName: string; header: string };
+}
+
+export interface LocalGatewayResponse {
+  type: string;
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface LocalStateMachine {
@@ -65,6 +74,7 @@ export interface LocalAssembly {
   functions: LocalFunction[];
   routes: LocalRoute[];
   binaryMediaTypes: string[];
+  gatewayResponses: LocalGatewayResponse[];
   stateMachines: LocalStateMachine[];
   secrets: LocalSecret[];
 }
@@ -201,7 +211,22 @@ export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
     const match = /function:([^/:]+)/.exec(uri);
     if (!match) return [];
     const resourceRef = (p.ResourceId as { Ref?: string }).Ref;
-    return [{ method: String(p.HttpMethod), resourcePath: resourcePath(resourceRef) || '/', functionName: match[1]! }];
+    const authorizerId = (p.AuthorizerId as { Ref?: string } | undefined)?.Ref;
+    const authorizerProps = authorizerId ? resources[authorizerId]?.Properties : undefined;
+    const authorizer = authorizerProps
+      ? {
+          functionName: /function:([^/:]+)/.exec(String(resolve(authorizerProps.AuthorizerUri!)))![1]!,
+          header: String(authorizerProps.IdentitySource ?? '').replace('method.request.header.', ''),
+        }
+      : undefined;
+    return [{ method: String(p.HttpMethod), resourcePath: resourcePath(resourceRef) || '/', functionName: match[1]!, ...(authorizer ? { authorizer } : {}) }];
+  });
+  const gatewayResponses: LocalGatewayResponse[] = ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => {
+    const p = r.Properties!;
+    const headers = Object.fromEntries(
+      Object.entries((p.ResponseParameters ?? {}) as Record<string, string>).map(([k, v]) => [k.replace('gatewayresponse.header.', ''), v.replace(/^'|'$/g, '')]),
+    );
+    return { type: String(p.ResponseType), statusCode: Number(p.StatusCode), headers, body: String((p.ResponseTemplates as Record<string, string> | undefined)?.['application/json'] ?? '') };
   });
   const binaryMediaTypes = ofType('AWS::ApiGateway::RestApi').flatMap(([, r]) => (r.Properties?.BinaryMediaTypes as string[] | undefined) ?? []);
 
@@ -212,5 +237,5 @@ export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
 
   const secrets: LocalSecret[] = ofType('AWS::SecretsManager::Secret').map(([id]) => ({ logicalId: id, arn: ref(id), name: id }));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, stateMachines, secrets };
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets };
 }

@@ -188,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     port: options.port,
     routes: assembly.routes,
     binaryMediaTypes: assembly.binaryMediaTypes,
+    gatewayResponses: assembly.gatewayResponses,
     lambda,
     stage: 'v1',
     local: [

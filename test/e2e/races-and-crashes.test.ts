@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 
@@ -65,6 +66,51 @@ describe('races', () => {
     const final = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
     expect(final.payment).toMatchObject({ amountPaid: 20000, payments: [expect.objectContaining({ reference: 'WIRE-ONCE' })] });
     expect(final.payment.payments).toHaveLength(1);
+  });
+});
+
+describe('hostile requests over HTTP', () => {
+  it('never get a 5xx: arbitrary bodies, content types, keys and paths', async () => {
+    const po = (await place()).body;
+    const paths = ['/purchase-orders', `/purchase-orders/${po.id}/review`, `/purchase-orders/${po.id}/payments`, `/purchase-orders/${po.id}/cancel`, '/policy', `/reviews/x`, '/purchase-orders/%00/review'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.string({ maxLength: 300 })),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8'),
+        fc.constantFrom(keys.checkout, keys.finance, 'wrong', ''),
+        async (path, body, type, key) => {
+          const res = await stack.request(path === '/policy' ? 'PUT' : 'POST', path, { key, body, headers: { 'Content-Type': type, 'Idempotency-Key': `fuzz-${Math.random()}` } });
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 120 },
+    );
+    const after = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
+    expect(after.status).not.toBe(undefined);
+  });
+
+  it('a HEAD or GET of a review link decides nothing', async () => {
+    const po = (await place()).body;
+    const link = reviewLinkIn(await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`)));
+    const head = await fetch(link, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.version).toBe(1);
+  });
+});
+
+describe('logs', () => {
+  it('carry no keys and no link secrets (only the start-up banner shows the dev keys)', async () => {
+    const links = (await stack.emails()).flatMap((e) => [...(e.body.text ?? '').matchAll(/token=([\w-]+)/g)].map((m) => m[1]!));
+    expect(links.length).toBeGreaterThan(0);
+    const logLines = stack.output.split('\n').filter((line) => line.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(10);
+    for (const line of logLines) {
+      expect(line).not.toContain(keys.checkout);
+      expect(line).not.toContain(keys.finance);
+      for (const token of links) expect(line).not.toContain(token);
+    }
   });
 });
 
