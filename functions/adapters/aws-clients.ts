@@ -13,11 +13,11 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-export const documentClient = lazy(() =>
+export const documentClient = /* @__PURE__ */ lazy(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }),
 );
-export const sfnClient = lazy(() => new SFNClient({}));
-export const sesClient = lazy(() => new SESv2Client({}));
-export const secretsClient = lazy(() => new SecretsManagerClient({}));
+export const sfnClient = /* @__PURE__ */ lazy(() => new SFNClient({}));
+export const sesClient = /* @__PURE__ */ lazy(() => new SESv2Client({}));
+export const secretsClient = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));

@@ -376,20 +376,21 @@ export class DynamoDocumentStore implements DocumentStore {
   }
 }
 
+const policyKey = { pk: 'POLICY', sk: 'POLICY' };
+
 export class DynamoPolicyStore implements PolicyStore {
-  private static readonly key = { pk: 'POLICY', sk: 'POLICY' };
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
   async get(): Promise<Policy> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: DynamoPolicyStore.key, ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: policyKey, ConsistentRead: true }));
     return Item ? policySchema.parse(Item.policy) : defaultPolicy;
   }
 
   async put(policy: Policy): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...DynamoPolicyStore.key, policy } }));
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...policyKey, policy } }));
   }
 }
 

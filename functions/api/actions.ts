@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { PolicyStore, Secrets } from '../app/ports.js';
 import type { Action } from '../domain/purchase-order.js';
@@ -7,7 +7,10 @@ import { bodies } from '../http/bodies.js';
 import { authorize, json, parseJson, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
-import { secrets, signalOnlyWorkflow, stores, systemClock } from '../wiring.js';
+import { systemClock } from '../wiring/clock.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
+import { signalOnlyWorkflow } from '../wiring/workflow.js';
 
 /**
  * The lifecycle actions of the contract: one handler per route, all the same shape: authorize the

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Secrets } from '../app/ports.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
-import { secrets } from '../wiring.js';
+import { secrets } from '../wiring/secrets.js';
 
 /**
  * API Gateway's Lambda authorizer: the caller must present a stored key (checkout or finance) as

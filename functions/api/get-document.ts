@@ -2,7 +2,8 @@ import { NotFoundError } from '../app/change.js';
 import type { DocumentStore, PurchaseOrderStore, Secrets } from '../app/ports.js';
 import { authorize, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
-import { secrets, stores } from '../wiring.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
 
 /** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued. */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: DocumentStore; secrets: Secrets }) =>

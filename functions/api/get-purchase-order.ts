@@ -3,7 +3,8 @@ import type { PurchaseOrderStore, Secrets } from '../app/ports.js';
 import { authorize, json, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
-import { secrets, stores } from '../wiring.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
 
 /** GET /purchase-orders/{id} (checkout, finance). */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; secrets: Secrets }) =>

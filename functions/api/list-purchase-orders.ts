@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PurchaseOrderStore, Secrets } from '../app/ports.js';
 import { statuses } from '../domain/purchase-order.js';
 import { authorize, HttpProblem, json, withProblems, zodErrors } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
-import { secrets, stores } from '../wiring.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
 
 /**
  * GET /purchase-orders?status=S (finance): finance's queues, newest first. The ones finance works

@@ -5,7 +5,10 @@ import { orderRequestSchema } from '../domain/order-request.js';
 import { authorize, header, HttpProblem, json, parseJson, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
-import { newId, secrets, stores, systemClock, workflow } from '../wiring.js';
+import { newId, systemClock } from '../wiring/clock.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
+import { workflow } from '../wiring/workflow.js';
 
 /** POST /purchase-orders (checkout): place a PO, once per Idempotency-Key. */
 export const makeHandler = (deps: PlaceDeps & { secrets: Secrets }) =>

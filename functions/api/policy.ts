@@ -2,7 +2,8 @@ import type { PolicyStore, Secrets } from '../app/ports.js';
 import { policySchema } from '../domain/policy.js';
 import { authorize, json, parseJson, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
-import { secrets, stores } from '../wiring.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
 
 /** GET /policy and PUT /policy (finance). An invalid policy is refused whole; nothing of it is stored. */
 export const makeGetHandler = (deps: { policies: PolicyStore; secrets: Secrets }) =>

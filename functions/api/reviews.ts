@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { Clock, ReviewRecord, ReviewStore, Secrets } from '../app/ports.js';
 import { reviewSecretMatches } from '../app/review-links.js';
@@ -10,7 +10,10 @@ import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { outcomePage, reviewFormPage } from '../templates/review-page.js';
-import { secrets, signalOnlyWorkflow, stores, systemClock } from '../wiring.js';
+import { systemClock } from '../wiring/clock.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
+import { signalOnlyWorkflow } from '../wiring/workflow.js';
 
 /**
  * The reviewer's link. GET (and HEAD) only show the PO: mail scanners fetch links, so looking

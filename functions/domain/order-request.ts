@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrency } from './money.js';
 
 /** What checkout sends to place a PO (the contract's `POST /purchase-orders` body). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrency } from './money.js';
 
 /** The seller's PO policy: who may pay by PO, when a PO is reviewed, and the calendar of payment. */

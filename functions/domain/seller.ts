@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Who issues the documents and where the buyer pays: configuration, not code. */
 export const sellerProfileSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The bodies of the lifecycle routes. The handlers validate with them; the stack also turns them

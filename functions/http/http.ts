@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../app/change.js';
 import { IdempotencyKeyReusedError, RequestInFlightError } from '../app/place.js';
 import type { Secrets } from '../app/ports.js';

@@ -1,9 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as tasks from '../app/tasks.js';
 import type { TaskDeps } from '../app/tasks.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
-import { mailer, publicBaseUrl, secrets, seller, signalOnlyWorkflow, stores, systemClock } from '../wiring.js';
+import { systemClock } from '../wiring/clock.js';
+import { mailer, publicBaseUrl, seller } from '../wiring/mail.js';
+import { secrets } from '../wiring/secrets.js';
+import { stores } from '../wiring/stores.js';
+import { signalOnlyWorkflow } from '../wiring/workflow.js';
 
 /**
  * The state machine's Lambda tasks, one export per task (each deployed as its own function from

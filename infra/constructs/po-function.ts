@@ -48,6 +48,8 @@ export class PoFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         minify: true,
         externalModules: [],
+        // The SDK's ES modules tree-shake; its CommonJS builds pull in every command of a client.
+        mainFields: ['module', 'main'],
         // Handlers are named per function; keep names readable in stack traces.
         keepNames: true,
       },

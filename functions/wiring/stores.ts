@@ -1,0 +1,26 @@
+import { documentClient } from '../adapters/aws-clients.js';
+import {
+  DynamoDocumentStore,
+  DynamoIdempotencyStore,
+  DynamoNumberSeries,
+  DynamoPolicyStore,
+  DynamoPurchaseOrderStore,
+  DynamoReviewStore,
+} from '../adapters/dynamo-store.js';
+import { envNames, requireEnv } from '../config/env.js';
+
+/** The table's stores, built from the function's environment. */
+export const tableName = () => requireEnv(envNames.table);
+
+export const stores = () => {
+  const db = documentClient();
+  const table = tableName();
+  return {
+    pos: new DynamoPurchaseOrderStore(db, table),
+    idempotency: new DynamoIdempotencyStore(db, table),
+    reviews: new DynamoReviewStore(db, table),
+    numbers: new DynamoNumberSeries(db, table),
+    documents: new DynamoDocumentStore(db, table),
+    policies: new DynamoPolicyStore(db, table),
+  };
+};
