@@ -27,7 +27,8 @@ import {
  *   PO#<id>            EMAIL#<key>       an email that was sent (so a retry sends none)
  *   REVIEW#<reviewId>  REVIEW            a review link: nonce (not the secret), expiry, decided
  *   IDEM#<key>         IDEM              an Idempotency-Key of placement
- *   SERIES#<s>#<year>  SERIES            the last number of a series and the PO that claimed it
+ *   SERIES#<s>#<year>  SERIES            the last number of a gapless series and the PO that claimed it
+ *   COUNTER#<s>#<year> COUNTER           the last number of a series that may have gaps (PO references)
  *   POLICY             POLICY            the seller's policy
  */
 
@@ -325,6 +326,20 @@ export class DynamoNumberSeries implements NumberSeries {
       return last + 1;
     }
     throw new Error(`could not claim a ${series} number after 100 attempts`);
+  }
+
+  async next(series: string, year: number): Promise<number> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `COUNTER#${series}#${year}`, sk: 'COUNTER' },
+        UpdateExpression: 'ADD #last :one',
+        ExpressionAttributeNames: { '#last': 'last' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.last);
   }
 
   private async held(poId: string, series: string, year: number): Promise<number | null> {

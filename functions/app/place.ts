@@ -66,8 +66,9 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
       await deps.idempotency.release(key);
       throw error;
     }
+    // PO references need to be unique, not gapless (they are not tax documents): one write, no contention.
     const year = now.getUTCFullYear();
-    const sequence = await deps.numbers.claim('po', year, poId);
+    const sequence = await deps.numbers.next('po', year);
     const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', at: now });
     try {
       await deps.pos.create(placed);

@@ -77,6 +77,8 @@ export interface ReviewStore {
 export interface NumberSeries {
   /** The number of `series` in `year` for `poId`: the same on every call for one PO, gapless across POs. */
   claim(series: string, year: number, poId: string): Promise<number>;
+  /** The next number of a series in one write: unique and increasing, gaps possible after a crash. */
+  next(series: string, year: number): Promise<number>;
 }
 
 export interface StoredDocument {

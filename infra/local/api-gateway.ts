@@ -20,6 +20,8 @@ interface CompiledRoute extends LocalRoute {
   names: string[];
 }
 
+type AuthorizerDecision = { principalId?: string; context?: Record<string, unknown>; policyDocument?: { Statement?: { Effect?: string }[] } };
+
 function compile(route: LocalRoute): CompiledRoute {
   const names: string[] = [];
   const source = route.resourcePath
@@ -53,6 +55,8 @@ export function startApiGateway(options: {
   local: LocalRouteHandler[];
 }): Promise<Server> {
   const routes = options.routes.map(compile);
+  // As API Gateway does: an authorizer's answer is cached per identity for the template's TTL.
+  const authorizerCache = new Map<string, { until: number; decision: AuthorizerDecision }>();
   const isBinary = (contentType: string | undefined) => {
     const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
     return options.binaryMediaTypes.some((pattern) => pattern === '*/*' || pattern === type || (pattern.endsWith('/*') && type.startsWith(pattern.slice(0, -1))));
@@ -108,22 +112,27 @@ export function startApiGateway(options: {
         const identity = Object.entries(headers).find(([name]) => name.toLowerCase() === found.route.authorizer!.header.toLowerCase())?.[1];
         if (!identity) return gatewayResponse('UNAUTHORIZED', 401);
         const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${options.stage}/${method}${url.pathname}`;
-        let decision: { principalId?: string; context?: Record<string, unknown>; policyDocument?: { Statement?: { Effect?: string }[] } };
-        try {
-          decision = (await options.lambda.invoke(found.route.authorizer.functionName, {
-            type: 'REQUEST',
-            methodArn,
-            resource: found.route.resourcePath,
-            path: url.pathname,
-            httpMethod: method,
-            headers,
-            multiValueHeaders,
-            queryStringParameters: Object.keys(query).length ? query : null,
-            pathParameters: found.route.names.length ? pathParameters : null,
-            requestContext: { stage: options.stage, httpMethod: method, resourcePath: found.route.resourcePath },
-          })) as typeof decision;
-        } catch {
-          return gatewayResponse('UNAUTHORIZED', 401);
+        const cacheKey = `${found.route.authorizer.functionName}\n${identity}`;
+        const cached = authorizerCache.get(cacheKey);
+        let decision = cached && cached.until > Date.now() ? cached.decision : undefined;
+        if (!decision) {
+          try {
+            decision = (await options.lambda.invoke(found.route.authorizer.functionName, {
+              type: 'REQUEST',
+              methodArn,
+              resource: found.route.resourcePath,
+              path: url.pathname,
+              httpMethod: method,
+              headers,
+              multiValueHeaders,
+              queryStringParameters: Object.keys(query).length ? query : null,
+              pathParameters: found.route.names.length ? pathParameters : null,
+              requestContext: { stage: options.stage, httpMethod: method, resourcePath: found.route.resourcePath },
+            })) as AuthorizerDecision;
+            authorizerCache.set(cacheKey, { until: Date.now() + found.route.authorizer.ttlSeconds * 1000, decision });
+          } catch {
+            return gatewayResponse('UNAUTHORIZED', 401);
+          }
         }
         if (decision.policyDocument?.Statement?.some((s) => s.Effect !== 'Allow')) return gatewayResponse('ACCESS_DENIED', 403);
         authorizerContext = { principalId: decision.principalId, ...(decision.context ?? {}) };

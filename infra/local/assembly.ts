@@ -45,7 +45,7 @@ export interface LocalRoute {
   resourcePath: string;
   functionName: string;
   /** A Lambda REQUEST authorizer in front of the route, and the header it reads. */
-  authorizer?: { functionName: string; header: string };
+  authorizer?: { functionName: string; header: string; ttlSeconds: number };
 }
 
 export interface LocalGatewayResponse {
@@ -217,6 +217,7 @@ export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
       ? {
           functionName: /function:([^/:]+)/.exec(String(resolve(authorizerProps.AuthorizerUri!)))![1]!,
           header: String(authorizerProps.IdentitySource ?? '').replace('method.request.header.', ''),
+          ttlSeconds: Number(authorizerProps.AuthorizerResultTtlInSeconds ?? 300),
         }
       : undefined;
     return [{ method: String(p.HttpMethod), resourcePath: resourcePath(resourceRef) || '/', functionName: match[1]!, ...(authorizer ? { authorizer } : {}) }];

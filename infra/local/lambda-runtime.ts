@@ -28,6 +28,8 @@ interface Pending {
 export class LocalLambdaRuntime {
   private readonly workers = new Map<string, { worker: Worker; fn: LocalFunction; pending: Map<number, Pending> }>();
   private nextId = 1;
+  /** Invocations per function since start (for `GET /_local/stats`). */
+  readonly invocations = new Map<string, number>();
 
   constructor(
     functions: LocalFunction[],
@@ -82,6 +84,7 @@ export class LocalLambdaRuntime {
     const entry = this.workers.get(name);
     if (!entry) return Promise.reject(new LambdaInvokeError({ errorType: 'Lambda.ResourceNotFoundException', errorMessage: `no function ${name}` }));
     const id = this.nextId++;
+    this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         entry.pending.delete(id);

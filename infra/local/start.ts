@@ -131,6 +131,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   // DynamoDB: dynalite on LevelDB in the data dir; tables as the template declares them.
   const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
   const dynamo = dynalite({ path: path.join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Count what the functions ask of DynamoDB (for `GET /_local/stats` and the benchmark).
+  const dynamoCalls = new Map<string, number>();
+  dynamo.prependListener('request', (req: { headers: Record<string, unknown> }) => {
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+    dynamoCalls.set(operation, (dynamoCalls.get(operation) ?? 0) + 1);
+  });
   await listen(dynamo, options.dynamoPort);
   const dynamoUrl = `http://127.0.0.1:${options.dynamoPort}`;
   const ddb = new DynamoDBClient({ endpoint: dynamoUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -193,6 +199,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     stage: 'v1',
     local: [
       { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+      {
+        method: 'GET',
+        path: '/_local/stats',
+        handle: async () => ({
+          status: 200,
+          body: {
+            dynamodb: Object.fromEntries(dynamoCalls),
+            lambda: Object.fromEntries(lambda.invocations),
+            stepFunctions: stepFunctions.stats(),
+          },
+        }),
+      },
       { method: 'GET', path: '/_local/clock', handle: async () => ({ status: 200, body: { now: clock.now().toISOString(), offsetSeconds: clock.offsetMs / 1000 } }) },
       {
         method: 'POST',

@@ -170,6 +170,12 @@ export class LocalStepFunctions {
     };
   }
 
+  /** Local extension: state transitions of all executions, and how many executions there are. */
+  stats(): { executions: number; running: number; transitions: number } {
+    const all = [...this.executions.values()];
+    return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, transitions: all.reduce((n, e) => n + e.transitions, 0) };
+  }
+
   /** Local extension: where a running execution stands (state and transitions so far). */
   position(executionArn: string): { state: string; transitions: number; status: ExecutionStatus } | null {
     const record = this.executions.get(executionArn);

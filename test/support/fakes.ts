@@ -114,6 +114,12 @@ export class MemoryReviews implements ReviewStore {
 export class MemoryNumbers implements NumberSeries {
   readonly last = new Map<string, number>();
   readonly held = new Map<string, number>();
+  readonly counters = new Map<string, number>();
+  async next(series: string, year: number) {
+    const key = `${series}#${year}`;
+    this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+    return this.counters.get(key)!;
+  }
   async claim(series: string, year: number, poId: string) {
     const key = `${series}#${year}`;
     const heldKey = `${key}#${poId}`;

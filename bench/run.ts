@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+// @ts-expect-error autocannon ships no types
+import autocannon from 'autocannon';
+import { readAssembly } from '../infra/local/assembly.js';
+import { keys, LocalStack } from '../test/support/local-stack.js';
+import { startDynalite } from '../test/support/dynalite.js';
+
+/**
+ * `npm run bench`: how fast and how cheap a PO is, measured in one run on the local stack.
+ * Prints a table per measurement and, last, one stable line for tracking.
+ */
+const root = path.resolve(import.meta.dirname, '..');
+
+// Published list prices (us-east-1), as constants with their sources.
+const PRICES = {
+  // https://aws.amazon.com/step-functions/pricing/ : Standard workflows, per state transition
+  stateTransition: 0.000025,
+  // https://aws.amazon.com/lambda/pricing/ : per request, and per GB-second on Arm
+  lambdaRequest: 0.2 / 1_000_000,
+  lambdaGbSecondArm: 0.0000133334,
+  // https://aws.amazon.com/dynamodb/pricing/on-demand/ : per write / read request unit
+  dynamoWriteUnit: 0.625 / 1_000_000,
+  dynamoReadUnit: 0.125 / 1_000_000,
+  // https://aws.amazon.com/ses/pricing/ : per email
+  sesEmail: 0.1 / 1000,
+  // https://aws.amazon.com/api-gateway/pricing/ : REST API, per request (first 333 million)
+  apiRequest: 3.5 / 1_000_000,
+};
+const LAMBDA_MEMORY_GB = 0.5;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const ms = (n: number) => n.toFixed(1);
+
+const order = {
+  channel: 'cart',
+  paymentMethod: 'purchase_order',
+  customer: { id: 'bench', type: 'business', company: 'Bench Ltd', email: 'ap@bench.example' },
+  currency: 'USD',
+  lines: [{ sku: 'LIC', description: 'Licence', quantity: 1, unitAmount: 50000, fulfilment: 'digital' }],
+  billingAddress: { line1: '1 Bench St', city: 'Benchville', country: 'US' },
+};
+
+type Stats = { dynamodb: Record<string, number>; lambda: Record<string, number>; stepFunctions: { transitions: number; running: number } };
+const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+
+async function stats(stack: LocalStack): Promise<Stats> {
+  return (await stack.request('GET', '/_local/stats')).body as Stats;
+}
+
+/** One complete flow: place -> approve -> invoice issued -> paid -> completed. Returns each step's ms. */
+async function flow(stack: LocalStack, id: string): Promise<Record<string, number>> {
+  const t0 = performance.now();
+  const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': id } });
+  if (placed.status !== 201) throw new Error(`place: ${placed.status} ${JSON.stringify(placed.body)}`);
+  const po = placed.body;
+  const t1 = performance.now();
+  const approved = await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
+  if (approved.status !== 200) throw new Error(`approve: ${approved.status}`);
+  const t2 = performance.now();
+  await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1, 60_000);
+  const t3 = performance.now();
+  const paid = await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 50000, reference: `W-${id}` } });
+  if (paid.body.status !== 'completed') throw new Error(`pay: ${paid.status}`);
+  const t4 = performance.now();
+  return { place: t1 - t0, approve: t2 - t1, invoice: t3 - t2, pay: t4 - t3, total: t4 - t0 };
+}
+
+async function settle(stack: LocalStack) {
+  // Let the executions finish their last steps (notify, completed) before counting.
+  for (let i = 0; i < 200; i += 1) {
+    if ((await stats(stack)).stepFunctions.running === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function throughput(stack: LocalStack, concurrency: number, total: number) {
+  let next = 0;
+  const results: Record<string, number>[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        results.push(await flow(stack, `bench-c${concurrency}-${i}-${Date.now()}`));
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { concurrency, flows: total, flowsPerSecond: total / seconds, results };
+}
+
+async function rawWriteRate(concurrency: number, seconds: number): Promise<number> {
+  const dynamo = await startDynalite();
+  const client = dynamo.db;
+  let writes = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; performance.now() < until; i += 1) {
+        await client.send(
+          new PutItemCommand({
+            TableName: dynamo.table,
+            Item: { pk: { S: `RAW#${worker}#${i}` }, sk: { S: 'X' }, version: { N: '1' }, body: { S: 'x'.repeat(1500) } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        writes += 1;
+      }
+    }),
+  );
+  await dynamo.stop();
+  return writes / seconds;
+}
+
+async function placementLatency(stack: LocalStack) {
+  let n = 0;
+  const result: { latency: { p50: number; p99: number }; requests: { average: number }; non2xx: number; errors: number } = await autocannon({
+    url: `${stack.api}/purchase-orders`,
+    connections: 32,
+    duration: 8,
+    method: 'POST',
+    headers: { Authorization: `Bearer ${keys.checkout}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(order),
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, headers: { ...(req.headers as object), 'Idempotency-Key': `ac-${Date.now()}-${n++}` } }) }],
+  });
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** A fresh process loads a function's bundle and serves a first call (no network on that path). */
+async function coldStart(file: string, exportName: string, event: unknown): Promise<number> {
+  const script = `
+    const t0 = process.hrtime.bigint();
+    const m = require(${JSON.stringify(file)});
+    Promise.resolve().then(() => m[${JSON.stringify(exportName)}](${JSON.stringify(event)}, {})).catch(() => {}).then(() => {
+      console.log(Number(process.hrtime.bigint() - t0) / 1e6);
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: path.dirname(file),
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', TABLE_NAME: 'T', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', () => (out.trim() ? resolve(Number(out.trim().split('\n').pop())) : reject(new Error(`no result from ${file}`))));
+  });
+}
+
+async function main() {
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  const stack = new LocalStack();
+  const startup = await stack.start();
+  console.log(`local stack healthy in ${startup} ms`);
+
+  // 1. End-to-end throughput.
+  await flow(stack, `warmup-${Date.now()}`);
+  await settle(stack);
+  const before = await stats(stack);
+  const levels = [];
+  for (const [concurrency, total] of [
+    [1, 10],
+    [4, 24],
+    [16, 48],
+  ] as const) {
+    levels.push(await throughput(stack, concurrency, total));
+  }
+  await settle(stack);
+  const after = await stats(stack);
+  const flowsRun = levels.reduce((n, l) => n + l.flows, 0);
+  console.log('\nflows (cart PO with review -> approve -> invoice -> payment -> completed)');
+  console.log('concurrency  flows/s  place p50/p99  approve p50/p99  invoice p50/p99  pay p50/p99  total p50/p99 (ms)');
+  for (const l of levels) {
+    const col = (k: string) => `${ms(percentile(l.results.map((r) => r[k]!), 50))}/${ms(percentile(l.results.map((r) => r[k]!), 99))}`;
+    console.log(`${String(l.concurrency).padStart(11)}  ${l.flowsPerSecond.toFixed(2).padStart(7)}  ${col('place').padStart(13)}  ${col('approve').padStart(15)}  ${col('invoice').padStart(15)}  ${col('pay').padStart(11)}  ${col('total').padStart(13)}`);
+  }
+  const best = Math.max(...levels.map((l) => l.flowsPerSecond));
+  const bestLevel = levels.find((l) => l.flowsPerSecond === best)!;
+
+  // Per flow, from the stack's counters.
+  const delta = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] ?? 0) - (a[k] ?? 0)]));
+  const ddb = delta(before.dynamodb, after.dynamodb);
+  const writesPerFlow = WRITES.reduce((n, op) => n + (ddb[op] ?? 0), 0) / flowsRun;
+  const readsPerFlow = ['GetItem', 'Query'].reduce((n, op) => n + (ddb[op] ?? 0), 0) / flowsRun;
+  const invocations = Object.values(delta(before.lambda, after.lambda)).reduce((a, b) => a + b, 0) / flowsRun;
+  const transitions = (after.stepFunctions.transitions - before.stepFunctions.transitions) / flowsRun;
+  const emails = (await stack.emails()).filter((e) => e.subject.startsWith('PO-')).length / (flowsRun + 1);
+  const apiRequestsPerFlow = 4; // place, approve, pay, and one read of the PO
+
+  // 2. The storage ceiling at the same concurrency.
+  const raw = await rawWriteRate(bestLevel.concurrency, 4);
+  const storageRatio = (best * writesPerFlow) / raw;
+  console.log(`\nstorage: ${ms(writesPerFlow)} DynamoDB writes and ${ms(readsPerFlow)} reads per flow; raw conditional writes ${raw.toFixed(0)}/s at concurrency ${bestLevel.concurrency}`);
+  console.log(`storage_ratio = (${best.toFixed(2)} flows/s x ${ms(writesPerFlow)} writes) / ${raw.toFixed(0)} writes/s = ${storageRatio.toFixed(2)}`);
+
+  // 3. Placement latency under 32 connections.
+  const placement = await placementLatency(stack);
+  console.log(`\nplacement at 32 connections: p50 ${placement.p50} ms, p99 ${placement.p99} ms, ${placement.rps.toFixed(0)} req/s, non-2xx ${placement.non2xx}, errors ${placement.errors}`);
+  await stack.stop();
+
+  // 4. Bundles and cold starts.
+  const assembly = readAssembly(path.join(root, 'cdk.out'), 'PurchaseOrders');
+  const bundles = new Map<string, { size: number; fn: (typeof assembly.functions)[number] }>();
+  for (const fn of assembly.functions) bundles.set(`${fn.file}#${fn.exportName}`, { size: statSync(fn.file).size, fn });
+  console.log('\nfunction                          bundle KB   cold start ms');
+  let maxBundle = 0;
+  let maxInit = 0;
+  const seen = new Set<string>();
+  for (const { size, fn } of bundles.values()) {
+    if (seen.has(fn.file)) continue; // one bundle serves several task functions
+    seen.add(fn.file);
+    const init = await coldStart(fn.file, fn.exportName, { headers: {}, pathParameters: null, body: null });
+    maxBundle = Math.max(maxBundle, size / 1024);
+    maxInit = Math.max(maxInit, init);
+    console.log(`${fn.logicalId.slice(0, 32).padEnd(32)}  ${(size / 1024).toFixed(0).padStart(9)}   ${init.toFixed(0).padStart(13)}`);
+  }
+
+  // 5. On AWS, per PO, at list prices.
+  const lambdaSeconds = 0.15; // a conservative average duration per invocation
+  const perPo =
+    transitions * PRICES.stateTransition +
+    invocations * (PRICES.lambdaRequest + lambdaSeconds * LAMBDA_MEMORY_GB * PRICES.lambdaGbSecondArm) +
+    writesPerFlow * 4 * PRICES.dynamoWriteUnit + // a PO item is 2-4 KB: up to 4 write units
+    readsPerFlow * 1 * PRICES.dynamoReadUnit +
+    emails * PRICES.sesEmail +
+    apiRequestsPerFlow * PRICES.apiRequest;
+  console.log(`\nper PO on AWS: ${ms(transitions)} state transitions, ${ms(invocations)} Lambda invocations, ${ms(writesPerFlow)} DynamoDB writes, ${ms(emails)} emails`);
+  console.log(`US$ per 1,000 POs at list prices: ${(perPo * 1000).toFixed(3)}`);
+
+  console.log(
+    `bench: flows/s=${best.toFixed(2)} writes/flow=${writesPerFlow.toFixed(1)} storage_ratio=${storageRatio.toFixed(2)} place_p99_ms=${placement.p99} max_bundle_kb=${maxBundle.toFixed(0)} max_init_ms=${maxInit.toFixed(0)} transitions/po=${transitions.toFixed(1)} usd_per_1000_po=${(perPo * 1000).toFixed(3)}`,
+  );
+}
+
+await main();
