@@ -101,6 +101,17 @@ export function startApiGateway(options: {
         (multiQuery[key] ??= []).push(value);
       }
       const pathParameters = Object.fromEntries(found.route.names.map((name, i) => [name, decodeURIComponent(found.match![i + 1]!)]));
+      // What the authorizer's event and the proxy event both carry.
+      const request = {
+        resource: found.route.resourcePath,
+        path: url.pathname,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: Object.keys(query).length ? query : null,
+        multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+        pathParameters: found.route.names.length ? pathParameters : null,
+      };
       // The route's Lambda authorizer, as API Gateway runs it (UNAUTHORIZED: 401, ACCESS_DENIED: 403).
       let authorizerContext: Record<string, unknown> | undefined;
       if (found.route.authorizer) {
@@ -120,13 +131,7 @@ export function startApiGateway(options: {
             decision = (await options.lambda.invoke(found.route.authorizer.functionName, {
               type: 'REQUEST',
               methodArn,
-              resource: found.route.resourcePath,
-              path: url.pathname,
-              httpMethod: method,
-              headers,
-              multiValueHeaders,
-              queryStringParameters: Object.keys(query).length ? query : null,
-              pathParameters: found.route.names.length ? pathParameters : null,
+              ...request,
               requestContext: { stage: options.stage, httpMethod: method, resourcePath: found.route.resourcePath },
             })) as AuthorizerDecision;
             authorizerCache.set(cacheKey, { until: Date.now() + found.route.authorizer.ttlSeconds * 1000, decision });
@@ -139,14 +144,7 @@ export function startApiGateway(options: {
       }
       const binary = isBinary(req.headers['content-type']);
       const event = {
-        resource: found.route.resourcePath,
-        path: url.pathname,
-        httpMethod: method,
-        headers,
-        multiValueHeaders,
-        queryStringParameters: Object.keys(query).length ? query : null,
-        multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-        pathParameters: found.route.names.length ? pathParameters : null,
+        ...request,
         stageVariables: null,
         requestContext: {
           resourcePath: found.route.resourcePath,
