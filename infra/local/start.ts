@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -53,13 +53,6 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     stackName: env.STACK_NAME ?? 'PurchaseOrders',
     synth: env.PO_SYNTH !== '0',
   };
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
 }
 
 /** Stops accepting connections, lets requests in flight finish (a few seconds at most). */
@@ -128,16 +121,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs }));
   };
 
-  // DynamoDB: dynalite on LevelDB in the data dir; tables as the template declares them.
-  const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
-  const dynamo = dynalite({ path: path.join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // Count what the functions ask of DynamoDB (for `GET /_local/stats` and the benchmark).
-  const dynamoCalls = new Map<string, number>();
-  dynamo.prependListener('request', (req: { headers: Record<string, unknown> }) => {
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
-    dynamoCalls.set(operation, (dynamoCalls.get(operation) ?? 0) + 1);
+  // DynamoDB: dynalite on LevelDB in the data dir, in its own process (a core of its own); tables
+  // as the template declares them. It counts what the functions ask of it, for `GET /_local/stats`.
+  const dynamo = fork(path.join(import.meta.dirname, 'dynamodb-process.mjs'), [String(options.dynamoPort), path.join(options.dataDir, 'dynamodb')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
   });
-  await listen(dynamo, options.dynamoPort);
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('message', () => resolve());
+    dynamo.once('exit', (code) => reject(new Error(`the embedded DynamoDB exited (${code}); is port ${options.dynamoPort} free?`)));
+  });
+  const dynamoCalls = () =>
+    new Promise<Record<string, number>>((resolve) => {
+      const onMessage = (message: { stats?: Record<string, number> }) => {
+        if (!message.stats) return;
+        dynamo.off('message', onMessage);
+        resolve(message.stats);
+      };
+      dynamo.on('message', onMessage);
+      dynamo.send({ stats: true });
+    });
   const dynamoUrl = `http://127.0.0.1:${options.dynamoPort}`;
   const ddb = new DynamoDBClient({ endpoint: dynamoUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
@@ -205,7 +208,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         handle: async () => ({
           status: 200,
           body: {
-            dynamodb: Object.fromEntries(dynamoCalls),
+            dynamodb: await dynamoCalls(),
             lambda: Object.fromEntries(lambda.invocations),
             stepFunctions: stepFunctions.stats(),
           },
@@ -252,7 +255,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       await lambda.stop();
       await close(aws);
       await close(ses);
-      await close(dynamo);
+      await new Promise<void>((resolve) => {
+        if (dynamo.exitCode !== null) return resolve();
+        dynamo.once('exit', () => resolve());
+        dynamo.send({ stop: true });
+      });
       saveClock();
     })());
   return { apiUrl, sesUrl, keys, stop };
