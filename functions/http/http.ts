@@ -5,6 +5,7 @@ import { NotFoundError } from '../app/change.js';
 import { IdempotencyKeyReusedError, RequestInFlightError } from '../app/place.js';
 import type { Secrets } from '../app/ports.js';
 import { RuleViolation, TransitionError } from '../domain/errors.js';
+import { MoneyOverflowError } from '../domain/money.js';
 import type { Actor } from '../domain/purchase-order.js';
 import { log } from './log.js';
 
@@ -132,6 +133,7 @@ export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => 
       if (error instanceof HttpProblem) return problem(error.status, error.title, error.message, error.extra);
       if (error instanceof TransitionError) return problem(409, 'Conflict', error.message, { currentStatus: error.status });
       if (error instanceof RuleViolation) return problem(422, 'Unprocessable Content', error.message, { rule: error.rule });
+      if (error instanceof MoneyOverflowError) return problem(422, 'Unprocessable Content', 'an amount is too large to be represented exactly', { rule: 'amount_overflow' });
       if (error instanceof NotFoundError) return problem(404, 'Not Found', error.message);
       if (error instanceof IdempotencyKeyReusedError) return problem(422, 'Unprocessable Content', error.message);
       if (error instanceof RequestInFlightError) return problem(409, 'Conflict', error.message);

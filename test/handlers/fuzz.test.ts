@@ -58,7 +58,7 @@ function mutated(valid: unknown): fc.Arbitrary<unknown> {
     if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
   };
   walk(valid, []);
-  return fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.double(), fc.string())).map(([path, replacement]) => {
+  return fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.double(), fc.string(), fc.maxSafeNat(), fc.constant(Number.MAX_SAFE_INTEGER))).map(([path, replacement]) => {
     if (path.length === 0) return replacement;
     const copy = structuredClone(valid) as Record<string | number, unknown>;
     let target = copy;

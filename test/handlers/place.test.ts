@@ -86,3 +86,15 @@ describe('POST /purchase-orders', () => {
     expect((await post(sampleOrder)).statusCode).toBe(201);
   });
 });
+
+describe('amounts too large to add up exactly', () => {
+  it('are refused with 422 and store nothing', async () => {
+    const { deps, post } = setup();
+    const huge = { ...sampleOrder, lines: [{ ...sampleOrder.lines[0], quantity: 1_000_000, unitAmount: Number.MAX_SAFE_INTEGER }] };
+    const res = await post(huge);
+    expect(res.statusCode).toBe(422);
+    expect(JSON.parse(res.body).rule).toBe('amount_overflow');
+    expect(deps.pos.items.size).toBe(0);
+    expect(deps.idempotency.items.size).toBe(0);
+  });
+});
