@@ -96,7 +96,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     if (!options.quiet) console.log(line);
   };
   const started = Date.now();
-  if (options.synth) {
+  // PO_SYNTH=0 reuses the last synthesis; with none there yet, synthesize anyway.
+  if (options.synth || !existsSync(path.join(options.cdkOut, `${options.stackName}.template.json`))) {
     say('Synthesizing the CDK app (cdk synth)...');
     try {
       execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', options.cdkOut], {
