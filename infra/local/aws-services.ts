@@ -64,7 +64,7 @@ export function startAwsServices(options: {
   });
 }
 
-export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -176,12 +176,6 @@ export class LocalStepFunctions {
     return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, transitions: all.reduce((n, e) => n + e.transitions, 0) };
   }
 
-  /** Local extension: where a running execution stands (state and transitions so far). */
-  position(executionArn: string): { state: string; transitions: number; status: ExecutionStatus } | null {
-    const record = this.executions.get(executionArn);
-    return record ? { state: record.current.state, transitions: record.transitions, status: record.status } : null;
-  }
-
   sendTaskSuccess(req: { taskToken?: string; output?: string }): Record<string, never> {
     const waiting = this.take(req.taskToken);
     let output: unknown;
