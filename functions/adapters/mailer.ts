@@ -1,39 +1,47 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import nodemailer from 'nodemailer';
 import type { Mailer, OutgoingEmail } from '../app/ports.js';
 import type { DynamoSentEmails } from './dynamo-store.js';
 
 /**
- * Real MIME messages (text + HTML, PDF attachments) composed by nodemailer and sent through SES v2.
+ * Emails through SES v2 as simple content: subject, text and HTML bodies and PDF attachments. SES
+ * composes the MIME message itself (multipart/mixed with a multipart/alternative body, base64
+ * attachments), so the function carries no MIME library.
  * Sent-once: the mark is written after SES accepts the message, so a crash in between may repeat
  * one email but never lose one (a buyer would rather get an invoice twice than not at all).
  */
 export class SesMailer implements Mailer {
-  private readonly transport;
-
   constructor(
-    ses: SESv2Client,
+    private readonly ses: SESv2Client,
     private readonly sent: DynamoSentEmails,
     private readonly from: string,
     private readonly clock: () => Date = () => new Date(),
-  ) {
-    this.transport = nodemailer.createTransport({ SES: { sesClient: ses, SendEmailCommand } });
-  }
+  ) {}
 
   async sendOnce(poId: string, key: string, email: OutgoingEmail): Promise<void> {
     if (await this.sent.wasSent(poId, key)) return;
-    const info = await this.transport.sendMail({
-      from: this.from,
-      to: email.to,
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      attachments: email.attachments?.map((attachment) => ({
-        filename: attachment.filename,
-        content: Buffer.from(attachment.content),
-        contentType: attachment.contentType,
-      })),
-    });
-    await this.sent.markSent(poId, key, String(info.messageId ?? ''), this.clock().toISOString());
+    const result = await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: email.to },
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+            ...(email.attachments?.length
+              ? {
+                  Attachments: email.attachments.map((attachment) => ({
+                    FileName: attachment.filename,
+                    RawContent: attachment.content,
+                    ContentType: attachment.contentType,
+                    ContentDisposition: 'ATTACHMENT' as const,
+                    ContentTransferEncoding: 'BASE64' as const,
+                  })),
+                }
+              : {}),
+          },
+        },
+      }),
+    );
+    await this.sent.markSent(poId, key, result.MessageId ?? '', this.clock().toISOString());
   }
 }

@@ -189,7 +189,7 @@ describe('the lifecycle as a whole (model-based)', () => {
           expect(po.history.at(-1)).toMatchObject({ from: before.status, to: po.status, actor });
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: 3000 },
     );
     // The generator reaches the lifecycle broadly, not only its first steps.
     expect(moves.size).toBeGreaterThanOrEqual(24);
