@@ -39,6 +39,18 @@ const taskDescriptions: Record<WorkflowTask, string> = {
   issueCreditNote: 'Issue and email the credit note of a cancelled invoice',
 };
 
+/** Which bundle (functions/tasks/<group>.ts) serves each task. */
+const taskGroups: Record<WorkflowTask, 'lifecycle' | 'messages' | 'documents'> = {
+  awaitChange: 'lifecycle',
+  expireReview: 'lifecycle',
+  paymentCalendar: 'lifecycle',
+  notify: 'messages',
+  awaitReview: 'messages',
+  issueProforma: 'documents',
+  fulfil: 'documents',
+  issueCreditNote: 'documents',
+};
+
 export class PurchaseOrderStack extends Stack {
   constructor(scope: Construct, id: string, props: PoStackProps) {
     super(scope, id, props);
@@ -85,7 +97,7 @@ export class PurchaseOrderStack extends Stack {
     // SES authorizes sending by the identity of the From address: the address itself or its domain.
     const sender = props.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim();
     const sendEmail = new iam.PolicyStatement({
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      actions: ['ses:SendEmail'],
       resources: [sender, sender.split('@')[1]!].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
     });
 
@@ -134,23 +146,24 @@ export class PurchaseOrderStack extends Stack {
     const validator = new apigateway.RequestValidator(this, 'RequestValidator', { restApi: api, validateRequestBody: true, validateRequestParameters: true });
     const publicBaseUrl = props.publicBaseUrl ?? api.url;
 
-    // Workflow tasks: one function per task, all from one bundle.
+    // Workflow tasks: one function per task, from three bundles that carry only what their tasks
+    // use, each with only the grants those tasks need.
     const taskFunctions = Object.fromEntries(
       (Object.keys(taskDescriptions) as WorkflowTask[]).map((task) => {
+        const group = taskGroups[task];
         const fn = new PoFunction(this, `Task${task[0]!.toUpperCase()}${task.slice(1)}`, {
-          entry: 'functions/tasks/index.ts',
+          entry: `functions/tasks/${group}.ts`,
           handler: task,
           description: taskDescriptions[task],
           timeout: Duration.seconds(60),
           environment: {
             ...common,
-            [envNames.linkSigningSecret]: linkKey.secretArn,
-            [envNames.publicBaseUrl]: publicBaseUrl,
+            ...(group === 'messages' ? { [envNames.linkSigningSecret]: linkKey.secretArn, [envNames.publicBaseUrl]: publicBaseUrl } : {}),
           },
         });
         table.grantReadWriteData(fn);
-        linkKey.grantRead(fn);
-        fn.addToRolePolicy(sendEmail);
+        if (group === 'messages') linkKey.grantRead(fn);
+        if (group !== 'lifecycle') fn.addToRolePolicy(sendEmail);
         Validations.of(fn.role!).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
           reason: 'The table grant covers its index (byStatus); the tasks use the table only.',

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { documentContent } from '../domain/documents.js';
+import { documentContent, type DocumentContent } from '../domain/documents.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
 import { pendingEvents } from '../domain/calendar.js';
 import { TransitionError } from '../domain/errors.js';
 import { hasDigitalLines, type Action, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
-import { renderDocumentPdf } from '../adapters/pdf.js';
 import * as emails from '../templates/emails.js';
 import { emailsFor } from '../templates/events.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
@@ -18,11 +17,15 @@ import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-
  * The workflow's tasks. Each one may run more than once (Step Functions retries, the local stack
  * resumes after a crash): every effect is guarded so that a second run changes nothing. Each returns
  * the PO's workflow view, from which the state machine picks its next step.
+ *
+ * They come in three groups, each deployed from its own bundle with only what it needs: waits and
+ * the calendar (the table and the workflow), messages (plus SES and the link key), and documents
+ * (plus numbering and the PDF renderer).
  */
-export interface TaskDeps extends ChangeDeps {
+export type LifecycleDeps = ChangeDeps;
+
+export interface MessageDeps extends ChangeDeps {
   reviews: ReviewStore;
-  numbers: NumberSeries;
-  documents: DocumentStore;
   mailer: Mailer;
   secrets: Secrets;
   seller: SellerProfile;
@@ -30,13 +33,23 @@ export interface TaskDeps extends ChangeDeps {
   recipients: () => Promise<{ reviewers: string[]; finance: string[] }>;
 }
 
+export interface DocumentDeps extends ChangeDeps {
+  numbers: NumberSeries;
+  documents: DocumentStore;
+  mailer: Mailer;
+  seller: SellerProfile;
+  renderPdf: (content: DocumentContent) => Promise<Uint8Array>;
+}
+
+export interface TaskDeps extends MessageDeps, DocumentDeps {}
+
 async function load(deps: ChangeDeps, poId: string): Promise<PurchaseOrder> {
   const stored = await deps.pos.get(poId);
   if (!stored) throw new NotFoundError(`purchase order ${poId} not found`);
   return stored.po;
 }
 
-const view = (deps: TaskDeps, po: PurchaseOrder): WorkflowView => workflowView(po, deps.clock.now());
+const view = (deps: { clock: ChangeDeps['clock'] }, po: PurchaseOrder): WorkflowView => workflowView(po, deps.clock.now());
 
 function email(to: string[], message: Message, attachments?: OutgoingEmail['attachments']): OutgoingEmail {
   return { to, subject: message.subject, text: renderText(message), html: renderHtml(message), ...(attachments ? { attachments } : {}) };
@@ -48,7 +61,7 @@ function email(to: string[], message: Message, attachments?: OutgoingEmail['atta
  * read, so a change that lands in between is seen on the next read and releases the wait at once.
  */
 async function parkUntilChanged(
-  deps: TaskDeps,
+  deps: ChangeDeps,
   input: { poId: string; token: string; seenVersion: number },
   prepare: (po: PurchaseOrder) => Promise<void> = async () => {},
 ): Promise<void> {
@@ -64,7 +77,7 @@ async function parkUntilChanged(
 export type WaitInput = { poId: string; token: string; seenVersion: number };
 
 /** Awaiting release: the buyer learns how to confirm the PO, the reviewers get the link, then we wait. */
-export async function awaitReview(deps: TaskDeps, input: WaitInput): Promise<void> {
+export async function awaitReview(deps: MessageDeps, input: WaitInput): Promise<void> {
   await parkUntilChanged(deps, input, async (po) => {
     if (po.status !== 'awaiting_review') return;
     await deps.mailer.sendOnce(po.id, 'po-received', email([po.customer.email], emails.poReceivedEmail(po, deps.seller)));
@@ -91,12 +104,12 @@ export async function awaitReview(deps: TaskDeps, input: WaitInput): Promise<voi
 }
 
 /** Any other wait (payment, delivery): until the PO changes. */
-export async function awaitChange(deps: TaskDeps, input: WaitInput): Promise<void> {
+export async function awaitChange(deps: LifecycleDeps, input: WaitInput): Promise<void> {
   await parkUntilChanged(deps, input);
 }
 
 /** The review window closed: cancel the PO, unless a decision landed at the last moment. */
-export async function expireReview(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function expireReview(deps: LifecycleDeps, input: { poId: string }): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
   if (po.status !== 'awaiting_review') return view(deps, po);
   try {
@@ -110,7 +123,7 @@ export async function expireReview(deps: TaskDeps, input: { poId: string }): Pro
  * A date of the payment calendar has come: send the reminder, mark the invoice overdue, or cancel it
  * automatically, each once, in order, for every event now due (unless it was paid meanwhile).
  */
-export async function paymentCalendar(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function paymentCalendar(deps: LifecycleDeps, input: { poId: string }): Promise<WorkflowView> {
   let po = await load(deps, input.poId);
   if (!po.payment.dueDate) return view(deps, po);
   for (const event of pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, deps.clock.now()).due) {
@@ -128,7 +141,7 @@ export async function paymentCalendar(deps: TaskDeps, input: { poId: string }): 
 }
 
 /** A cancelled PO that had been invoiced gets a credit note for the invoice, emailed to the buyer. */
-export async function issueCreditNote(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function issueCreditNote(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
   if (!view(deps, po).needsCreditNote && !po.documents.some((doc) => doc.type === 'credit_note')) return view(deps, po);
   const note = await issueDocument(deps, po, 'credit_note');
@@ -153,7 +166,7 @@ function issueTime(po: PurchaseOrder, type: DocumentType): Date {
   return new Date(po.review.decidedAt ?? po.createdAt);
 }
 
-export async function issueDocument(deps: TaskDeps, po: PurchaseOrder, type: DocumentType): Promise<{ po: PurchaseOrder; doc: DocumentRef; pdf: Uint8Array }> {
+export async function issueDocument(deps: DocumentDeps, po: PurchaseOrder, type: DocumentType): Promise<{ po: PurchaseOrder; doc: DocumentRef; pdf: Uint8Array }> {
   const existing = po.documents.find((doc) => doc.type === type);
   if (existing) {
     const stored = await deps.documents.get(po.id, existing.id);
@@ -163,7 +176,7 @@ export async function issueDocument(deps: TaskDeps, po: PurchaseOrder, type: Doc
   const year = at.getUTCFullYear();
   const number = formatNumber(type as Series, year, await deps.numbers.claim(type, year, po.id));
   const dueDate = type === 'invoice' ? po.payment.dueDate : null;
-  const pdf = await renderDocumentPdf(documentContent(po, type, number, at, dueDate, deps.seller));
+  const pdf = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller));
   await deps.documents.put({ poId: po.id, id: number, type, number, pdf });
   const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total: po.total, dueDate };
   const updated = await changePurchaseOrder(deps, po.id, { type: 'issue_document', document: doc }, { actor: 'system', at: deps.clock.now() });
@@ -174,7 +187,7 @@ export async function issueDocument(deps: TaskDeps, po: PurchaseOrder, type: Doc
 const pdfAttachment = (doc: DocumentRef, pdf: Uint8Array) => [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }];
 
 /** Prepayment: the proforma invoice the buyer pays before anything is delivered. */
-export async function issueProforma(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function issueProforma(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
   if (po.status !== 'awaiting_payment' || po.delivery !== 'prepayment') return view(deps, po);
   const proforma = await issueDocument(deps, po, 'proforma');
@@ -186,7 +199,7 @@ export async function issueProforma(deps: TaskDeps, input: { poId: string }): Pr
  * Release: deliver the digital goods (licence keys), issue the invoice, and email both. Shipping
  * orders for physical lines exist from the moment the PO is ordered or deferred.
  */
-export async function fulfil(deps: TaskDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function fulfil(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
   let po = await load(deps, input.poId);
   if (!['ordered', 'deferred', 'overdue'].includes(po.status)) return view(deps, po);
   if (hasDigitalLines(po) && po.licences === null) {
@@ -201,7 +214,7 @@ export async function fulfil(deps: TaskDeps, input: { poId: string }): Promise<W
 }
 
 /** Tells buyer and finance of every change since `notifiedVersion`; returns the version told. */
-export async function notify(deps: TaskDeps, input: { poId: string; notifiedVersion: number }): Promise<number> {
+export async function notify(deps: MessageDeps, input: { poId: string; notifiedVersion: number }): Promise<number> {
   const po = await load(deps, input.poId);
   const { finance } = await deps.recipients();
   for (let index = input.notifiedVersion; index < po.history.length; index += 1) {

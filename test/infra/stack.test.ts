@@ -115,9 +115,13 @@ describe('the stack', () => {
     expect(signallers.some((r) => r.startsWith('ReviewDecision'))).toBe(true);
     expect(signallers.some((r) => r.startsWith('RecordPayment'))).toBe(true);
 
-    const emailers = functionsWith((s) => actions(s).includes('ses:SendRawEmail'));
-    expect(emailers.every((r) => r.startsWith('Task'))).toBe(true);
-    expect(emailers).toHaveLength(8);
+    // Only the tasks that email may send, and only the review request may read the link key.
+    const emailers = functionsWith((s) => actions(s).includes('ses:SendEmail'));
+    expect(emailers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(
+      ['TaskAwaitReview', 'TaskFulfil', 'TaskIssueCreditNote', 'TaskIssueProforma', 'TaskNotify'].sort(),
+    );
+    const linkKeyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s).includes('LinkSigningKey'));
+    expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskAwaitReview', 'TaskNotify']);
 
     const writers = functionsWith((s) => actions(s).includes('dynamodb:PutItem'));
     for (const reader of ['GetPurchaseOrder', 'GetDocument', 'ReviewPage', 'GetPolicy']) {

@@ -1,3 +1,4 @@
+import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import {
   AlreadyExistsError,
@@ -248,6 +249,7 @@ export function taskFakes() {
     ...deps,
     seller: exampleSellerProfile,
     publicBaseUrl: 'https://po.seller.example/',
+    renderPdf: renderDocumentPdf,
     recipients: async () => ({ reviewers: deps.policies.policy.reviewerEmails, finance: deps.policies.policy.financeEmails }),
   };
 }
