@@ -303,7 +303,9 @@ export class DynamoNumberSeries implements NumberSeries {
       const last = (Item?.last as number | undefined) ?? 0;
       const lastPo = Item?.lastPo as string | undefined;
       if (lastPo !== undefined) {
-        await this.record(lastPo, series, year, last);
+        // The PO that took the last number has normally recorded it already: a read says so, and
+        // only a PO that crashed in between gets its number recorded by us (a write).
+        if (lastPo === poId || (await this.held(lastPo, series, year)) === null) await this.record(lastPo, series, year, last);
         if (lastPo === poId) return last;
       }
       try {
@@ -318,8 +320,11 @@ export class DynamoNumberSeries implements NumberSeries {
           }),
         );
       } catch (error) {
-        if (isConditionFailure(error)) continue;
-        throw error;
+        if (!isConditionFailure(error)) throw error;
+        // Another PO took this number: back off (full jitter) so that contenders spread out
+        // instead of all re-reading and failing again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5))));
+        continue;
       }
       this.afterTaking(last + 1);
       await this.record(poId, series, year, last + 1);
@@ -370,7 +375,7 @@ export class DynamoDocumentStore implements DocumentStore {
     private readonly table: string,
   ) {}
 
-  async put(doc: StoredDocument): Promise<void> {
+  async put(doc: StoredDocument): Promise<StoredDocument> {
     try {
       await this.db.send(
         new PutCommand({
@@ -379,8 +384,12 @@ export class DynamoDocumentStore implements DocumentStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return doc;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      const kept = await this.get(doc.poId, doc.id);
+      if (!kept) throw error;
+      return kept;
     }
   }
 

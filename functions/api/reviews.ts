@@ -113,7 +113,7 @@ export const makeDecisionHandler = (deps: ReviewDeps) =>
     const comment = form.comment ? { comment: form.comment } : {};
     let po: PurchaseOrder;
     try {
-      po = await changePurchaseOrder(deps, opened.po.id, { type: form.decision, ...comment }, { actor: 'reviewer', at: deps.clock.now() });
+      po = await changePurchaseOrder(deps, opened.po.id, { type: form.decision, ...comment }, { actor: 'reviewer', at: deps.clock.now() }, opened.po);
     } catch (error) {
       if (!(error instanceof TransitionError)) throw error;
       const message = `${opened.po.reference} has already been decided: it is now ${error.status.replace(/_/g, ' ')}.`;

@@ -90,8 +90,8 @@ export interface StoredDocument {
 }
 
 export interface DocumentStore {
-  /** Stores the document unless one with its id exists (a retry keeps the first). */
-  put(doc: StoredDocument): Promise<void>;
+  /** Stores the document unless one with its id exists (a retry keeps the first); returns the one kept. */
+  put(doc: StoredDocument): Promise<StoredDocument>;
   get(poId: string, id: string): Promise<StoredDocument | null>;
 }
 

@@ -113,7 +113,7 @@ export async function expireReview(deps: LifecycleDeps, input: { poId: string })
   const po = await load(deps, input.poId);
   if (po.status !== 'awaiting_review') return view(deps, po);
   try {
-    return view(deps, await changePurchaseOrder(deps, po.id, { type: 'expire_review' }, { actor: 'system', at: deps.clock.now() }));
+    return view(deps, await changePurchaseOrder(deps, po.id, { type: 'expire_review' }, { actor: 'system', at: deps.clock.now() }, po));
   } catch {
     return view(deps, await load(deps, input.poId));
   }
@@ -131,7 +131,7 @@ export async function paymentCalendar(deps: LifecycleDeps, input: { poId: string
     const action: Action =
       event.kind === 'due' ? { type: 'mark_overdue' } : event.kind === 'auto_cancel' ? { type: 'auto_cancel', event: event.key } : { type: 'remind', event: event.key };
     try {
-      po = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() });
+      po = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, po);
     } catch (error) {
       if (!(error instanceof TransitionError)) throw error;
       po = await load(deps, input.poId); // paid or cancelled meanwhile
@@ -166,7 +166,17 @@ function issueTime(po: PurchaseOrder, type: DocumentType): Date {
   return new Date(po.review.decidedAt ?? po.createdAt);
 }
 
-export async function issueDocument(deps: DocumentDeps, po: PurchaseOrder, type: DocumentType): Promise<{ po: PurchaseOrder; doc: DocumentRef; pdf: Uint8Array }> {
+/**
+ * Issues a document once: a number from its gapless series, the PDF stored under that number, then
+ * the reference recorded on the PO (with `alongside`, actions saved in the same write). A retry
+ * finds the reference, or the number's claim and the stored PDF, and issues nothing new.
+ */
+export async function issueDocument(
+  deps: DocumentDeps,
+  po: PurchaseOrder,
+  type: DocumentType,
+  alongside: Action[] = [],
+): Promise<{ po: PurchaseOrder; doc: DocumentRef; pdf: Uint8Array }> {
   const existing = po.documents.find((doc) => doc.type === type);
   if (existing) {
     const stored = await deps.documents.get(po.id, existing.id);
@@ -176,12 +186,11 @@ export async function issueDocument(deps: DocumentDeps, po: PurchaseOrder, type:
   const year = at.getUTCFullYear();
   const number = formatNumber(type as Series, year, await deps.numbers.claim(type, year, po.id));
   const dueDate = type === 'invoice' ? po.payment.dueDate : null;
-  const pdf = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller));
-  await deps.documents.put({ poId: po.id, id: number, type, number, pdf });
+  const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller));
+  const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered });
   const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total: po.total, dueDate };
-  const updated = await changePurchaseOrder(deps, po.id, { type: 'issue_document', document: doc }, { actor: 'system', at: deps.clock.now() });
-  const stored = await deps.documents.get(po.id, number);
-  return { po: updated, doc, pdf: stored?.pdf ?? pdf };
+  const updated = await changePurchaseOrder(deps, po.id, [...alongside, { type: 'issue_document', document: doc }], { actor: 'system', at: deps.clock.now() }, po);
+  return { po: updated, doc, pdf: kept.pdf };
 }
 
 const pdfAttachment = (doc: DocumentRef, pdf: Uint8Array) => [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }];
@@ -200,13 +209,16 @@ export async function issueProforma(deps: DocumentDeps, input: { poId: string })
  * orders for physical lines exist from the moment the PO is ordered or deferred.
  */
 export async function fulfil(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
-  let po = await load(deps, input.poId);
-  if (!['ordered', 'deferred', 'overdue'].includes(po.status)) return view(deps, po);
-  if (hasDigitalLines(po) && po.licences === null) {
-    po = await changePurchaseOrder(deps, po.id, { type: 'deliver_digital', licences: licencesFor(po) }, { actor: 'system', at: deps.clock.now() });
+  const loaded = await load(deps, input.poId);
+  if (!['ordered', 'deferred', 'overdue'].includes(loaded.status)) return view(deps, loaded);
+  // The keys are delivered in the same write that records the invoice (or on their own, if a PO
+  // issued before keys existed lacks them).
+  const deliver: Action[] = hasDigitalLines(loaded) && loaded.licences === null ? [{ type: 'deliver_digital', licences: licencesFor(loaded) }] : [];
+  const invoice = await issueDocument(deps, loaded, 'invoice', deliver);
+  let po = invoice.po;
+  if (deliver.length && po.licences === null) {
+    po = await changePurchaseOrder(deps, po.id, deliver, { actor: 'system', at: deps.clock.now() }, po);
   }
-  const invoice = await issueDocument(deps, po, 'invoice');
-  po = invoice.po;
   const paidBeforehand = po.delivery === 'prepayment' || po.paymentMethod === 'offline' || po.paymentMethod === 'online';
   const message = paidBeforehand ? emails.paidAndDeliveredEmail(po, invoice.doc) : emails.releasedEmail(po, invoice.doc, deps.seller);
   await deps.mailer.sendOnce(po.id, 'released', email([po.customer.email], message, pdfAttachment(invoice.doc, invoice.pdf)));

@@ -53,15 +53,18 @@ export function toDecimalString(amount: number, currency: string): string {
   return `${negative ? '-' : ''}${units}${fraction}`;
 }
 
+const formats = new Map<string, Intl.NumberFormat>();
+
 /** Human formatting for documents and emails, e.g. "$1,234.50", "¥12,345", "KWD 12.345". */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
-  const digits = minorDigits(currency);
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+  const key = `${locale}|${currency}`;
+  let format = formats.get(key);
+  if (!format) {
+    // Building a formatter loads locale data: ~0.1 ms each, so one per locale and currency.
+    const digits = minorDigits(currency);
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formats.set(key, format);
+  }
   // Intl formats a decimal string exactly (no conversion through a float).
   return format.format(toDecimalString(amount, currency) as unknown as number);
 }

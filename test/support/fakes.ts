@@ -138,6 +138,7 @@ export class MemoryDocuments implements DocumentStore {
   async put(doc: StoredDocument) {
     const key = `${doc.poId}#${doc.id}`;
     if (!this.items.has(key)) this.items.set(key, doc);
+    return this.items.get(key)!;
   }
   async get(poId: string, id: string) {
     return this.items.get(`${poId}#${id}`) ?? null;
