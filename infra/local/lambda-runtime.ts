@@ -74,6 +74,11 @@ export class LocalLambdaRuntime {
     this.workers.set(fn.name, entry);
   }
 
+  /** Milliseconds each function's sandbox has been busy since start (its event loop's active time). */
+  busyMs(): Record<string, number> {
+    return Object.fromEntries([...this.workers].map(([name, { worker }]) => [name, Math.round(worker.performance.eventLoopUtilization().active)]));
+  }
+
   has(name: string): boolean {
     return this.workers.has(name);
   }

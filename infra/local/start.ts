@@ -211,6 +211,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           body: {
             dynamodb: await dynamoCalls(),
             lambda: Object.fromEntries(lambda.invocations),
+            lambdaBusyMs: lambda.busyMs(),
             stepFunctions: stepFunctions.stats(),
           },
         }),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalStateMachine } from './assembly.js';
@@ -97,8 +97,10 @@ export class LocalStepFunctions {
 
   /** Loads persisted executions and resumes those still running; starts the timer loop. */
   start(): void {
-    for (const file of readdirSync(this.dir).filter((f) => f.endsWith('.json'))) {
-      const record = JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as ExecutionRecord;
+    const names = new Set(readdirSync(this.dir).flatMap((f) => (/\.jsonl?$/.test(f) ? [f.replace(/\.jsonl?$/, '')] : [])));
+    for (const name of names) {
+      const record = this.load(name);
+      if (!record) continue;
       this.executions.set(record.executionArn, record);
       if (record.status === 'RUNNING' && this.machines.has(record.stateMachineArn)) this.run(record, true);
     }
@@ -382,11 +384,39 @@ export class LocalStepFunctions {
     }
   }
 
+  /**
+   * Each execution has a journal, `<name>.jsonl`: every change appends the whole record as one line
+   * (an append costs a tenth of a write-and-rename, and runs on every state). When the execution
+   * ends, the journal is compacted into `<name>.json`. A line torn by a crash is skipped on load.
+   */
   private persist(record: ExecutionRecord): void {
+    const journal = path.join(this.dir, `${record.name}.jsonl`);
+    if (record.status === 'RUNNING') {
+      appendFileSync(journal, `${JSON.stringify(record)}\n`);
+      return;
+    }
     const file = path.join(this.dir, `${record.name}.json`);
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(record));
     renameSync(temp, file);
+    if (existsSync(journal)) unlinkSync(journal);
+  }
+
+  private load(name: string): ExecutionRecord | undefined {
+    const journal = path.join(this.dir, `${name}.jsonl`);
+    if (existsSync(journal)) {
+      // The journal is at least as new as a compacted file (a crash between the two leaves both).
+      const lines = readFileSync(journal, 'utf8').split('\n');
+      for (let i = lines.length - 1; i >= 0; i -= 1) {
+        try {
+          if (lines[i]) return JSON.parse(lines[i]!) as ExecutionRecord;
+        } catch {
+          // torn by a crash mid-append: the line before is the last whole one
+        }
+      }
+    }
+    const file = path.join(this.dir, `${name}.json`);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord) : undefined;
   }
 }
 
