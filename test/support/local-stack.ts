@@ -49,6 +49,11 @@ export class LocalStack {
     return `http://127.0.0.1:${this.ports.ses}`;
   }
 
+  /** The stack's own DynamoDB endpoint (its process of its own). */
+  get dynamodb(): string {
+    return `http://127.0.0.1:${this.ports.dynamo}`;
+  }
+
   /** Starts (or restarts) the stack on this data directory and waits for /health. Returns ms to healthy. */
   async start(): Promise<number> {
     this.ports ??= { api: await freePort(), ses: await freePort(), dynamo: await freePort(), aws: await freePort() };
