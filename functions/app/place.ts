@@ -36,19 +36,27 @@ export function workflowInput(po: PurchaseOrder, now: Date): Record<string, unkn
   return { poId: po.id, po: workflowView(po, now), notifiedVersion: 0 };
 }
 
+/**
+ * Places the order once per Idempotency-Key. The claim and the policy are read together; a fresh
+ * claim means a fresh PO id, so nothing is read back. The workflow's start and the key's completion
+ * go together too: a replay starts the workflow again (a no-op when it exists), so a crash between
+ * the two cannot leave a PO without its workflow.
+ */
 export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest): Promise<PlaceResult> {
   const now = deps.clock.now();
   const claim = { key, requestHash, poId: deps.newId(), state: 'in_flight' as const, startedAt: now.toISOString() };
-  const existing = await deps.idempotency.claim(claim);
+  const [existing, policy] = await Promise.all([deps.idempotency.claim(claim), deps.policies.get()]);
   let poId = claim.poId;
+  let po: PurchaseOrder | undefined;
   if (existing) {
     if (existing.requestHash !== requestHash) {
       throw new IdempotencyKeyReusedError('this Idempotency-Key was used with a different request body');
     }
     poId = existing.poId;
-    if (existing.state === 'done') {
-      const stored = await deps.pos.get(poId);
-      if (stored) return { po: stored.po, replayed: true };
+    po = (await deps.pos.get(poId))?.po;
+    if (existing.state === 'done' && po) {
+      await deps.workflow.start(po.id, workflowInput(po, now));
+      return { po, replayed: true };
     }
     const stale = now.getTime() - Date.parse(existing.startedAt) >= STALE_CLAIM_MS;
     if (!stale || !(await deps.idempotency.takeOver({ ...existing, startedAt: now.toISOString() }, existing.startedAt))) {
@@ -56,8 +64,6 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     }
   }
 
-  let po = (await deps.pos.get(poId))?.po;
-  const policy = await deps.policies.get();
   if (!po) {
     try {
       decidePlacement(order, lineAmounts(order.lines).total, policy);
@@ -78,7 +84,8 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
       po = (await deps.pos.get(poId))!.po;
     }
   }
-  await deps.workflow.start(po.id, workflowInput(po, now));
-  await deps.idempotency.complete(key);
+  // Both run to the end before the function answers (it may be frozen right after).
+  const settled = await Promise.allSettled([deps.workflow.start(po.id, workflowInput(po, now)), deps.idempotency.complete(key)]);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   return { po, replayed: false };
 }

@@ -28,6 +28,23 @@ describe('POST /purchase-orders', () => {
     expect(deps.workflow.started).toEqual([{ poId: po.id, input: { poId: po.id, po: expect.objectContaining({ status: 'awaiting_review', version: 1, waitSeconds: 14 * 86400 }), notifiedVersion: 0 } }]);
   });
 
+  it('a PO whose workflow failed to start gets it on the retry with the same key', async () => {
+    const { deps, post } = setup();
+    const start = deps.workflow.start.bind(deps.workflow);
+    deps.workflow.start = async () => {
+      throw new Error('Step Functions unavailable');
+    };
+    const failed = await post(sampleOrder);
+    expect(failed.statusCode).toBe(500);
+    expect(deps.workflow.started).toEqual([]);
+    deps.workflow.start = start;
+    const retried = await post(sampleOrder);
+    expect(retried.statusCode).toBe(201);
+    const po = JSON.parse(retried.body);
+    expect(deps.pos.items.size).toBe(1);
+    expect(deps.workflow.started.map((s) => s.poId)).toEqual([po.id]);
+  });
+
   it('returns the same PO for the same key and body, and refuses the key with another body', async () => {
     const { deps, post } = setup();
     const first = JSON.parse((await post(sampleOrder)).body);
