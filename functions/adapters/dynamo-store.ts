@@ -237,17 +237,6 @@ export class DynamoReviewStore implements ReviewStore {
     }
   }
 
-  async markEmailed(id: string, at: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: this.key(id),
-        UpdateExpression: 'SET emailedAt = :at',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
-  }
-
   async recordFailure(id: string): Promise<number> {
     const { Attributes } = await this.db.send(
       new UpdateCommand({

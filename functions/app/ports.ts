@@ -56,7 +56,6 @@ export interface ReviewRecord {
   nonce: string;
   createdAt: string;
   expiresAt: string;
-  emailedAt: string | null;
   decidedAt: string | null;
   /** Wrong secrets presented so far, and until when the link is refused after too many. */
   failures?: number;
@@ -67,7 +66,6 @@ export interface ReviewStore {
   get(id: string): Promise<ReviewRecord | null>;
   /** Creates the review unless it exists; returns the stored one either way. */
   create(record: ReviewRecord): Promise<ReviewRecord>;
-  markEmailed(id: string, at: string): Promise<void>;
   markDecided(id: string, at: string): Promise<void>;
   /** Counts a wrong secret; returns the number counted so far. */
   recordFailure(id: string): Promise<number>;

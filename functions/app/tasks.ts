@@ -84,22 +84,19 @@ export async function awaitReview(deps: MessageDeps, input: WaitInput): Promise<
     const signingKey = await deps.secrets.get('linkSigning');
     const reviewId = reviewIdFor(po.id, signingKey);
     const now = deps.clock.now().toISOString();
-    const review =
-      (await deps.reviews.get(reviewId)) ??
-      (await deps.reviews.create({
-        id: reviewId,
-        poId: po.id,
-        nonce: newReviewNonce(),
-        createdAt: now,
-        expiresAt: po.reviewDeadline ?? now,
-        emailedAt: null,
-        decidedAt: null,
-      }));
-    if (review.emailedAt) return;
+    // The review is created once: a re-run (a retry, or a crash before the email was marked sent)
+    // gets the stored one with its nonce, so any email it sends carries the same, working link.
+    const review = await deps.reviews.create({
+      id: reviewId,
+      poId: po.id,
+      nonce: newReviewNonce(),
+      createdAt: now,
+      expiresAt: po.reviewDeadline ?? now,
+      decidedAt: null,
+    });
     const link = reviewLink(deps.publicBaseUrl, reviewId, reviewSecret(reviewId, review.nonce, signingKey));
     const { reviewers } = await deps.recipients();
     await deps.mailer.sendOnce(po.id, 'review-request', email(reviewers, emails.reviewRequestEmail(po, link, review.expiresAt)));
-    await deps.reviews.markEmailed(reviewId, now);
   });
 }
 

@@ -95,9 +95,6 @@ export class MemoryReviews implements ReviewStore {
     this.items.set(record.id, clone(record));
     return clone(record);
   }
-  async markEmailed(id: string, at: string) {
-    this.items.get(id)!.emailedAt = at;
-  }
   async recordFailure(id: string) {
     const item = this.items.get(id)!;
     item.failures = (item.failures ?? 0) + 1;
