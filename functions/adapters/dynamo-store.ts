@@ -283,18 +283,48 @@ export class DynamoNumberSeries implements NumberSeries {
     private readonly afterTaking: (number: number) => void = () => {},
   ) {}
 
+  /** The claim of this instance in progress per series and year; the next one waits its turn. */
+  private readonly turns = new Map<string, Promise<void>>();
+  /** The last number this instance took and recorded, per series and year. */
+  private readonly recorded = new Map<string, { poId: string; number: number }>();
+
+  /**
+   * Takes the next number of a gapless series for a PO, or the one it already holds. Claims from
+   * one instance (one container) take turns: racing each other they would only fail each other's
+   * conditional writes. Claims from other containers race, and the conditional write settles it.
+   */
   async claim(series: string, year: number, poId: string): Promise<number> {
+    const key = `${series}#${year}`;
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = previous.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.turns.set(key, mine);
+    await previous;
+    try {
+      return await this.claimRacing(series, year, poId);
+    } finally {
+      done();
+      if (this.turns.get(key) === mine) this.turns.delete(key);
+    }
+  }
+
+  private async claimRacing(series: string, year: number, poId: string): Promise<number> {
     const seriesKey = { pk: `SERIES#${series}#${year}`, sk: 'SERIES' };
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const held = await this.held(poId, series, year);
+      const [held, { Item }] = await Promise.all([
+        this.held(poId, series, year),
+        this.db.send(new GetCommand({ TableName: this.table, Key: seriesKey, ConsistentRead: true })),
+      ]);
       if (held !== null) return held;
-      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: seriesKey, ConsistentRead: true }));
       const last = (Item?.last as number | undefined) ?? 0;
       const lastPo = Item?.lastPo as string | undefined;
       if (lastPo !== undefined) {
-        // The PO that took the last number has normally recorded it already: a read says so, and
-        // only a PO that crashed in between gets its number recorded by us (a write).
-        if (lastPo === poId || (await this.held(lastPo, series, year)) === null) await this.record(lastPo, series, year, last);
+        // The PO that took the last number has normally recorded it already: this instance knows
+        // when that PO was its own, a read says so otherwise, and only a PO that crashed in between
+        // gets its number recorded by us (a write).
+        const ownLast = this.recorded.get(`${series}#${year}`);
+        const knownRecorded = ownLast?.poId === lastPo && ownLast.number === last;
+        if (lastPo === poId || (!knownRecorded && (await this.held(lastPo, series, year)) === null)) await this.record(lastPo, series, year, last);
         if (lastPo === poId) return last;
       }
       try {
@@ -317,6 +347,7 @@ export class DynamoNumberSeries implements NumberSeries {
       }
       this.afterTaking(last + 1);
       await this.record(poId, series, year, last + 1);
+      this.recorded.set(`${series}#${year}`, { poId, number: last + 1 });
       return last + 1;
     }
     throw new Error(`could not claim a ${series} number after 100 attempts`);
