@@ -225,10 +225,10 @@ export async function fulfil(deps: DocumentDeps, input: { poId: string }): Promi
 /** Tells buyer and finance of every change since `notifiedVersion`; returns the version told. */
 export async function notify(deps: MessageDeps, input: { poId: string; notifiedVersion: number }): Promise<number> {
   const po = await load(deps, input.poId);
-  const { finance } = await deps.recipients();
+  let finance: string[] | undefined; // read from the policy only when an entry is for finance
   for (let index = input.notifiedVersion; index < po.history.length; index += 1) {
     for (const [n, event] of emailsFor(po, po.history[index]!, deps.seller).entries()) {
-      const to = event.to === 'buyer' ? [po.customer.email] : finance;
+      const to = event.to === 'buyer' ? [po.customer.email] : (finance ??= (await deps.recipients()).finance);
       if (to.length) await deps.mailer.sendOnce(po.id, `event-${index}-${n}`, email(to, event.message));
     }
   }
