@@ -83,9 +83,6 @@ export class PurchaseOrderWorkflow extends Construct {
     awaitPrepayment.addCatch(notify, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
     awaitPrepayment.next(notify);
     const issueProforma = step('Issue proforma', 'issueProforma', '$.po').next(awaitPrepayment);
-    const proformaDue = new sfn.Choice(this, 'Proforma due?')
-      .when(sfn.Condition.booleanEquals('$.po.needsProforma', true), issueProforma)
-      .otherwise(awaitPrepayment);
 
     // Ordered (net terms, online, partner) or deferred: deliver and invoice, then wait for payment and delivery.
     const awaitPayment = wait('Await payment on terms', 'awaitChange');
@@ -98,21 +95,21 @@ export class PurchaseOrderWorkflow extends Construct {
     // A cancelled PO that was invoiced gets a credit note.
     const cancelled = new sfn.Succeed(this, 'Cancelled');
     const creditNote = step('Issue credit note', 'issueCreditNote', '$.po').next(cancelled);
-    const creditNoteDue = new sfn.Choice(this, 'Credit note due?')
-      .when(sfn.Condition.booleanEquals('$.po.needsCreditNote', true), creditNote)
-      .otherwise(cancelled);
     const fulfil = step('Deliver and invoice', 'fulfil', '$.po').next(awaitPayment);
-    const delivered = new sfn.Choice(this, 'Delivered?')
-      .when(sfn.Condition.booleanEquals('$.po.fulfilled', false), fulfil)
-      .otherwise(awaitPayment);
 
+    // One choice routes every status (a state transition is billed, so no second choice follows).
+    const unpaid = anyOf('$.po.status', ['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']);
+    const ordered = anyOf('$.po.status', ['ordered', 'deferred', 'overdue']);
     const nextStep = new sfn.Choice(this, 'Next step?')
       .when(sfn.Condition.stringEquals('$.po.status', 'awaiting_review'), awaitRelease)
-      .when(anyOf('$.po.status', ['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']), proformaDue)
-      .when(anyOf('$.po.status', ['ordered', 'deferred', 'overdue']), delivered)
+      .when(sfn.Condition.and(unpaid, sfn.Condition.booleanEquals('$.po.needsProforma', true)), issueProforma)
+      .when(unpaid, awaitPrepayment)
+      .when(sfn.Condition.and(ordered, sfn.Condition.booleanEquals('$.po.fulfilled', false)), fulfil)
+      .when(ordered, awaitPayment)
       .when(sfn.Condition.stringEquals('$.po.status', 'completed'), new sfn.Succeed(this, 'Completed'))
       .when(sfn.Condition.stringEquals('$.po.status', 'rejected'), new sfn.Succeed(this, 'Rejected'))
-      .otherwise(creditNoteDue);
+      .when(sfn.Condition.booleanEquals('$.po.needsCreditNote', true), creditNote)
+      .otherwise(cancelled);
     notify.next(nextStep);
 
     this.definition = notify;
