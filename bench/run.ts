@@ -51,7 +51,7 @@ type Stats = {
   dynamodb: Record<string, number>;
   lambda: Record<string, number>;
   lambdaBusyMs: Record<string, number>;
-  stepFunctions: { transitions: number; running: number };
+  stepFunctions: { transitions: number; running: number; waiting: number };
 };
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
@@ -92,10 +92,11 @@ async function flow(stack: LocalStack, id: string): Promise<Record<string, numbe
   return { place: t1 - t0, approve: t2 - t1, invoice, pay: t4 - t3, total: t1 - t0 + (t2 - t1) + invoice + (t4 - t3) };
 }
 
+/** Waits until every execution has finished or is parked on a task token (nothing left to run). */
 async function settle(stack: LocalStack) {
-  // Let the executions finish their last steps (notify, completed) before counting.
   for (let i = 0; i < 200; i += 1) {
-    if ((await stats(stack)).stepFunctions.running === 0) return;
+    const { running, waiting } = (await stats(stack)).stepFunctions;
+    if (running === waiting) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -157,12 +158,12 @@ async function rawWriteRate(endpoint: string, concurrency: number, seconds: numb
   return Math.max(...rates);
 }
 
-async function placementLatency(stack: LocalStack) {
+async function placementLatency(stack: LocalStack, connections: number, duration: number) {
   let n = 0;
   const result: { latency: { p50: number; p99: number }; requests: { average: number }; non2xx: number; errors: number } = await autocannon({
     url: `${stack.api}/purchase-orders`,
-    connections: 32,
-    duration: 8,
+    connections,
+    duration,
     method: 'POST',
     headers: { Authorization: `Bearer ${keys.checkout}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(order),
@@ -253,8 +254,12 @@ async function main() {
   console.log(`storage_ratio = (${best.toFixed(2)} flows/s x ${ms(writesPerFlow)} writes) / ${raw.toFixed(0)} writes/s = ${storageRatio.toFixed(2)}`);
 
   // 3. Placement latency under 32 connections.
-  const placement = await placementLatency(stack);
-  console.log(`\nplacement at 32 connections: p50 ${placement.p50} ms, p99 ${placement.p99} ms, ${placement.rps.toFixed(0)} req/s, non-2xx ${placement.non2xx}, errors ${placement.errors}`);
+  // One connection first: a placement's own latency, with nothing queued in front of it.
+  const alone = await placementLatency(stack, 1, 4);
+  console.log(`\nplacement at 1 connection: p50 ${alone.p50} ms, p99 ${alone.p99} ms, ${alone.rps.toFixed(0)} req/s`);
+  await settle(stack);
+  const placement = await placementLatency(stack, 32, 8);
+  console.log(`placement at 32 connections: p50 ${placement.p50} ms, p99 ${placement.p99} ms, ${placement.rps.toFixed(0)} req/s, non-2xx ${placement.non2xx}, errors ${placement.errors}`);
   await stack.stop();
 
   // 4. Bundles and cold starts.

@@ -173,9 +173,10 @@ export class LocalStepFunctions {
   }
 
   /** Local extension: state transitions of all executions, and how many executions there are. */
-  stats(): { executions: number; running: number; transitions: number } {
+  /** Executions, those running, those of them parked on a task token (their task has returned), and state transitions so far. */
+  stats(): { executions: number; running: number; waiting: number; transitions: number } {
     const all = [...this.executions.values()];
-    return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, transitions: all.reduce((n, e) => n + e.transitions, 0) };
+    return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, waiting: this.parked.size, transitions: all.reduce((n, e) => n + e.transitions, 0) };
   }
 
   sendTaskSuccess(req: { taskToken?: string; output?: string }): Record<string, never> {
