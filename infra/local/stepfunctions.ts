@@ -388,7 +388,8 @@ export class LocalStepFunctions {
   /**
    * Each execution has a journal, `<name>.jsonl`: every change appends the whole record as one line
    * (an append costs a tenth of a write-and-rename, and runs on every state). When the execution
-   * ends, the journal is compacted into `<name>.json`. A line torn by a crash is skipped on load.
+   * ends, the journal is compacted into `<name>.json`. A line torn by a crash is skipped on load,
+   * and ended, so that the next append starts a line of its own.
    */
   private persist(record: ExecutionRecord): void {
     const journal = path.join(this.dir, `${record.name}.jsonl`);
@@ -407,7 +408,10 @@ export class LocalStepFunctions {
     const journal = path.join(this.dir, `${name}.jsonl`);
     if (existsSync(journal)) {
       // The journal is at least as new as a compacted file (a crash between the two leaves both).
-      const lines = readFileSync(journal, 'utf8').split('\n');
+      const text = readFileSync(journal, 'utf8');
+      // A torn last line is ended here, so that the next append starts a line of its own.
+      if (text.length > 0 && !text.endsWith('\n')) appendFileSync(journal, '\n');
+      const lines = text.split('\n');
       for (let i = lines.length - 1; i >= 0; i -= 1) {
         try {
           if (lines[i]) return JSON.parse(lines[i]!) as ExecutionRecord;

@@ -1,3 +1,5 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 
@@ -52,5 +54,43 @@ describe('restarting the local stack', () => {
     expect(paid.body.status).toBe('completed');
     await stack.waitForEmail((e) => e.subject === `${po.reference}: payment received, thank you`);
     expect(ordered.payment.dueDate).toBeTruthy();
+  });
+
+  it('resumes an execution whose journal a crash cut mid-line: the last whole line counts', { timeout: 90_000 }, async () => {
+    await stack.stop('SIGTERM'); // running still, if the test above ran
+    await stack.start();
+    await stack.request('PUT', '/policy', {
+      key: keys.finance,
+      body: { ...(await stack.request('GET', '/policy', { key: keys.finance })).body, cartMinimum: { USD: 15000, JPY: 20000 } },
+    });
+    const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'restart-torn' } });
+    expect(placed.status).toBe(201);
+    const po = placed.body;
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+
+    await stack.stop('SIGKILL');
+    const journal = path.join(stack.dataDir, 'stepfunctions', `${po.id}.jsonl`);
+    expect(existsSync(journal)).toBe(true);
+    const whole = readFileSync(journal, 'utf8').trim().split('\n').length;
+    const fragment = `{"executionArn":"arn:aws:states:us-east-1:000000000000:execution:x:${po.id}","status":"RUNN`;
+    appendFileSync(journal, fragment);
+    await stack.start();
+
+    const approved = await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
+    expect(approved.status).toBe(200);
+    const ordered = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1);
+    expect(ordered.status).toBe('ordered');
+    // The execution went on from its last whole line, and every line written after the torn one is whole.
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(whole + 1);
+    const torn = lines.filter((line) => {
+      try {
+        JSON.parse(line);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(torn).toEqual([fragment]);
   });
 });
