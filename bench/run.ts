@@ -118,9 +118,9 @@ async function throughput(stack: LocalStack, concurrency: number, total: number)
 }
 
 /**
- * The storage ceiling: conditional writes of PO-sized items straight to the stack's own DynamoDB
- * (the process the product writes to), from this process, at the given concurrency, while the
- * stack is otherwise idle. The best of three rounds, so a noisy neighbour lowers it less.
+ * The storage ceiling: conditional writes of 1.5 KB items (between a PO and its small marks) to
+ * the stack's own DynamoDB (the process the product writes to), from this process, at the given
+ * concurrency, while the stack is otherwise idle. The best of three rounds, so a noisy neighbour lowers it less.
  */
 async function rawWriteRate(endpoint: string, concurrency: number, seconds: number): Promise<number> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
