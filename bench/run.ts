@@ -55,6 +55,20 @@ type Stats = {
 };
 const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
+/** Sums the DynamoDB requests of the functions' metrics log lines (see functions/adapters/usage.ts). */
+function requestsInLogs(output: string): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const line of output.split('\n')) {
+    if (!line.includes('"DynamoDBWrites"')) continue;
+    try {
+      for (const [op, n] of Object.entries((JSON.parse(line) as { dynamodb: Record<string, number> }).dynamodb)) sums[op] = (sums[op] ?? 0) + n;
+    } catch {
+      // the slice's first line may start mid-line
+    }
+  }
+  return sums;
+}
+
 async function stats(stack: LocalStack): Promise<Stats> {
   return (await stack.request('GET', '/_local/stats')).body as Stats;
 }
@@ -202,6 +216,7 @@ async function main() {
   await flow(stack, `warmup-${Date.now()}`);
   await settle(stack);
   const before = await stats(stack);
+  const logFrom = stack.output.length;
   const levels = [];
   for (const [concurrency, total] of [
     [1, 10],
@@ -212,6 +227,8 @@ async function main() {
   }
   await settle(stack);
   const after = await stats(stack);
+  await new Promise((r) => setTimeout(r, 300)); // the functions' last log lines
+  const sdkCounted = requestsInLogs(stack.output.slice(logFrom));
   const flowsRun = levels.reduce((n, l) => n + l.flows, 0);
   console.log('\nflows (cart PO with review -> approve -> invoice -> payment -> completed)');
   console.log('concurrency  flows/s  place p50/p99  approve p50/p99  invoice p50/p99  pay p50/p99  total p50/p99 (ms)');
@@ -224,11 +241,15 @@ async function main() {
 
   // Per flow, from the stack's counters.
   const delta = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] ?? 0) - (a[k] ?? 0)]));
-  const ddb = delta(before.dynamodb, after.dynamodb);
-  const writesPerFlow = WRITES.reduce((n, op) => n + (ddb[op] ?? 0), 0) / flowsRun;
+  // DynamoDB requests as the functions' SDK middleware counted them (their metrics log lines), and
+  // as the local DynamoDB received them: the two must agree.
+  const received = delta(before.dynamodb, after.dynamodb);
+  const writesOf = (requests: Record<string, number>) => WRITES.reduce((n, op) => n + (requests[op] ?? 0), 0);
+  const readsOf = (requests: Record<string, number>) => ['GetItem', 'Query', 'BatchGetItem'].reduce((n, op) => n + (requests[op] ?? 0), 0);
+  const writesPerFlow = writesOf(sdkCounted) / flowsRun;
   const poReads = Object.entries(delta(before.lambda, after.lambda)).reduce((n, [name, count]) => n + (name.startsWith('GetPurchaseOrder') ? count : 0), 0);
   // Each of the harness's reads of the PO is one GetItem; a buyer's one read is counted.
-  const readsPerFlow = (['GetItem', 'Query'].reduce((n, op) => n + (ddb[op] ?? 0), 0) - poReads) / flowsRun + 1;
+  const readsPerFlow = (readsOf(sdkCounted) - poReads) / flowsRun + 1;
   // The harness reads the PO while it waits for the invoice; a buyer reads it once. So reads of the
   // PO count as one per flow, every other invocation as it happened.
   const invoked = delta(before.lambda, after.lambda);
@@ -250,7 +271,10 @@ async function main() {
   // 2. The storage ceiling at the same concurrency.
   const raw = await rawWriteRate(stack.dynamodb, bestLevel.concurrency, 3);
   const storageRatio = (best * writesPerFlow) / raw;
-  console.log(`\nstorage: ${ms(writesPerFlow)} DynamoDB writes and ${ms(readsPerFlow)} reads per flow; raw conditional writes ${raw.toFixed(0)}/s at concurrency ${bestLevel.concurrency} (the stack's DynamoDB process, idle)`);
+  console.log(
+    `\nDynamoDB requests of ${flowsRun} flows: ${writesOf(sdkCounted)} writes and ${readsOf(sdkCounted)} reads counted by the functions' SDK middleware; ${writesOf(received)} and ${readsOf(received)} received by the local DynamoDB`,
+  );
+  console.log(`storage: ${ms(writesPerFlow)} DynamoDB writes and ${ms(readsPerFlow)} reads per flow; raw conditional writes ${raw.toFixed(0)}/s at concurrency ${bestLevel.concurrency} (the stack's DynamoDB process, idle)`);
   console.log(`storage_ratio = (${best.toFixed(2)} flows/s x ${ms(writesPerFlow)} writes) / ${raw.toFixed(0)} writes/s = ${storageRatio.toFixed(2)}`);
 
   // 3. Placement latency under 32 connections.

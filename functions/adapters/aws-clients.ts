@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { countDynamoRequests } from './usage.js';
 
 /**
  * One client per service per function instance, created on first use. Endpoints come from the
@@ -13,11 +14,14 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-export const documentClient = /* @__PURE__ */ lazy(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export const documentClient = /* @__PURE__ */ lazy(() => {
+  const client = new DynamoDBClient({});
+  // Inside the retry loop, so that each attempt counts (see usage.ts).
+  client.middlewareStack.add(countDynamoRequests, { step: 'finalizeRequest', priority: 'low', name: 'countDynamoRequests' });
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  }),
-);
+  });
+});
 export const sfnClient = /* @__PURE__ */ lazy(() => new SFNClient({}));
 export const sesClient = /* @__PURE__ */ lazy(() => new SESv2Client({}));
 export const secretsClient = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));

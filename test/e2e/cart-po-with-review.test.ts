@@ -113,6 +113,26 @@ describe('cart PO with review and instant delivery, on the local stack', () => {
     expect(again.status).toBe(409);
   });
 
+  it("reports each invocation's DynamoDB writes and reads as CloudWatch metrics in its log", async () => {
+    const from = stack.output.length;
+    const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'metrics-1' } });
+    expect(placed.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = stack.output
+      .slice(from)
+      .split('\n')
+      .filter((line) => line.includes('"DynamoDBWrites"'))
+      .map((line) => JSON.parse(line));
+    const placement = lines.find((line) => line.function.startsWith('PlacePurchaseOrder'));
+    // The Idempotency-Key claim, the reference counter, the PO, the key's completion; the claim and the policy read.
+    expect(placement).toMatchObject({ DynamoDBWrites: 4, DynamoDBReads: 1, dynamodb: { PutItem: 2, UpdateItem: 2, GetItem: 1 } });
+    expect(placement._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: 'PurchaseOrders',
+      Dimensions: [['function']],
+      Metrics: [{ Name: 'DynamoDBWrites', Unit: 'Count' }, { Name: 'DynamoDBReads', Unit: 'Count' }],
+    });
+  });
+
   it('tells the buyer when finance rejects the PO in the back office', async () => {
     const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'e2e-reject-1' } });
     const po = placed.body;
