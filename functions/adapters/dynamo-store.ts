@@ -297,7 +297,8 @@ export class DynamoNumberSeries implements NumberSeries {
     const key = `${series}#${year}`;
     const previous = this.turns.get(key) ?? Promise.resolve();
     let done!: () => void;
-    const mine = previous.then(() => new Promise<void>((resolve) => (done = resolve)));
+    const gate = new Promise<void>((resolve) => (done = resolve));
+    const mine = previous.then(() => gate);
     this.turns.set(key, mine);
     await previous;
     try {
