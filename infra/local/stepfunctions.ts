@@ -172,8 +172,10 @@ export class LocalStepFunctions {
     };
   }
 
-  /** Local extension: state transitions of all executions, and how many executions there are. */
-  /** Executions, those running, those of them parked on a task token (their task has returned), and state transitions so far. */
+  /**
+   * Local extension: executions, those running, those of them parked on a task token (their task
+   * has returned), and the state transitions of all executions so far.
+   */
   stats(): { executions: number; running: number; waiting: number; transitions: number } {
     const all = [...this.executions.values()];
     return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, waiting: this.parked.size, transitions: all.reduce((n, e) => n + e.transitions, 0) };
