@@ -16,13 +16,16 @@ const order = {
 const stack = new LocalStack();
 afterAll(() => stack.stop());
 
+/** Sets the policy's cart minimums so that the order above is accepted. */
+async function allowTheOrder() {
+  const policy = (await stack.request('GET', '/policy', { key: keys.finance })).body;
+  await stack.request('PUT', '/policy', { key: keys.finance, body: { ...policy, cartMinimum: { USD: 15000, JPY: 20000 } } });
+}
+
 describe('restarting the local stack', () => {
   it('keeps waiting executions: the old review link works after a restart, and so does the payment', { timeout: 90_000 }, async () => {
     await stack.start();
-    await stack.request('PUT', '/policy', {
-      key: keys.finance,
-      body: { ...(await stack.request('GET', '/policy', { key: keys.finance })).body, cartMinimum: { USD: 15000, JPY: 20000 } },
-    });
+    await allowTheOrder();
     const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'restart-1' } });
     expect(placed.status).toBe(201);
     const po = placed.body;
@@ -59,10 +62,7 @@ describe('restarting the local stack', () => {
   it('resumes an execution whose journal a crash cut mid-line: the last whole line counts', { timeout: 90_000 }, async () => {
     await stack.stop('SIGTERM'); // running still, if the test above ran
     await stack.start();
-    await stack.request('PUT', '/policy', {
-      key: keys.finance,
-      body: { ...(await stack.request('GET', '/policy', { key: keys.finance })).body, cartMinimum: { USD: 15000, JPY: 20000 } },
-    });
+    await allowTheOrder();
     const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'restart-torn' } });
     expect(placed.status).toBe(201);
     const po = placed.body;
