@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
+import { writesAndReads } from '../functions/adapters/usage.js';
 import { readAssembly } from '../infra/local/assembly.js';
 import { keys, LocalStack } from '../test/support/local-stack.js';
 
@@ -53,7 +54,6 @@ type Stats = {
   lambdaBusyMs: Record<string, number>;
   stepFunctions: { transitions: number; running: number; waiting: number };
 };
-const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 /** Sums the DynamoDB requests of the functions' metrics log lines (see functions/adapters/usage.ts). */
 function requestsInLogs(output: string): Record<string, number> {
@@ -90,13 +90,7 @@ async function flow(stack: LocalStack, id: string): Promise<Record<string, numbe
   if (approved.status !== 200) throw new Error(`approve: ${approved.status}`);
   const t2 = performance.now();
   const approvedAt = Date.now();
-  let invoiced;
-  for (let pause = 25; ; pause = Math.min(250, pause * 2)) {
-    invoiced = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
-    if (invoiced.documents?.length === 1) break;
-    if (performance.now() - t2 > 60_000) throw new Error(`invoice: not issued within 60 s`);
-    await new Promise((r) => setTimeout(r, pause));
-  }
+  const invoiced = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1, 60_000, (attempt) => Math.min(250, 25 * 2 ** attempt));
   const issuedAt = Date.parse(invoiced.history.find((h: { type: string }) => h.type === 'issue_document').at);
   const invoice = Math.max(0, issuedAt - approvedAt);
   const t3 = performance.now();
@@ -244,15 +238,15 @@ async function main() {
   // DynamoDB requests as the functions' SDK middleware counted them (their metrics log lines), and
   // as the local DynamoDB received them: the two must agree.
   const received = delta(before.dynamodb, after.dynamodb);
-  const writesOf = (requests: Record<string, number>) => WRITES.reduce((n, op) => n + (requests[op] ?? 0), 0);
-  const readsOf = (requests: Record<string, number>) => ['GetItem', 'Query', 'BatchGetItem'].reduce((n, op) => n + (requests[op] ?? 0), 0);
+  const writesOf = (requests: Record<string, number>) => writesAndReads(requests).writes;
+  const readsOf = (requests: Record<string, number>) => writesAndReads(requests).reads;
   const writesPerFlow = writesOf(sdkCounted) / flowsRun;
-  const poReads = Object.entries(delta(before.lambda, after.lambda)).reduce((n, [name, count]) => n + (name.startsWith('GetPurchaseOrder') ? count : 0), 0);
+  const invoked = delta(before.lambda, after.lambda);
+  const poReads = Object.entries(invoked).reduce((n, [name, count]) => n + (name.startsWith('GetPurchaseOrder') ? count : 0), 0);
   // Each of the harness's reads of the PO is one GetItem; a buyer's one read is counted.
   const readsPerFlow = (readsOf(sdkCounted) - poReads) / flowsRun + 1;
   // The harness reads the PO while it waits for the invoice; a buyer reads it once. So reads of the
   // PO count as one per flow, every other invocation as it happened.
-  const invoked = delta(before.lambda, after.lambda);
   const invocations =
     Object.entries(invoked)
       .filter(([name]) => !name.startsWith('GetPurchaseOrder'))

@@ -7,6 +7,17 @@
  */
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
+/** Writes and reads among requests counted by operation (every operation that is not a write reads). */
+export function writesAndReads(requests: Record<string, number>): { writes: number; reads: number } {
+  let writes = 0;
+  let reads = 0;
+  for (const [operation, n] of Object.entries(requests)) {
+    if (WRITES.has(operation)) writes += n;
+    else reads += n;
+  }
+  return { writes, reads };
+}
+
 const counted = new Map<string, number>();
 
 /** Middleware for a DynamoDB client's stack: counts each attempt of each operation. */
@@ -27,12 +38,7 @@ export function takeDynamoRequests(): Record<string, number> {
 
 /** One embedded-metric-format line: DynamoDBWrites and DynamoDBReads per function. */
 export function usageLine(functionName: string, requests: Record<string, number>, at = Date.now()): string {
-  let writes = 0;
-  let reads = 0;
-  for (const [operation, n] of Object.entries(requests)) {
-    if (WRITES.has(operation)) writes += n;
-    else reads += n;
-  }
+  const { writes, reads } = writesAndReads(requests);
   return JSON.stringify({
     _aws: {
       Timestamp: at,

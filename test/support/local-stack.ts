@@ -136,14 +136,17 @@ export class LocalStack {
     }
   }
 
-  /** Polls the PO until `predicate` holds (the workflow runs asynchronously to the API). */
-  async waitForPo(id: string, key: string, predicate: (po: any) => boolean, timeoutMs = 15_000): Promise<any> {
+  /**
+   * Polls the PO until `predicate` holds (the workflow runs asynchronously to the API), pausing
+   * `pauseMs(attempt)` between reads (100 ms unless told).
+   */
+  async waitForPo(id: string, key: string, predicate: (po: any) => boolean, timeoutMs = 15_000, pauseMs: (attempt: number) => number = () => 100): Promise<any> {
     const until = Date.now() + timeoutMs;
-    for (;;) {
+    for (let attempt = 0; ; attempt += 1) {
       const { body } = await this.request('GET', `/purchase-orders/${id}`, { key });
       if (predicate(body)) return body;
       if (Date.now() > until) throw new Error(`PO ${id} did not reach the expected state: ${JSON.stringify(body).slice(0, 2000)}\n${this.output.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, pauseMs(attempt)));
     }
   }
 }
