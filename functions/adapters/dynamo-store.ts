@@ -302,14 +302,14 @@ export class DynamoNumberSeries implements NumberSeries {
     this.turns.set(key, mine);
     await previous;
     try {
-      return await this.claimRacing(series, year, poId);
+      return await this.claimRacing(series, year, poId, key);
     } finally {
       done();
       if (this.turns.get(key) === mine) this.turns.delete(key);
     }
   }
 
-  private async claimRacing(series: string, year: number, poId: string): Promise<number> {
+  private async claimRacing(series: string, year: number, poId: string, key: string): Promise<number> {
     const seriesKey = { pk: `SERIES#${series}#${year}`, sk: 'SERIES' };
     for (let attempt = 0; attempt < 100; attempt += 1) {
       const [held, { Item }] = await Promise.all([
@@ -323,7 +323,7 @@ export class DynamoNumberSeries implements NumberSeries {
         // The PO that took the last number has normally recorded it already: this instance knows
         // when that PO was its own, a read says so otherwise, and only a PO that crashed in between
         // gets its number recorded by us (a write).
-        const ownLast = this.recorded.get(`${series}#${year}`);
+        const ownLast = this.recorded.get(key);
         const knownRecorded = ownLast?.poId === lastPo && ownLast.number === last;
         if (lastPo === poId || (!knownRecorded && (await this.held(lastPo, series, year)) === null)) await this.record(lastPo, series, year, last);
         if (lastPo === poId) return last;
@@ -348,7 +348,7 @@ export class DynamoNumberSeries implements NumberSeries {
       }
       this.afterTaking(last + 1);
       await this.record(poId, series, year, last + 1);
-      this.recorded.set(`${series}#${year}`, { poId, number: last + 1 });
+      this.recorded.set(key, { poId, number: last + 1 });
       return last + 1;
     }
     throw new Error(`could not claim a ${series} number after 100 attempts`);
