@@ -29,14 +29,13 @@ export interface PoStackProps extends StackProps {
 }
 
 const taskDescriptions: Record<WorkflowTask, string> = {
-  notify: 'Email the buyer and finance about each change of a PO',
-  awaitReview: 'Email the review link and wait for the decision',
+  notify: 'Email buyer, finance and reviewers about each change of a PO, with its documents',
   expireReview: 'Cancel a PO whose review window closed',
-  issueProforma: 'Issue and email the proforma invoice for prepayment',
-  awaitChange: 'Wait for the next change of a PO (payment, delivery)',
-  fulfil: 'Deliver, issue the invoice, email both',
+  issueProforma: 'Issue the proforma invoice for prepayment',
+  awaitChange: 'Wait for the next change of a PO (review, payment, delivery)',
+  fulfil: 'Deliver the digital goods and issue the invoice',
   paymentCalendar: 'Reminders, overdue and automatic cancellation of an unpaid invoice',
-  issueCreditNote: 'Issue and email the credit note of a cancelled invoice',
+  issueCreditNote: 'Issue the credit note of a cancelled invoice',
 };
 
 /** Which bundle (functions/tasks/<group>.ts) serves each task. */
@@ -45,7 +44,6 @@ const taskGroups: Record<WorkflowTask, 'lifecycle' | 'messages' | 'documents'> =
   expireReview: 'lifecycle',
   paymentCalendar: 'lifecycle',
   notify: 'messages',
-  awaitReview: 'messages',
   issueProforma: 'documents',
   fulfil: 'documents',
   issueCreditNote: 'documents',
@@ -163,7 +161,7 @@ export class PurchaseOrderStack extends Stack {
         });
         table.grantReadWriteData(fn);
         if (group === 'messages') linkKey.grantRead(fn);
-        if (group !== 'lifecycle') fn.addToRolePolicy(sendEmail);
+        if (group === 'messages') fn.addToRolePolicy(sendEmail);
         Validations.of(fn.role!).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
           reason: 'The table grant covers its index (byStatus); the tasks use the table only.',

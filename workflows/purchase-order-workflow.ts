@@ -3,6 +3,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import type { NextStep } from '../functions/domain/workflow-view.js';
+import { statePaths, type WorkflowTask } from './contract.js';
+
+export type { WorkflowTask } from './contract.js';
 
 /**
  * One execution per purchase order, named after it. The PO in the table is the truth; the workflow
@@ -17,11 +21,11 @@ import { Construct } from 'constructs';
  *   times), disputes are resolved, an offline order may be converted to a PO; once paid in full the
  *   PO is ordered and delivered.
  *
- * Every wait parks a task token on the PO and ends when the PO changes; "Notify" then tells the buyer
- * and finance of each change, and "Next step?" routes on the new status.
+ * Every wait parks a task token on the PO and ends when the PO changes. Every step that changes the
+ * PO is followed by "Notify", which tells the buyer, finance and the reviewers of each change (and
+ * attaches the documents issued), so no end state is reached before its changes are told. "Next
+ * step?" then routes on `po.next`, which the domain computes from the PO (workflow-view.ts).
  */
-export type WorkflowTask = 'notify' | 'awaitReview' | 'expireReview' | 'issueProforma' | 'awaitChange' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote';
-
 export interface PurchaseOrderWorkflowProps {
   functions: Record<WorkflowTask, IFunction>;
 }
@@ -39,7 +43,7 @@ export class PurchaseOrderWorkflow extends Construct {
     const step = (name: string, task: WorkflowTask, resultPath: string, payload: Record<string, unknown> = {}) => {
       const invoke = new LambdaInvoke(this, name, {
         lambdaFunction: fn[task],
-        payload: sfn.TaskInput.fromObject({ poId: sfn.JsonPath.stringAt('$.poId'), ...payload }),
+        payload: sfn.TaskInput.fromObject({ poId: sfn.JsonPath.stringAt(statePaths.poId), ...payload }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
         resultPath,
@@ -57,59 +61,55 @@ export class PurchaseOrderWorkflow extends Construct {
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         retryOnServiceExceptions: false,
         payload: sfn.TaskInput.fromObject({
-          poId: sfn.JsonPath.stringAt('$.poId'),
+          poId: sfn.JsonPath.stringAt(statePaths.poId),
           token: sfn.JsonPath.taskToken,
-          seenVersion: sfn.JsonPath.numberAt('$.po.version'),
+          seenVersion: sfn.JsonPath.numberAt(statePaths.version),
         }),
-        taskTimeout: sfn.Timeout.at('$.po.waitSeconds'),
-        resultPath: '$.po',
+        taskTimeout: sfn.Timeout.at(statePaths.waitSeconds),
+        resultPath: statePaths.po,
       });
       invoke.addRetry({ errors: lambdaErrors, interval: Duration.seconds(1), maxAttempts: 6, backoffRate: 2 });
       return invoke;
     };
-    const anyOf = (path: string, values: string[]) => sfn.Condition.or(...values.map((value) => sfn.Condition.stringEquals(path, value)));
+    const caught = { errors: ['States.Timeout'], resultPath: statePaths.timedOut };
 
-    const notify = step('Notify', 'notify', '$.notifiedVersion', { notifiedVersion: sfn.JsonPath.numberAt('$.notifiedVersion') });
+    const notify = step('Notify', 'notify', statePaths.notifiedVersion, { notifiedVersion: sfn.JsonPath.numberAt(statePaths.notifiedVersion) });
 
-    // PO with review: wait for the reviewer's or finance's decision; expire after the policy's days.
-    const awaitRelease = wait('Await release', 'awaitReview');
-    const expireReview = step('Expire review', 'expireReview', '$.po');
-    awaitRelease.addCatch(expireReview, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
-    awaitRelease.next(notify);
-    expireReview.next(notify);
+    // PO with review: wait for the reviewers' or finance's decision; expire after the policy's days.
+    const awaitRelease = wait('Await release', 'awaitChange');
+    const expireReview = step('Expire review', 'expireReview', statePaths.po).next(notify);
+    awaitRelease.addCatch(expireReview, caught).next(notify);
 
     // Prepayment (proforma) and offline payment: payments reported, verified, rejected, disputed.
     const awaitPrepayment = wait('Await prepayment', 'awaitChange');
-    awaitPrepayment.addCatch(notify, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
-    awaitPrepayment.next(notify);
-    const issueProforma = step('Issue proforma', 'issueProforma', '$.po').next(awaitPrepayment);
+    awaitPrepayment.addCatch(notify, caught).next(notify);
+    const issueProforma = step('Issue proforma', 'issueProforma', statePaths.po).next(notify);
 
     // Ordered (net terms, online, partner) or deferred: deliver and invoice, then wait for payment and delivery.
+    const fulfil = step('Deliver and invoice', 'fulfil', statePaths.po).next(notify);
     const awaitPayment = wait('Await payment on terms', 'awaitChange');
     // The wait's timer is the next date of the payment calendar: reminder, due date, automatic cancellation.
-    const calendar = step('Payment calendar', 'paymentCalendar', '$.po');
-    awaitPayment.addCatch(calendar, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
-    awaitPayment.next(notify);
-    calendar.next(notify);
+    const calendar = step('Payment calendar', 'paymentCalendar', statePaths.po).next(notify);
+    awaitPayment.addCatch(calendar, caught).next(notify);
 
     // A cancelled PO that was invoiced gets a credit note.
-    const cancelled = new sfn.Succeed(this, 'Cancelled');
-    const creditNote = step('Issue credit note', 'issueCreditNote', '$.po').next(cancelled);
-    const fulfil = step('Deliver and invoice', 'fulfil', '$.po').next(awaitPayment);
+    const creditNote = step('Issue credit note', 'issueCreditNote', statePaths.po).next(notify);
 
-    // One choice routes every status (a state transition is billed, so no second choice follows).
-    const unpaid = anyOf('$.po.status', ['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']);
-    const ordered = anyOf('$.po.status', ['ordered', 'deferred', 'overdue']);
-    const nextStep = new sfn.Choice(this, 'Next step?')
-      .when(sfn.Condition.stringEquals('$.po.status', 'awaiting_review'), awaitRelease)
-      .when(sfn.Condition.and(unpaid, sfn.Condition.booleanEquals('$.po.needsProforma', true)), issueProforma)
-      .when(unpaid, awaitPrepayment)
-      .when(sfn.Condition.and(ordered, sfn.Condition.booleanEquals('$.po.fulfilled', false)), fulfil)
-      .when(ordered, awaitPayment)
-      .when(sfn.Condition.stringEquals('$.po.status', 'completed'), new sfn.Succeed(this, 'Completed'))
-      .when(sfn.Condition.stringEquals('$.po.status', 'rejected'), new sfn.Succeed(this, 'Rejected'))
-      .when(sfn.Condition.booleanEquals('$.po.needsCreditNote', true), creditNote)
-      .otherwise(cancelled);
+    // One choice on one field routes every step (a state transition is billed, so no second choice follows).
+    const to: Record<NextStep, sfn.IChainable> = {
+      review: awaitRelease,
+      proforma: issueProforma,
+      await_prepayment: awaitPrepayment,
+      fulfil,
+      await_payment: awaitPayment,
+      credit_note: creditNote,
+      completed: new sfn.Succeed(this, 'Completed'),
+      rejected: new sfn.Succeed(this, 'Rejected'),
+      cancelled: new sfn.Succeed(this, 'Cancelled'),
+    };
+    const nextStep = new sfn.Choice(this, 'Next step?');
+    for (const [next, state] of Object.entries(to)) nextStep.when(sfn.Condition.stringEquals(statePaths.next, next), state);
+    nextStep.otherwise(new sfn.Fail(this, 'Unknown step', { error: 'UnknownStep', cause: 'po.next names no step of this workflow' }));
     notify.next(nextStep);
 
     this.definition = notify;

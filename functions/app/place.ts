@@ -1,7 +1,7 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder } from '../domain/purchase-order.js';
-import { workflowView } from '../domain/workflow-view.js';
+import { executionInput } from '../../workflows/contract.js';
 import { AlreadyExistsError, type Clock, type IdempotencyStore, type NumberSeries, type PolicyStore, type PurchaseOrderStore, type Workflow } from './ports.js';
 
 /** Same Idempotency-Key, different body (HTTP 422). */
@@ -31,11 +31,6 @@ export interface PlaceResult {
   replayed: boolean;
 }
 
-/** The execution's starting state: the PO's view, nothing told yet. */
-export function workflowInput(po: PurchaseOrder, now: Date): Record<string, unknown> {
-  return { poId: po.id, po: workflowView(po, now), notifiedVersion: 0 };
-}
-
 /**
  * Places the order once per Idempotency-Key. The claim and the policy are read together; a fresh
  * claim means a fresh PO id, so nothing is read back. The workflow's start and the key's completion
@@ -55,7 +50,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     poId = existing.poId;
     po = (await deps.pos.get(poId))?.po;
     if (existing.state === 'done' && po) {
-      await deps.workflow.start(po.id, workflowInput(po, now));
+      await deps.workflow.start(po.id, { ...executionInput(po, now) });
       return { po, replayed: true };
     }
     const stale = now.getTime() - Date.parse(existing.startedAt) >= STALE_CLAIM_MS;
@@ -85,7 +80,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     }
   }
   // Both run to the end before the function answers (it may be frozen right after).
-  const settled = await Promise.allSettled([deps.workflow.start(po.id, workflowInput(po, now)), deps.idempotency.complete(key)]);
+  const settled = await Promise.allSettled([deps.workflow.start(po.id, { ...executionInput(po, now) }), deps.idempotency.complete(key)]);
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   return { po, replayed: false };
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { documentContent, type DocumentContent } from '../domain/documents.js';
-import { formatNumber, type Series } from '../domain/numbering.js';
 import { pendingEvents } from '../domain/calendar.js';
+import { documentContent, type DocumentContent } from '../domain/documents.js';
 import { TransitionError } from '../domain/errors.js';
+import type { EntryType, HistoryEntryOf } from '../domain/history.js';
+import { formatNumber, type Series } from '../domain/numbering.js';
 import { hasDigitalLines, type Action, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
-import * as emails from '../templates/emails.js';
-import { emailsFor } from '../templates/events.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
+import type { NotifyInput, StepInput, WaitInput } from '../../workflows/contract.js';
+import { noticesFor, type Audience } from './catalogue.js';
 import { changePurchaseOrder, NotFoundError, type ChangeDeps } from './change.js';
 import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets } from './ports.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
@@ -20,12 +21,14 @@ import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-
  *
  * They come in three groups, each deployed from its own bundle with only what it needs: waits and
  * the calendar (the table and the workflow), messages (plus SES and the link key), and documents
- * (plus numbering and the PDF renderer).
+ * (plus numbering and the PDF renderer). Only messages send email: every email follows from a
+ * history entry, through the catalogue.
  */
 export type LifecycleDeps = ChangeDeps;
 
 export interface MessageDeps extends ChangeDeps {
   reviews: ReviewStore;
+  documents: DocumentStore;
   mailer: Mailer;
   secrets: Secrets;
   seller: SellerProfile;
@@ -36,7 +39,6 @@ export interface MessageDeps extends ChangeDeps {
 export interface DocumentDeps extends ChangeDeps {
   numbers: NumberSeries;
   documents: DocumentStore;
-  mailer: Mailer;
   seller: SellerProfile;
   renderPdf: (content: DocumentContent) => Promise<Uint8Array>;
 }
@@ -56,57 +58,21 @@ function email(to: string[], message: Message, attachments?: OutgoingEmail['atta
 }
 
 /**
- * Parks the workflow on a task token until the PO changes past `seenVersion`. `prepare` runs the
- * wait's side effects (emails) first. The token is parked with a write conditional on the version
- * read, so a change that lands in between is seen on the next read and releases the wait at once.
+ * Parks the workflow on a task token until the PO changes past `seenVersion`. The token is parked
+ * with a write conditional on the version read, so a change that lands in between is seen on the
+ * next read and releases the wait at once.
  */
-async function parkUntilChanged(
-  deps: ChangeDeps,
-  input: { poId: string; token: string; seenVersion: number },
-  prepare: (po: PurchaseOrder) => Promise<void> = async () => {},
-): Promise<void> {
+export async function awaitChange(deps: LifecycleDeps, input: WaitInput): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const po = await load(deps, input.poId);
     if (po.version > input.seenVersion) return deps.workflow.signal(input.token, { ...view(deps, po) });
-    await prepare(po);
     if (await deps.pos.registerWait(po.id, input.token, po.version)) return;
   }
   throw new Error(`purchase order ${input.poId} kept changing while the workflow tried to wait on it`);
 }
 
-export type WaitInput = { poId: string; token: string; seenVersion: number };
-
-/** Awaiting release: the buyer learns how to confirm the PO, the reviewers get the link, then we wait. */
-export async function awaitReview(deps: MessageDeps, input: WaitInput): Promise<void> {
-  await parkUntilChanged(deps, input, async (po) => {
-    if (po.status !== 'awaiting_review') return;
-    await deps.mailer.sendOnce(po.id, 'po-received', email([po.customer.email], emails.poReceivedEmail(po, deps.seller)));
-    const signingKey = await deps.secrets.get('linkSigning');
-    const reviewId = reviewIdFor(po.id, signingKey);
-    const now = deps.clock.now().toISOString();
-    // The review is created once: a re-run (a retry, or a crash before the email was marked sent)
-    // gets the stored one with its nonce, so any email it sends carries the same, working link.
-    const review = await deps.reviews.create({
-      id: reviewId,
-      poId: po.id,
-      nonce: newReviewNonce(),
-      createdAt: now,
-      expiresAt: po.reviewDeadline ?? now,
-      decidedAt: null,
-    });
-    const link = reviewLink(deps.publicBaseUrl, reviewId, reviewSecret(reviewId, review.nonce, signingKey));
-    const { reviewers } = await deps.recipients();
-    await deps.mailer.sendOnce(po.id, 'review-request', email(reviewers, emails.reviewRequestEmail(po, link, review.expiresAt)));
-  });
-}
-
-/** Any other wait (payment, delivery): until the PO changes. */
-export async function awaitChange(deps: LifecycleDeps, input: WaitInput): Promise<void> {
-  await parkUntilChanged(deps, input);
-}
-
 /** The review window closed: cancel the PO, unless a decision landed at the last moment. */
-export async function expireReview(deps: LifecycleDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function expireReview(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
   if (po.status !== 'awaiting_review') return view(deps, po);
   try {
@@ -120,7 +86,7 @@ export async function expireReview(deps: LifecycleDeps, input: { poId: string })
  * A date of the payment calendar has come: send the reminder, mark the invoice overdue, or cancel it
  * automatically, each once, in order, for every event now due (unless it was paid meanwhile).
  */
-export async function paymentCalendar(deps: LifecycleDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
   let po = await load(deps, input.poId);
   if (!po.payment.dueDate) return view(deps, po);
   for (const event of pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, deps.clock.now()).due) {
@@ -137,14 +103,11 @@ export async function paymentCalendar(deps: LifecycleDeps, input: { poId: string
   return view(deps, po);
 }
 
-/** A cancelled PO that had been invoiced gets a credit note for the invoice, emailed to the buyer. */
-export async function issueCreditNote(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
+/** A cancelled PO that had been invoiced gets a credit note for the invoice. */
+export async function issueCreditNote(deps: DocumentDeps, input: StepInput): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
-  if (!view(deps, po).needsCreditNote && !po.documents.some((doc) => doc.type === 'credit_note')) return view(deps, po);
-  const note = await issueDocument(deps, po, 'credit_note');
-  const invoice = po.documents.find((doc) => doc.type === 'invoice')!;
-  await deps.mailer.sendOnce(po.id, 'credit-note', email([po.customer.email], emails.creditNoteEmail(note.po, note.doc, invoice), pdfAttachment(note.doc, note.pdf)));
-  return view(deps, note.po);
+  if (view(deps, po).next !== 'credit_note') return view(deps, po);
+  return view(deps, (await issueDocument(deps, po, 'credit_note')).po);
 }
 
 function licencesFor(po: PurchaseOrder): Licence[] {
@@ -190,47 +153,67 @@ export async function issueDocument(
   return { po: updated, doc, pdf: kept.pdf };
 }
 
-const pdfAttachment = (doc: DocumentRef, pdf: Uint8Array) => [{ filename: `${doc.number}.pdf`, content: pdf, contentType: 'application/pdf' }];
-
 /** Prepayment: the proforma invoice the buyer pays before anything is delivered. */
-export async function issueProforma(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function issueProforma(deps: DocumentDeps, input: StepInput): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
-  if (po.status !== 'awaiting_payment' || po.delivery !== 'prepayment') return view(deps, po);
-  const proforma = await issueDocument(deps, po, 'proforma');
-  await deps.mailer.sendOnce(po.id, 'proforma', email([po.customer.email], emails.proformaEmail(proforma.po, proforma.doc, deps.seller), pdfAttachment(proforma.doc, proforma.pdf)));
-  return view(deps, proforma.po);
+  if (view(deps, po).next !== 'proforma') return view(deps, po);
+  return view(deps, (await issueDocument(deps, po, 'proforma')).po);
 }
 
 /**
- * Release: deliver the digital goods (licence keys), issue the invoice, and email both. Shipping
- * orders for physical lines exist from the moment the PO is ordered or deferred.
+ * Release: deliver the digital goods (licence keys) and issue the invoice. Shipping orders for
+ * physical lines exist from the moment the PO is ordered or deferred.
  */
-export async function fulfil(deps: DocumentDeps, input: { poId: string }): Promise<WorkflowView> {
+export async function fulfil(deps: DocumentDeps, input: StepInput): Promise<WorkflowView> {
   const loaded = await load(deps, input.poId);
-  if (!['ordered', 'deferred', 'overdue'].includes(loaded.status)) return view(deps, loaded);
+  if (view(deps, loaded).next !== 'fulfil') return view(deps, loaded);
   // The keys are delivered in the same write that records the invoice (or on their own, if a PO
   // issued before keys existed lacks them).
   const deliver: Action[] = hasDigitalLines(loaded) && loaded.licences === null ? [{ type: 'deliver_digital', licences: licencesFor(loaded) }] : [];
-  const invoice = await issueDocument(deps, loaded, 'invoice', deliver);
-  let po = invoice.po;
+  let po = (await issueDocument(deps, loaded, 'invoice', deliver)).po;
   if (deliver.length && po.licences === null) {
     po = await changePurchaseOrder(deps, po.id, deliver, { actor: 'system', at: deps.clock.now() }, po);
   }
-  const paidBeforehand = po.delivery === 'prepayment' || po.paymentMethod === 'offline' || po.paymentMethod === 'online';
-  const message = paidBeforehand ? emails.paidAndDeliveredEmail(po, invoice.doc) : emails.releasedEmail(po, invoice.doc, deps.seller);
-  await deps.mailer.sendOnce(po.id, 'released', email([po.customer.email], message, pdfAttachment(invoice.doc, invoice.pdf)));
   return view(deps, po);
 }
 
-/** Tells buyer and finance of every change since `notifiedVersion`; returns the version told. */
-export async function notify(deps: MessageDeps, input: { poId: string; notifiedVersion: number }): Promise<number> {
+/**
+ * The review of a PO awaiting it, created once: a re-run (a retry, or a crash before the email was
+ * marked sent) gets the stored one with its nonce, so any email it sends carries the same, working link.
+ */
+async function reviewLinkFor(deps: MessageDeps, po: PurchaseOrder): Promise<{ href: string; expiresAt: string }> {
+  const signingKey = await deps.secrets.get('linkSigning');
+  const reviewId = reviewIdFor(po.id, signingKey);
+  const now = deps.clock.now().toISOString();
+  const review = await deps.reviews.create({ id: reviewId, poId: po.id, nonce: newReviewNonce(), createdAt: now, expiresAt: po.reviewDeadline ?? now, decidedAt: null });
+  return { href: reviewLink(deps.publicBaseUrl, reviewId, reviewSecret(reviewId, review.nonce, signingKey)), expiresAt: review.expiresAt };
+}
+
+/**
+ * Tells buyer, finance and reviewers of every change since `notifiedVersion`, as the catalogue says;
+ * returns the number of entries told. Each notice goes once, however often this runs.
+ */
+export async function notify(deps: MessageDeps, input: NotifyInput): Promise<number> {
   const po = await load(deps, input.poId);
-  let finance: string[] | undefined; // read from the policy only when an entry is for finance
+  let recipients: { reviewers: string[]; finance: string[] } | undefined; // read from the policy only when needed
+  const addresses = async (to: Audience) => (to === 'buyer' ? [po.customer.email] : (recipients ??= await deps.recipients())[to]);
+  let link: Promise<{ href: string; expiresAt: string }> | undefined;
   for (let index = input.notifiedVersion; index < po.history.length; index += 1) {
-    for (const [n, event] of emailsFor(po, po.history[index]!, deps.seller).entries()) {
-      const to = event.to === 'buyer' ? [po.customer.email] : (finance ??= (await deps.recipients()).finance);
-      if (to.length) await deps.mailer.sendOnce(po.id, `event-${index}-${n}`, email(to, event.message));
+    const entry = po.history[index] as HistoryEntryOf<EntryType>;
+    const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === (entry as HistoryEntryOf<'issue_document'>).data.documentId) ?? null) : null;
+    for (const notice of noticesFor(entry, po)) {
+      const to = await addresses(notice.to);
+      if (!to.length) continue;
+      const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink: () => (link ??= reviewLinkFor(deps, po)) });
+      const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
+      await deps.mailer.sendOnce(po.id, `${index}-${notice.name}`, email(to, message, attachments));
     }
   }
   return po.history.length;
+}
+
+async function pdfAttachment(deps: MessageDeps, po: PurchaseOrder, doc: DocumentRef): Promise<OutgoingEmail['attachments']> {
+  const stored = await deps.documents.get(po.id, doc.id);
+  if (!stored) throw new Error(`document ${doc.id} of purchase order ${po.id} is recorded but not stored`);
+  return [{ filename: `${doc.number}.pdf`, content: stored.pdf, contentType: 'application/pdf' }];
 }

@@ -33,6 +33,14 @@ export function calendarEvents(dueDate: string, calendar: CalendarPolicy): Calen
     .map((event) => ({ ...event, at: new Date(event.at).toISOString() }));
 }
 
+/** What a calendar event's key says: which kind of event, how many days from the due date. */
+export function parseEventKey(key: string): Pick<CalendarEvent, 'kind' | 'days'> {
+  const [, prefix, days] = /^(before|after|cancel)-(\d+)$/.exec(key) ?? [];
+  if (!prefix) return { kind: 'due', days: 0 };
+  const kind = ({ before: 'reminder_before', after: 'reminder_after', cancel: 'auto_cancel' } as const)[prefix as 'before' | 'after' | 'cancel'];
+  return { kind, days: Number(days) };
+}
+
 /** The events not handled yet, in order; `due` ones are those whose time has come. */
 export function pendingEvents(dueDate: string, calendar: CalendarPolicy, done: readonly string[], now: Date): { due: CalendarEvent[]; next: CalendarEvent | null } {
   const open = calendarEvents(dueDate, calendar).filter((event) => !done.includes(event.key));

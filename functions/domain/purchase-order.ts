@@ -1,5 +1,6 @@
 import { RuleViolation, TransitionError } from './errors.js';
-import type { CalendarPolicy } from './calendar.js';
+import { parseEventKey, type CalendarPolicy } from './calendar.js';
+import { entry, type Actor, type Change, type HistoryEntry } from './history.js';
 import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
 import type { Policy } from './policy.js';
@@ -27,16 +28,7 @@ export type Status = (typeof statuses)[number];
 export const terminalStatuses: ReadonlySet<Status> = new Set(['rejected', 'completed', 'cancelled']);
 
 export type PaymentStatus = 'not_due' | 'unpaid' | 'submitted' | 'rejected' | 'paid' | 'overdue';
-export type Actor = 'checkout' | 'finance' | 'reviewer' | 'system';
-
-export interface HistoryEntry {
-  at: string;
-  type: string;
-  from: Status | null;
-  to: Status;
-  actor: Actor;
-  detail?: string;
-}
+export type { Actor, HistoryEntry } from './history.js';
 
 export interface PaymentRecord {
   reference: string;
@@ -203,8 +195,6 @@ export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor):
   return allowedFrom[type][actor]?.includes(po.status) ?? false;
 }
 
-const describeAmount = (po: PurchaseOrder, amount: number) => `${amount} ${po.currency} minor units`;
-
 export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {
   if (!canApply(po, action.type, ctx.actor)) {
     if (Object.values(allowedFrom[action.type]).some((from) => from?.includes(po.status))) {
@@ -214,7 +204,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
   }
   const at = ctx.at.toISOString();
   const next = structuredClone(po);
-  let detail: string | undefined;
+  let change: Change;
   const paymentAmount = (amount: number) => {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new RuleViolation('a payment must be a positive amount in minor units', 'payment_amount');
     const remaining = outstanding(po);
@@ -239,17 +229,17 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
         next.status = 'ordered';
         next.payment = { ...next.payment, status: 'unpaid', dueDate: dueDateFrom(ctx.at, po.paymentTermsDays) };
       }
-      detail = action.comment;
+      change = { type: 'approve', data: { comment: action.comment ?? null } };
       break;
     case 'reject':
       next.review = decision('rejected', ctx, action.comment);
       next.status = 'rejected';
-      detail = action.comment;
+      change = { type: 'reject', data: { comment: action.comment ?? null } };
       break;
     case 'expire_review':
       next.review = decision('expired', ctx);
       next.status = 'cancelled';
-      detail = 'review not decided in time';
+      change = { type: 'expire_review', data: { deadline: po.reviewDeadline } };
       break;
     case 'submit_payment':
       paymentAmount(action.amount);
@@ -259,7 +249,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.status = 'payment_submitted';
       next.payment.status = 'submitted';
       next.payment.pending = { amount: action.amount, reference: action.reference, at };
-      detail = `buyer reports ${describeAmount(po, action.amount)} paid (reference ${action.reference})`;
+      change = { type: 'submit_payment', data: { amount: action.amount, reference: action.reference } };
       break;
     case 'verify_payment': {
       const pending = po.payment.pending!;
@@ -267,18 +257,20 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
         // The rejected report stays on record: a dispute about it may still settle on its amount.
         next.status = 'payment_rejected';
         next.payment.status = 'rejected';
-        detail = action.reason ?? `payment ${pending.reference} could not be verified`;
       } else {
         credit(pending.amount, pending.reference);
         next.status = next.payment.status === 'paid' ? 'ordered' : 'awaiting_payment';
         if (next.payment.status !== 'paid') next.payment.status = 'unpaid';
-        detail = `payment ${pending.reference} of ${describeAmount(po, pending.amount)} verified`;
       }
+      change = {
+        type: 'verify_payment',
+        data: { decision: action.decision, amount: pending.amount, reference: pending.reference, reason: action.reason ?? null, outstanding: outstanding(next) },
+      };
       break;
     }
     case 'dispute':
       next.status = 'disputed';
-      detail = action.reason;
+      change = { type: 'dispute', data: { reason: action.reason ?? null } };
       break;
     case 'resolve_dispute':
       if (action.outcome === 'cancel') {
@@ -292,7 +284,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
         next.payment.status = 'paid';
         next.status = 'ordered';
       }
-      detail = [action.outcome.replace('_', ' '), action.reason].filter(Boolean).join(': ');
+      change = { type: 'resolve_dispute', data: { outcome: action.outcome, reason: action.reason ?? null } };
       break;
     case 'record_payment': {
       if (po.payment.records.some((record) => record.reference === action.reference)) return po;
@@ -303,12 +295,12 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
         next.status = 'awaiting_payment';
         next.payment.status = 'unpaid';
       }
-      detail = `${describeAmount(po, action.amount)} received (reference ${action.reference}), ${outstanding(next)} outstanding`;
+      change = { type: 'record_payment', data: { amount: action.amount, reference: action.reference, outstanding: outstanding(next) } };
       break;
     }
     case 'cancel':
       next.status = 'cancelled';
-      detail = action.reason;
+      change = { type: 'cancel', data: { reason: action.reason ?? null } };
       break;
     case 'convert_to_purchase_order':
       if (po.paymentMethod !== 'offline' || po.payment.amountPaid > 0) {
@@ -322,7 +314,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.status = 'awaiting_review';
       next.payment.status = 'not_due';
       next.payment.pending = null;
-      detail = 'offline order converted to a purchase order';
+      change = { type: 'convert_to_purchase_order', data: { delivery: action.delivery } };
       break;
     case 'update_shipping': {
       const order = next.shippingOrders.find((so) => so.id === action.shippingOrderId);
@@ -333,7 +325,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
         throw new TransitionError(`mark ${action.status}`, `shipping order ${order.status}`);
       }
       order.status = action.status;
-      detail = `shipping order ${order.id} (${order.seller}) ${action.status}`;
+      change = { type: 'update_shipping', data: { shippingOrderId: order.id, seller: order.seller, status: action.status } };
       break;
     }
     case 'mark_overdue':
@@ -341,28 +333,43 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.status = 'overdue';
       next.payment.status = 'overdue';
       next.payment.calendarDone = [...po.payment.calendarDone, 'due'];
-      detail = `payment was due ${po.payment.dueDate}`;
+      change = { type: 'mark_overdue', data: { dueDate: po.payment.dueDate, outstanding: outstanding(po) } };
       break;
     case 'remind':
       if (po.payment.calendarDone.includes(action.event) || po.payment.status === 'paid') return po;
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
-      detail = `reminder ${action.event}: ${outstanding(po)} outstanding, due ${po.payment.dueDate}`;
+      change = {
+        type: 'remind',
+        data: {
+          reminder: action.event,
+          when: parseEventKey(action.event).kind === 'reminder_before' ? 'before_due' : 'after_due',
+          days: parseEventKey(action.event).days,
+          dueDate: po.payment.dueDate,
+          outstanding: outstanding(po),
+        },
+      };
       break;
     case 'auto_cancel':
       if (po.payment.status === 'paid') return po;
       next.status = 'cancelled';
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
-      detail = `cancelled automatically: unpaid ${action.event.replace('cancel-', '')} days after the due date ${po.payment.dueDate}`;
+      change = {
+        type: 'auto_cancel',
+        data: { reminder: action.event, daysAfterDue: parseEventKey(action.event).days, dueDate: po.payment.dueDate, outstanding: outstanding(po) },
+      };
       break;
     case 'deliver_digital':
       if (po.licences !== null) return po;
       next.licences = action.licences;
-      detail = `${action.licences.reduce((n, licence) => n + licence.keys.length, 0)} licence key(s) delivered`;
+      change = { type: 'deliver_digital', data: { keys: action.licences.reduce((n, licence) => n + licence.keys.length, 0) } };
       break;
     case 'issue_document':
       if (po.documents.some((doc) => doc.id === action.document.id)) return po;
       next.documents.push(action.document);
-      detail = `${action.document.type.replace('_', ' ')} ${action.document.number}`;
+      change = {
+        type: 'issue_document',
+        data: { documentId: action.document.id, documentType: action.document.type, number: action.document.number, total: action.document.total },
+      };
       break;
   }
 
@@ -370,7 +377,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
   if (next.payment.status === 'paid' && fulfilmentStatuses.has(next.status) && isFullyDelivered(next)) next.status = 'completed';
   next.version = po.version + 1;
   next.updatedAt = at;
-  next.history.push({ at, type: action.type, from: po.status, to: next.status, actor: ctx.actor, ...(detail ? { detail } : {}) });
+  next.history.push(entry(change, { at, from: po.status, to: next.status, actor: ctx.actor }, po.currency));
   return next;
 }
 
@@ -513,7 +520,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, at }: 
     documents: [],
     shippingOrders: [],
     licences: null,
-    history: [{ at: when, type: 'placed', from: null, to: placement.status, actor, detail: `${order.channel} ${order.paymentMethod}` }],
+    history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total } }, { at: when, from: null, to: placement.status, actor }, order.currency)],
   };
   if (fulfilmentStatuses.has(po.status)) po.shippingOrders = shippingOrdersFor(po);
   return po;

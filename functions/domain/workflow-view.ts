@@ -1,5 +1,5 @@
 import { pendingEvents } from './calendar.js';
-import { fulfilmentStatuses, hasDigitalLines, type PurchaseOrder, type Status } from './purchase-order.js';
+import { fulfilmentStatuses, hasDigitalLines, prepaymentStatuses, type PurchaseOrder, type Status } from './purchase-order.js';
 
 /**
  * What the workflow needs to know of a PO to choose its next step, computed in one place. The PO in
@@ -7,15 +7,40 @@ import { fulfilmentStatuses, hasDigitalLines, type PurchaseOrder, type Status } 
  * version moves past the version the workflow last saw, so no change can slip between a wait and
  * the action that ends it.
  */
+
+/** Every step the workflow can take next; its one choice state compares `next` and nothing else. */
+export const nextSteps = [
+  'review',
+  'proforma',
+  'await_prepayment',
+  'fulfil',
+  'await_payment',
+  'credit_note',
+  'completed',
+  'rejected',
+  'cancelled',
+] as const;
+export type NextStep = (typeof nextSteps)[number];
+
+const hasDocument = (po: PurchaseOrder, type: string) => po.documents.some((doc) => doc.type === type);
+
+/** The step that follows from the PO as it is now. */
+export function nextStep(po: PurchaseOrder): NextStep {
+  if (po.status === 'awaiting_review') return 'review';
+  if (prepaymentStatuses.has(po.status)) {
+    return po.delivery === 'prepayment' && po.status === 'awaiting_payment' && !hasDocument(po, 'proforma') ? 'proforma' : 'await_prepayment';
+  }
+  if (fulfilmentStatuses.has(po.status)) {
+    return hasDocument(po, 'invoice') && (!hasDigitalLines(po) || po.licences !== null) ? 'await_payment' : 'fulfil';
+  }
+  if (po.status === 'cancelled') return hasDocument(po, 'invoice') && !hasDocument(po, 'credit_note') ? 'credit_note' : 'cancelled';
+  return po.status === 'completed' ? 'completed' : 'rejected';
+}
+
 export interface WorkflowView {
   status: Status;
   version: number;
-  /** The invoice is issued and the digital goods are delivered (shipping orders exist). */
-  fulfilled: boolean;
-  /** Waiting for prepayment and no proforma issued yet. */
-  needsProforma: boolean;
-  /** Cancelled after an invoice was issued, and no credit note yet. */
-  needsCreditNote: boolean;
+  next: NextStep;
   /** How long the next wait may last before its timer acts (review expiry, due date), in seconds. */
   waitSeconds: number;
 }
@@ -23,7 +48,6 @@ export interface WorkflowView {
 const YEAR = 365 * 86_400;
 
 export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
-  const has = (type: string) => po.documents.some((doc) => doc.type === type);
   const until = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
   let waitSeconds = YEAR;
   if (po.status === 'awaiting_review' && po.reviewDeadline) waitSeconds = until(po.reviewDeadline);
@@ -32,12 +56,5 @@ export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
     const { due, next } = pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, now);
     waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
   }
-  return {
-    status: po.status,
-    version: po.version,
-    fulfilled: !fulfilmentStatuses.has(po.status) || (has('invoice') && (!hasDigitalLines(po) || po.licences !== null)),
-    needsProforma: po.delivery === 'prepayment' && po.status === 'awaiting_payment' && !has('proforma'),
-    needsCreditNote: po.status === 'cancelled' && has('invoice') && !has('credit_note'),
-    waitSeconds,
-  };
+  return { status: po.status, version: po.version, next: nextStep(po), waitSeconds };
 }

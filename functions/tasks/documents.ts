@@ -2,16 +2,16 @@ import { renderDocumentPdf } from '../adapters/pdf.js';
 import * as tasks from '../app/tasks.js';
 import type { DocumentDeps } from '../app/tasks.js';
 import { systemClock } from '../wiring/clock.js';
-import { mailer, seller } from '../wiring/mail.js';
+import { seller } from '../wiring/mail.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
-import { exportTasks, poInput, task } from './task.js';
+import { exportTasks, stepInput, task } from './task.js';
 
-/** Invoices, proformas and credit notes: numbered, rendered as PDF, stored and emailed. */
+/** Invoices, proformas and credit notes: numbered, rendered as PDF and stored (Notify emails them). */
 export const makeDocumentTasks = (deps: DocumentDeps) => ({
-  issueProforma: task('issue-proforma', poInput, (input) => tasks.issueProforma(deps, input)),
-  fulfil: task('fulfil', poInput, (input) => tasks.fulfil(deps, input)),
-  issueCreditNote: task('issue-credit-note', poInput, (input) => tasks.issueCreditNote(deps, input)),
+  issueProforma: task('issue-proforma', stepInput, (input) => tasks.issueProforma(deps, input)),
+  fulfil: task('fulfil', stepInput, (input) => tasks.fulfil(deps, input)),
+  issueCreditNote: task('issue-credit-note', stepInput, (input) => tasks.issueCreditNote(deps, input)),
 });
 
 const exported = exportTasks(() => {
@@ -22,7 +22,6 @@ const exported = exportTasks(() => {
     documents: all.documents,
     workflow: signalOnlyWorkflow(),
     clock: systemClock,
-    mailer: mailer(),
     seller: seller(),
     renderPdf: renderDocumentPdf,
   });

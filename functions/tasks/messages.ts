@@ -5,12 +5,11 @@ import { mailer, publicBaseUrl, seller } from '../wiring/mail.js';
 import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
-import { exportTasks, notifyInput, task, waitInput } from './task.js';
+import { exportTasks, notifyInput, task } from './task.js';
 
-/** Emails from the PO's history, and the review request with its signed link. */
+/** Every email, from the PO's history through the catalogue; review requests carry a signed link. */
 export const makeMessageTasks = (deps: MessageDeps) => ({
   notify: task('notify', notifyInput, (input) => tasks.notify(deps, input)),
-  awaitReview: task('await-review', waitInput, (input) => tasks.awaitReview(deps, input)),
 });
 
 const exported = exportTasks(() => {
@@ -18,6 +17,7 @@ const exported = exportTasks(() => {
   return makeMessageTasks({
     pos: all.pos,
     reviews: all.reviews,
+    documents: all.documents,
     workflow: signalOnlyWorkflow(),
     clock: systemClock,
     mailer: mailer(),
@@ -31,4 +31,3 @@ const exported = exportTasks(() => {
   });
 });
 export const notify = exported('notify');
-export const awaitReview = exported('awaitReview');

@@ -1,11 +1,8 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 
-/** What the state machine passes to its tasks (see workflows/purchase-order-workflow.ts). */
-export const poInput = z.object({ poId: z.string().min(1) });
-export const waitInput = poInput.extend({ token: z.string().min(1), seenVersion: z.number().int().nonnegative() });
-export const notifyInput = poInput.extend({ notifiedVersion: z.number().int().nonnegative() });
+export { notifyInput, stepInput, waitInput } from '../../workflows/contract.js';
 
 /** One task: its input is validated (a bad input fails the task with a named error), then it runs. */
 export const task =

@@ -227,7 +227,7 @@ export function paymentToVerifyEmail(po: PurchaseOrder): Message {
 }
 
 /** To the buyer when finance could not verify the reported payment (Shopbay "rejected"). */
-export function paymentRejectedEmail(po: PurchaseOrder, reason: string | undefined, seller: SellerProfile): Message {
+export function paymentRejectedEmail(po: PurchaseOrder, reason: string | null, seller: SellerProfile): Message {
   return {
     subject: `${po.reference}: we could not verify your payment`,
     blocks: [
@@ -239,7 +239,7 @@ export function paymentRejectedEmail(po: PurchaseOrder, reason: string | undefin
   };
 }
 
-export function disputeOpenedEmail(po: PurchaseOrder, reason: string | undefined): Message {
+export function disputeOpenedEmail(po: PurchaseOrder, reason: string | null): Message {
   return {
     subject: `${po.reference}: payment dispute opened`,
     blocks: [
@@ -250,19 +250,24 @@ export function disputeOpenedEmail(po: PurchaseOrder, reason: string | undefined
   };
 }
 
-export function disputeResolvedEmail(po: PurchaseOrder, detail: string | undefined): Message {
-  const accepted = po.status !== 'cancelled';
+export function disputeResolvedEmail(po: PurchaseOrder, outcome: 'accept_payment' | 'cancel', reason: string | null): Message {
+  const accepted = outcome === 'accept_payment';
   return {
     subject: `${po.reference}: payment dispute resolved`,
     blocks: [
       { kind: 'p', text: accepted ? 'The dispute is resolved: your payment is accepted and your order goes ahead.' : 'The dispute is resolved: the order is cancelled.' },
-      ...(detail ? [{ kind: 'p', text: detail } as Block] : []),
+      ...(reason ? [{ kind: 'p', text: `Note from our finance team: ${reason}` } as Block] : []),
       orderFacts(po),
     ],
   };
 }
 
-export function cancelledEmail(po: PurchaseOrder, reason: string | undefined, seller: SellerProfile): Message {
+/** Why an unpaid invoice was cancelled by the payment calendar. */
+export function unpaidSince(data: { daysAfterDue: number; dueDate: string | null }): string {
+  return `unpaid ${data.daysAfterDue} days after the due date ${data.dueDate}`;
+}
+
+export function cancelledEmail(po: PurchaseOrder, reason: string | null, seller: SellerProfile): Message {
   return {
     subject: `${po.reference}: your order is cancelled`,
     blocks: [
@@ -319,9 +324,9 @@ export function creditNoteEmail(po: PurchaseOrder, note: DocumentRef, invoice: D
 }
 
 /** To the buyer before the due date (a friendly note) or after it (a reminder), per the policy. */
-export function reminderEmail(po: PurchaseOrder, event: string, seller: SellerProfile): Message {
+export function reminderEmail(po: PurchaseOrder, when: 'before_due' | 'after_due', seller: SellerProfile): Message {
   const invoice = po.documents.find((doc) => doc.type === 'invoice');
-  const before = event.startsWith('before-');
+  const before = when === 'before_due';
   const reference = invoice ? `${invoice.number} / ${po.reference}` : po.reference;
   return {
     subject: before

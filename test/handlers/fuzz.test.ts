@@ -7,7 +7,7 @@ import { makePutHandler } from '../../functions/api/policy.js';
 import { makeDecisionHandler } from '../../functions/api/reviews.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { awaitReview } from '../../functions/app/tasks.js';
+import { notify } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { defaultPolicy } from '../../functions/domain/policy.js';
 import { apiEvent, sampleOrder, taskFakes } from '../support/fakes.js';
@@ -39,7 +39,7 @@ async function world() {
   const deps = taskFakes();
   const order = (o: object) => orderRequestSchema.parse({ ...sampleOrder, ...o });
   const reviewPo = (await placeOrder(deps, 'a', 'a', order({}))).po.id;
-  await awaitReview(deps, { poId: reviewPo, token: 't', seenVersion: 1 });
+  await notify(deps, { poId: reviewPo, notifiedVersion: 0 });
   const ordered = (await placeOrder(deps, 'b', 'b', order({ shippingAddress: sampleOrder.billingAddress, lines: [{ ...sampleOrder.lines[0], fulfilment: 'physical' }] }))).po.id;
   await changePurchaseOrder(deps, ordered, { type: 'approve' }, { actor: 'finance', at: deps.clock.now() });
   const offline = (await placeOrder(deps, 'c', 'c', order({ paymentMethod: 'offline' }))).po.id;

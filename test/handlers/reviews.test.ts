@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeDecisionHandler, makePageHandler } from '../../functions/api/reviews.js';
 import { makeReview as makeFinanceReview } from '../../functions/api/actions.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { awaitReview } from '../../functions/app/tasks.js';
+import { awaitChange, notify } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { apiEvent, sampleOrder, taskFakes } from '../support/fakes.js';
 
@@ -10,8 +10,9 @@ async function placedAndRequested() {
   const deps = taskFakes();
   const taskDeps = deps;
   const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(sampleOrder));
-  await awaitReview(taskDeps, { poId: po.id, token: 'token-1', seenVersion: 1 });
-  const reviewEmail = deps.mailer.sent.find((s) => s.key === 'review-request')!.email;
+  await notify(taskDeps, { poId: po.id, notifiedVersion: 0 });
+  await awaitChange(taskDeps, { poId: po.id, token: 'token-1', seenVersion: 1 });
+  const reviewEmail = deps.mailer.sent.find((s) => s.key.endsWith('-review-request'))!.email;
   const link = new URL(/https:\/\/\S+/.exec(reviewEmail.text)![0]);
   const reviewId = link.pathname.split('/').pop()!;
   const token = link.searchParams.get('token')!;
@@ -63,7 +64,7 @@ describe('review links', () => {
     expect(stored.status).toBe('ordered');
     expect(stored.history.at(-1)).toMatchObject({ type: 'approve', actor: 'reviewer', detail: 'letterhead ok' });
     // The workflow was waiting on this PO: the decision released it.
-    expect(deps.workflow.signals).toEqual([{ token: 'token-1', output: expect.objectContaining({ status: 'ordered', version: 2, fulfilled: false }) }]);
+    expect(deps.workflow.signals).toEqual([{ token: 'token-1', output: expect.objectContaining({ status: 'ordered', version: 2, next: 'fulfil' }) }]);
     expect((await post({ token, decision: 'reject' })).statusCode).toBe(409);
     expect((await deps.pos.get(po.id))!.po.status).toBe('ordered');
   });
@@ -105,7 +106,7 @@ describe('review links', () => {
         pathParameters: { id: po.id },
       }),
     );
-    await awaitReview(deps, { poId: po.id, token: 'late-token', seenVersion: 1 });
+    await awaitChange(deps, { poId: po.id, token: 'late-token', seenVersion: 1 });
     expect(deps.workflow.signals).toEqual([{ token: 'late-token', output: expect.objectContaining({ status: 'ordered', version: 2 }) }]);
     expect(deps.mailer.sent).toEqual([]);
   });
@@ -116,8 +117,8 @@ describe('a review task that runs again', () => {
     const { deps, taskDeps, po, link } = await placedAndRequested();
     // As after a crash between sending the email and marking it sent.
     deps.mailer.sent.length = 0;
-    await awaitReview(taskDeps, { poId: po.id, token: 'token-2', seenVersion: 1 });
-    const resent = deps.mailer.sent.find((s) => s.key === 'review-request')!.email;
+    await notify(taskDeps, { poId: po.id, notifiedVersion: 0 });
+    const resent = deps.mailer.sent.find((s) => s.key.endsWith('-review-request'))!.email;
     expect(resent.text).toContain(link.toString());
   });
 });

@@ -18,12 +18,13 @@ describe('release (fulfil)', () => {
   it('issues a numbered invoice PDF, delivers licence keys, and emails both to the buyer', async () => {
     const { deps, poId } = await approved();
     const out = await fulfil(deps, { poId });
-    expect(out).toMatchObject({ status: 'ordered', fulfilled: true });
+    expect(out).toMatchObject({ status: 'ordered', next: 'await_payment' });
+    await notify(deps, { poId, notifiedVersion: 0 });
     const po = (await deps.pos.get(poId))!.po;
     expect(po.documents).toEqual([expect.objectContaining({ type: 'invoice', number: 'INV-2026-000001', total: 29700, dueDate: '2026-04-01' })]);
     expect(po.licences![0]!.keys).toHaveLength(3);
 
-    const mail = deps.mailer.sent.find((s) => s.key === 'released')!.email;
+    const mail = deps.mailer.sent.find((s) => s.key.endsWith('-invoice'))!.email;
     expect(mail.to).toEqual(['buyer@acme.example']);
     expect(mail.subject).toBe('PO-2026-000001: your order is released - invoice INV-2026-000001');
     for (const key of po.licences![0]!.keys) expect(mail.text).toContain(key);
@@ -38,13 +39,15 @@ describe('release (fulfil)', () => {
   it('run twice, issues one invoice, one set of keys, one email', async () => {
     const { deps, poId } = await approved();
     await fulfil(deps, { poId });
+    await notify(deps, { poId, notifiedVersion: 0 });
     const first = (await deps.pos.get(poId))!.po;
     await fulfil(deps, { poId });
+    await notify(deps, { poId, notifiedVersion: 0 });
     const second = (await deps.pos.get(poId))!.po;
     expect(second.documents).toEqual(first.documents);
     expect(second.licences).toEqual(first.licences);
     expect(second.version).toBe(first.version);
-    expect(deps.mailer.sent.filter((s) => s.key === 'released')).toHaveLength(1);
+    expect(deps.mailer.sent.filter((s) => s.key.endsWith('-invoice'))).toHaveLength(1);
     expect(deps.documents.items.size).toBe(1);
   });
 });
@@ -110,9 +113,10 @@ describe('the payment calendar', () => {
     await step('2026-04-09T00:00:02Z');
     expect(deps.mailer.sent.length).toBe(count);
 
-    expect(await step('2026-05-02T00:00:01Z')).toMatchObject({ status: 'cancelled', needsCreditNote: true });
-    expect(await issueCreditNote(deps, { poId })).toMatchObject({ needsCreditNote: false });
-    const note = deps.mailer.sent.find((s) => s.key === 'credit-note')!.email;
+    expect(await step('2026-05-02T00:00:01Z')).toMatchObject({ status: 'cancelled', next: 'credit_note' });
+    expect(await issueCreditNote(deps, { poId })).toMatchObject({ next: 'cancelled' });
+    await notify(deps, { poId, notifiedVersion: told });
+    const note = deps.mailer.sent.find((s) => s.key.endsWith('-credit-note'))!.email;
     expect(note.subject).toBe('PO-2026-000001: credit note CN-2026-000001 for invoice INV-2026-000001');
     const text = await pdfText(note.attachments![0]!.content);
     expect(text).toContain('CREDIT NOTE');
@@ -133,15 +137,17 @@ describe('the payment calendar', () => {
 describe('prepayment', () => {
   it('issues a proforma on release, then the invoice with the delivery once paid', async () => {
     const { deps, poId } = await approved({ ...sampleOrder, delivery: 'prepayment' });
-    expect(await issueProforma(deps, { poId })).toMatchObject({ status: 'awaiting_payment', needsProforma: false });
-    const proforma = deps.mailer.sent.find((s) => s.key === 'proforma')!.email;
+    expect(await issueProforma(deps, { poId })).toMatchObject({ status: 'awaiting_payment', next: 'await_prepayment' });
+    await notify(deps, { poId, notifiedVersion: 0 });
+    const proforma = deps.mailer.sent.find((s) => s.key.endsWith('-proforma'))!.email;
     expect(proforma.attachments![0]!.filename).toBe('PRO-2026-000001.pdf');
     expect(await pdfText(proforma.attachments![0]!.content)).toContain('PROFORMA INVOICE');
     expect((await deps.pos.get(poId))!.po.licences).toBeNull();
 
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'PRE-1' }, { actor: 'finance', at: deps.clock.now() });
-    expect(await fulfil(deps, { poId })).toMatchObject({ status: 'completed', fulfilled: true });
-    const final = deps.mailer.sent.find((s) => s.key === 'released')!.email;
+    expect(await fulfil(deps, { poId })).toMatchObject({ status: 'completed', next: 'completed' });
+    await notify(deps, { poId, notifiedVersion: 0 });
+    const final = deps.mailer.sent.find((s) => s.key.endsWith('-invoice'))!.email;
     expect(final.subject).toBe('PO-2026-000001: payment received - invoice INV-2026-000001 and your delivery');
     expect(await pdfText(final.attachments![0]!.content)).toContain('Paid in full');
   });

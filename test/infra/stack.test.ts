@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nextSteps } from '../../functions/domain/workflow-view.js';
 import { PurchaseOrderStack } from '../../infra/po-stack.js';
 
 let template: Template;
@@ -37,6 +38,25 @@ describe('the stack', () => {
     }
     expect(definition.States['Await release']!.Catch).toEqual([expect.objectContaining({ Next: 'Expire review' })]);
     expect(definition.States['Await payment on terms']!.Catch).toEqual([expect.objectContaining({ Next: 'Payment calendar' })]);
+  });
+
+  it('routes every step with one choice on one field the domain computes, and tells every change before an end state', () => {
+    const choice = definition.States['Next step?'] as { Choices: Record<string, unknown>[]; Default: string };
+    const compared = new Set(choice.Choices.map((rule) => rule.Variable));
+    expect([...compared]).toEqual(['$.po.next']);
+    expect(choice.Choices.every((rule) => Object.keys(rule).sort().join() === 'Next,StringEquals,Variable')).toBe(true);
+    expect(choice.Choices.map((rule) => rule.StringEquals).sort()).toEqual([...nextSteps].sort());
+    expect(definition.States[choice.Default]).toMatchObject({ Type: 'Fail' });
+    // Every end state is reached only from the choice, which only Notify precedes.
+    const into = (name: string) => Object.entries(definition.States).filter(([, s]) => s.Next === name || s.Default === name || (s.Choices as { Next: string }[] | undefined)?.some((c) => c.Next === name));
+    for (const [end] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Succeed')) {
+      expect(into(end).map(([name]) => name)).toEqual(['Next step?']);
+    }
+    expect(into('Next step?').map(([name]) => name)).toEqual(['Notify']);
+    // Every task that changes the PO goes on to Notify.
+    for (const name of ['Deliver and invoice', 'Issue proforma', 'Issue credit note', 'Payment calendar', 'Expire review']) {
+      expect(definition.States[name]!.Next).toBe('Notify');
+    }
   });
 
   it('retries every plain task on Lambda service errors', () => {
@@ -115,13 +135,11 @@ describe('the stack', () => {
     expect(signallers.some((r) => r.startsWith('ReviewDecision'))).toBe(true);
     expect(signallers.some((r) => r.startsWith('RecordPayment'))).toBe(true);
 
-    // Only the tasks that email may send, and only the review request may read the link key.
+    // Only Notify emails, and only it (of the tasks) reads the link key for review requests.
     const emailers = functionsWith((s) => actions(s).includes('ses:SendEmail'));
-    expect(emailers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(
-      ['TaskAwaitReview', 'TaskFulfil', 'TaskIssueCreditNote', 'TaskIssueProforma', 'TaskNotify'].sort(),
-    );
+    expect(emailers.map((r) => r.replace(/Role.*$/, ''))).toEqual(['TaskNotify']);
     const linkKeyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s).includes('LinkSigningKey'));
-    expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskAwaitReview', 'TaskNotify']);
+    expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, ''))).toEqual(['TaskNotify']);
 
     const writers = functionsWith((s) => actions(s).includes('dynamodb:PutItem'));
     for (const reader of ['GetPurchaseOrder', 'GetDocument', 'ReviewPage', 'GetPolicy']) {

@@ -4,7 +4,8 @@ import { RuleViolation, TransitionError } from '../../functions/domain/errors.js
 import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
 import { apply, decidePlacement, placePurchaseOrder, statuses, terminalStatuses, type Action, type Actor, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
-import { workflowView } from '../../functions/domain/workflow-view.js';
+import { noticesFor } from '../../functions/app/catalogue.js';
+import { nextStep, nextSteps, workflowView } from '../../functions/domain/workflow-view.js';
 import { sampleOrder } from '../support/fakes.js';
 
 const at = new Date('2026-03-02T10:00:00Z');
@@ -20,7 +21,9 @@ describe('placing a purchase order', () => {
     expect(po.status).toBe('awaiting_review');
     expect(po.review.required).toBe(true);
     expect(po.payment).toMatchObject({ status: 'not_due', amountDue: 29700, amountPaid: 0, dueDate: null });
-    expect(po.history).toEqual([{ at: at.toISOString(), type: 'placed', from: null, to: 'awaiting_review', actor: 'checkout', detail: 'cart purchase_order' }]);
+    expect(po.history).toEqual([
+      { at: at.toISOString(), type: 'placed', from: null, to: 'awaiting_review', actor: 'checkout', data: { channel: 'cart', paymentMethod: 'purchase_order', total: 29700 }, detail: 'cart purchase_order' },
+    ]);
   });
 
   it('skips the review for trusted customers', () => {
@@ -186,7 +189,17 @@ describe('the lifecycle as a whole (model-based)', () => {
             expect(po.shippingOrders.length).toBeGreaterThan(0);
           }
           expect(po.history.length).toBe(po.version);
-          expect(po.history.at(-1)).toMatchObject({ from: before.status, to: po.status, actor });
+          const latest = po.history.at(-1)!;
+          expect(latest).toMatchObject({ from: before.status, to: po.status, actor, type: action.type, data: expect.any(Object) });
+          // Who is told follows from the entry's type and data: rewording its sentence changes nothing.
+          const names = (entry: typeof latest) => noticesFor(entry, po).map((notice) => `${notice.to}:${notice.name}`);
+          expect(names({ ...latest, detail: 'reworded entirely' })).toEqual(names(latest));
+          expect(names({ ...latest, detail: undefined } as typeof latest)).toEqual(names(latest));
+          // The workflow's next step follows from the status, and an end state is one of its ends.
+          const next = nextStep(po);
+          expect(nextSteps).toContain(next);
+          if (terminalStatuses.has(po.status)) expect(['completed', 'rejected', 'cancelled', 'credit_note']).toContain(next);
+          else expect(['completed', 'rejected', 'cancelled', 'credit_note']).not.toContain(next);
         }
       }),
       { numRuns: 3000 },
@@ -195,12 +208,33 @@ describe('the lifecycle as a whole (model-based)', () => {
     expect(moves.size).toBeGreaterThanOrEqual(24);
   });
 
+  it('computes the next step from the PO: review, proforma, prepayment, fulfilment, payment, credit note, the end', () => {
+    const po = place();
+    expect(nextStep(po)).toBe('review');
+    const ordered = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
+    expect(nextStep(ordered)).toBe('fulfil');
+    const invoice = { id: 'INV-1', type: 'invoice' as const, number: 'INV-1', issuedAt: at.toISOString(), total: 29700, dueDate: null };
+    const invoiced = apply(apply(ordered, { type: 'deliver_digital', licences: [] }, { actor: 'system', at }), { type: 'issue_document', document: invoice }, { actor: 'system', at });
+    expect(nextStep(invoiced)).toBe('await_payment');
+    const cancelled = apply(invoiced, { type: 'cancel' }, { actor: 'finance', at });
+    expect(nextStep(cancelled)).toBe('credit_note');
+    const credited = apply(cancelled, { type: 'issue_document', document: { ...invoice, id: 'CN-1', type: 'credit_note', number: 'CN-1' } }, { actor: 'system', at });
+    expect(nextStep(credited)).toBe('cancelled');
+    expect(nextStep(apply(place(), { type: 'cancel' }, { actor: 'checkout', at }))).toBe('cancelled');
+    expect(nextStep(apply(place(), { type: 'reject' }, { actor: 'reviewer', at }))).toBe('rejected');
+    const prepaid = apply(place({ delivery: 'prepayment' }), { type: 'approve' }, { actor: 'reviewer', at });
+    expect(nextStep(prepaid)).toBe('proforma');
+    const proforma = apply(prepaid, { type: 'issue_document', document: { ...invoice, id: 'PRO-1', type: 'proforma', number: 'PRO-1' } }, { actor: 'system', at });
+    expect(nextStep(proforma)).toBe('await_prepayment');
+    expect(nextStep(apply(proforma, { type: 'record_payment', amount: 29700, reference: 'W' }, { actor: 'finance', at }))).toBe('fulfil');
+  });
+
   it('gives the workflow what it routes on, and how long its next wait may last', () => {
     const po = place();
-    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, fulfilled: true, needsProforma: false, needsCreditNote: false, waitSeconds: 14 * 86400 });
+    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, next: 'review', waitSeconds: 14 * 86400 });
     const ordered = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
     // Due 30 days after approval (2026-04-01); the first calendar date is the reminder 7 days before it.
-    expect(workflowView(ordered, at)).toMatchObject({ status: 'ordered', fulfilled: false, waitSeconds: 22 * 86400 + 14 * 3600 });
+    expect(workflowView(ordered, at)).toMatchObject({ status: 'ordered', next: 'fulfil', waitSeconds: 22 * 86400 + 14 * 3600 });
     const noReminders = { ...ordered, calendar: { beforeDueDays: [], afterDueDays: [], autoCancelAfterDueDays: null } };
     // Without reminders, the next date is the end of the due date itself.
     expect(workflowView(noReminders, at).waitSeconds).toBe(30 * 86400 + 14 * 3600);

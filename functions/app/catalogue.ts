@@ -1,0 +1,128 @@
+import type { EntryType, HistoryEntryOf } from '../domain/history.js';
+import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order.js';
+import type { SellerProfile } from '../domain/seller.js';
+import * as emails from '../templates/emails.js';
+import type { Message } from '../templates/render.js';
+
+/**
+ * What is told to whom after each change, read top to bottom: history entry type -> who is told ->
+ * which email. Notify walks the entries it has not told yet, in order, and sends each notice once
+ * (keyed by the entry's index and the notice's name), so no change goes untold and none twice.
+ * Every decision here reads the entry's typed `data` and the PO, never the entry's prose.
+ */
+export type Audience = 'buyer' | 'finance' | 'reviewers';
+
+export interface NoticeContext<T extends EntryType> {
+  po: PurchaseOrder;
+  entry: HistoryEntryOf<T>;
+  seller: SellerProfile;
+  /** The document the entry issued (issue_document entries). */
+  document: DocumentRef | null;
+  /** The review link of a PO awaiting review, created on first use and the same on every retry. */
+  reviewLink: () => Promise<{ href: string; expiresAt: string }>;
+}
+
+export interface Notice<T extends EntryType> {
+  /** Unique within its entry type: with the entry's index, the key that makes the email go once. */
+  name: string;
+  to: Audience;
+  /** When the notice applies (always, if absent). */
+  when?: (entry: HistoryEntryOf<T>, po: PurchaseOrder) => boolean;
+  email: (context: NoticeContext<T>) => Message | Promise<Message>;
+  /** The email carries the entry's document as a PDF. */
+  attachDocument?: boolean;
+}
+
+export type Catalogue = { [T in EntryType]: Notice<T>[] };
+
+/** Still waiting for the review this entry started (a decision may already have overtaken it). */
+const awaitingReview = (entry: { to: string }, po: PurchaseOrder) => entry.to === 'awaiting_review' && po.status === 'awaiting_review';
+
+/** The buyer learns how to confirm the PO; each reviewer gets the link. */
+const reviewNotices = <T extends 'placed' | 'convert_to_purchase_order'>(): Notice<T>[] => [
+  { name: 'po-received', to: 'buyer', when: awaitingReview, email: ({ po, seller }) => emails.poReceivedEmail(po, seller) },
+  {
+    name: 'review-request',
+    to: 'reviewers',
+    when: awaitingReview,
+    email: async ({ po, reviewLink }) => {
+      const link = await reviewLink();
+      return emails.reviewRequestEmail(po, link.href, link.expiresAt);
+    },
+  },
+];
+
+/** The buyer paid before anything was delivered: the invoice comes with the delivery, marked paid. */
+const paidBeforehand = (po: PurchaseOrder) => po.delivery === 'prepayment' || po.paymentMethod === 'offline' || po.paymentMethod === 'online';
+/** Paid in full by this entry; a prepaid PO's receipt goes out with its final invoice instead. */
+const receiptDue = (entry: { data: { outstanding: number } }, po: PurchaseOrder) => entry.data.outstanding === 0 && po.delivery !== 'prepayment';
+
+export const catalogue: Catalogue = {
+  placed: [
+    ...reviewNotices<'placed'>(),
+    {
+      name: 'offline-order',
+      to: 'buyer',
+      when: (entry, po) => entry.to === 'awaiting_payment' && po.paymentMethod === 'offline',
+      email: ({ po, seller }) => emails.offlineOrderEmail(po, seller),
+    },
+  ],
+  convert_to_purchase_order: reviewNotices<'convert_to_purchase_order'>(),
+  approve: [],
+  reject: [{ name: 'rejected', to: 'buyer', email: ({ po, seller }) => emails.rejectedEmail(po, seller) }],
+  expire_review: [{ name: 'expired', to: 'buyer', email: ({ po, seller }) => emails.reviewExpiredEmail(po, seller) }],
+  submit_payment: [{ name: 'payment-to-verify', to: 'finance', email: ({ po }) => emails.paymentToVerifyEmail(po) }],
+  verify_payment: [
+    {
+      name: 'payment-rejected',
+      to: 'buyer',
+      when: (entry) => entry.data.decision === 'reject',
+      email: ({ po, entry, seller }) => emails.paymentRejectedEmail(po, entry.data.reason, seller),
+    },
+    { name: 'payment-received', to: 'buyer', when: (entry, po) => entry.data.decision === 'accept' && receiptDue(entry, po), email: ({ po }) => emails.paymentReceivedEmail(po) },
+  ],
+  record_payment: [{ name: 'payment-received', to: 'buyer', when: receiptDue, email: ({ po }) => emails.paymentReceivedEmail(po) }],
+  dispute: [
+    { name: 'dispute-opened', to: 'buyer', email: ({ po, entry }) => emails.disputeOpenedEmail(po, entry.data.reason) },
+    { name: 'dispute-opened-finance', to: 'finance', email: ({ po, entry }) => emails.disputeOpenedEmail(po, entry.data.reason) },
+  ],
+  resolve_dispute: [{ name: 'dispute-resolved', to: 'buyer', email: ({ po, entry }) => emails.disputeResolvedEmail(po, entry.data.outcome, entry.data.reason) }],
+  cancel: [{ name: 'cancelled', to: 'buyer', email: ({ po, entry, seller }) => emails.cancelledEmail(po, entry.data.reason, seller) }],
+  auto_cancel: [
+    { name: 'cancelled', to: 'buyer', email: ({ po, entry, seller }) => emails.cancelledEmail(po, emails.unpaidSince(entry.data), seller) },
+    { name: 'cancelled-finance', to: 'finance', email: ({ po, entry, seller }) => emails.cancelledEmail(po, emails.unpaidSince(entry.data), seller) },
+  ],
+  update_shipping: [{ name: 'shipping', to: 'buyer', email: ({ po, entry }) => emails.shippingEmail(po, entry.data.shippingOrderId, entry.data.status) }],
+  mark_overdue: [{ name: 'overdue', to: 'buyer', email: ({ po, seller }) => emails.overdueEmail(po, seller) }],
+  remind: [{ name: 'reminder', to: 'buyer', email: ({ po, entry, seller }) => emails.reminderEmail(po, entry.data.when, seller) }],
+  // The licence keys go out in the email of the invoice issued with them.
+  deliver_digital: [],
+  issue_document: [
+    {
+      name: 'invoice',
+      to: 'buyer',
+      when: (entry) => entry.data.documentType === 'invoice',
+      attachDocument: true,
+      email: ({ po, document, seller }) => (paidBeforehand(po) ? emails.paidAndDeliveredEmail(po, document!) : emails.releasedEmail(po, document!, seller)),
+    },
+    {
+      name: 'proforma',
+      to: 'buyer',
+      when: (entry) => entry.data.documentType === 'proforma',
+      attachDocument: true,
+      email: ({ po, document, seller }) => emails.proformaEmail(po, document!, seller),
+    },
+    {
+      name: 'credit-note',
+      to: 'buyer',
+      when: (entry) => entry.data.documentType === 'credit_note',
+      attachDocument: true,
+      email: ({ po, document }) => emails.creditNoteEmail(po, document!, po.documents.find((doc) => doc.type === 'invoice')!),
+    },
+  ],
+};
+
+/** The notices an entry calls for now, in the catalogue's order. */
+export function noticesFor<T extends EntryType>(entry: HistoryEntryOf<T>, po: PurchaseOrder): Notice<T>[] {
+  return (catalogue[entry.type] as Notice<T>[]).filter((notice) => !notice.when || notice.when(entry, po));
+}

@@ -1,0 +1,96 @@
+import type { OrderRequest } from './order-request.js';
+import type { DocumentType, Status } from './purchase-order.js';
+
+/**
+ * The PO's history: one entry per change, append-only, each with typed `data` saying what changed.
+ * Whatever follows a change (emails now, events later) is decided from `type` and `data`, never from
+ * the prose of `detail`, which is written for people from the same data (`describe`).
+ */
+
+export type Actor = 'checkout' | 'finance' | 'reviewer' | 'system';
+
+/** What each kind of entry records, by the entry's `type` (the action that made it). */
+export interface EntryData {
+  placed: { channel: OrderRequest['channel']; paymentMethod: OrderRequest['paymentMethod']; total: number };
+  approve: { comment: string | null };
+  reject: { comment: string | null };
+  expire_review: { deadline: string | null };
+  submit_payment: { amount: number; reference: string };
+  verify_payment: { decision: 'accept' | 'reject'; amount: number; reference: string; reason: string | null; outstanding: number };
+  dispute: { reason: string | null };
+  resolve_dispute: { outcome: 'accept_payment' | 'cancel'; reason: string | null };
+  record_payment: { amount: number; reference: string; outstanding: number };
+  cancel: { reason: string | null };
+  convert_to_purchase_order: { delivery: 'instant' | 'prepayment' };
+  update_shipping: { shippingOrderId: string; seller: string; status: 'shipped' | 'delivered' };
+  mark_overdue: { dueDate: string | null; outstanding: number };
+  remind: { reminder: string; when: 'before_due' | 'after_due'; days: number; dueDate: string | null; outstanding: number };
+  auto_cancel: { reminder: string; daysAfterDue: number; dueDate: string | null; outstanding: number };
+  deliver_digital: { keys: number };
+  issue_document: { documentId: string; documentType: DocumentType; number: string; total: number };
+}
+
+export type EntryType = keyof EntryData;
+
+export type HistoryEntryOf<T extends EntryType> = {
+  at: string;
+  type: T;
+  from: Status | null;
+  to: Status;
+  actor: Actor;
+  data: EntryData[T];
+  /** The same change in words, for people reading the history. */
+  detail?: string;
+};
+
+export type HistoryEntry = { [T in EntryType]: HistoryEntryOf<T> }[EntryType];
+
+/** An entry's data before it is dated and placed in the history. */
+export type Change = { [T in EntryType]: { type: T; data: EntryData[T] } }[EntryType];
+
+/** The entry in one sentence (what `detail` says), written from its data. */
+export function describe(change: Change, currency: string): string | undefined {
+  const minor = (amount: number) => `${amount} ${currency} minor units`;
+  switch (change.type) {
+    case 'placed':
+      return `${change.data.channel} ${change.data.paymentMethod}`;
+    case 'approve':
+    case 'reject':
+      return change.data.comment ?? undefined;
+    case 'expire_review':
+      return 'review not decided in time';
+    case 'submit_payment':
+      return `buyer reports ${minor(change.data.amount)} paid (reference ${change.data.reference})`;
+    case 'verify_payment':
+      return change.data.decision === 'reject'
+        ? (change.data.reason ?? `payment ${change.data.reference} could not be verified`)
+        : `payment ${change.data.reference} of ${minor(change.data.amount)} verified, ${change.data.outstanding} outstanding`;
+    case 'dispute':
+    case 'cancel':
+      return change.data.reason ?? undefined;
+    case 'resolve_dispute':
+      return [change.data.outcome.replace('_', ' '), change.data.reason].filter(Boolean).join(': ');
+    case 'record_payment':
+      return `${minor(change.data.amount)} received (reference ${change.data.reference}), ${change.data.outstanding} outstanding`;
+    case 'convert_to_purchase_order':
+      return 'offline order converted to a purchase order';
+    case 'update_shipping':
+      return `shipping order ${change.data.shippingOrderId} (${change.data.seller}) ${change.data.status}`;
+    case 'mark_overdue':
+      return `payment was due ${change.data.dueDate}`;
+    case 'remind':
+      return `reminder ${change.data.reminder}: ${change.data.outstanding} outstanding, due ${change.data.dueDate}`;
+    case 'auto_cancel':
+      return `cancelled automatically: unpaid ${change.data.daysAfterDue} days after the due date ${change.data.dueDate}`;
+    case 'deliver_digital':
+      return `${change.data.keys} licence key(s) delivered`;
+    case 'issue_document':
+      return `${change.data.documentType.replace('_', ' ')} ${change.data.number}`;
+  }
+}
+
+/** A history entry from a change: dated, with its statuses, its actor and its sentence. */
+export function entry(change: Change, moved: { at: string; from: Status | null; to: Status; actor: Actor }, currency: string): HistoryEntry {
+  const detail = describe(change, currency);
+  return { ...moved, ...change, ...(detail ? { detail } : {}) } as HistoryEntry;
+}

@@ -1,0 +1,45 @@
+import * as z from 'zod';
+import { workflowView, type WorkflowView } from '../functions/domain/workflow-view.js';
+import type { PurchaseOrder } from '../functions/domain/purchase-order.js';
+
+/**
+ * The data contract of a PO's execution, shared by the state machine (which reads these paths),
+ * placement (which starts it) and the tasks (which receive these inputs and return the view).
+ */
+
+/** The execution's state between steps. */
+export interface ExecutionState {
+  poId: string;
+  /** The PO as the workflow last saw it; `po.next` is the one field the choice state compares. */
+  po: WorkflowView;
+  /** How many history entries Notify has told so far. */
+  notifiedVersion: number;
+}
+
+/** Where the state machine finds each part of the state (JSONPath). */
+export const statePaths = {
+  poId: '$.poId',
+  po: '$.po',
+  version: '$.po.version',
+  next: '$.po.next',
+  waitSeconds: '$.po.waitSeconds',
+  notifiedVersion: '$.notifiedVersion',
+  /** Where a wait's timeout error is kept when its catch moves on. */
+  timedOut: '$.timedOut',
+} as const;
+
+/** The execution's first state: the PO's view, nothing told yet. */
+export function executionInput(po: PurchaseOrder, now: Date): ExecutionState {
+  return { poId: po.id, po: workflowView(po, now), notifiedVersion: 0 };
+}
+
+/** What each kind of task receives. */
+export const stepInput = z.object({ poId: z.string().min(1) });
+export const waitInput = stepInput.extend({ token: z.string().min(1), seenVersion: z.number().int().nonnegative() });
+export const notifyInput = stepInput.extend({ notifiedVersion: z.number().int().nonnegative() });
+export type StepInput = z.infer<typeof stepInput>;
+export type WaitInput = z.infer<typeof waitInput>;
+export type NotifyInput = z.infer<typeof notifyInput>;
+
+/** The workflow's tasks, each a function of its own. */
+export type WorkflowTask = 'notify' | 'awaitChange' | 'expireReview' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote';
