@@ -2,9 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
 import type { PurchaseOrder, Status } from '../domain/purchase-order.js';
+import { AlreadyExistsError, ConcurrentUpdateError } from '../app/errors.js';
 import {
-  AlreadyExistsError,
-  ConcurrentUpdateError,
   type DocumentStore,
   type IdempotencyRecord,
   type IdempotencyStore,

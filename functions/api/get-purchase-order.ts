@@ -1,4 +1,4 @@
-import { NotFoundError } from '../app/change.js';
+import { NotFoundError } from '../app/errors.js';
 import type { PurchaseOrderStore, Secrets } from '../app/ports.js';
 import { authorize, json, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';

@@ -1,10 +1,7 @@
 import { apply, type Action, type ActionContext, type PurchaseOrder } from '../domain/purchase-order.js';
 import { workflowView } from '../domain/workflow-view.js';
-import { ConcurrentUpdateError, type Clock, type PurchaseOrderStore, type Workflow } from './ports.js';
-
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-}
+import { ConcurrentUpdateError, NotFoundError } from './errors.js';
+import type { Clock, PurchaseOrderStore, Workflow } from './ports.js';
 
 export interface ChangeDeps {
   pos: PurchaseOrderStore;

@@ -2,16 +2,9 @@ import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../domain/order-request.js';
 import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder } from '../domain/purchase-order.js';
 import { executionInput } from '../../workflows/contract.js';
-import { AlreadyExistsError, type Clock, type IdempotencyStore, type NumberSeries, type PolicyStore, type PurchaseOrderStore, type Workflow } from './ports.js';
+import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
+import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
 
-/** Same Idempotency-Key, different body (HTTP 422). */
-export class IdempotencyKeyReusedError extends Error {
-  override readonly name = 'IdempotencyKeyReusedError';
-}
-/** Same Idempotency-Key while the first request is still being processed (HTTP 409). */
-export class RequestInFlightError extends Error {
-  override readonly name = 'RequestInFlightError';
-}
 
 /** An in-flight claim older than this is taken to be from a request that died. */
 export const STALE_CLAIM_MS = 30_000;

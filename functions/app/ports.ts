@@ -3,12 +3,6 @@ import type { Policy } from '../domain/policy.js';
 
 /** What the use cases need from the outside world; adapters implement these, tests fake them. */
 
-export class ConcurrentUpdateError extends Error {
-  override readonly name = 'ConcurrentUpdateError';
-}
-export class AlreadyExistsError extends Error {
-  override readonly name = 'AlreadyExistsError';
-}
 
 export interface StoredPurchaseOrder {
   po: PurchaseOrder;

@@ -10,7 +10,8 @@ import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
 import type { NotifyInput, StepInput, WaitInput } from '../../workflows/contract.js';
 import { noticesFor, type Audience } from './catalogue.js';
-import { changePurchaseOrder, NotFoundError, type ChangeDeps } from './change.js';
+import { changePurchaseOrder, type ChangeDeps } from './change.js';
+import { NotFoundError } from './errors.js';
 import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets } from './ports.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 

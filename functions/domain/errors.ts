@@ -22,3 +22,11 @@ export class RuleViolation extends Error {
     super(message);
   }
 }
+
+/** An amount too large to add up exactly as an integer (HTTP 422). */
+export class MoneyOverflowError extends RangeError {
+  constructor() {
+    super('amount is too large to be represented exactly');
+    this.name = 'MoneyOverflowError';
+  }
+}

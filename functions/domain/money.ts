@@ -1,4 +1,5 @@
 import currencyCodes from 'currency-codes';
+import { MoneyOverflowError } from './errors.js';
 
 /**
  * Money is always an integer count of the currency's minor unit (cents for USD, yen for JPY,
@@ -19,12 +20,7 @@ export function minorDigits(currency: string): number {
   return entry.digits;
 }
 
-export class MoneyOverflowError extends RangeError {
-  constructor() {
-    super('amount is too large to be represented exactly');
-    this.name = 'MoneyOverflowError';
-  }
-}
+
 
 function checked(value: number): number {
   if (!Number.isSafeInteger(value)) throw new MoneyOverflowError();

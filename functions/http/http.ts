@@ -1,11 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { NotFoundError } from '../app/change.js';
-import { IdempotencyKeyReusedError, RequestInFlightError } from '../app/place.js';
+import { IdempotencyKeyReusedError, NotFoundError, RequestInFlightError } from '../app/errors.js';
 import type { Secrets } from '../app/ports.js';
-import { RuleViolation, TransitionError } from '../domain/errors.js';
-import { MoneyOverflowError } from '../domain/money.js';
+import { MoneyOverflowError, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor } from '../domain/purchase-order.js';
 import { log } from './log.js';
 

@@ -1,8 +1,7 @@
 import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { AlreadyExistsError, ConcurrentUpdateError } from '../../functions/app/errors.js';
 import {
-  AlreadyExistsError,
-  ConcurrentUpdateError,
   type Clock,
   type DocumentStore,
   type IdempotencyRecord,

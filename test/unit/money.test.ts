@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, formatMoney, isCurrency, minorDigits, MoneyOverflowError, sum, toDecimalString } from '../../functions/domain/money.js';
+import { MoneyOverflowError } from '../../functions/domain/errors.js';
+import { add, formatMoney, isCurrency, minorDigits, sum, toDecimalString } from '../../functions/domain/money.js';
 
 describe('money', () => {
   it('knows the minor units of each currency', () => {

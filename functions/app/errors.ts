@@ -1,0 +1,26 @@
+/** Errors the use cases and their ports raise; the edges map them to HTTP problems. */
+
+/** No such purchase order (HTTP 404). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** Another writer changed the item since it was read; the caller re-reads and decides again. */
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}
+
+/** An item with that key exists already. */
+export class AlreadyExistsError extends Error {
+  override readonly name = 'AlreadyExistsError';
+}
+
+/** Same Idempotency-Key, different body (HTTP 422). */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+}
+
+/** Same Idempotency-Key while the first request is still being processed (HTTP 409). */
+export class RequestInFlightError extends Error {
+  override readonly name = 'RequestInFlightError';
+}
