@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { writesAndReads } from '../functions/adapters/usage.js';
 import { readAssembly } from '../infra/local/assembly.js';
 import { keys, LocalStack } from '../test/support/local-stack.js';
+import { buyer, licence, order as orderBody } from '../test/support/orders.js';
 
 /**
  * `npm run bench`: how fast and how cheap a PO is, measured in one run on the local stack.
@@ -39,14 +40,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (n: number) => n.toFixed(1);
 
-const order = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'bench', type: 'business', company: 'Bench Ltd', email: 'ap@bench.example' },
-  currency: 'USD',
-  lines: [{ sku: 'LIC', description: 'Licence', quantity: 1, unitAmount: 50000, fulfilment: 'digital' }],
-  billingAddress: { line1: '1 Bench St', city: 'Benchville', country: 'US' },
-};
+const order = orderBody({ customer: buyer('bench', 'Bench Ltd', 'ap@bench.example'), lines: [licence(50000, 1, 'LIC')] });
 
 type Stats = {
   dynamodb: Record<string, number>;

@@ -6,16 +6,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { envNames } from '../functions/config/env.js';
 import { PurchaseOrderWorkflow, type WorkflowTask } from '../workflows/purchase-order-workflow.js';
 import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
-import { routes, type Grant } from './routes.js';
+import { Bindings, type Binding } from './constructs/bindings.js';
+import { routes } from './routes.js';
 
 export interface PoStackProps extends StackProps {
   /** Where review links point; defaults to the API's own URL. */
@@ -36,6 +35,13 @@ const taskDescriptions: Record<WorkflowTask, string> = {
   fulfil: 'Deliver the digital goods and issue the invoice',
   paymentCalendar: 'Reminders, overdue and automatic cancellation of an unpaid invoice',
   issueCreditNote: 'Issue the credit note of a cancelled invoice',
+};
+
+/** What each bundle of tasks may use. */
+const groupBindings: Record<'lifecycle' | 'messages' | 'documents', Binding[]> = {
+  lifecycle: ['writeTable', 'signalWorkflow'],
+  messages: ['writeTable', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl'],
+  documents: ['writeTable', 'signalWorkflow', 'sellerProfile'],
 };
 
 /** Which bundle (functions/tasks/<group>.ts) serves each task. */
@@ -87,18 +93,6 @@ export class PurchaseOrderStack extends Stack {
     const financeKey = generated('FinanceKey', 'API key of the finance role');
     const linkKey = generated('LinkSigningKey', 'Key that derives review link ids and hashes their secrets');
 
-    const common = {
-      [envNames.table]: table.tableName,
-      [envNames.mailFrom]: props.mailFrom,
-      ...(props.sellerProfile ? { [envNames.sellerProfile]: props.sellerProfile } : {}),
-    };
-    // SES authorizes sending by the identity of the From address: the address itself or its domain.
-    const sender = props.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim();
-    const sendEmail = new iam.PolicyStatement({
-      actions: ['ses:SendEmail'],
-      resources: [sender, sender.split('@')[1]!].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
-    });
-
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'purchase-orders',
@@ -142,10 +136,21 @@ export class PurchaseOrderStack extends Stack {
     problemResponse(apigateway.ResponseType.THROTTLED, 429, 'Too Many Requests', 'slow down and retry');
     problemResponse(apigateway.ResponseType.DEFAULT_5XX, 502, 'Bad Gateway', 'something went wrong on our side; the request may be retried');
     const validator = new apigateway.RequestValidator(this, 'RequestValidator', { restApi: api, validateRequestBody: true, validateRequestParameters: true });
-    const publicBaseUrl = props.publicBaseUrl ?? api.url;
+
+    // Named, so that the task functions may answer its tokens without a reference cycle.
+    const stateMachineName = `${this.stackName}-purchase-orders`;
+    const bindings = new Bindings({
+      table,
+      apiKeys: { checkout: checkoutKey, finance: financeKey },
+      linkKey,
+      stateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      mailFrom: props.mailFrom,
+      ...(props.sellerProfile ? { sellerProfile: props.sellerProfile } : {}),
+      publicBaseUrl: props.publicBaseUrl ?? api.url,
+    });
 
     // Workflow tasks: one function per task, from three bundles that carry only what their tasks
-    // use, each with only the grants those tasks need.
+    // use, each bound to only what those tasks need.
     const taskFunctions = Object.fromEntries(
       (Object.keys(taskDescriptions) as WorkflowTask[]).map((task) => {
         const group = taskGroups[task];
@@ -154,25 +159,13 @@ export class PurchaseOrderStack extends Stack {
           handler: task,
           description: taskDescriptions[task],
           timeout: Duration.seconds(60),
-          environment: {
-            ...common,
-            ...(group === 'messages' ? { [envNames.linkSigningSecret]: linkKey.secretArn, [envNames.publicBaseUrl]: publicBaseUrl } : {}),
-          },
         });
-        table.grantReadWriteData(fn);
-        if (group === 'messages') linkKey.grantRead(fn);
-        if (group === 'messages') fn.addToRolePolicy(sendEmail);
-        Validations.of(fn.role!).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
-          reason: 'The table grant covers its index (byStatus); the tasks use the table only.',
-        });
+        bindings.bind(fn, groupBindings[group]);
         return [task, fn];
       }),
     ) as Record<WorkflowTask, PoFunction>;
 
     const workflow = new PurchaseOrderWorkflow(this, 'Workflow', { functions: taskFunctions });
-    // Named, so that the task functions may answer its tokens without a reference cycle.
-    const stateMachineName = `${this.stackName}-purchase-orders`;
     const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -218,39 +211,13 @@ export class PurchaseOrderStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: 'A purchase-order execution failed, timed out or was aborted: its PO needs a look.',
     }).addAlarmAction(new actions.SnsAction(alarms));
-    // Functions name the state machine by its ARN string, not by reference: the API's functions start
-    // and signal it while its tasks link back to the API, and references would make that a cycle.
-    const stateMachineArn = this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const answerTokens = new iam.PolicyStatement({
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-      resources: [stateMachineArn],
-    });
-    const startExecution = new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] });
-    for (const fn of Object.values(taskFunctions)) fn.addToRolePolicy(answerTokens);
-
-    const grant = (fn: PoFunction, grants: Grant[]) => {
-      for (const g of grants) {
-        if (g === 'readTable') table.grantReadData(fn);
-        if (g === 'writeTable') table.grantReadWriteData(fn);
-        if (g === 'startExecution') fn.addToRolePolicy(startExecution);
-        if (g === 'signalWorkflow') fn.addToRolePolicy(answerTokens);
-        if (g === 'apiKeys') {
-          checkoutKey.grantRead(fn);
-          financeKey.grantRead(fn);
-        }
-        if (g === 'linkKey') linkKey.grantRead(fn);
-      }
-    };
-
     // Callers are authenticated against the stored keys; the handlers then check the role per route.
     const authorizerFn = new PoFunction(this, 'Authorizer', {
       entry: 'functions/api/authorizer.ts',
       description: 'Authenticate checkout and finance by their stored keys',
       timeout: Duration.seconds(10),
-      environment: { [envNames.checkoutKeySecret]: checkoutKey.secretArn, [envNames.financeKeySecret]: financeKey.secretArn },
     });
-    checkoutKey.grantRead(authorizerFn);
-    financeKey.grantRead(authorizerFn);
+    bindings.bind(authorizerFn, ['apiKeys']);
     const authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
       handler: authorizerFn,
       identitySources: [apigateway.IdentitySource.header('Authorization')],
@@ -262,22 +229,8 @@ export class PurchaseOrderStack extends Stack {
         entry: route.entry,
         ...(route.handler ? { handler: route.handler } : {}),
         description: route.description,
-        environment: {
-          ...common,
-          ...(route.grants.includes('startExecution') ? { [envNames.stateMachineArn]: stateMachineArn } : {}),
-          ...(route.grants.includes('apiKeys')
-            ? { [envNames.checkoutKeySecret]: checkoutKey.secretArn, [envNames.financeKeySecret]: financeKey.secretArn }
-            : {}),
-          ...(route.grants.includes('linkKey') ? { [envNames.linkSigningSecret]: linkKey.secretArn } : {}),
-        },
       });
-      grant(fn, route.grants);
-      if (route.grants.includes('readTable') || route.grants.includes('writeTable')) {
-        Validations.of(fn.role!).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
-          reason: 'The table grant covers its index (byStatus), which the finance queues query.',
-        });
-      }
+      bindings.bind(fn, route.bindings);
       const method = api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn), {
         ...(route.public ? {} : { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),
         ...(route.body ? { requestValidator: validator, requestModels: { 'application/json': modelFor(api, route.id, route.body) } } : {}),

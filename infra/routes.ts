@@ -7,7 +7,7 @@ import { orderRequestSchema } from '../functions/domain/order-request.js';
 import { policySchema } from '../functions/domain/policy.js';
 import { bodies } from '../functions/http/bodies.js';
 
-export type Grant = 'readTable' | 'writeTable' | 'startExecution' | 'signalWorkflow' | 'apiKeys' | 'linkKey';
+import type { Binding } from './constructs/bindings.js';
 
 export interface RouteSpec {
   id: string;
@@ -16,7 +16,8 @@ export interface RouteSpec {
   entry: string;
   handler?: string;
   description: string;
-  grants: Grant[];
+  /** What the function may use (see constructs/bindings.ts). Callers' roles come from the authorizer. */
+  bindings: Binding[];
   /** The JSON body API Gateway validates before the function runs (routes whose body is required). */
   body?: z.ZodType;
   /** Reviewer links carry their own credential; every other route needs a key. */
@@ -30,7 +31,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders',
     entry: 'functions/api/place-purchase-order.ts',
     description: 'Place a purchase order (checkout)',
-    grants: ['writeTable', 'startExecution', 'apiKeys'],
+    bindings: ['writeTable', 'startWorkflow'],
     body: orderRequestSchema,
   },
   {
@@ -39,7 +40,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}',
     entry: 'functions/api/get-purchase-order.ts',
     description: 'Read a purchase order (checkout, finance)',
-    grants: ['readTable', 'apiKeys'],
+    bindings: ['readTable'],
   },
   {
     id: 'GetDocument',
@@ -47,7 +48,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}/documents/{docId}',
     entry: 'functions/api/get-document.ts',
     description: 'Download an issued document as PDF (checkout, finance)',
-    grants: ['readTable', 'apiKeys'],
+    bindings: ['readTable'],
   },
   {
     id: 'ListPurchaseOrders',
@@ -55,7 +56,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders',
     entry: 'functions/api/list-purchase-orders.ts',
     description: 'List POs by status, newest first (finance)',
-    grants: ['readTable', 'apiKeys'],
+    bindings: ['readTable'],
   },
   {
     id: 'FinanceReview',
@@ -64,7 +65,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'review',
     description: 'Approve or reject in the back office (finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.review,
   },
   {
@@ -74,7 +75,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'recordPayment',
     description: 'Record a confirmed payment (finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.payment,
   },
   {
@@ -84,7 +85,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'submitPayment',
     description: "Report a buyer's offline payment (checkout)",
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.payment,
   },
   {
@@ -94,7 +95,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'verifyPayment',
     description: 'Accept or reject a reported payment (finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.verification,
   },
   {
@@ -104,7 +105,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'cancel',
     description: 'Cancel (checkout before release or payment; finance until completed)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
   },
   {
     id: 'ConvertToPurchaseOrder',
@@ -113,7 +114,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'convert',
     description: 'Turn an order awaiting offline payment into a reviewed PO (finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
   },
   {
     id: 'OpenDispute',
@@ -122,7 +123,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'dispute',
     description: 'Open a payment dispute (checkout, finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
   },
   {
     id: 'ResolveDispute',
@@ -131,7 +132,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'resolveDispute',
     description: 'Resolve a payment dispute (finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.resolve,
   },
   {
@@ -141,7 +142,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'updateShipping',
     description: 'Mark a shipping order shipped or delivered (finance)',
-    grants: ['writeTable', 'signalWorkflow', 'apiKeys'],
+    bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.shipping,
   },
   {
@@ -151,7 +152,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/reviews.ts',
     handler: 'pageHandler',
     description: 'Show a PO to its reviewer (changes nothing)',
-    grants: ['readTable', 'linkKey'],
+    bindings: ['readTable', 'linkKey'],
     public: true,
   },
   {
@@ -161,7 +162,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/reviews.ts',
     handler: 'decisionHandler',
     description: "Record the reviewer's decision (once)",
-    grants: ['writeTable', 'signalWorkflow', 'linkKey'],
+    bindings: ['writeTable', 'signalWorkflow', 'linkKey'],
     public: true,
   },
   {
@@ -171,7 +172,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/policy.ts',
     handler: 'getHandler',
     description: 'Read the PO policy (finance)',
-    grants: ['readTable', 'apiKeys'],
+    bindings: ['readTable'],
   },
   {
     id: 'PutPolicy',
@@ -180,7 +181,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/policy.ts',
     handler: 'putHandler',
     description: 'Replace the PO policy (finance)',
-    grants: ['writeTable', 'apiKeys'],
+    bindings: ['writeTable'],
     body: policySchema,
   },
 ];

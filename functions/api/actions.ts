@@ -1,14 +1,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
-import type { PolicyStore, Secrets } from '../app/ports.js';
+import type { PolicyStore } from '../app/ports.js';
 import type { Action } from '../domain/purchase-order.js';
 import { bodies } from '../http/bodies.js';
 import { authorize, json, parseJson, pathParam, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { systemClock } from '../wiring/clock.js';
-import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
 
@@ -18,7 +17,6 @@ import { signalOnlyWorkflow } from '../wiring/workflow.js';
  * Whether the action is allowed in the PO's status (and for this role) is the domain's decision.
  */
 export interface ActionDeps extends ChangeDeps {
-  secrets: Secrets;
   policies: PolicyStore;
 }
 
@@ -34,7 +32,7 @@ function route<S extends z.ZodType>(
 ) {
   return (deps: ActionDeps) =>
     withProblems(name, async (event) => {
-      const actor = await authorize(event, deps.secrets, roles);
+      const actor = authorize(event, roles);
       const id = pathParam(event, 'id');
       const empty = !event.body || event.body.length === 0;
       const body = options.optionalBody && empty ? schema.parse({}) : parseJson(event, schema).value;
@@ -108,7 +106,7 @@ export const makeUpdateShipping = route('update-shipping', ['finance'], bodies.s
 
 const deps = (): ActionDeps => {
   const { pos, policies } = stores();
-  return { pos, policies, workflow: signalOnlyWorkflow(), secrets: secrets(), clock: systemClock };
+  return { pos, policies, workflow: signalOnlyWorkflow(), clock: systemClock };
 };
 export const review = lazyHandler(() => makeReview(deps()));
 export const recordPayment = lazyHandler(() => makeRecordPayment(deps()));

@@ -1,10 +1,9 @@
 import * as z from 'zod';
-import type { PurchaseOrderStore, Secrets } from '../app/ports.js';
+import type { PurchaseOrderStore } from '../app/ports.js';
 import { statuses } from '../domain/purchase-order.js';
 import { authorize, HttpProblem, json, withProblems, zodErrors } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
-import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 
 /**
@@ -17,9 +16,9 @@ const querySchema = z.strictObject({
   nextToken: z.string().max(2048).regex(/^[A-Za-z0-9_-]+$/).optional(),
 });
 
-export const makeHandler = (deps: { pos: PurchaseOrderStore; secrets: Secrets }) =>
+export const makeHandler = (deps: { pos: PurchaseOrderStore }) =>
   withProblems('list-purchase-orders', async (event) => {
-    await authorize(event, deps.secrets, ['finance']);
+    authorize(event, ['finance']);
     const parsed = querySchema.safeParse(event.queryStringParameters ?? {});
     if (!parsed.success) throw new HttpProblem(400, 'Bad Request', 'the query is not valid', { errors: zodErrors(parsed.error) });
     const { status, limit, nextToken } = parsed.data;
@@ -33,4 +32,4 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore; secrets: Secrets })
     return json(200, { items: page.items.map(presentPurchaseOrder), nextToken: page.cursor });
   });
 
-export const handler = lazyHandler(() => makeHandler({ pos: stores().pos, secrets: secrets() }));
+export const handler = lazyHandler(() => makeHandler({ pos: stores().pos }));

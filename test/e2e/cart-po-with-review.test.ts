@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 import { pdfText } from '../support/pdf-text.js';
+import { addresses, buyer, licence, order as orderBody } from '../support/orders.js';
 
 /** The default flow of the seeds: a cart PO, reviewed from the emailed link, invoiced on release, paid. */
-const order = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-42', type: 'business', company: 'Globex GmbH', email: 'buyer@globex.example' },
+const order = orderBody({
+  customer: buyer('cust-42', 'Globex GmbH', 'buyer@globex.example'),
   poNumber: 'GLX-2026-0815',
-  currency: 'USD',
-  lines: [
-    { sku: 'LIC-TEAM', description: 'Team licence, 12 months', quantity: 2, unitAmount: 45000, fulfilment: 'digital' },
-    { sku: 'SUP-GOLD', description: 'Gold support', quantity: 1, unitAmount: 12050, fulfilment: 'digital' },
-  ],
-  billingAddress: { line1: 'Hauptstrasse 5', city: 'Berlin', postalCode: '10115', country: 'DE' },
-};
+  lines: [licence(45000, 2, 'LIC-TEAM', 'Team licence, 12 months'), licence(12050, 1, 'SUP-GOLD', 'Gold support')],
+  billingAddress: addresses.DE,
+});
 
 const stack = new LocalStack();
 let startupMs = 0;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+import { buyer, licence, order } from '../support/orders.js';
 
 /**
  * Cleverbridge's PO categories and flows (seeds/000): with and without review, instant and delayed
@@ -9,14 +10,7 @@ import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 const stack = new LocalStack();
 let n = 0;
 
-const base = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-100', type: 'business', company: 'Initech LLC', email: 'ap@initech.example' },
-  currency: 'USD',
-  lines: [{ sku: 'LIC-ENT', description: 'Enterprise licence', quantity: 1, unitAmount: 60000, fulfilment: 'digital' }],
-  billingAddress: { line1: '4120 Freidrich Ln', city: 'Austin', postalCode: '78744', country: 'US' },
-};
+const base = order({ customer: buyer('cust-100', 'Initech LLC', 'ap@initech.example'), lines: [licence(60000, 1, 'LIC-ENT', 'Enterprise licence')] });
 const place = (overrides: Record<string, unknown> = {}) =>
   stack.request('POST', '/purchase-orders', { key: keys.checkout, body: { ...base, ...overrides }, headers: { 'Idempotency-Key': `cb-${++n}` } });
 const act = (id: string, action: string, body: unknown = {}, key = keys.finance) => stack.request('POST', `/purchase-orders/${id}/${action}`, { key, body });

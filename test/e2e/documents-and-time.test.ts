@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 import { pdfText } from '../support/pdf-text.js';
+import { buyer, licence, order } from '../support/orders.js';
 
 /**
  * The paperwork and the calendar on the local stack: invoice numbers under concurrent releases,
@@ -9,15 +10,7 @@ import { pdfText } from '../support/pdf-text.js';
  */
 const stack = new LocalStack();
 let n = 0;
-const base = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-trusted', type: 'business', company: 'Hooli Inc.', email: 'ap@hooli.example' },
-  poNumber: 'HOOLI-PO-9',
-  currency: 'USD',
-  lines: [{ sku: 'LIC-1', description: 'Licence', quantity: 2, unitAmount: 10000, fulfilment: 'digital' }],
-  billingAddress: { line1: '1 Hacker Way', city: 'Palo Alto', postalCode: '94025', country: 'US' },
-};
+const base = order({ customer: buyer('cust-trusted', 'Hooli Inc.', 'ap@hooli.example'), poNumber: 'HOOLI-PO-9', lines: [licence(10000, 2)] });
 const place = (overrides: Record<string, unknown> = {}) =>
   stack.request('POST', '/purchase-orders', { key: keys.checkout, body: { ...base, ...overrides }, headers: { 'Idempotency-Key': `dt-${++n}` } });
 const advance = (days: number) => stack.request('POST', '/_local/clock', { body: { advanceSeconds: Math.round(days * 86400) } });

@@ -1,18 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+import { buyer, licence, order as orderBody } from '../support/orders.js';
 
 /** Money and orders under races, retries and crashes: nothing lost, nothing counted twice. */
 const stack = new LocalStack();
 let n = 0;
-const order = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-race', type: 'business', company: 'Umbrella Corp', email: 'ap@umbrella.example' },
-  currency: 'USD',
-  lines: [{ sku: 'LIC-R', description: 'Licence', quantity: 1, unitAmount: 50000, fulfilment: 'digital' }],
-  billingAddress: { line1: '1 Raccoon St', city: 'Raccoon City', country: 'US' },
-};
+const order = orderBody({ customer: buyer('cust-race', 'Umbrella Corp', 'ap@umbrella.example'), lines: [licence(50000, 1, 'LIC-R')] });
 const place = (key = `race-${++n}`, body: unknown = order) => stack.request('POST', '/purchase-orders', { key: keys.checkout, body, headers: { 'Idempotency-Key': key } });
 const form = (link: URL, decision: string) =>
   stack.request('POST', link.pathname, {

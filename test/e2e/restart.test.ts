@@ -2,16 +2,15 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+import { addresses, buyer, licence, order as orderBody } from '../support/orders.js';
 
 /** A PO waiting for its review, and then for its payment, survives a restart of `npm start`. */
-const order = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-7', type: 'education', company: 'Springfield University', email: 'ap@springfield.example' },
+const order = orderBody({
+  customer: buyer('cust-7', 'Springfield University', 'ap@springfield.example', 'education'),
   currency: 'JPY',
-  lines: [{ sku: 'LIC-EDU', description: 'Campus licence', quantity: 1, unitAmount: 250000, fulfilment: 'digital' }],
-  billingAddress: { line1: '1-1 Chiyoda', city: 'Tokyo', country: 'JP' },
-};
+  lines: [licence(250000, 1, 'LIC-EDU', 'Campus licence')],
+  billingAddress: addresses.JP,
+});
 
 const stack = new LocalStack();
 afterAll(() => stack.stop());

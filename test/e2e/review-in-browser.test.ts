@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+import { buyer, licence, order as orderBody } from '../support/orders.js';
 
 /** The reviewer's page as a reviewer sees it: opened from the email in a real browser, decided with a click. */
 const stack = new LocalStack();
@@ -16,15 +17,11 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const order = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-9', type: 'government', company: 'City of Example', email: 'procurement@city.example' },
+const order = orderBody({
+  customer: buyer('cust-9', 'City of Example', 'procurement@city.example', 'government'),
   poNumber: 'CITY-77',
-  currency: 'USD',
-  lines: [{ sku: 'LIC-GOV', description: 'Government licence <3 years>', quantity: 5, unitAmount: 20000, fulfilment: 'digital' }],
-  billingAddress: { line1: 'Town Hall', city: 'Example City', country: 'US' },
-};
+  lines: [licence(20000, 5, 'LIC-GOV', 'Government licence <3 years>')],
+});
 
 describe('the review page in a browser', () => {
   it('shows the PO and releases it with a click on Approve', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack } from '../support/local-stack.js';
+import { addresses, buyer, goods, order } from '../support/orders.js';
 
 /**
  * Shopbay's purchase-order life cycle (seeds/002): online payment, offline payment with verification,
@@ -9,17 +10,13 @@ import { keys, LocalStack } from '../support/local-stack.js';
 const stack = new LocalStack();
 let n = 0;
 
-const base = {
-  channel: 'cart',
-  customer: { id: 'shop-1', type: 'business', company: 'Vandelay Industries', email: 'orders@vandelay.example' },
+const base = order({
+  customer: buyer('shop-1', 'Vandelay Industries', 'orders@vandelay.example'),
   currency: 'EUR',
-  lines: [
-    { sku: 'LATEX-1', description: 'Latex gloves, box of 100', quantity: 10, unitAmount: 1250, fulfilment: 'physical', seller: 'north-depot' },
-    { sku: 'LATEX-2', description: 'Latex aprons', quantity: 4, unitAmount: 2500, fulfilment: 'physical', seller: 'south-depot' },
-  ],
-  billingAddress: { line1: 'Dorfstrasse 2', city: 'Zurich', postalCode: '8001', country: 'CH' },
+  lines: [goods(1250, 10, 'LATEX-1', 'Latex gloves, box of 100', 'north-depot'), goods(2500, 4, 'LATEX-2', 'Latex aprons', 'south-depot')],
+  billingAddress: addresses.CH,
   shippingAddress: { line1: 'Lager 7', city: 'Zurich', postalCode: '8005', country: 'CH' },
-};
+});
 const total = 10 * 1250 + 4 * 2500;
 const place = (overrides: Record<string, unknown>) =>
   stack.request('POST', '/purchase-orders', { key: keys.checkout, body: { ...base, ...overrides }, headers: { 'Idempotency-Key': `sb-${++n}` } });

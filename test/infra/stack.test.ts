@@ -141,6 +141,10 @@ describe('the stack', () => {
     const linkKeyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s).includes('LinkSigningKey'));
     expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, ''))).toEqual(['TaskNotify']);
 
+    // Only the authorizer reads the API keys: handlers take the caller's role from its context.
+    const keyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && /CheckoutKey|FinanceKey/.test(JSON.stringify(s)));
+    expect(keyReaders.map((r) => r.replace(/Role.*$/, ''))).toEqual(['Authorizer']);
+
     const writers = functionsWith((s) => actions(s).includes('dynamodb:PutItem'));
     for (const reader of ['GetPurchaseOrder', 'GetDocument', 'ReviewPage', 'GetPolicy']) {
       expect(writers.some((r) => r.startsWith(reader))).toBe(false);

@@ -21,6 +21,7 @@ import {
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import type { PurchaseOrder, Status } from '../../functions/domain/purchase-order.js';
+import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
 
@@ -204,7 +205,10 @@ export function fakes() {
   };
 }
 
-/** A REST API (v1) proxy event as API Gateway sends it. */
+/**
+ * A REST API (v1) proxy event as API Gateway sends it. As there, the key authorizer has run first:
+ * a request bearing one of the test keys carries that role in `requestContext.authorizer`.
+ */
 export function apiEvent(options: {
   method?: string;
   path?: string;
@@ -225,19 +229,19 @@ export function apiEvent(options: {
     stageVariables: null,
     body: options.body ?? null,
     isBase64Encoded: false,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    requestContext: { authorizer: authorizerContext(options.headers ?? {}) } as APIGatewayProxyEvent['requestContext'],
   };
 }
 
-export const sampleOrder = {
-  channel: 'cart',
-  paymentMethod: 'purchase_order',
-  customer: { id: 'cust-1', type: 'business', company: 'Acme Corp', email: 'buyer@acme.example' },
-  poNumber: 'ACME-4711',
-  currency: 'USD',
-  lines: [{ sku: 'LIC-PRO', description: 'Pro licence, 1 year', quantity: 3, unitAmount: 9900, fulfilment: 'digital' }],
-  billingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
-} as const;
+function authorizerContext(headers: Record<string, string>): { role: string } | null {
+  const presented = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const keys = new FixedSecrets().values;
+  const role = (['checkout', 'finance'] as const).find((candidate) => presented === `Bearer ${keys[candidate]}`);
+  return role ? { role } : null;
+}
+
+/** The default order of the handler tests: Acme's cart PO of three licences. */
+export const sampleOrder = order({ poNumber: 'ACME-4711' });
 
 /** Fakes for the workflow's tasks: ports plus the seller and where links point. */
 export function taskFakes() {

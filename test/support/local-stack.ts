@@ -10,15 +10,25 @@ import * as path from 'node:path';
  */
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const isFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+/**
+ * Ports for one stack from a range of its test worker's own, never handed out twice in a run: two
+ * stacks of parallel test files cannot pick the same free port between checking and binding it.
+ */
+let nextBlock = 0;
+async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number; aws: number }> {
+  const worker = Number(process.env.VITEST_POOL_ID ?? process.pid % 8);
+  for (;;) {
+    const base = 21000 + (worker % 16) * 2000 + (nextBlock++ % 400) * 5;
+    const ports = [base, base + 1, base + 2, base + 3];
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]! };
+  }
 }
 
 export interface Email {
@@ -56,7 +66,7 @@ export class LocalStack {
 
   /** Starts (or restarts) the stack on this data directory and waits for /health. Returns ms to healthy. */
   async start(): Promise<number> {
-    this.ports ??= { api: await freePort(), ses: await freePort(), dynamo: await freePort(), aws: await freePort() };
+    this.ports ??= await stackPorts();
     const started = Date.now();
     this.output = '';
     this.child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {

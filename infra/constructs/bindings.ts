@@ -1,0 +1,102 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { envNames } from '../../functions/config/env.js';
+import type { PoFunction } from './po-function.js';
+
+/**
+ * What a function may use, named once: each binding sets the environment variable the handler reads,
+ * grants the role exactly that access, and acknowledges the one cdk-nag finding the grant implies,
+ * so the three can never disagree.
+ */
+export type Binding =
+  | 'readTable'
+  | 'writeTable'
+  | 'startWorkflow'
+  | 'signalWorkflow'
+  | 'apiKeys'
+  | 'linkKey'
+  | 'sendEmail'
+  | 'sellerProfile'
+  | 'publicBaseUrl';
+
+export interface BindableResources {
+  table: dynamodb.TableV2;
+  apiKeys: { checkout: secretsmanager.ISecret; finance: secretsmanager.ISecret };
+  linkKey: secretsmanager.ISecret;
+  /** By ARN string, not reference: the API's functions start and signal the state machine while its
+   * tasks link back to the API, and references would make that a cycle. */
+  stateMachineArn: string;
+  /** The SES-verified sender of every email. */
+  mailFrom: string;
+  sellerProfile?: string;
+  publicBaseUrl: string;
+}
+
+export class Bindings {
+  private readonly answerTokens: iam.PolicyStatement;
+  private readonly startExecution: iam.PolicyStatement;
+  private readonly sendEmail: iam.PolicyStatement;
+
+  constructor(private readonly resources: BindableResources) {
+    const arn = [resources.stateMachineArn];
+    this.answerTokens = new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: arn });
+    this.startExecution = new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: arn });
+    // SES authorizes sending by the identity of the From address: the address itself or its domain.
+    const sender = resources.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim();
+    const stack = Stack.of(resources.table);
+    this.sendEmail = new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [sender, sender.split('@')[1]!].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+    });
+  }
+
+  bind(fn: PoFunction, bindings: readonly Binding[]): void {
+    const r = this.resources;
+    const env = (name: string, value: string) => fn.addEnvironment(name, value);
+    for (const binding of new Set(bindings)) {
+      switch (binding) {
+        case 'readTable':
+        case 'writeTable': {
+          env(envNames.table, r.table.tableName);
+          if (binding === 'readTable') r.table.grantReadData(fn);
+          else r.table.grantReadWriteData(fn);
+          const stack = Stack.of(fn);
+          Validations.of(fn.role!).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(r.table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
+            reason: 'The table grant covers its index (byStatus), which the finance queues query.',
+          });
+          break;
+        }
+        case 'startWorkflow':
+          env(envNames.stateMachineArn, r.stateMachineArn);
+          fn.addToRolePolicy(this.startExecution);
+          break;
+        case 'signalWorkflow':
+          fn.addToRolePolicy(this.answerTokens);
+          break;
+        case 'apiKeys':
+          env(envNames.checkoutKeySecret, r.apiKeys.checkout.secretArn);
+          env(envNames.financeKeySecret, r.apiKeys.finance.secretArn);
+          r.apiKeys.checkout.grantRead(fn);
+          r.apiKeys.finance.grantRead(fn);
+          break;
+        case 'linkKey':
+          env(envNames.linkSigningSecret, r.linkKey.secretArn);
+          r.linkKey.grantRead(fn);
+          break;
+        case 'sendEmail':
+          env(envNames.mailFrom, r.mailFrom);
+          fn.addToRolePolicy(this.sendEmail);
+          break;
+        case 'sellerProfile':
+          if (r.sellerProfile) env(envNames.sellerProfile, r.sellerProfile);
+          break;
+        case 'publicBaseUrl':
+          env(envNames.publicBaseUrl, r.publicBaseUrl);
+          break;
+      }
+    }
+  }
+}
