@@ -20,6 +20,8 @@ export interface RouteSpec {
   bindings: Binding[];
   /** The JSON body API Gateway validates before the function runs (routes whose body is required). */
   body?: z.ZodType;
+  /** Who may call it: the roles whose key (or staff token) the handler accepts. */
+  roles: ('checkout' | 'finance')[];
   /** Reviewer links carry their own credential; every other route needs a key. */
   public?: boolean;
 }
@@ -31,6 +33,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders',
     entry: 'functions/api/place-purchase-order.ts',
     description: 'Place a purchase order (checkout)',
+    roles: ['checkout'],
     bindings: ['writeTable', 'startWorkflow'],
     body: orderRequestSchema,
   },
@@ -40,6 +43,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}',
     entry: 'functions/api/get-purchase-order.ts',
     description: 'Read a purchase order (checkout, finance)',
+    roles: ['checkout', 'finance'],
     bindings: ['readTable'],
   },
   {
@@ -48,6 +52,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}/documents/{docId}',
     entry: 'functions/api/get-document.ts',
     description: 'Download an issued document as PDF (checkout, finance)',
+    roles: ['checkout', 'finance'],
     bindings: ['readTable'],
   },
   {
@@ -56,6 +61,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders',
     entry: 'functions/api/list-purchase-orders.ts',
     description: 'List POs by status, newest first (finance)',
+    roles: ['finance'],
     bindings: ['readTable'],
   },
   {
@@ -65,6 +71,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'review',
     description: 'Approve or reject in the back office (finance)',
+    roles: ['finance'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.review,
   },
@@ -75,6 +82,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'recordPayment',
     description: 'Record a confirmed payment (finance)',
+    roles: ['finance'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.payment,
   },
@@ -85,6 +93,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'submitPayment',
     description: "Report a buyer's offline payment (checkout)",
+    roles: ['checkout'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.payment,
   },
@@ -95,6 +104,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'verifyPayment',
     description: 'Accept or reject a reported payment (finance)',
+    roles: ['finance'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.verification,
   },
@@ -105,6 +115,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'cancel',
     description: 'Cancel (checkout before release or payment; finance until completed)',
+    roles: ['checkout', 'finance'],
     bindings: ['writeTable', 'signalWorkflow'],
   },
   {
@@ -114,6 +125,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'convert',
     description: 'Turn an order awaiting offline payment into a reviewed PO (finance)',
+    roles: ['finance'],
     bindings: ['writeTable', 'signalWorkflow'],
   },
   {
@@ -123,6 +135,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'dispute',
     description: 'Open a payment dispute (checkout, finance)',
+    roles: ['checkout', 'finance'],
     bindings: ['writeTable', 'signalWorkflow'],
   },
   {
@@ -132,6 +145,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'resolveDispute',
     description: 'Resolve a payment dispute (finance)',
+    roles: ['finance'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.resolve,
   },
@@ -142,6 +156,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/actions.ts',
     handler: 'updateShipping',
     description: 'Mark a shipping order shipped or delivered (finance)',
+    roles: ['finance'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.shipping,
   },
@@ -152,6 +167,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/reviews.ts',
     handler: 'pageHandler',
     description: 'Show a PO to its reviewer (changes nothing)',
+    roles: [],
     bindings: ['readTable', 'linkKey'],
     public: true,
   },
@@ -162,6 +178,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/reviews.ts',
     handler: 'decisionHandler',
     description: "Record the reviewer's decision (once)",
+    roles: [],
     bindings: ['writeTable', 'signalWorkflow', 'linkKey'],
     public: true,
   },
@@ -172,6 +189,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/policy.ts',
     handler: 'getHandler',
     description: 'Read the PO policy (finance)',
+    roles: ['finance'],
     bindings: ['readTable'],
   },
   {
@@ -181,6 +199,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/policy.ts',
     handler: 'putHandler',
     description: 'Replace the PO policy (finance)',
+    roles: ['finance'],
     bindings: ['writeTable'],
     body: policySchema,
   },

@@ -26,8 +26,9 @@ export interface Notice<T extends EntryType> {
   /** Unique within its entry type: with the entry's index, the key that makes the email go once. */
   name: string;
   to: Audience;
-  /** When the notice applies (always, if absent). */
+  /** When the notice applies (always, if absent), and the same in words for the docs. */
   when?: (entry: HistoryEntryOf<T>, po: PurchaseOrder) => boolean;
+  about?: string;
   email: (context: NoticeContext<T>) => Message | Promise<Message>;
   /** The email carries the entry's document as a PDF. */
   attachDocument?: boolean;
@@ -40,11 +41,12 @@ const awaitingReview = (entry: { to: string }, po: PurchaseOrder) => entry.to ==
 
 /** The buyer learns how to confirm the PO; each reviewer gets the link. */
 const reviewNotices = <T extends 'placed' | 'convert_to_purchase_order'>(): Notice<T>[] => [
-  { name: 'po-received', to: 'buyer', when: awaitingReview, email: ({ po, seller }) => emails.poReceivedEmail(po, seller) },
+  { name: 'po-received', to: 'buyer', when: awaitingReview, about: 'the PO still awaits review', email: ({ po, seller }) => emails.poReceivedEmail(po, seller) },
   {
     name: 'review-request',
     to: 'reviewers',
     when: awaitingReview,
+    about: 'the PO still awaits review; the email carries the review link',
     email: async ({ po, reviewLink }) => {
       const link = await reviewLink();
       return emails.reviewRequestEmail(po, link.href, link.expiresAt);
@@ -64,6 +66,7 @@ export const catalogue: Catalogue = {
       name: 'offline-order',
       to: 'buyer',
       when: (entry, po) => entry.to === 'awaiting_payment' && po.paymentMethod === 'offline',
+      about: 'an order for offline payment: how to pay',
       email: ({ po, seller }) => emails.offlineOrderEmail(po, seller),
     },
   ],
@@ -77,11 +80,26 @@ export const catalogue: Catalogue = {
       name: 'payment-rejected',
       to: 'buyer',
       when: (entry) => entry.data.decision === 'reject',
+      about: 'finance rejected the reported payment',
       email: ({ po, entry, seller }) => emails.paymentRejectedEmail(po, entry.data.reason, seller),
     },
-    { name: 'payment-received', to: 'buyer', when: (entry, po) => entry.data.decision === 'accept' && receiptDue(entry, po), email: ({ po }) => emails.paymentReceivedEmail(po) },
+    {
+      name: 'payment-received',
+      to: 'buyer',
+      when: (entry, po) => entry.data.decision === 'accept' && receiptDue(entry, po),
+      about: 'accepted, and nothing is outstanding (not for prepayment: the final invoice says so)',
+      email: ({ po }) => emails.paymentReceivedEmail(po),
+    },
   ],
-  record_payment: [{ name: 'payment-received', to: 'buyer', when: receiptDue, email: ({ po }) => emails.paymentReceivedEmail(po) }],
+  record_payment: [
+    {
+      name: 'payment-received',
+      to: 'buyer',
+      when: receiptDue,
+      about: 'nothing is outstanding (not for prepayment: the final invoice says so)',
+      email: ({ po }) => emails.paymentReceivedEmail(po),
+    },
+  ],
   dispute: [
     { name: 'dispute-opened', to: 'buyer', email: ({ po, entry }) => emails.disputeOpenedEmail(po, entry.data.reason) },
     { name: 'dispute-opened-finance', to: 'finance', email: ({ po, entry }) => emails.disputeOpenedEmail(po, entry.data.reason) },
@@ -102,6 +120,7 @@ export const catalogue: Catalogue = {
       name: 'invoice',
       to: 'buyer',
       when: (entry) => entry.data.documentType === 'invoice',
+      about: 'an invoice: with the licence keys; marked paid if the buyer paid first',
       attachDocument: true,
       email: ({ po, document, seller }) => (paidBeforehand(po) ? emails.paidAndDeliveredEmail(po, document!) : emails.releasedEmail(po, document!, seller)),
     },
@@ -109,6 +128,7 @@ export const catalogue: Catalogue = {
       name: 'proforma',
       to: 'buyer',
       when: (entry) => entry.data.documentType === 'proforma',
+      about: 'a proforma for prepayment, with bank details',
       attachDocument: true,
       email: ({ po, document, seller }) => emails.proformaEmail(po, document!, seller),
     },
@@ -116,6 +136,7 @@ export const catalogue: Catalogue = {
       name: 'credit-note',
       to: 'buyer',
       when: (entry) => entry.data.documentType === 'credit_note',
+      about: 'a credit note for the invoice of a cancelled PO',
       attachDocument: true,
       email: ({ po, document }) => emails.creditNoteEmail(po, document!, po.documents.find((doc) => doc.type === 'invoice')!),
     },

@@ -44,8 +44,6 @@ export interface DocumentDeps extends ChangeDeps {
   renderPdf: (content: DocumentContent) => Promise<Uint8Array>;
 }
 
-export interface TaskDeps extends MessageDeps, DocumentDeps {}
-
 async function load(deps: ChangeDeps, poId: string): Promise<PurchaseOrder> {
   const stored = await deps.pos.get(poId);
   if (!stored) throw new NotFoundError(`purchase order ${poId} not found`);
@@ -200,9 +198,9 @@ export async function notify(deps: MessageDeps, input: NotifyInput): Promise<num
   const addresses = async (to: Audience) => (to === 'buyer' ? [po.customer.email] : (recipients ??= await deps.recipients())[to]);
   let link: Promise<{ href: string; expiresAt: string }> | undefined;
   for (let index = input.notifiedVersion; index < po.history.length; index += 1) {
-    const entry = po.history[index] as HistoryEntryOf<EntryType>;
-    const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === (entry as HistoryEntryOf<'issue_document'>).data.documentId) ?? null) : null;
-    for (const notice of noticesFor(entry, po)) {
+    const entry = po.history[index]!;
+    const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
+    for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
       const to = await addresses(notice.to);
       if (!to.length) continue;
       const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink: () => (link ??= reviewLinkFor(deps, po)) });

@@ -14,13 +14,13 @@ export interface PoFunctionProps {
   /** Exported handler name in that file. */
   handler?: string;
   description: string;
-  environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
 }
 
 /**
  * Every function of the product: one runtime, architecture, tracing, log retention and bundling.
+ * What it may use (environment and grants) is bound afterwards, in one call (constructs/bindings.ts).
  * The bundle targets Node 20 so the same file runs on Lambda and on the local stack.
  */
 export class PoFunction extends NodejsFunction {
@@ -39,7 +39,6 @@ export class PoFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       tracing: lambda.Tracing.ACTIVE,
-      environment: props.environment ?? {},
       logGroup,
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),

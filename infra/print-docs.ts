@@ -1,0 +1,4 @@
+import { writeDocs } from './docs.js';
+
+writeDocs();
+console.log('docs/ generated sections rewritten');

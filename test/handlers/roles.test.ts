@@ -1,0 +1,50 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import * as actions from '../../functions/api/actions.js';
+import { makeHandler as makeGetDocument } from '../../functions/api/get-document.js';
+import { makeHandler as makeGetPurchaseOrder } from '../../functions/api/get-purchase-order.js';
+import { makeHandler as makeList } from '../../functions/api/list-purchase-orders.js';
+import { makeHandler as makePlace } from '../../functions/api/place-purchase-order.js';
+import { makeGetHandler, makePutHandler } from '../../functions/api/policy.js';
+import { routes } from '../../infra/routes.js';
+import { apiEvent, taskFakes } from '../support/fakes.js';
+
+/**
+ * The routes table says who may call each route (and docs/api.md prints it); each handler checks the
+ * role itself. They must agree: a role the table lists gets past the check, any other gets 403.
+ */
+type Deps = ReturnType<typeof taskFakes>;
+const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
+  PlacePurchaseOrder: (d) => makePlace(d),
+  GetPurchaseOrder: (d) => makeGetPurchaseOrder(d),
+  GetDocument: (d) => makeGetDocument(d),
+  ListPurchaseOrders: (d) => makeList(d),
+  FinanceReview: (d) => actions.makeReview(d),
+  RecordPayment: (d) => actions.makeRecordPayment(d),
+  SubmitPayment: (d) => actions.makeSubmitPayment(d),
+  VerifyPayment: (d) => actions.makeVerifyPayment(d),
+  CancelPurchaseOrder: (d) => actions.makeCancel(d),
+  ConvertToPurchaseOrder: (d) => actions.makeConvert(d),
+  OpenDispute: (d) => actions.makeDispute(d),
+  ResolveDispute: (d) => actions.makeResolveDispute(d),
+  UpdateShippingOrder: (d) => actions.makeUpdateShipping(d),
+  GetPolicy: (d) => makeGetHandler(d),
+  PutPolicy: (d) => makePutHandler(d),
+};
+
+describe('who may call each route', () => {
+  for (const route of routes.filter((r) => !r.public)) {
+    it(`${route.method} ${route.path}: ${route.roles.join(', ')}`, async () => {
+      expect(handlers[route.id], `a handler for ${route.id} in this test`).toBeDefined();
+      const handle = handlers[route.id]!(taskFakes());
+      const call = (headers: Record<string, string>) =>
+        handle(apiEvent({ method: route.method, headers: { 'Content-Type': 'application/json', ...headers }, body: '{}', pathParameters: { id: 'PO-NONE', soId: 'SO-1', docId: 'D' }, query: { status: 'ordered' } }));
+      for (const role of ['checkout', 'finance'] as const) {
+        const status = (await call({ Authorization: `Bearer test-${role}-key`, 'Idempotency-Key': 'k' })).statusCode;
+        if (route.roles.includes(role)) expect([401, 403]).not.toContain(status);
+        else expect(status).toBe(403);
+      }
+      expect((await call({})).statusCode).toBe(401);
+    });
+  }
+});
