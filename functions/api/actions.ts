@@ -32,12 +32,12 @@ function route<S extends z.ZodType>(
 ) {
   return (deps: ActionDeps) =>
     withProblems(name, async (event) => {
-      const actor = authorize(event, roles);
+      const { actor, by } = authorize(event, roles);
       const id = pathParam(event, 'id');
       const empty = !event.body || event.body.length === 0;
       const body = options.optionalBody && empty ? schema.parse({}) : parseJson(event, schema).value;
       const action = await toAction(body, event, deps);
-      const po = await changePurchaseOrder(deps, id, action, { actor, at: deps.clock.now() });
+      const po = await changePurchaseOrder(deps, id, action, { actor, by, at: deps.clock.now() });
       return json(200, presentPurchaseOrder(po));
     });
 }
@@ -82,6 +82,7 @@ export const makeConvert = route(
       delivery: b.delivery ?? policy.defaultDelivery,
       paymentTermsDays: policy.paymentTermsDays,
       reviewTimeoutDays: policy.reviewTimeoutDays,
+      approvalRules: policy.approvalRules,
     };
   },
   { optionalBody: true },

@@ -24,7 +24,7 @@ export const makeHandler =
           const arn = event.methodArn.split('/').slice(0, 2).join('/');
           return {
             principalId: role,
-            context: { role },
+            context: { role, keyName: role },
             policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/*` }] },
           };
         }

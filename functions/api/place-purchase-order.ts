@@ -11,14 +11,14 @@ import { workflow } from '../wiring/workflow.js';
 /** POST /purchase-orders (checkout): place a PO, once per Idempotency-Key. */
 export const makeHandler = (deps: PlaceDeps) =>
   withProblems('place-purchase-order', async (event) => {
-    authorize(event, ['checkout']);
+    const { by } = authorize(event, ['checkout']);
     const key = header(event, 'idempotency-key')?.trim();
     if (!key) throw new HttpProblem(400, 'Bad Request', 'the Idempotency-Key header is required');
     if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
       throw new HttpProblem(400, 'Bad Request', 'the Idempotency-Key must be 1 to 255 printable ASCII characters');
     }
     const { value } = parseJson(event, orderRequestSchema);
-    const result = await placeOrder(deps, key, fingerprint(value), value);
+    const result = await placeOrder(deps, key, fingerprint(value), value, by);
     return json(201, presentPurchaseOrder(result.po), {
       Location: `/purchase-orders/${result.po.id}`,
       ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}),

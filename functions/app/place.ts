@@ -1,6 +1,6 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../domain/order-request.js';
-import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder } from '../domain/purchase-order.js';
+import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
 import { executionInput } from '../../workflows/contract.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
 import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
@@ -30,7 +30,7 @@ export interface PlaceResult {
  * go together too: a replay starts the workflow again (a no-op when it exists), so a crash between
  * the two cannot leave a PO without its workflow.
  */
-export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest): Promise<PlaceResult> {
+export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest, by?: Who): Promise<PlaceResult> {
   const now = deps.clock.now();
   const claim = { key, requestHash, poId: deps.newId(), state: 'in_flight' as const, startedAt: now.toISOString() };
   const [existing, policy] = await Promise.all([deps.idempotency.claim(claim), deps.policies.get()]);
@@ -63,7 +63,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     // PO references need to be unique, not gapless (they are not tax documents): one write, no contention.
     const year = now.getUTCFullYear();
     const sequence = await deps.numbers.next('po', year);
-    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', at: now });
+    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now });
     try {
       await deps.pos.create(placed);
       po = placed;

@@ -9,10 +9,33 @@ import type { DocumentType, Status } from './purchase-order.js';
 
 export type Actor = 'checkout' | 'finance' | 'reviewer' | 'system';
 
+/**
+ * Who acted, beside the role: a signed-in person, a reviewer through their personal link (null for a
+ * link sent before links were personal), a system through its API key, or the workflow itself.
+ */
+export type Who =
+  | { type: 'person'; id: string; email: string }
+  | { type: 'link'; email: string | null }
+  | { type: 'key'; name: string }
+  | { type: 'system' };
+
+/** Who acted when the caller says no more than its role: a key of that role, or the workflow. */
+export function whoFor(actor: Actor): Who {
+  if (actor === 'system') return { type: 'system' };
+  if (actor === 'reviewer') return { type: 'link', email: null };
+  return { type: 'key', name: actor };
+}
+
+/** The same person (or link, or key) whichever way they came: people and links by their email. */
+export function identityOf(who: Who): string {
+  if (who.type === 'person' || who.type === 'link') return who.email ? `email:${who.email.toLowerCase()}` : 'link:unnamed';
+  return who.type === 'key' ? `key:${who.name}` : 'system';
+}
+
 /** What each kind of entry records, by the entry's `type` (the action that made it). */
 export interface EntryData {
   placed: { channel: OrderRequest['channel']; paymentMethod: OrderRequest['paymentMethod']; total: number };
-  approve: { comment: string | null };
+  approve: { comment: string | null; approvals: number; approvalsRequired: number };
   reject: { comment: string | null };
   expire_review: { deadline: string | null };
   submit_payment: { amount: number; reference: string };
@@ -38,6 +61,7 @@ export type HistoryEntryOf<T extends EntryType> = {
   from: Status | null;
   to: Status;
   actor: Actor;
+  by: Who;
   data: EntryData[T];
   /** The same change in words, for people reading the history. */
   detail?: string;
@@ -90,7 +114,7 @@ export function describe(change: Change, currency: string): string | undefined {
 }
 
 /** A history entry from a change: dated, with its statuses, its actor and its sentence. */
-export function entry(change: Change, moved: { at: string; from: Status | null; to: Status; actor: Actor }, currency: string): HistoryEntry {
+export function entry(change: Change, moved: { at: string; from: Status | null; to: Status; actor: Actor; by: Who }, currency: string): HistoryEntry {
   const detail = describe(change, currency);
   return { ...moved, ...change, ...(detail ? { detail } : {}) } as HistoryEntry;
 }

@@ -28,6 +28,13 @@ export const policySchema = z
       z.strictObject({ poEnabled: z.boolean(), limit: minorAmount, currency: currencyCode }),
     ),
     reviewTimeoutDays: days.min(1),
+    /** At or above an amount per currency, a PO needs that many approvals from distinct people. */
+    approvalRules: z
+      .array(z.strictObject({ minTotal: amountsByCurrency, approvals: z.number().int().min(1).max(10) }))
+      .max(20)
+      .default([]),
+    /** Reviewers are reminded this many days before the review deadline (none when null). */
+    reviewReminderDays: days.min(1).nullable().default(null),
     reminders: z.strictObject({
       beforeDueDays: z.array(days.min(1)).max(10),
       afterDueDays: z.array(days.min(1)).max(10),
@@ -65,5 +72,7 @@ export const defaultPolicy: Policy = {
   },
   partners: {},
   reviewTimeoutDays: 14,
+  approvalRules: [],
+  reviewReminderDays: null,
   reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
 };

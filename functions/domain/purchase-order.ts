@@ -1,6 +1,6 @@
 import { RuleViolation, TransitionError } from './errors.js';
 import { parseEventKey, type CalendarPolicy } from './calendar.js';
-import { entry, type Actor, type Change, type HistoryEntry } from './history.js';
+import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, type Who } from './history.js';
 import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
 import type { Policy } from './policy.js';
@@ -28,7 +28,7 @@ export type Status = (typeof statuses)[number];
 export const terminalStatuses: ReadonlySet<Status> = new Set(['rejected', 'completed', 'cancelled']);
 
 export type PaymentStatus = 'not_due' | 'unpaid' | 'submitted' | 'rejected' | 'paid' | 'overdue';
-export type { Actor, HistoryEntry } from './history.js';
+export type { Actor, HistoryEntry, Who } from './history.js';
 
 export interface PaymentRecord {
   reference: string;
@@ -98,18 +98,30 @@ export interface PurchaseOrder {
   calendar: CalendarPolicy;
   /** When an undecided review expires (the PO is then cancelled). */
   reviewDeadline: string | null;
-  review: {
-    required: boolean;
-    decision: 'approved' | 'rejected' | 'expired' | null;
-    decidedBy: Actor | null;
-    decidedAt: string | null;
-    comment: string | null;
-  };
+  review: Review;
   payment: Payment;
   documents: DocumentRef[];
   shippingOrders: ShippingOrder[];
   licences: Licence[] | null;
   history: HistoryEntry[];
+}
+
+export interface Approval {
+  by: Who;
+  at: string;
+  comment: string | null;
+}
+
+export interface Review {
+  required: boolean;
+  decision: 'approved' | 'rejected' | 'expired' | null;
+  decidedBy: Actor | null;
+  decidedAt: string | null;
+  comment: string | null;
+  /** How many approvals from distinct people release the PO (the policy's approval rules). */
+  approvalsRequired: number;
+  /** The approvals so far, in order. */
+  approvals: Approval[];
 }
 
 export type Action =
@@ -122,7 +134,7 @@ export type Action =
   | { type: 'resolve_dispute'; outcome: 'accept_payment' | 'cancel'; reason?: string }
   | { type: 'record_payment'; amount: number; reference: string }
   | { type: 'cancel'; reason?: string }
-  | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number }
+  | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number; approvalRules: Policy['approvalRules'] }
   | { type: 'update_shipping'; shippingOrderId: string; status: 'shipped' | 'delivered' }
   | { type: 'mark_overdue' }
   | { type: 'remind'; event: string }
@@ -133,6 +145,8 @@ export type Action =
 export interface ActionContext {
   actor: Actor;
   at: Date;
+  /** Who acted; the role's key (or the workflow) when not given. */
+  by?: Who;
 }
 
 export function lineAmounts(lines: readonly OrderLine[]): { lines: PoLine[]; total: number } {
@@ -220,8 +234,16 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
   };
 
   switch (action.type) {
-    case 'approve':
-      next.review = decision('approved', ctx, action.comment);
+    case 'approve': {
+      const by = ctx.by ?? whoFor(ctx.actor);
+      if (po.review.approvals.some((approval) => identityOf(approval.by) === identityOf(by))) {
+        throw new TransitionError('approve', po.status, `${describeWho(by)} has already approved this purchase order; it needs another approver`);
+      }
+      next.review.approvals.push({ by, at, comment: action.comment ?? null });
+      const approvals = next.review.approvals.length;
+      change = { type: 'approve', data: { comment: action.comment ?? null, approvals, approvalsRequired: po.review.approvalsRequired } };
+      if (approvals < po.review.approvalsRequired) break; // stays awaiting review until enough people approve
+      next.review = decision(next.review, 'approved', ctx, action.comment);
       if (po.delivery === 'prepayment') {
         next.status = 'awaiting_payment';
         next.payment.status = 'unpaid';
@@ -229,15 +251,15 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
         next.status = 'ordered';
         next.payment = { ...next.payment, status: 'unpaid', dueDate: dueDateFrom(ctx.at, po.paymentTermsDays) };
       }
-      change = { type: 'approve', data: { comment: action.comment ?? null } };
       break;
+    }
     case 'reject':
-      next.review = decision('rejected', ctx, action.comment);
+      next.review = decision(po.review, 'rejected', ctx, action.comment);
       next.status = 'rejected';
       change = { type: 'reject', data: { comment: action.comment ?? null } };
       break;
     case 'expire_review':
-      next.review = decision('expired', ctx);
+      next.review = decision(po.review, 'expired', ctx);
       next.status = 'cancelled';
       change = { type: 'expire_review', data: { deadline: po.reviewDeadline } };
       break;
@@ -310,7 +332,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.delivery = action.delivery;
       next.paymentTermsDays = action.paymentTermsDays;
       next.reviewDeadline = new Date(ctx.at.getTime() + action.reviewTimeoutDays * 86_400_000).toISOString();
-      next.review = { required: true, decision: null, decidedBy: null, decidedAt: null, comment: null };
+      next.review = openReview(approvalsRequired(action, po.currency, po.total));
       next.status = 'awaiting_review';
       next.payment.status = 'not_due';
       next.payment.pending = null;
@@ -377,7 +399,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
   if (next.payment.status === 'paid' && fulfilmentStatuses.has(next.status) && isFullyDelivered(next)) next.status = 'completed';
   next.version = po.version + 1;
   next.updatedAt = at;
-  next.history.push(entry(change, { at, from: po.status, to: next.status, actor: ctx.actor }, po.currency));
+  next.history.push(entry(change, { at, from: po.status, to: next.status, actor: ctx.actor, by: ctx.by ?? whoFor(ctx.actor) }, po.currency));
   return next;
 }
 
@@ -396,8 +418,26 @@ export function shippingOrdersFor(po: Pick<PurchaseOrder, 'lines'>): ShippingOrd
   }));
 }
 
-function decision(outcome: PurchaseOrder['review']['decision'], ctx: ActionContext, comment?: string): PurchaseOrder['review'] {
-  return { required: true, decision: outcome, decidedBy: ctx.actor, decidedAt: ctx.at.toISOString(), comment: comment ?? null };
+function decision(review: Review, outcome: Review['decision'], ctx: ActionContext, comment?: string): Review {
+  return { ...review, required: true, decision: outcome, decidedBy: ctx.actor, decidedAt: ctx.at.toISOString(), comment: comment ?? null };
+}
+
+function openReview(approvalsRequired: number, required = true): Review {
+  return { required, decision: null, decidedBy: null, decidedAt: null, comment: null, approvalsRequired, approvals: [] };
+}
+
+function describeWho(who: Who): string {
+  if (who.type === 'person') return who.email;
+  if (who.type === 'link') return who.email ?? 'this review link';
+  return who.type === 'key' ? `the ${who.name} key` : 'the workflow';
+}
+
+/** How many distinct approvers a PO of this total needs: the highest rule it reaches, else one. */
+export function approvalsRequired(policy: Pick<Policy, 'approvalRules'>, currency: string, total: number): number {
+  return policy.approvalRules.reduce((needed, rule) => {
+    const threshold = rule.minTotal[currency];
+    return threshold !== undefined && total >= threshold ? Math.max(needed, rule.approvals) : needed;
+  }, 1);
 }
 
 export interface Placement {
@@ -473,10 +513,11 @@ export interface NewPurchaseOrder {
   order: OrderRequest;
   policy: Policy;
   actor: Actor;
+  by?: Who;
   at: Date;
 }
 
-export function placePurchaseOrder({ id, reference, order, policy, actor, at }: NewPurchaseOrder): PurchaseOrder {
+export function placePurchaseOrder({ id, reference, order, policy, actor, by, at }: NewPurchaseOrder): PurchaseOrder {
   const { lines, total } = lineAmounts(order.lines);
   const placement = decidePlacement(order, total, policy);
   const when = at.toISOString();
@@ -515,12 +556,12 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, at }: 
     paymentTermsDays: policy.paymentTermsDays,
     calendar: policy.reminders,
     reviewDeadline: placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null,
-    review: { required: placement.reviewRequired, decision: null, decidedBy: null, decidedAt: null, comment: null },
+    review: openReview(approvalsRequired(policy, order.currency, total), placement.reviewRequired),
     payment,
     documents: [],
     shippingOrders: [],
     licences: null,
-    history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total } }, { at: when, from: null, to: placement.status, actor }, order.currency)],
+    history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total } }, { at: when, from: null, to: placement.status, actor, by: by ?? whoFor(actor) }, order.currency)],
   };
   if (fulfilmentStatuses.has(po.status)) po.shippingOrders = shippingOrdersFor(po);
   return po;

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { IdempotencyKeyReusedError, NotFoundError, RequestInFlightError } from '../app/errors.js';
 import { MoneyOverflowError, RuleViolation, TransitionError } from '../domain/errors.js';
-import type { Actor } from '../domain/purchase-order.js';
+import type { Actor, Who } from '../domain/purchase-order.js';
 import { log } from './log.js';
 
 /** HTTP edges: RFC 9457 problems, body parsing with limits, bearer-key roles, error mapping. */
@@ -103,15 +103,23 @@ export function pathParam(event: APIGatewayProxyEvent, name: string): string {
 
 export type CallerRole = 'checkout' | 'finance';
 
+/** What the API's authorizer tells the function about the caller (API Gateway passes its context). */
+export interface AuthorizerContext {
+  role?: unknown;
+  /** The API key's name, for a system calling with a key. */
+  keyName?: unknown;
+}
+
 /**
- * The caller's role, as the API's authorizer established it (API Gateway passes the authorizer's
- * context to the function): 401 without one, 403 for a role this route does not allow.
+ * The caller, as the API's authorizer established it: its role and who it is. 401 without one, 403
+ * for a role this route does not allow.
  */
-export function authorize(event: APIGatewayProxyEvent, allowed: readonly CallerRole[]): Actor {
-  const role = (event.requestContext?.authorizer as { role?: unknown } | null | undefined)?.role;
+export function authorize(event: APIGatewayProxyEvent, allowed: readonly CallerRole[]): { actor: Actor; by: Who } {
+  const context = (event.requestContext?.authorizer ?? {}) as AuthorizerContext;
+  const role = context.role;
   if (role !== 'checkout' && role !== 'finance') throw new HttpProblem(401, 'Unauthorized', 'send a valid API key as Authorization: Bearer <key>');
   if (!allowed.includes(role)) throw new HttpProblem(403, 'Forbidden', `the ${role} key may not call this route`);
-  return role;
+  return { actor: role, by: { type: 'key', name: typeof context.keyName === 'string' ? context.keyName : role } };
 }
 
 /** Maps what a use case throws to the contract's problems; anything unexpected is a logged 500. */

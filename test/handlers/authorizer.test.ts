@@ -15,7 +15,7 @@ describe('the key authorizer', () => {
   it('names the role of a stored key in its context, for the handlers to check per route', async () => {
     for (const role of ['checkout', 'finance'] as const) {
       const answer = await authorize(request(`Bearer test-${role}-key`));
-      expect(answer.context).toEqual({ role });
+      expect(answer.context).toEqual({ role, keyName: role });
       expect(answer.policyDocument.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:api/v1/*' })]);
     }
   });

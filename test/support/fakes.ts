@@ -233,11 +233,11 @@ export function apiEvent(options: {
   };
 }
 
-function authorizerContext(headers: Record<string, string>): { role: string } | null {
+function authorizerContext(headers: Record<string, string>): { role: string; keyName: string } | null {
   const presented = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
   const keys = new FixedSecrets().values;
   const role = (['checkout', 'finance'] as const).find((candidate) => presented === `Bearer ${keys[candidate]}`);
-  return role ? { role } : null;
+  return role ? { role, keyName: role } : null;
 }
 
 /** The default order of the handler tests: Acme's cart PO of three licences. */

@@ -22,7 +22,7 @@ describe('placing a purchase order', () => {
     expect(po.review.required).toBe(true);
     expect(po.payment).toMatchObject({ status: 'not_due', amountDue: 29700, amountPaid: 0, dueDate: null });
     expect(po.history).toEqual([
-      { at: at.toISOString(), type: 'placed', from: null, to: 'awaiting_review', actor: 'checkout', data: { channel: 'cart', paymentMethod: 'purchase_order', total: 29700 }, detail: 'cart purchase_order' },
+      { at: at.toISOString(), type: 'placed', from: null, to: 'awaiting_review', actor: 'checkout', by: { type: 'key', name: 'checkout' }, data: { channel: 'cart', paymentMethod: 'purchase_order', total: 29700 }, detail: 'cart purchase_order' },
     ]);
   });
 
@@ -143,7 +143,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     fc.record({ type: fc.constant('submit_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('verify_payment' as const), decision: fc.constantFrom('accept' as const, 'reject' as const) }),
     fc.record({ type: fc.constant('resolve_dispute' as const), outcome: fc.constantFrom('accept_payment' as const, 'cancel' as const) }),
-    fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14 }),
+    fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14, approvalRules: [] }),
     fc.record({ type: fc.constant('update_shipping' as const), shippingOrderId: fc.constantFrom('SO-1', 'SO-2'), status: fc.constantFrom('shipped' as const, 'delivered' as const) }),
     fc.constant<Action>({ type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['K'] }] }),
   );
