@@ -18,7 +18,7 @@ export interface NoticeContext<T extends EntryType> {
   seller: SellerProfile;
   /** The document the entry issued (issue_document entries). */
   document: DocumentRef | null;
-  /** The review link of a PO awaiting review, created on first use and the same on every retry. */
+  /** The recipient's own review link of a PO awaiting review, created on first use, the same on every retry. */
   reviewLink: () => Promise<{ href: string; expiresAt: string }>;
 }
 
@@ -32,6 +32,8 @@ export interface Notice<T extends EntryType> {
   email: (context: NoticeContext<T>) => Message | Promise<Message>;
   /** The email carries the entry's document as a PDF. */
   attachDocument?: boolean;
+  /** One email per recipient (each reviewer gets a link of their own), not one to all. */
+  personal?: boolean;
 }
 
 export type Catalogue = { [T in EntryType]: Notice<T>[] };
@@ -46,7 +48,8 @@ const reviewNotices = <T extends 'placed' | 'convert_to_purchase_order'>(): Noti
     name: 'review-request',
     to: 'reviewers',
     when: awaitingReview,
-    about: 'the PO still awaits review; the email carries the review link',
+    about: 'the PO still awaits review; each reviewer gets their own link',
+    personal: true,
     email: async ({ po, reviewLink }) => {
       const link = await reviewLink();
       return emails.reviewRequestEmail(po, link.href, link.expiresAt);

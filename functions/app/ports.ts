@@ -46,6 +46,8 @@ export interface IdempotencyStore {
 export interface ReviewRecord {
   id: string;
   poId: string;
+  /** The reviewer this link was sent to (null for a link from before links were personal). */
+  reviewer: string | null;
   /** Random; with the link-signing key it derives the link's secret, which is never stored. */
   nonce: string;
   createdAt: string;

@@ -1,13 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Review links: an opaque id (derived from the PO with the link-signing key, so a retried task finds
- * the same review) and a 256-bit secret derived from a random nonce with the same key. The table
+ * Review links, one per reviewer: an opaque id (derived from the PO and the reviewer's email with the
+ * link-signing key, so a retried task finds the same review) and a 256-bit secret derived from a
+ * random nonce with the same key. The table
  * holds the nonce, never the secret: reading the table is not enough to forge a link, and a retried
  * task rebuilds the very link it emailed before instead of minting one the reviewer never got.
  */
-export function reviewIdFor(poId: string, signingKey: string): string {
-  return createHmac('sha256', signingKey).update(`review-id:${poId}`).digest('base64url').slice(0, 22);
+export function reviewIdFor(poId: string, reviewer: string, signingKey: string): string {
+  return createHmac('sha256', signingKey).update(`review-id:${poId}:${reviewer.toLowerCase()}`).digest('base64url').slice(0, 22);
 }
 
 export function newReviewNonce(): string {

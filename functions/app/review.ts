@@ -62,7 +62,8 @@ export async function decideReview(
   let po: PurchaseOrder;
   try {
     const comment = decision.comment ? { comment: decision.comment } : {};
-    po = await changePurchaseOrder(deps, opened.po.id, { type: decision.decision, ...comment }, { actor: 'reviewer', at: deps.clock.now() }, opened.po);
+    const by = { type: 'link' as const, email: opened.review.reviewer };
+    po = await changePurchaseOrder(deps, opened.po.id, { type: decision.decision, ...comment }, { actor: 'reviewer', by, at: deps.clock.now() }, opened.po);
   } catch (error) {
     if (!(error instanceof TransitionError)) throw error;
     return { refused: 'decided', reference: opened.po.reference, status: error.status };

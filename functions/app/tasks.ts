@@ -177,14 +177,15 @@ export async function fulfil(deps: DocumentDeps, input: StepInput): Promise<Work
 }
 
 /**
- * The review of a PO awaiting it, created once: a re-run (a retry, or a crash before the email was
- * marked sent) gets the stored one with its nonce, so any email it sends carries the same, working link.
+ * A reviewer's own review of a PO awaiting it, created once: a re-run (a retry, or a crash before the
+ * email was marked sent) gets the stored one with its nonce, so any email it sends carries the same,
+ * working link. A decision through it names the reviewer.
  */
-async function reviewLinkFor(deps: MessageDeps, po: PurchaseOrder): Promise<{ href: string; expiresAt: string }> {
+async function reviewLinkFor(deps: MessageDeps, po: PurchaseOrder, reviewer: string): Promise<{ href: string; expiresAt: string }> {
   const signingKey = await deps.secrets.get('linkSigning');
-  const reviewId = reviewIdFor(po.id, signingKey);
+  const reviewId = reviewIdFor(po.id, reviewer, signingKey);
   const now = deps.clock.now().toISOString();
-  const review = await deps.reviews.create({ id: reviewId, poId: po.id, nonce: newReviewNonce(), createdAt: now, expiresAt: po.reviewDeadline ?? now, decidedAt: null });
+  const review = await deps.reviews.create({ id: reviewId, poId: po.id, reviewer, nonce: newReviewNonce(), createdAt: now, expiresAt: po.reviewDeadline ?? now, decidedAt: null });
   return { href: reviewLink(deps.publicBaseUrl, reviewId, reviewSecret(reviewId, review.nonce, signingKey)), expiresAt: review.expiresAt };
 }
 
@@ -196,16 +197,19 @@ export async function notify(deps: MessageDeps, input: NotifyInput): Promise<num
   const po = await load(deps, input.poId);
   let recipients: { reviewers: string[]; finance: string[] } | undefined; // read from the policy only when needed
   const addresses = async (to: Audience) => (to === 'buyer' ? [po.customer.email] : (recipients ??= await deps.recipients())[to]);
-  let link: Promise<{ href: string; expiresAt: string }> | undefined;
   for (let index = input.notifiedVersion; index < po.history.length; index += 1) {
     const entry = po.history[index]!;
     const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
     for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
       const to = await addresses(notice.to);
-      if (!to.length) continue;
-      const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink: () => (link ??= reviewLinkFor(deps, po)) });
-      const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
-      await deps.mailer.sendOnce(po.id, `${index}-${notice.name}`, email(to, message, attachments));
+      // A personal notice goes to each recipient on their own (a reviewer's link is theirs alone).
+      for (const [recipients, key] of notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const]) {
+        if (!recipients.length) continue;
+        const reviewLink = () => reviewLinkFor(deps, po, recipients[0]!);
+        const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink });
+        const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
+        await deps.mailer.sendOnce(po.id, key, email([...recipients], message, attachments));
+      }
     }
   }
   return po.history.length;

@@ -69,7 +69,10 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
       },
       lineItems(po),
       { kind: 'link', label: 'Review this purchase order', href: link },
-      { kind: 'p', text: `The link is personal to this review and works until ${expiresAt.slice(0, 10)}. Only one decision counts.` },
+      ...(po.review.approvalsRequired > 1
+        ? [{ kind: 'p', text: `This purchase order needs ${po.review.approvalsRequired} approvals from different people; one rejection rejects it.` } as Block]
+        : []),
+      { kind: 'p', text: `The link is yours alone (your decision is recorded in your name) and works until ${expiresAt.slice(0, 10)}.` },
     ],
   };
 }

@@ -26,11 +26,19 @@ export function reviewFormPage(po: PurchaseOrder, reviewId: string, token: strin
     )
     .join('');
   const address = po.billingAddress;
+  const who = (by: PurchaseOrder['review']['approvals'][number]['by']) =>
+    by.type === 'person' || by.type === 'link' ? (by.email ?? 'a reviewer') : by.type === 'key' ? `the ${by.name} system` : 'the workflow';
+  const approvals =
+    po.review.approvalsRequired > 1
+      ? `<p><strong>Approvals: ${po.review.approvals.length} of ${po.review.approvalsRequired}.</strong> ${
+          po.review.approvals.length ? `Approved so far by ${po.review.approvals.map((approval) => escapeHtml(who(approval.by))).join(', ')}. ` : ''
+        }The order is released when ${po.review.approvalsRequired} different people have approved it; one rejection rejects it.</p>`
+      : '';
   return page(
     `Review ${po.reference}`,
     `<h1>Review purchase order ${escapeHtml(po.reference)}</h1>
-<p>Check the buyer's signed confirmation on company letterhead, then release or reject the order. Only one decision counts.</p>
-<table>
+<p>Check the buyer's signed confirmation on company letterhead, then release or reject the order. Your decision is recorded in your name.</p>
+${approvals}<table>
 <tr><th>Company</th><td>${escapeHtml(po.customer.company)} (${escapeHtml(po.customer.type)})</td></tr>
 <tr><th>Buyer</th><td>${escapeHtml(po.customer.email)}</td></tr>
 <tr><th>Buyer's PO number</th><td>${escapeHtml(po.poNumber ?? '—')}</td></tr>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RuleViolation, TransitionError } from '../../functions/domain/errors.js';
 import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
-import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+import { defaultPolicy, policySchema, type Policy } from '../../functions/domain/policy.js';
 import { apply, decidePlacement, placePurchaseOrder, statuses, terminalStatuses, type Action, type Actor, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
 import { noticesFor } from '../../functions/app/catalogue.js';
 import { nextStep, nextSteps, workflowView } from '../../functions/domain/workflow-view.js';
@@ -238,5 +238,36 @@ describe('the lifecycle as a whole (model-based)', () => {
     const noReminders = { ...ordered, calendar: { beforeDueDays: [], afterDueDays: [], autoCancelAfterDueDays: null } };
     // Without reminders, the next date is the end of the due date itself.
     expect(workflowView(noReminders, at).waitSeconds).toBe(30 * 86400 + 14 * 3600);
+  });
+});
+
+describe('approval rules', () => {
+  const policy: Policy = { ...defaultPolicy, approvalRules: [{ minTotal: { USD: 25000 }, approvals: 2 }, { minTotal: { USD: 1000000 }, approvals: 3 }] };
+  const alice = { type: 'link' as const, email: 'alice@seller.example' };
+  const bob = { type: 'person' as const, id: 'u-bob', email: 'Bob@Seller.example' };
+
+  it('asks as many distinct approvers as the highest rule the total reaches, per currency', () => {
+    expect(place({}, policy).review.approvalsRequired).toBe(2); // $297.00
+    expect(place({ lines: [{ ...sampleOrder.lines[0]!, quantity: 1, unitAmount: 24999 }] }, policy).review.approvalsRequired).toBe(1);
+    expect(place({ lines: [{ ...sampleOrder.lines[0]!, quantity: 1, unitAmount: 1000000 }] }, policy).review.approvalsRequired).toBe(3);
+    expect(place({ currency: 'EUR' }, { ...policy, cartMinimum: { EUR: 100 } }).review.approvalsRequired).toBe(1);
+  });
+
+  it('releases once enough different people approved; the same person twice is refused; one rejection rejects', () => {
+    const first = apply(place({}, policy), { type: 'approve', comment: 'letter ok' }, { actor: 'reviewer', by: alice, at });
+    expect(first.status).toBe('awaiting_review');
+    expect(first.review.approvals).toEqual([{ by: alice, at: at.toISOString(), comment: 'letter ok' }]);
+    expect(first.history.at(-1)).toMatchObject({ type: 'approve', from: 'awaiting_review', to: 'awaiting_review', by: alice, data: { approvals: 1, approvalsRequired: 2 } });
+    // The same person, whichever way they come (a link and the console share the email), counts once.
+    expect(() => apply(first, { type: 'approve' }, { actor: 'reviewer', by: { type: 'person', id: 'u-alice', email: 'ALICE@seller.example' }, at })).toThrow(TransitionError);
+    const released = apply(first, { type: 'approve' }, { actor: 'finance', by: bob, at });
+    expect(released).toMatchObject({ status: 'ordered', review: { decision: 'approved', approvals: [{ by: alice }, { by: bob }] } });
+    expect(apply(first, { type: 'reject', comment: 'no letter' }, { actor: 'reviewer', by: { type: 'link', email: 'carol@seller.example' }, at }).status).toBe('rejected');
+  });
+
+  it('refuses invalid rules whole', () => {
+    expect(policySchema.safeParse({ ...defaultPolicy, approvalRules: [{ minTotal: { USD: 100 }, approvals: 0 }] }).success).toBe(false);
+    expect(policySchema.safeParse({ ...defaultPolicy, approvalRules: [{ minTotal: { XXX1: 100 }, approvals: 2 }] }).success).toBe(false);
+    expect(policySchema.safeParse({ ...defaultPolicy, approvalRules: [{ minTotal: { USD: 1.5 }, approvals: 2 }] }).success).toBe(false);
   });
 });
