@@ -10,6 +10,8 @@ new PurchaseOrderStack(app, context('stackName') ?? 'PurchaseOrders', {
   mailFrom: context('mailFrom') ?? 'orders@seller.example',
   ...(context('publicBaseUrl') ? { publicBaseUrl: context('publicBaseUrl')! } : {}),
   ...(context('sellerProfile') ? { sellerProfile: context('sellerProfile')! } : {}),
+  ...(context('adminEmail') ? { adminEmail: context('adminEmail')! } : {}),
+  ...(context('alarmEmail') ? { alarmEmail: context('alarmEmail')! } : {}),
 });
 
 app.synth();

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { PurchaseOrderWorkflow, type WorkflowTask } from '../workflows/purchase-order-workflow.js';
 import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
+import { Staff } from './constructs/staff.js';
 import { Bindings, type Binding } from './constructs/bindings.js';
 import { routes } from './routes.js';
 
@@ -25,11 +26,13 @@ export interface PoStackProps extends StackProps {
   sellerProfile?: string;
   /** Who is emailed when an execution fails, times out or is aborted. */
   alarmEmail?: string;
+  /** The first finance user of the back office, invited by email. */
+  adminEmail?: string;
 }
 
 const taskDescriptions: Record<WorkflowTask, string> = {
   notify: 'Email buyer, finance and reviewers about each change of a PO, with its documents',
-  expireReview: 'Cancel a PO whose review window closed',
+  reviewTimer: 'Remind the reviewers before the review closes; cancel the PO when it has closed',
   issueProforma: 'Issue the proforma invoice for prepayment',
   awaitChange: 'Wait for the next change of a PO (review, payment, delivery)',
   fulfil: 'Deliver the digital goods and issue the invoice',
@@ -47,7 +50,7 @@ const groupBindings: Record<'lifecycle' | 'messages' | 'documents', Binding[]> =
 /** Which bundle (functions/tasks/<group>.ts) serves each task. */
 const taskGroups: Record<WorkflowTask, 'lifecycle' | 'messages' | 'documents'> = {
   awaitChange: 'lifecycle',
-  expireReview: 'lifecycle',
+  reviewTimer: 'lifecycle',
   paymentCalendar: 'lifecycle',
   notify: 'messages',
   issueProforma: 'documents',
@@ -139,7 +142,9 @@ export class PurchaseOrderStack extends Stack {
 
     // Named, so that the task functions may answer its tokens without a reference cycle.
     const stateMachineName = `${this.stackName}-purchase-orders`;
+    const staff = new Staff(this, 'Staff', { ...(props.adminEmail ? { adminEmail: props.adminEmail } : {}) });
     const bindings = new Bindings({
+      staff,
       table,
       apiKeys: { checkout: checkoutKey, finance: financeKey },
       linkKey,
@@ -214,10 +219,10 @@ export class PurchaseOrderStack extends Stack {
     // Callers are authenticated against the stored keys; the handlers then check the role per route.
     const authorizerFn = new PoFunction(this, 'Authorizer', {
       entry: 'functions/api/authorizer.ts',
-      description: 'Authenticate checkout and finance by their stored keys',
+      description: 'Authenticate systems by their stored keys and staff by their ID tokens',
       timeout: Duration.seconds(10),
     });
-    bindings.bind(authorizerFn, ['apiKeys']);
+    bindings.bind(authorizerFn, ['apiKeys', 'staffTokens']);
     const authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
       handler: authorizerFn,
       identitySources: [apigateway.IdentitySource.header('Authorization')],
@@ -238,7 +243,10 @@ export class PurchaseOrderStack extends Stack {
       if (route.public) {
         Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'A reviewer link carries its own credential: an opaque id and a 256-bit secret.' });
       }
-      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason: 'Server-to-server callers authenticate with stored keys through a Lambda authorizer; reviewers through their link.' });
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'One Lambda authorizer accepts both the systems\' stored keys and staff ID tokens from the user pool (verified with aws-jwt-verify); reviewers use their link.',
+      });
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });

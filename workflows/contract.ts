@@ -42,4 +42,4 @@ export type WaitInput = z.infer<typeof waitInput>;
 export type NotifyInput = z.infer<typeof notifyInput>;
 
 /** The workflow's tasks, each a function of its own. */
-export type WorkflowTask = 'notify' | 'awaitChange' | 'expireReview' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote';
+export type WorkflowTask = 'notify' | 'awaitChange' | 'reviewTimer' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote';

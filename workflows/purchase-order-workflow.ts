@@ -75,10 +75,11 @@ export class PurchaseOrderWorkflow extends Construct {
 
     const notify = step('Notify', 'notify', statePaths.notifiedVersion, { notifiedVersion: sfn.JsonPath.numberAt(statePaths.notifiedVersion) });
 
-    // PO with review: wait for the reviewers' or finance's decision; expire after the policy's days.
+    // PO with review: wait for the reviewers' or finance's decision; remind the reviewers before the
+    // deadline and expire the review at it (the wait's timer is the next of the two).
     const awaitRelease = wait('Await release', 'awaitChange');
-    const expireReview = step('Expire review', 'expireReview', statePaths.po).next(notify);
-    awaitRelease.addCatch(expireReview, caught).next(notify);
+    const reviewTimer = step('Review timer', 'reviewTimer', statePaths.po).next(notify);
+    awaitRelease.addCatch(reviewTimer, caught).next(notify);
 
     // Prepayment (proforma) and offline payment: payments reported, verified, rejected, disputed.
     const awaitPrepayment = wait('Await prepayment', 'awaitChange');

@@ -82,6 +82,7 @@ export const makeConvert = route(
       delivery: b.delivery ?? policy.defaultDelivery,
       paymentTermsDays: policy.paymentTermsDays,
       reviewTimeoutDays: policy.reviewTimeoutDays,
+      reviewReminderDays: policy.reviewReminderDays,
       approvalRules: policy.approvalRules,
     };
   },

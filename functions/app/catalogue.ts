@@ -34,6 +34,8 @@ export interface Notice<T extends EntryType> {
   attachDocument?: boolean;
   /** One email per recipient (each reviewer gets a link of their own), not one to all. */
   personal?: boolean;
+  /** Recipients of a personal notice it is not for (a reviewer who has approved already). */
+  skip?: (recipient: string, po: PurchaseOrder) => boolean;
 }
 
 export type Catalogue = { [T in EntryType]: Notice<T>[] };
@@ -76,7 +78,23 @@ export const catalogue: Catalogue = {
   convert_to_purchase_order: reviewNotices<'convert_to_purchase_order'>(),
   approve: [],
   reject: [{ name: 'rejected', to: 'buyer', email: ({ po, seller }) => emails.rejectedEmail(po, seller) }],
-  expire_review: [{ name: 'expired', to: 'buyer', email: ({ po, seller }) => emails.reviewExpiredEmail(po, seller) }],
+  remind_review: [
+    {
+      name: 'review-reminder',
+      to: 'reviewers',
+      about: 'the review closes soon; each reviewer who has not approved yet, with their own link',
+      personal: true,
+      skip: (recipient, po) => po.review.approvals.some((approval) => 'email' in approval.by && approval.by.email?.toLowerCase() === recipient.toLowerCase()),
+      email: async ({ po, reviewLink }) => {
+        const link = await reviewLink();
+        return emails.reviewReminderEmail(po, link.href, link.expiresAt);
+      },
+    },
+  ],
+  expire_review: [
+    { name: 'expired', to: 'buyer', email: ({ po, seller }) => emails.reviewExpiredEmail(po, seller) },
+    { name: 'expired-finance', to: 'finance', email: ({ po }) => emails.reviewExpiredFinanceEmail(po) },
+  ],
   submit_payment: [{ name: 'payment-to-verify', to: 'finance', email: ({ po }) => emails.paymentToVerifyEmail(po) }],
   verify_payment: [
     {

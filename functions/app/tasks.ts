@@ -70,14 +70,22 @@ export async function awaitChange(deps: LifecycleDeps, input: WaitInput): Promis
   throw new Error(`purchase order ${input.poId} kept changing while the workflow tried to wait on it`);
 }
 
-/** The review window closed: cancel the PO, unless a decision landed at the last moment. */
-export async function expireReview(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
+/**
+ * The review's timer fired: at the deadline the PO is cancelled (unless a decision landed at the last
+ * moment); before it, the reviewers are reminded once when their reminder is due.
+ */
+export async function reviewTimer(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
   const po = await load(deps, input.poId);
   if (po.status !== 'awaiting_review') return view(deps, po);
+  const now = deps.clock.now();
+  const expired = po.reviewDeadline !== null && now.toISOString() >= po.reviewDeadline;
+  const remind = !po.review.reminded && po.review.reminderAt !== null && now.toISOString() >= po.review.reminderAt;
+  if (!expired && !remind) return view(deps, po);
   try {
-    return view(deps, await changePurchaseOrder(deps, po.id, { type: 'expire_review' }, { actor: 'system', at: deps.clock.now() }, po));
-  } catch {
-    return view(deps, await load(deps, input.poId));
+    return view(deps, await changePurchaseOrder(deps, po.id, { type: expired ? 'expire_review' : 'remind_review' }, { actor: 'system', at: now }, po));
+  } catch (error) {
+    if (!(error instanceof TransitionError)) throw error;
+    return view(deps, await load(deps, input.poId)); // decided meanwhile
   }
 }
 
@@ -203,8 +211,9 @@ export async function notify(deps: MessageDeps, input: NotifyInput): Promise<num
     for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
       const to = await addresses(notice.to);
       // A personal notice goes to each recipient on their own (a reviewer's link is theirs alone).
-      for (const [recipients, key] of notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const]) {
-        if (!recipients.length) continue;
+      const batches = notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const];
+      for (const [recipients, key] of batches) {
+        if (!recipients.length || (notice.skip && notice.skip(recipients[0]!, po))) continue;
         const reviewLink = () => reviewLinkFor(deps, po, recipients[0]!);
         const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink });
         const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;

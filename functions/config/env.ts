@@ -11,6 +11,8 @@ export const envNames = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   mailFrom: 'MAIL_FROM',
   sellerProfile: 'SELLER_PROFILE',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
 } as const;
 
 export type EnvName = (typeof envNames)[keyof typeof envNames];

@@ -38,6 +38,7 @@ export interface EntryData {
   approve: { comment: string | null; approvals: number; approvalsRequired: number };
   reject: { comment: string | null };
   expire_review: { deadline: string | null };
+  remind_review: { deadline: string | null };
   submit_payment: { amount: number; reference: string };
   verify_payment: { decision: 'accept' | 'reject'; amount: number; reference: string; reason: string | null; outstanding: number };
   dispute: { reason: string | null };
@@ -83,6 +84,8 @@ export function describe(change: Change, currency: string): string | undefined {
       return change.data.comment ?? undefined;
     case 'expire_review':
       return 'review not decided in time';
+    case 'remind_review':
+      return `reviewers reminded: the review closes ${change.data.deadline}`;
     case 'submit_payment':
       return `buyer reports ${minor(change.data.amount)} paid (reference ${change.data.reference})`;
     case 'verify_payment':

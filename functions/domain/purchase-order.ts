@@ -122,19 +122,23 @@ export interface Review {
   approvalsRequired: number;
   /** The approvals so far, in order. */
   approvals: Approval[];
+  /** When the reviewers are reminded of a review still open (policy.reviewReminderDays), and whether they were. */
+  reminderAt: string | null;
+  reminded: boolean;
 }
 
 export type Action =
   | { type: 'approve'; comment?: string }
   | { type: 'reject'; comment?: string }
   | { type: 'expire_review' }
+  | { type: 'remind_review' }
   | { type: 'submit_payment'; amount: number; reference: string }
   | { type: 'verify_payment'; decision: 'accept' | 'reject'; reason?: string }
   | { type: 'dispute'; reason?: string }
   | { type: 'resolve_dispute'; outcome: 'accept_payment' | 'cancel'; reason?: string }
   | { type: 'record_payment'; amount: number; reference: string }
   | { type: 'cancel'; reason?: string }
-  | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number; approvalRules: Policy['approvalRules'] }
+  | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number; reviewReminderDays: number | null; approvalRules: Policy['approvalRules'] }
   | { type: 'update_shipping'; shippingOrderId: string; status: 'shipped' | 'delivered' }
   | { type: 'mark_overdue' }
   | { type: 'remind'; event: string }
@@ -186,6 +190,7 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
   approve: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
   reject: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
   expire_review: { system: ['awaiting_review'] },
+  remind_review: { system: ['awaiting_review'] },
   submit_payment: { checkout: ['awaiting_payment', 'payment_rejected'] },
   verify_payment: { finance: ['payment_submitted'] },
   dispute: { checkout: ['payment_submitted', 'payment_rejected'], finance: ['payment_submitted', 'payment_rejected'] },
@@ -257,6 +262,11 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.review = decision(po.review, 'rejected', ctx, action.comment);
       next.status = 'rejected';
       change = { type: 'reject', data: { comment: action.comment ?? null } };
+      break;
+    case 'remind_review':
+      if (po.review.reminded) return po;
+      next.review.reminded = true;
+      change = { type: 'remind_review', data: { deadline: po.reviewDeadline } };
       break;
     case 'expire_review':
       next.review = decision(po.review, 'expired', ctx);
@@ -332,7 +342,7 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.delivery = action.delivery;
       next.paymentTermsDays = action.paymentTermsDays;
       next.reviewDeadline = new Date(ctx.at.getTime() + action.reviewTimeoutDays * 86_400_000).toISOString();
-      next.review = openReview(approvalsRequired(action, po.currency, po.total));
+      next.review = openReview(approvalsRequired(action, po.currency, po.total), reminderAt(next.reviewDeadline, action.reviewReminderDays, ctx.at));
       next.status = 'awaiting_review';
       next.payment.status = 'not_due';
       next.payment.pending = null;
@@ -422,8 +432,15 @@ function decision(review: Review, outcome: Review['decision'], ctx: ActionContex
   return { ...review, required: true, decision: outcome, decidedBy: ctx.actor, decidedAt: ctx.at.toISOString(), comment: comment ?? null };
 }
 
-function openReview(approvalsRequired: number, required = true): Review {
-  return { required, decision: null, decidedBy: null, decidedAt: null, comment: null, approvalsRequired, approvals: [] };
+function openReview(approvalsRequired: number, reminderAt: string | null, required = true): Review {
+  return { required, decision: null, decidedBy: null, decidedAt: null, comment: null, approvalsRequired, approvals: [], reminderAt, reminded: false };
+}
+
+/** The reviewers' reminder, `days` before the deadline; none when that moment has passed already. */
+function reminderAt(deadline: string, days: number | null, now: Date): string | null {
+  if (days === null) return null;
+  const at = Date.parse(deadline) - days * 86_400_000;
+  return at > now.getTime() ? new Date(at).toISOString() : null;
 }
 
 function describeWho(who: Who): string {
@@ -521,6 +538,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
   const { lines, total } = lineAmounts(order.lines);
   const placement = decidePlacement(order, total, policy);
   const when = at.toISOString();
+  const reviewDeadline = placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null;
   const online = order.paymentMethod === 'online' && order.onlinePayment;
   const payment: Payment = {
     status: placement.status === 'awaiting_review' ? 'not_due' : 'unpaid',
@@ -555,8 +573,8 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     shippingAddress: order.shippingAddress ?? null,
     paymentTermsDays: policy.paymentTermsDays,
     calendar: policy.reminders,
-    reviewDeadline: placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null,
-    review: openReview(approvalsRequired(policy, order.currency, total), placement.reviewRequired),
+    reviewDeadline,
+    review: openReview(approvalsRequired(policy, order.currency, total), reviewDeadline && reminderAt(reviewDeadline, policy.reviewReminderDays, at), placement.reviewRequired),
     payment,
     documents: [],
     shippingOrders: [],

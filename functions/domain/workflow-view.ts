@@ -50,7 +50,11 @@ const YEAR = 365 * 86_400;
 export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
   const until = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
   let waitSeconds = YEAR;
-  if (po.status === 'awaiting_review' && po.reviewDeadline) waitSeconds = until(po.reviewDeadline);
+  if (po.status === 'awaiting_review' && po.reviewDeadline) {
+    // Until the reviewers' reminder, if one is still to come, else the deadline.
+    const reminder = po.review.reminderAt && !po.review.reminded ? po.review.reminderAt : null;
+    waitSeconds = until(reminder && reminder < po.reviewDeadline ? reminder : po.reviewDeadline);
+  }
   else if ((po.status === 'ordered' || po.status === 'overdue') && po.payment.dueDate && po.payment.status !== 'paid') {
     // Until the next event of the payment calendar: a reminder, the due date, an automatic cancellation.
     const { due, next } = pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, now);

@@ -77,6 +77,31 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
   };
 }
 
+/** To a reviewer who has not decided yet, some days before the review closes. */
+export function reviewReminderEmail(po: PurchaseOrder, link: string, expiresAt: string): Message {
+  return {
+    subject: `${po.reference}: reminder - purchase order to review by ${expiresAt.slice(0, 10)}`,
+    blocks: [
+      { kind: 'p', text: `A purchase order is still waiting for your review. If nobody decides by ${expiresAt.slice(0, 10)}, it is cancelled.` },
+      orderFacts(po),
+      ...(po.review.approvalsRequired > 1 ? [{ kind: 'p', text: `Approvals so far: ${po.review.approvals.length} of ${po.review.approvalsRequired}.` } as Block] : []),
+      { kind: 'link', label: 'Review this purchase order', href: link },
+    ],
+  };
+}
+
+/** To finance when a review closed undecided: the PO is cancelled, and the buyer was told. */
+export function reviewExpiredFinanceEmail(po: PurchaseOrder): Message {
+  return {
+    subject: `${po.reference}: review expired, purchase order cancelled`,
+    blocks: [
+      { kind: 'p', text: `Nobody decided on ${po.reference} before its review closed, so it was cancelled and the buyer was told.` },
+      orderFacts(po),
+      { kind: 'p', text: 'If the buyer still wants the order, they can place it again.' },
+    ],
+  };
+}
+
 /** To the buyer on release: the invoice, the delivery and how to pay. */
 export function releasedEmail(po: PurchaseOrder, invoice: DocumentRef, seller: SellerProfile): Message {
   const licenceBlocks: Block[] = (po.licences ?? []).flatMap((licence) => [

@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -19,7 +20,9 @@ export type Binding =
   | 'linkKey'
   | 'sendEmail'
   | 'sellerProfile'
-  | 'publicBaseUrl';
+  | 'publicBaseUrl'
+  /** Verify staff ID tokens (Cognito's public keys; no grant needed). */
+  | 'staffTokens';
 
 export interface BindableResources {
   table: dynamodb.TableV2;
@@ -32,6 +35,7 @@ export interface BindableResources {
   mailFrom: string;
   sellerProfile?: string;
   publicBaseUrl: string;
+  staff: { userPool: cognito.IUserPool; client: cognito.IUserPoolClient };
 }
 
 export class Bindings {
@@ -95,6 +99,10 @@ export class Bindings {
           break;
         case 'publicBaseUrl':
           env(envNames.publicBaseUrl, r.publicBaseUrl);
+          break;
+        case 'staffTokens':
+          env(envNames.userPoolId, r.staff.userPool.userPoolId);
+          env(envNames.userPoolClientId, r.staff.client.userPoolClientId);
           break;
       }
     }

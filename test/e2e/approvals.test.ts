@@ -14,7 +14,14 @@ beforeAll(async () => {
   const policy = (await stack.request('GET', '/policy', { key: keys.finance })).body;
   const put = await stack.request('PUT', '/policy', {
     key: keys.finance,
-    body: { ...policy, reviewerEmails: reviewers, approvalRules: [{ minTotal: { USD: 500000 }, approvals: 2 }] },
+    body: {
+      ...policy,
+      reviewerEmails: reviewers,
+      financeEmails: ['finance@seller.example'],
+      approvalRules: [{ minTotal: { USD: 500000 }, approvals: 2 }],
+      reviewTimeoutDays: 14,
+      reviewReminderDays: 3,
+    },
   });
   expect(put.status).toBe(200);
 }, 120_000);
@@ -84,5 +91,26 @@ describe('review by named reviewers', () => {
     const rejected = await stack.waitForPo(po.id, keys.finance, (p) => p.status === 'rejected');
     expect(rejected.history.at(-1)).toMatchObject({ type: 'reject', by: { type: 'link', email: reviewers[1] } });
     await stack.waitForEmail((e) => e.subject === `${po.reference}: your purchase order was not accepted`);
+  });
+
+  it('reminds the reviewers who have not approved yet before the review closes, and tells finance when it expires', async () => {
+    const po = (await place(600000, 'appr-4')).body;
+    const [alice] = (await Promise.all(reviewers.map((reviewer) => requestFor(po.reference, reviewer)))).map(reviewLinkIn);
+    expect((await decide(alice!, 'approve', 'fine by me')).status).toBe(200);
+    const reminderTo = (reviewer: string) => (e: Email) => e.subject.startsWith(`${po.reference}: reminder - purchase order to review`) && e.destination.to.includes(reviewer);
+
+    // Eleven days on, three before the deadline: Bob is reminded with his own link; Alice, who approved, is not.
+    expect((await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 11 * 86400 + 60 } })).status).toBe(200);
+    const reminder = await stack.waitForEmail(reminderTo(reviewers[1]!));
+    expect(reminder.body.text).toContain('Approvals so far: 1 of 2');
+    expect(reviewLinkIn(reminder).pathname).toBe(reviewLinkIn(await requestFor(po.reference, reviewers[1]!)).pathname);
+    expect((await stack.emails()).some(reminderTo(reviewers[0]!))).toBe(false);
+
+    // At the deadline the PO is cancelled; the buyer and finance hear of it.
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 3 * 86400 } });
+    await stack.waitForPo(po.id, keys.finance, (p) => p.status === 'cancelled');
+    const told = await stack.waitForEmail((e) => e.subject === `${po.reference}: review expired, purchase order cancelled`);
+    expect(told.destination.to).toEqual(['finance@seller.example']);
+    await stack.waitForEmail((e) => e.subject === `${po.reference}: your purchase order has expired`);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { awaitChange, expireReview, fulfil, issueCreditNote, issueProforma, notify, paymentCalendar } from '../../functions/app/tasks.js';
+import { awaitChange, fulfil, issueCreditNote, issueProforma, notify, paymentCalendar, reviewTimer } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { sampleOrder, taskFakes } from '../support/fakes.js';
@@ -74,9 +74,12 @@ describe('waiting and telling', () => {
 
   it('review expiry cancels an undecided PO, but yields to a decision that won the race', async () => {
     const { deps, poId } = await approved();
-    expect(await expireReview(deps, { poId })).toMatchObject({ status: 'ordered' });
+    deps.clock.advance(15 * 86_400);
+    expect(await reviewTimer(deps, { poId })).toMatchObject({ status: 'ordered' });
     const { po } = await placeOrder(deps, 'k2', 'h2', orderRequestSchema.parse(sampleOrder));
-    expect(await expireReview(deps, { poId: po.id })).toMatchObject({ status: 'cancelled' });
+    expect(await reviewTimer(deps, { poId: po.id })).toMatchObject({ status: 'awaiting_review' }); // placed just now
+    deps.clock.advance(15 * 86_400);
+    expect(await reviewTimer(deps, { poId: po.id })).toMatchObject({ status: 'cancelled' });
     await notify(deps, { poId: po.id, notifiedVersion: 1 });
     expect(deps.mailer.sent.some((s) => s.poId === po.id && s.email.subject.endsWith('your purchase order has expired'))).toBe(true);
   });

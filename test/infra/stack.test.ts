@@ -36,7 +36,7 @@ describe('the stack', () => {
       expect((state.Parameters as { Payload: Record<string, unknown> }).Payload['token.$']).toBe('$$.Task.Token');
       expect(state.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'] })]);
     }
-    expect(definition.States['Await release']!.Catch).toEqual([expect.objectContaining({ Next: 'Expire review' })]);
+    expect(definition.States['Await release']!.Catch).toEqual([expect.objectContaining({ Next: 'Review timer' })]);
     expect(definition.States['Await payment on terms']!.Catch).toEqual([expect.objectContaining({ Next: 'Payment calendar' })]);
   });
 
@@ -54,7 +54,7 @@ describe('the stack', () => {
     }
     expect(into('Next step?').map(([name]) => name)).toEqual(['Notify']);
     // Every task that changes the PO goes on to Notify.
-    for (const name of ['Deliver and invoice', 'Issue proforma', 'Issue credit note', 'Payment calendar', 'Expire review']) {
+    for (const name of ['Deliver and invoice', 'Issue proforma', 'Issue credit note', 'Payment calendar', 'Review timer']) {
       expect(definition.States[name]!.Next).toBe('Notify');
     }
   });
@@ -64,6 +64,26 @@ describe('the stack', () => {
     for (const task of tasks) {
       expect(task.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) })]));
     }
+  });
+
+  it('signs staff in with a user pool of its own: groups finance and reviewer, no self sign-up, the authorizer knows the pool', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12 }) },
+    });
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['finance', 'reviewer']);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']), GenerateSecret: false });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('staff by their ID tokens'),
+      Environment: { Variables: Match.objectLike({ USER_POOL_ID: Match.anyValue(), USER_POOL_CLIENT_ID: Match.anyValue() }) },
+    });
+    // The first finance user is invited only when the deployer names one.
+    expect(Object.keys(template.findResources('AWS::Cognito::UserPoolUser'))).toEqual([]);
+    const withAdmin = Template.fromStack(new PurchaseOrderStack(new App(), 'Admin', { mailFrom: 'orders@seller.example', adminEmail: 'cfo@seller.example' }));
+    withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUser', { Username: 'cfo@seller.example', DesiredDeliveryMediums: ['EMAIL'] });
+    withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', { GroupName: 'finance', Username: 'cfo@seller.example' });
   });
 
   it('is a Standard state machine with tracing', () => {

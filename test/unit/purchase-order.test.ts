@@ -128,7 +128,7 @@ describe('the lifecycle as a whole (model-based)', () => {
   const anyActor = fc.constantFrom<Actor>('checkout', 'finance', 'reviewer', 'system');
   // Mostly the role that would take the action, sometimes any role (which the domain must refuse).
   const fitting: Record<Action['type'], Actor[]> = {
-    approve: ['reviewer', 'finance'], reject: ['reviewer', 'finance'], expire_review: ['system'], mark_overdue: ['system'],
+    approve: ['reviewer', 'finance'], reject: ['reviewer', 'finance'], expire_review: ['system'], remind_review: ['system'], mark_overdue: ['system'],
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
     cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'],
@@ -137,13 +137,13 @@ describe('the lifecycle as a whole (model-based)', () => {
   const amount = fc.oneof(fc.constantFrom(29700, 30000, 10000, 19700, 20000), fc.integer({ min: -5, max: 40000 }));
   const ref = fc.constantFrom('A', 'B', 'C', 'D');
   const actions: fc.Arbitrary<Action> = fc.oneof(
-    fc.constantFrom<Action>({ type: 'approve' }, { type: 'reject' }, { type: 'expire_review' }, { type: 'mark_overdue' }, { type: 'cancel' }, { type: 'dispute' }),
+    fc.constantFrom<Action>({ type: 'approve' }, { type: 'reject' }, { type: 'expire_review' }, { type: 'remind_review' }, { type: 'mark_overdue' }, { type: 'cancel' }, { type: 'dispute' }),
     fc.constantFrom<Action>({ type: 'remind', event: 'before-7' }, { type: 'remind', event: 'after-7' }, { type: 'auto_cancel', event: 'cancel-30' }),
     fc.record({ type: fc.constant('record_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('submit_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('verify_payment' as const), decision: fc.constantFrom('accept' as const, 'reject' as const) }),
     fc.record({ type: fc.constant('resolve_dispute' as const), outcome: fc.constantFrom('accept_payment' as const, 'cancel' as const) }),
-    fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14, approvalRules: [] }),
+    fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14, reviewReminderDays: null, approvalRules: [] }),
     fc.record({ type: fc.constant('update_shipping' as const), shippingOrderId: fc.constantFrom('SO-1', 'SO-2'), status: fc.constantFrom('shipped' as const, 'delivered' as const) }),
     fc.constant<Action>({ type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['K'] }] }),
   );
@@ -269,5 +269,22 @@ describe('approval rules', () => {
     expect(policySchema.safeParse({ ...defaultPolicy, approvalRules: [{ minTotal: { USD: 100 }, approvals: 0 }] }).success).toBe(false);
     expect(policySchema.safeParse({ ...defaultPolicy, approvalRules: [{ minTotal: { XXX1: 100 }, approvals: 2 }] }).success).toBe(false);
     expect(policySchema.safeParse({ ...defaultPolicy, approvalRules: [{ minTotal: { USD: 1.5 }, approvals: 2 }] }).success).toBe(false);
+  });
+});
+
+describe('review reminders', () => {
+  it('waits first until the reviewers are reminded, then until the deadline; reminds once', () => {
+    const policy: Policy = { ...defaultPolicy, reviewTimeoutDays: 14, reviewReminderDays: 3 };
+    const po = place({}, policy);
+    expect(po.review).toMatchObject({ reminderAt: '2026-03-13T10:00:00.000Z', reminded: false });
+    expect(workflowView(po, at).waitSeconds).toBe(11 * 86400);
+    const reminded = apply(po, { type: 'remind_review' }, { actor: 'system', at: new Date('2026-03-13T10:00:00Z') });
+    expect(reminded).toMatchObject({ status: 'awaiting_review', review: { reminded: true } });
+    expect(reminded.history.at(-1)).toMatchObject({ type: 'remind_review', by: { type: 'system' }, data: { deadline: '2026-03-16T10:00:00.000Z' } });
+    expect(workflowView(reminded, new Date('2026-03-13T10:00:00Z')).waitSeconds).toBe(3 * 86400);
+    expect(apply(reminded, { type: 'remind_review' }, { actor: 'system', at })).toBe(reminded);
+    // No reminder when the policy asks for none, or for more days than the review lasts.
+    expect(place({}, { ...policy, reviewReminderDays: null }).review.reminderAt).toBeNull();
+    expect(place({}, { ...policy, reviewReminderDays: 20 }).review.reminderAt).toBeNull();
   });
 });

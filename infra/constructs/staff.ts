@@ -1,0 +1,95 @@
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+/** The staff groups; a member's role comes from their group (finance wins over reviewer). */
+export const staffGroups = ['finance', 'reviewer'] as const;
+export type StaffGroup = (typeof staffGroups)[number];
+
+export interface StaffProps {
+  /** The first finance user, invited by email on deploy (`cdk deploy -c adminEmail=...`). */
+  adminEmail?: string;
+}
+
+/**
+ * The people who work in the back office: a Cognito user pool with the groups `finance` and
+ * `reviewer`, and one app client for the console, which signs people in server-side with their email
+ * and password (no secret in a browser). Only finance invites people (no self sign-up).
+ */
+export class Staff extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StaffProps) {
+    super(scope, id);
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: 'purchase-order-staff',
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: false, requireDigits: false, requireSymbols: false, tempPasswordValidity: Duration.days(7) },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      userInvitation: {
+        emailSubject: 'Your purchase-order back office account',
+        emailBody: 'You have been invited to the purchase-order back office. Sign in with {username} and the temporary password {####}.',
+      },
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG1',
+      reason: 'Passwords of at least 12 characters without composition rules, as NIST SP 800-63B advises; composition rules make passwords shorter in practice.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'The Essentials plan covers sign-in for a handful of staff; threat protection (Plus) is the seller\'s choice per deployment.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason: 'MFA is optional (authenticator apps): finance decides per person; a seller may make it required.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG3',
+      reason: 'Advanced security (threat protection) is a paid plan the seller may enable; the console locks nothing out by itself.',
+    });
+    this.client = this.userPool.addClient('Console', {
+      userPoolClientName: 'console',
+      generateSecret: false,
+      authFlows: { userPassword: true },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    for (const group of staffGroups) {
+      new cognito.CfnUserPoolGroup(this, `Group${group[0]!.toUpperCase()}${group.slice(1)}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: group,
+        description: group === 'finance' ? 'Finance: payments, review, policy, staff' : 'Reviewers: approve or reject purchase orders',
+      });
+    }
+    if (props.adminEmail) {
+      const admin = new cognito.CfnUserPoolUser(this, 'FirstFinanceUser', {
+        userPoolId: this.userPool.userPoolId,
+        username: props.adminEmail,
+        userAttributes: [
+          { name: 'email', value: props.adminEmail },
+          { name: 'email_verified', value: 'true' },
+        ],
+        desiredDeliveryMediums: ['EMAIL'],
+      });
+      const membership = new cognito.CfnUserPoolUserToGroupAttachment(this, 'FirstFinanceUserGroup', {
+        userPoolId: this.userPool.userPoolId,
+        groupName: 'finance',
+        username: props.adminEmail,
+      });
+      membership.addDependency(admin);
+      membership.node.addDependency(this.node.findChild('GroupFinance'));
+    }
+    new CfnOutput(scope, 'StaffUserPoolId', { value: this.userPool.userPoolId });
+  }
+}
