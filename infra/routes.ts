@@ -20,8 +20,8 @@ export interface RouteSpec {
   bindings: Binding[];
   /** The JSON body API Gateway validates before the function runs (routes whose body is required). */
   body?: z.ZodType;
-  /** Who may call it: the roles whose key (or staff token) the handler accepts. */
-  roles: ('checkout' | 'finance')[];
+  /** Who may call it: the roles whose key (or staff ID token) the handler accepts. Reviewers are people only. */
+  roles: ('checkout' | 'finance' | 'reviewer')[];
   /** Reviewer links carry their own credential; every other route needs a key. */
   public?: boolean;
 }
@@ -43,7 +43,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}',
     entry: 'functions/api/get-purchase-order.ts',
     description: 'Read a purchase order (checkout, finance)',
-    roles: ['checkout', 'finance'],
+    roles: ['checkout', 'finance', 'reviewer'],
     bindings: ['readTable'],
   },
   {
@@ -52,7 +52,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}/documents/{docId}',
     entry: 'functions/api/get-document.ts',
     description: 'Download an issued document as PDF (checkout, finance)',
-    roles: ['checkout', 'finance'],
+    roles: ['checkout', 'finance', 'reviewer'],
     bindings: ['readTable'],
   },
   {
@@ -61,7 +61,7 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders',
     entry: 'functions/api/list-purchase-orders.ts',
     description: 'List POs by status, newest first (finance)',
-    roles: ['finance'],
+    roles: ['finance', 'reviewer'],
     bindings: ['readTable'],
   },
   {
@@ -70,8 +70,8 @@ export const routes: RouteSpec[] = [
     path: '/purchase-orders/{id}/review',
     entry: 'functions/api/actions.ts',
     handler: 'review',
-    description: 'Approve or reject in the back office (finance)',
-    roles: ['finance'],
+    description: 'Approve or reject in the back office (finance, reviewers)',
+    roles: ['finance', 'reviewer'],
     bindings: ['writeTable', 'signalWorkflow'],
     body: bodies.review,
   },

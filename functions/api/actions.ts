@@ -4,7 +4,7 @@ import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { PolicyStore } from '../app/ports.js';
 import type { Action } from '../domain/purchase-order.js';
 import { bodies } from '../http/bodies.js';
-import { authorize, json, parseJson, pathParam, withProblems } from '../http/http.js';
+import { authorize, json, parseJson, pathParam, withProblems, type CallerRole } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { systemClock } from '../wiring/clock.js';
@@ -20,12 +20,11 @@ export interface ActionDeps extends ChangeDeps {
   policies: PolicyStore;
 }
 
-type Role = 'checkout' | 'finance';
 
 
 function route<S extends z.ZodType>(
   name: string,
-  roles: Role[],
+  roles: CallerRole[],
   schema: S,
   toAction: (body: z.infer<S>, event: APIGatewayProxyEvent, deps: ActionDeps) => Action | Promise<Action>,
   options: { optionalBody?: boolean } = {},
@@ -44,7 +43,7 @@ function route<S extends z.ZodType>(
 
 const withNote = <T extends object>(action: T, key: string, value: string | undefined) => (value ? { ...action, [key]: value } : action);
 
-export const makeReview = route('review', ['finance'], bodies.review, (b) =>
+export const makeReview = route('review', ['finance', 'reviewer'], bodies.review, (b) =>
   withNote({ type: b.decision }, 'comment', b.comment) as Action,
 );
 

@@ -1,37 +1,54 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { looksLikeJwt, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { Secrets } from '../app/ports.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import { secrets } from '../wiring/secrets.js';
+import { staffTokens } from '../wiring/staff.js';
 
 /**
- * API Gateway's Lambda authorizer: the caller must present a stored key (checkout or finance) as
- * `Authorization: Bearer <key>`. An API key is not authentication; this is. The role travels to the
- * handler in the authorizer context; each handler still decides which roles may call it.
+ * API Gateway's Lambda authorizer. Systems present a stored key (checkout or finance), people a
+ * Cognito ID token from the staff user pool, both as `Authorization: Bearer <…>`. Who the caller is
+ * travels to the handler in the authorizer context (`role`, and `keyName` or `personId` + `email`);
+ * each handler still decides which roles may call it.
  */
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** A person's role from their groups: finance may do what a reviewer may, so finance wins. */
+export function staffRole(groups: readonly string[]): 'finance' | 'reviewer' | null {
+  if (groups.includes('finance')) return 'finance';
+  return groups.includes('reviewer') ? 'reviewer' : null;
+}
+
 export const makeHandler =
-  (deps: { secrets: Secrets }) =>
+  (deps: { secrets: Secrets; staff: () => StaffTokenVerifier }) =>
   async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-    if (presented) {
+    // Allow the whole API for this caller (the result is cached per credential); handlers check the role.
+    const arn = event.methodArn.split('/').slice(0, 2).join('/');
+    const allow = (principalId: string, context: Record<string, string>): APIGatewayAuthorizerResult => ({
+      principalId,
+      context,
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/*` }] },
+    });
+    if (presented && looksLikeJwt(presented)) {
+      try {
+        const person = await deps.staff().verify(presented);
+        const role = staffRole(person.groups);
+        if (role) return allow(person.sub, { role, personId: person.sub, email: person.email });
+        log.warn('a signed-in person without a staff group', { personId: person.sub });
+      } catch (error) {
+        log.warn('staff token refused', { reason: error instanceof Error ? error.message : String(error) });
+      }
+    } else if (presented) {
       for (const role of ['checkout', 'finance'] as const) {
-        if (timingSafeEqual(digest(presented), digest(await deps.secrets.get(role)))) {
-          // Allow the whole API for this key (the result is cached per key); handlers check the role.
-          const arn = event.methodArn.split('/').slice(0, 2).join('/');
-          return {
-            principalId: role,
-            context: { role, keyName: role },
-            policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/*` }] },
-          };
-        }
+        if (timingSafeEqual(digest(presented), digest(await deps.secrets.get(role)))) return allow(role, { role, keyName: role });
       }
     }
     log.warn('request refused by the authorizer', { path: event.path, method: event.httpMethod });
     throw new Error('Unauthorized'); // API Gateway answers 401
   };
 
-export const handler = lazyHandler(() => makeHandler({ secrets: secrets() }));
+export const handler = lazyHandler(() => makeHandler({ secrets: secrets(), staff: staffTokens }));

@@ -7,7 +7,7 @@ import { stores } from '../wiring/stores.js';
 /** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued. */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: DocumentStore }) =>
   withProblems('get-document', async (event) => {
-    authorize(event, ['checkout', 'finance']);
+    authorize(event, ['checkout', 'finance', 'reviewer']);
     const id = pathParam(event, 'id');
     const docId = pathParam(event, 'docId');
     const stored = await deps.pos.get(id);

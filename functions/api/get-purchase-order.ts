@@ -8,7 +8,7 @@ import { stores } from '../wiring/stores.js';
 /** GET /purchase-orders/{id} (checkout, finance). */
 export const makeHandler = (deps: { pos: PurchaseOrderStore }) =>
   withProblems('get-purchase-order', async (event) => {
-    authorize(event, ['checkout', 'finance']);
+    authorize(event, ['checkout', 'finance', 'reviewer']);
     const id = pathParam(event, 'id');
     const stored = await deps.pos.get(id);
     if (!stored) throw new NotFoundError(`purchase order ${id} not found`);

@@ -18,7 +18,7 @@ const querySchema = z.strictObject({
 
 export const makeHandler = (deps: { pos: PurchaseOrderStore }) =>
   withProblems('list-purchase-orders', async (event) => {
-    authorize(event, ['finance']);
+    authorize(event, ['finance', 'reviewer']);
     const parsed = querySchema.safeParse(event.queryStringParameters ?? {});
     if (!parsed.success) throw new HttpProblem(400, 'Bad Request', 'the query is not valid', { errors: zodErrors(parsed.error) });
     const { status, limit, nextToken } = parsed.data;

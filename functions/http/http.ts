@@ -101,13 +101,16 @@ export function pathParam(event: APIGatewayProxyEvent, name: string): string {
   return value;
 }
 
-export type CallerRole = 'checkout' | 'finance';
+export type CallerRole = 'checkout' | 'finance' | 'reviewer';
 
 /** What the API's authorizer tells the function about the caller (API Gateway passes its context). */
 export interface AuthorizerContext {
   role?: unknown;
   /** The API key's name, for a system calling with a key. */
   keyName?: unknown;
+  /** A signed-in person: their user id and email. */
+  personId?: unknown;
+  email?: unknown;
 }
 
 /**
@@ -117,8 +120,13 @@ export interface AuthorizerContext {
 export function authorize(event: APIGatewayProxyEvent, allowed: readonly CallerRole[]): { actor: Actor; by: Who } {
   const context = (event.requestContext?.authorizer ?? {}) as AuthorizerContext;
   const role = context.role;
-  if (role !== 'checkout' && role !== 'finance') throw new HttpProblem(401, 'Unauthorized', 'send a valid API key as Authorization: Bearer <key>');
-  if (!allowed.includes(role)) throw new HttpProblem(403, 'Forbidden', `the ${role} key may not call this route`);
+  if (role !== 'checkout' && role !== 'finance' && role !== 'reviewer') {
+    throw new HttpProblem(401, 'Unauthorized', 'send a valid API key or staff ID token as Authorization: Bearer <…>');
+  }
+  const person = typeof context.personId === 'string' && typeof context.email === 'string';
+  if (!allowed.includes(role)) throw new HttpProblem(403, 'Forbidden', `the ${role} ${person ? 'role' : 'key'} may not call this route`);
+  if (person) return { actor: role, by: { type: 'person', id: context.personId as string, email: context.email as string } };
+  if (role === 'reviewer') throw new HttpProblem(401, 'Unauthorized', 'reviewers sign in as people');
   return { actor: role, by: { type: 'key', name: typeof context.keyName === 'string' ? context.keyName : role } };
 }
 

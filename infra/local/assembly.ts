@@ -68,6 +68,13 @@ export interface LocalSecret {
   name: string;
 }
 
+export interface LocalUserPool {
+  logicalId: string;
+  name: string;
+  clients: { logicalId: string; name: string; authFlows: string[] }[];
+  groups: string[];
+}
+
 export interface LocalAssembly {
   stackName: string;
   tables: LocalTable[];
@@ -77,9 +84,14 @@ export interface LocalAssembly {
   gatewayResponses: LocalGatewayResponse[];
   stateMachines: LocalStateMachine[];
   secrets: LocalSecret[];
+  userPools: LocalUserPool[];
 }
 
-export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
+/**
+ * `refs` gives the local value of a resource's Ref where only a running emulator knows it (a user
+ * pool's id, its client's id); everything else resolves from the template alone.
+ */
+export function readAssembly(cdkOut: string, stackName: string, refs: Record<string, string> = {}): LocalAssembly {
   const template = JSON.parse(readFileSync(path.join(cdkOut, `${stackName}.template.json`), 'utf8')) as Template;
   const resources = template.Resources;
   const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
@@ -98,6 +110,7 @@ export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
 
   const ref = (id: string): string => {
     if (id in pseudo) return pseudo[id]!;
+    if (id in refs) return refs[id]!;
     const resource = resources[id];
     if (!resource) throw new Error(`template refers to unknown resource ${id}`);
     switch (resource.Type) {
@@ -238,5 +251,17 @@ export function readAssembly(cdkOut: string, stackName: string): LocalAssembly {
 
   const secrets: LocalSecret[] = ofType('AWS::SecretsManager::Secret').map(([id]) => ({ logicalId: id, arn: ref(id), name: id }));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets };
+  const refersTo = (value: Json | undefined, id: string) => (value as { Ref?: string } | undefined)?.Ref === id;
+  const userPools: LocalUserPool[] = ofType('AWS::Cognito::UserPool').map(([id, r]) => ({
+    logicalId: id,
+    name: String(r.Properties?.UserPoolName ?? id),
+    clients: ofType('AWS::Cognito::UserPoolClient')
+      .filter(([, c]) => refersTo(c.Properties?.UserPoolId, id))
+      .map(([clientId, c]) => ({ logicalId: clientId, name: String(c.Properties?.ClientName ?? clientId), authFlows: (c.Properties?.ExplicitAuthFlows as string[] | undefined) ?? [] })),
+    groups: ofType('AWS::Cognito::UserPoolGroup')
+      .filter(([, g]) => refersTo(g.Properties?.UserPoolId, id))
+      .map(([, g]) => String(g.Properties!.GroupName)),
+  }));
+
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools };
 }

@@ -9,6 +9,7 @@ import { localSecretValues } from '../../functions/config/env.js';
 import { startApiGateway } from './api-gateway.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
 import { startAwsServices, type LocalSecretValue } from './aws-services.js';
+import { seededStaff, startLocalCognito } from './cognito.js';
 import { LocalClock } from './clock.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { LocalStepFunctions } from './stepfunctions.js';
@@ -28,6 +29,9 @@ export interface LocalStackOptions {
   sesPort: number;
   dynamoPort: number;
   awsPort: number;
+  cognitoPort: number;
+  /** The password of the seeded staff (PO_STAFF_PASSWORD). */
+  staffPassword: string;
   dataDir: string;
   cdkOut: string;
   stackName: string;
@@ -48,6 +52,8 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     sesPort: int('SES_PORT', 8005),
     dynamoPort: int('DYNAMODB_PORT', 8006),
     awsPort: int('AWS_SERVICES_PORT', 8007),
+    cognitoPort: int('COGNITO_PORT', 8008),
+    staffPassword: env.PO_STAFF_PASSWORD || 'dev-staff-password',
     dataDir: path.resolve(env.PO_DATA_DIR ?? '.data'),
     cdkOut: path.resolve(env.CDK_OUT ?? path.join(projectRoot, 'cdk.out')),
     stackName: env.STACK_NAME ?? 'PurchaseOrders',
@@ -112,8 +118,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   }
   // On Lambda the bundle's folder has no package.json, so Node reads it as CommonJS; say so here.
   writeFileSync(path.join(options.cdkOut, 'package.json'), '{"type":"commonjs"}\n');
-  const assembly = readAssembly(options.cdkOut, options.stackName);
   mkdirSync(options.dataDir, { recursive: true });
+  // Cognito first: the template's Refs to its user pool and client resolve to the ids it keeps.
+  const cognito = await startLocalCognito({
+    port: options.cognitoPort,
+    dataDir: options.dataDir,
+    pools: readAssembly(options.cdkOut, options.stackName).userPools,
+    staffPassword: options.staffPassword,
+  });
+  const assembly = readAssembly(options.cdkOut, options.stackName, cognito.refs);
 
   const clockFile = path.join(options.dataDir, 'clock.json');
   const clock = new LocalClock(existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : 0);
@@ -177,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
       AWS_ENDPOINT_URL_SESV2: sesUrl,
       AWS_ENDPOINT_URL_SES: sesUrl,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Links in emails point at this API, whatever the template says for AWS.
@@ -244,9 +258,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   say(`  Emails (SES)   ${sesUrl}          (web UI; GET /store lists them as JSON)`);
   say(`  DynamoDB       ${dynamoUrl}`);
   say(`  Step Functions ${awsUrl}`);
+  say(`  Cognito        ${cognito.url}`);
   say(`  Data           ${options.dataDir}`);
   say(`  Checkout key   ${keys.checkout}`);
   say(`  Finance key    ${keys.finance}`);
+  say(`  Console        ${apiUrl}/console`);
+  for (const staff of seededStaff) say(`  Staff          ${staff.email} (${staff.group}), password ${options.staffPassword}`);
   say('Press Ctrl-C to stop.');
 
   let stopping: Promise<void> | undefined;
@@ -257,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       await lambda.stop();
       await close(aws);
       await close(ses);
+      await cognito.stop();
       await new Promise<void>((resolve) => {
         if (dynamo.exitCode !== null) return resolve();
         dynamo.once('exit', () => resolve());

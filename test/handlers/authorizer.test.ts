@@ -1,9 +1,17 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/api/authorizer.js';
+import { makeHandler, staffRole } from '../../functions/api/authorizer.js';
 import { FixedSecrets } from '../support/fakes.js';
 
-const authorize = makeHandler({ secrets: new FixedSecrets() });
+/** A verifier that knows two tokens; the real one (aws-jwt-verify) runs in the end-to-end tests. */
+const staff = () => ({
+  verify: async (token: string) => {
+    if (token === 'aaa.bbb.finance') return { sub: 'u-1', email: 'finance@seller.example', groups: ['finance', 'reviewer'] };
+    if (token === 'aaa.bbb.nogroup') return { sub: 'u-2', email: 'temp@seller.example', groups: [] };
+    throw new Error('invalid signature');
+  },
+});
+const authorize = makeHandler({ secrets: new FixedSecrets(), staff });
 const request = (authorization?: string) =>
   ({
     type: 'REQUEST',
@@ -20,8 +28,14 @@ describe('the key authorizer', () => {
     }
   });
 
-  it('refuses a missing, malformed or unknown key (API Gateway answers 401)', async () => {
-    for (const header of [undefined, '', 'test-finance-key', 'Bearer', 'Bearer nope', 'Bearer test-finance-key-2']) {
+  it('names a signed-in person and their role from their groups', async () => {
+    expect((await authorize(request('Bearer aaa.bbb.finance'))).context).toEqual({ role: 'finance', personId: 'u-1', email: 'finance@seller.example' });
+    expect(staffRole(['reviewer'])).toBe('reviewer');
+    expect(staffRole(['admins'])).toBeNull();
+  });
+
+  it('refuses a missing, malformed or unknown key, a token that does not verify, and a person without a staff group (401)', async () => {
+    for (const header of [undefined, '', 'test-finance-key', 'Bearer', 'Bearer nope', 'Bearer test-finance-key-2', 'Bearer aaa.bbb.forged', 'Bearer aaa.bbb.nogroup']) {
       await expect(authorize(request(header))).rejects.toThrow('Unauthorized');
     }
   });

@@ -44,6 +44,14 @@ describe('who may call each route', () => {
         if (route.roles.includes(role)) expect([401, 403]).not.toContain(status);
         else expect(status).toBe(403);
       }
+      // People sign in; the authorizer names their role from their group.
+      for (const role of ['finance', 'reviewer'] as const) {
+        const event = apiEvent({ method: route.method, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k' }, body: '{}', pathParameters: { id: 'PO-NONE', soId: 'SO-1', docId: 'D' }, query: { status: 'ordered' } });
+        event.requestContext.authorizer = { role, personId: `u-${role}`, email: `${role}@seller.example` };
+        const status = (await handle(event)).statusCode;
+        if (route.roles.includes(role)) expect([401, 403]).not.toContain(status);
+        else expect(status).toBe(403);
+      }
       expect((await call({})).statusCode).toBe(401);
     });
   }

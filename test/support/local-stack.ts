@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -22,12 +23,12 @@ const isFree = (port: number) =>
  * stacks of parallel test files cannot pick the same free port between checking and binding it.
  */
 let nextBlock = 0;
-async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number; aws: number }> {
+async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number; aws: number; cognito: number }> {
   const worker = Number(process.env.VITEST_POOL_ID ?? process.pid % 8);
   for (;;) {
     const base = 21000 + (worker % 16) * 2000 + (nextBlock++ % 400) * 5;
-    const ports = [base, base + 1, base + 2, base + 3];
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]! };
+    const ports = [base, base + 1, base + 2, base + 3, base + 4];
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]!, cognito: ports[4]! };
   }
 }
 
@@ -45,7 +46,7 @@ export class LocalStack {
   private child: ChildProcess | undefined;
   output = '';
   readonly dataDir: string;
-  private ports!: { api: number; ses: number; dynamo: number; aws: number };
+  private ports!: { api: number; ses: number; dynamo: number; aws: number; cognito: number };
 
   constructor(dataDir?: string) {
     this.dataDir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'po-e2e-'));
@@ -57,6 +58,28 @@ export class LocalStack {
 
   get ses(): string {
     return `http://127.0.0.1:${this.ports.ses}`;
+  }
+
+  /** The stack's Cognito (the staff user pool). */
+  get cognito(): string {
+    return `http://127.0.0.1:${this.ports.cognito}`;
+  }
+
+  /**
+   * Signs a person in as the console would (USER_PASSWORD_AUTH against the stack's user pool) and
+   * returns their ID token, for `Authorization: Bearer <token>`.
+   */
+  async signIn(email: string, password = 'dev-staff-password'): Promise<string> {
+    const template = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const clientLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient')![0];
+    const ids = JSON.parse(readFileSync(path.join(this.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
+    const client = new CognitoIdentityProviderClient({ endpoint: this.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const result = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: ids[clientLogicalId], AuthParameters: { USERNAME: email, PASSWORD: password } }));
+      return result.AuthenticationResult!.IdToken!;
+    } finally {
+      client.destroy();
+    }
   }
 
   /** The stack's own DynamoDB endpoint (its process of its own). */
@@ -77,6 +100,7 @@ export class LocalStack {
         SES_PORT: String(this.ports.ses),
         DYNAMODB_PORT: String(this.ports.dynamo),
         AWS_SERVICES_PORT: String(this.ports.aws),
+        COGNITO_PORT: String(this.ports.cognito),
         PO_DATA_DIR: this.dataDir,
         // The test run synthesizes once (global setup); every stack runs that assembly.
         PO_SYNTH: '0',
