@@ -17,9 +17,10 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 export function routesTable(): string {
   const rows = routes.map((route) => {
-    const who = route.public ? 'the review link' : route.roles.join(', ');
-    const body = route.body ? 'JSON, validated' : route.method === 'GET' ? '' : 'optional JSON';
-    return `| \`${route.method} ${route.path}\` | ${who} | ${cell(route.description)} | ${body} |`;
+    const who = route.public ? (route.id === 'Console' ? 'staff, signed in' : 'the review link') : route.roles.join(', ');
+    const body = route.body ? 'JSON, validated' : route.method === 'GET' ? '' : route.method === 'ANY' ? 'HTML forms' : 'optional JSON';
+    const paths = [route.path, ...(route.alsoAt ?? [])].map((path) => `\`${route.method} ${path}\``).join(', ');
+    return `| ${paths} | ${who} | ${cell(route.description)} | ${body} |`;
   });
   return ['| route | who | what | body |', '|---|---|---|---|', ...rows].join('\n');
 }

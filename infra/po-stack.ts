@@ -236,17 +236,23 @@ export class PurchaseOrderStack extends Stack {
         description: route.description,
       });
       bindings.bind(fn, route.bindings);
-      const method = api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn), {
-        ...(route.public ? {} : { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),
-        ...(route.body ? { requestValidator: validator, requestModels: { 'application/json': modelFor(api, route.id, route.body) } } : {}),
-      });
-      if (route.public) {
-        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'A reviewer link carries its own credential: an opaque id and a 256-bit secret.' });
+      const integration = new apigateway.LambdaIntegration(fn);
+      for (const path of [route.path, ...(route.alsoAt ?? [])]) {
+        const method = api.root.resourceForPath(path).addMethod(route.method, integration, {
+          ...(route.public ? {} : { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),
+          ...(route.body ? { requestValidator: validator, requestModels: { 'application/json': modelFor(api, route.id, route.body) } } : {}),
+        });
+        if (route.public) {
+          Validations.of(method).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: 'A reviewer link carries its own credential (an opaque id and a 256-bit secret); the console checks its session cookie (a staff ID token) itself.',
+          });
+        }
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: 'One Lambda authorizer accepts both the systems\' stored keys and staff ID tokens from the user pool (verified with aws-jwt-verify); reviewers use their link, the console its session.',
+        });
       }
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-COG4',
-        reason: 'One Lambda authorizer accepts both the systems\' stored keys and staff ID tokens from the user pool (verified with aws-jwt-verify); reviewers use their link.',
-      });
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });

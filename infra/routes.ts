@@ -11,7 +11,7 @@ import type { Binding } from './constructs/bindings.js';
 
 export interface RouteSpec {
   id: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'ANY';
   path: string;
   entry: string;
   handler?: string;
@@ -22,8 +22,10 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** Who may call it: the roles whose key (or staff ID token) the handler accepts. Reviewers are people only. */
   roles: ('checkout' | 'finance' | 'reviewer')[];
-  /** Reviewer links carry their own credential; every other route needs a key. */
+  /** Reviewer links carry their own credential, and the console its session; every other route needs a key. */
   public?: boolean;
+  /** More paths served by the same function and method. */
+  alsoAt?: string[];
 }
 
 export const routes: RouteSpec[] = [
@@ -202,5 +204,16 @@ export const routes: RouteSpec[] = [
     roles: ['finance'],
     bindings: ['writeTable'],
     body: policySchema,
+  },
+  {
+    id: 'Console',
+    method: 'ANY',
+    path: '/console/{proxy+}',
+    alsoAt: ['/console'],
+    entry: 'functions/api/console.ts',
+    description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline',
+    roles: [],
+    bindings: ['writeTable', 'signalWorkflow', 'staffTokens'],
+    public: true,
   },
 ];

@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -25,3 +26,4 @@ export const documentClient = /* @__PURE__ */ lazy(() => {
 export const sfnClient = /* @__PURE__ */ lazy(() => new SFNClient({}));
 export const sesClient = /* @__PURE__ */ lazy(() => new SESv2Client({}));
 export const secretsClient = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));
+export const cognitoClient = /* @__PURE__ */ lazy(() => new CognitoIdentityProviderClient({}));

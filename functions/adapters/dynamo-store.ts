@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
-import type { PurchaseOrder, Status } from '../domain/purchase-order.js';
+import { searchTextOf, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
 import { AlreadyExistsError, ConcurrentUpdateError } from '../app/errors.js';
 import {
   type DocumentStore,
@@ -68,7 +68,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(po.id),
-          UpdateExpression: 'SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE waitToken',
+          UpdateExpression: 'SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText REMOVE waitToken',
           ConditionExpression: 'version = :expected',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -77,6 +77,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             ':status': po.status,
             ':gsi1pk': index.gsi1pk,
             ':gsi1sk': index.gsi1sk,
+            ':searchText': index.searchText,
             ':expected': expectedVersion,
           },
           ReturnValues: 'ALL_OLD',
@@ -107,6 +108,50 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     };
   }
 
+  async countByStatus(status: Status): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: 'gsi1pk = :status',
+          ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  /**
+   * POs whose reference, buyer's PO number, company, customer id or email contains `text` (any case),
+   * newest first. A filtered scan of the PO items, read a bounded number of pages: a back office's
+   * search over thousands of POs, not an index for millions.
+   */
+  async search(text: string, limit: number): Promise<PurchaseOrder[]> {
+    const found: PurchaseOrder[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < 50; page += 1) {
+      const result = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :po AND contains(searchText, :text)',
+          ExpressionAttributeValues: { ':po': 'PO', ':text': text.toLowerCase() },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      found.push(...(result.Items ?? []).map((item) => item.po as PurchaseOrder));
+      start = result.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return found.sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1)).slice(0, limit);
+  }
+
   async registerWait(id: string, token: string, atVersion: number): Promise<boolean> {
     try {
       await this.db.send(
@@ -127,8 +172,9 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
 }
 
 function indexed(po: PurchaseOrder) {
-  return { version: po.version, status: po.status, gsi1pk: `STATUS#${po.status}`, gsi1sk: `${po.createdAt}#${po.id}` };
+  return { version: po.version, status: po.status, gsi1pk: `STATUS#${po.status}`, gsi1sk: `${po.createdAt}#${po.id}`, searchText: searchTextOf(po) };
 }
+
 
 function toStored(item: Record<string, unknown>): StoredPurchaseOrder {
   return { po: item.po as PurchaseOrder, waitToken: (item.waitToken as string | undefined) ?? null };

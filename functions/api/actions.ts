@@ -43,39 +43,19 @@ function route<S extends z.ZodType>(
 
 const withNote = <T extends object>(action: T, key: string, value: string | undefined) => (value ? { ...action, [key]: value } : action);
 
-export const makeReview = route('review', ['finance', 'reviewer'], bodies.review, (b) =>
-  withNote({ type: b.decision }, 'comment', b.comment) as Action,
-);
-
-export const makeRecordPayment = route('record-payment', ['finance'], bodies.payment, (b) => ({
-  type: 'record_payment',
-  amount: b.amount,
-  reference: b.reference,
-}));
-
-export const makeSubmitPayment = route('submit-payment', ['checkout'], bodies.payment, (b) => ({
-  type: 'submit_payment',
-  amount: b.amount,
-  reference: b.reference,
-}));
-
-export const makeVerifyPayment = route(
-  'verify-payment',
-  ['finance'],
-  bodies.verification,
-  (b) => withNote({ type: 'verify_payment', decision: b.decision }, 'reason', b.reason) as Action,
-);
-
-export const makeCancel = route('cancel', ['checkout', 'finance'], bodies.reason, (b) => withNote({ type: 'cancel' }, 'reason', b.reason) as Action, {
-  optionalBody: true,
-});
-
-export const makeConvert = route(
-  'convert-to-purchase-order',
-  ['finance'],
-  bodies.convert,
-  async (b, _event, deps) => {
-    const policy = await deps.policies.get();
+/** Each lifecycle body as the domain action it asks for; the API routes and the console share them. */
+export const actionOf = {
+  review: (b: z.infer<typeof bodies.review>): Action => withNote({ type: b.decision }, 'comment', b.comment) as Action,
+  recordPayment: (b: z.infer<typeof bodies.payment>): Action => ({ type: 'record_payment', amount: b.amount, reference: b.reference }),
+  submitPayment: (b: z.infer<typeof bodies.payment>): Action => ({ type: 'submit_payment', amount: b.amount, reference: b.reference }),
+  verifyPayment: (b: z.infer<typeof bodies.verification>): Action => withNote({ type: 'verify_payment', decision: b.decision }, 'reason', b.reason) as Action,
+  cancel: (b: z.infer<typeof bodies.reason>): Action => withNote({ type: 'cancel' }, 'reason', b.reason) as Action,
+  dispute: (b: z.infer<typeof bodies.reason>): Action => withNote({ type: 'dispute' }, 'reason', b.reason) as Action,
+  resolveDispute: (b: z.infer<typeof bodies.resolve>): Action => withNote({ type: 'resolve_dispute', outcome: b.outcome }, 'reason', b.reason) as Action,
+  updateShipping: (b: z.infer<typeof bodies.shipping>, shippingOrderId: string): Action => ({ type: 'update_shipping', shippingOrderId, status: b.status }),
+  /** Conversion applies the policy as it is now: delivery, terms, the review's timeout and rules. */
+  convert: async (b: z.infer<typeof bodies.convert>, policies: PolicyStore): Promise<Action> => {
+    const policy = await policies.get();
     return {
       type: 'convert_to_purchase_order',
       delivery: b.delivery ?? policy.defaultDelivery,
@@ -85,25 +65,17 @@ export const makeConvert = route(
       approvalRules: policy.approvalRules,
     };
   },
-  { optionalBody: true },
-);
+};
 
-export const makeDispute = route('dispute', ['checkout', 'finance'], bodies.reason, (b) => withNote({ type: 'dispute' }, 'reason', b.reason) as Action, {
-  optionalBody: true,
-});
-
-export const makeResolveDispute = route(
-  'resolve-dispute',
-  ['finance'],
-  bodies.resolve,
-  (b) => withNote({ type: 'resolve_dispute', outcome: b.outcome }, 'reason', b.reason) as Action,
-);
-
-export const makeUpdateShipping = route('update-shipping', ['finance'], bodies.shipping, (b, event) => ({
-  type: 'update_shipping',
-  shippingOrderId: pathParam(event, 'soId'),
-  status: b.status,
-}));
+export const makeReview = route('review', ['finance', 'reviewer'], bodies.review, actionOf.review);
+export const makeRecordPayment = route('record-payment', ['finance'], bodies.payment, actionOf.recordPayment);
+export const makeSubmitPayment = route('submit-payment', ['checkout'], bodies.payment, actionOf.submitPayment);
+export const makeVerifyPayment = route('verify-payment', ['finance'], bodies.verification, actionOf.verifyPayment);
+export const makeCancel = route('cancel', ['checkout', 'finance'], bodies.reason, actionOf.cancel, { optionalBody: true });
+export const makeConvert = route('convert-to-purchase-order', ['finance'], bodies.convert, (b, _event, deps) => actionOf.convert(b, deps.policies), { optionalBody: true });
+export const makeDispute = route('dispute', ['checkout', 'finance'], bodies.reason, actionOf.dispute, { optionalBody: true });
+export const makeResolveDispute = route('resolve-dispute', ['finance'], bodies.resolve, actionOf.resolveDispute);
+export const makeUpdateShipping = route('update-shipping', ['finance'], bodies.shipping, (b, event) => actionOf.updateShipping(b, pathParam(event, 'soId')));
 
 const deps = (): ActionDeps => {
   const { pos, policies } = stores();

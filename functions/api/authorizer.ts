@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { looksLikeJwt, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { Secrets } from '../app/ports.js';
+import { staffRole } from '../app/staff.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import { secrets } from '../wiring/secrets.js';
@@ -14,12 +15,6 @@ import { staffTokens } from '../wiring/staff.js';
  * each handler still decides which roles may call it.
  */
 const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** A person's role from their groups: finance may do what a reviewer may, so finance wins. */
-export function staffRole(groups: readonly string[]): 'finance' | 'reviewer' | null {
-  if (groups.includes('finance')) return 'finance';
-  return groups.includes('reviewer') ? 'reviewer' : null;
-}
 
 export const makeHandler =
   (deps: { secrets: Secrets; staff: () => StaffTokenVerifier }) =>

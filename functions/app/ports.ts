@@ -21,6 +21,10 @@ export interface PurchaseOrderStore {
   save(po: PurchaseOrder, expectedVersion: number): Promise<StoredPurchaseOrder>;
   /** POs in a status, newest first, a page at a time. */
   listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }>;
+  /** How many POs are in a status. */
+  countByStatus(status: Status): Promise<number>;
+  /** POs whose reference, buyer's PO number, company, customer id or email contains the text. */
+  search(text: string, limit: number): Promise<PurchaseOrder[]>;
   /** Parks the workflow's task token on the PO, unless the PO's version has moved past `atVersion`. */
   registerWait(id: string, token: string, atVersion: number): Promise<boolean>;
 }

@@ -1,3 +1,4 @@
+import { formatMoney } from './money.js';
 import type { OrderRequest } from './order-request.js';
 import type { DocumentType, Status } from './purchase-order.js';
 
@@ -75,7 +76,7 @@ export type Change = { [T in EntryType]: { type: T; data: EntryData[T] } }[Entry
 
 /** The entry in one sentence (what `detail` says), written from its data. */
 export function describe(change: Change, currency: string): string | undefined {
-  const minor = (amount: number) => `${amount} ${currency} minor units`;
+  const minor = (amount: number) => formatMoney(amount, currency);
   switch (change.type) {
     case 'placed':
       return `${change.data.channel} ${change.data.paymentMethod}`;
@@ -91,14 +92,14 @@ export function describe(change: Change, currency: string): string | undefined {
     case 'verify_payment':
       return change.data.decision === 'reject'
         ? (change.data.reason ?? `payment ${change.data.reference} could not be verified`)
-        : `payment ${change.data.reference} of ${minor(change.data.amount)} verified, ${change.data.outstanding} outstanding`;
+        : `payment ${change.data.reference} of ${minor(change.data.amount)} verified, ${minor(change.data.outstanding)} outstanding`;
     case 'dispute':
     case 'cancel':
       return change.data.reason ?? undefined;
     case 'resolve_dispute':
       return [change.data.outcome.replace('_', ' '), change.data.reason].filter(Boolean).join(': ');
     case 'record_payment':
-      return `${minor(change.data.amount)} received (reference ${change.data.reference}), ${change.data.outstanding} outstanding`;
+      return `${minor(change.data.amount)} received (reference ${change.data.reference}), ${minor(change.data.outstanding)} outstanding`;
     case 'convert_to_purchase_order':
       return 'offline order converted to a purchase order';
     case 'update_shipping':
@@ -106,7 +107,7 @@ export function describe(change: Change, currency: string): string | undefined {
     case 'mark_overdue':
       return `payment was due ${change.data.dueDate}`;
     case 'remind':
-      return `reminder ${change.data.reminder}: ${change.data.outstanding} outstanding, due ${change.data.dueDate}`;
+      return `reminder ${change.data.reminder}: ${minor(change.data.outstanding)} outstanding, due ${change.data.dueDate}`;
     case 'auto_cancel':
       return `cancelled automatically: unpaid ${change.data.daysAfterDue} days after the due date ${change.data.dueDate}`;
     case 'deliver_digital':

@@ -51,6 +51,18 @@ export function toDecimalString(amount: number, currency: string): string {
 
 const formats = new Map<string, Intl.NumberFormat>();
 
+/**
+ * An amount typed by a person in major units ("297.00", "1,234.5", "3000" for JPY) as an integer in
+ * minor units; null when it is not a plain positive amount with at most the currency's decimals.
+ */
+export function parseMajor(text: string, currency: string): number | null {
+  const digits = minorDigits(currency);
+  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(text.trim().replace(/,/g, ''));
+  if (!match || (match[2] ?? '').length > digits) return null;
+  const minor = Number(`${match[1]}${(match[2] ?? '').padEnd(digits, '0')}`);
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
 /** Human formatting for documents and emails, e.g. "$1,234.50", "¥12,345", "KWD 12.345". */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
   const key = `${locale}|${currency}`;

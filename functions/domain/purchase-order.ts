@@ -164,6 +164,11 @@ export function dueDateFrom(start: Date, termsDays: number): string {
   return due.toISOString().slice(0, 10);
 }
 
+/** What the back office's search matches (reference, buyer's PO number, company, customer id, email), in lower case. */
+export function searchTextOf(po: PurchaseOrder): string {
+  return [po.reference, po.poNumber, po.customer.company, po.customer.id, po.customer.email].filter(Boolean).join('\n').toLowerCase();
+}
+
 export function hasDigitalLines(po: Pick<PurchaseOrder, 'lines'>): boolean {
   return po.lines.some((line) => line.fulfilment === 'digital');
 }
@@ -212,6 +217,11 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
 
 export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor): boolean {
   return allowedFrom[type][actor]?.includes(po.status) ?? false;
+}
+
+/** The actions this role may take on the PO as it is now, from the same table (the console's buttons). */
+export function allowedActions(po: PurchaseOrder, actor: Actor): Action['type'][] {
+  return (Object.keys(allowedFrom) as Action['type'][]).filter((type) => canApply(po, type, actor));
 }
 
 export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {

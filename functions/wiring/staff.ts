@@ -1,3 +1,5 @@
+import { cognitoClient } from '../adapters/aws-clients.js';
+import { cognitoSignIn, type StaffSignIn } from '../adapters/staff-sign-in.js';
 import { cognitoStaffTokens, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import { envNames, requireEnv } from '../config/env.js';
 
@@ -11,3 +13,5 @@ export const staffTokens = (): StaffTokenVerifier =>
     region: process.env.AWS_REGION ?? 'us-east-1',
     ...(process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ? { endpoint: process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER } : {}),
   }));
+
+export const staffSignIn = (): StaffSignIn => cognitoSignIn(cognitoClient(), requireEnv(envNames.userPoolClientId));

@@ -149,7 +149,9 @@ export function startApiGateway(options: {
         requestContext: {
           resourcePath: found.route.resourcePath,
           httpMethod: method,
-          path: `/${options.stage}${url.pathname}`,
+          // The path the client asked for: on AWS's default host it starts with the stage, here
+          // the API is served at the root, as a custom domain would serve it.
+          path: url.pathname,
           stage: options.stage,
           requestId: randomUUID(),
           requestTimeEpoch: Date.now(),

@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { makeHandler, staffRole } from '../../functions/api/authorizer.js';
+import { makeHandler } from '../../functions/api/authorizer.js';
+import { staffRole } from '../../functions/app/staff.js';
 import { FixedSecrets } from '../support/fakes.js';
 
 /** A verifier that knows two tokens; the real one (aws-jwt-verify) runs in the end-to-end tests. */

@@ -141,6 +141,8 @@ describe('the stack', () => {
         'POST /reviews/{reviewId}',
         'GET /policy',
         'PUT /policy',
+        'ANY /console',
+        'ANY /console/{proxy+}',
       ].sort(),
     );
   });
@@ -179,10 +181,10 @@ describe('the stack', () => {
 });
 
 describe('the edge', () => {
-  it('authenticates every route but the reviewer links with the key authorizer, and validates bodies', () => {
+  it('authenticates every route but the reviewer links and the console (which checks its own session) with the authorizer, and validates bodies', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
-    expect(open).toHaveLength(2);
+    expect(open).toHaveLength(4);
     expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(8);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {

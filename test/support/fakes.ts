@@ -20,7 +20,7 @@ import {
 } from '../../functions/app/ports.js';
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import type { PurchaseOrder, Status } from '../../functions/domain/purchase-order.js';
+import { searchTextOf, type PurchaseOrder, type Status } from '../../functions/domain/purchase-order.js';
 import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
@@ -51,6 +51,17 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
     const start = cursor ? Number(cursor) : 0;
     const items = all.slice(start, start + limit).map(clone);
     return { items, cursor: start + limit < all.length ? String(start + limit) : null };
+  }
+  async countByStatus(status: Status) {
+    return [...this.items.values()].filter((item) => item.po.status === status).length;
+  }
+  async search(text: string, limit: number) {
+    return [...this.items.values()]
+      .map((item) => item.po)
+      .filter((po) => searchTextOf(po).includes(text.toLowerCase()))
+      .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1))
+      .slice(0, limit)
+      .map(clone);
   }
   async registerWait(id: string, token: string, atVersion: number) {
     const current = this.items.get(id);

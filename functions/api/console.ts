@@ -1,0 +1,281 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as z from 'zod';
+import type { StaffSignIn } from '../adapters/staff-sign-in.js';
+import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
+import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
+import type { DocumentStore, PolicyStore } from '../app/ports.js';
+import { staffRole } from '../app/staff.js';
+import { RuleViolation, TransitionError } from '../domain/errors.js';
+import { parseMajor } from '../domain/money.js';
+import { allowedActions, type Action, type PurchaseOrder, type Status, type Who } from '../domain/purchase-order.js';
+import { bodies } from '../http/bodies.js';
+import { header, HttpProblem, rawBody, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { log } from '../http/log.js';
+import { consoleCss, messagePage, poPage, queuePage, searchPage, signInPage, type Page, type Queue, type Session } from '../templates/console.js';
+import { systemClock } from '../wiring/clock.js';
+import { staffSignIn, staffTokens } from '../wiring/staff.js';
+import { stores } from '../wiring/stores.js';
+import { signalOnlyWorkflow } from '../wiring/workflow.js';
+import { actionOf } from './actions.js';
+
+/**
+ * The back office, served by the API under /console: pages rendered here, no client app. People sign
+ * in with their email and password (the staff user pool); the session is their ID token in a cookie
+ * scripts cannot read, checked on every request as the API's authorizer checks it; every form carries
+ * a CSRF token derived from the session. Actions go through the same use case and the same domain
+ * table as the API, so the console offers exactly what the person's role may do in the PO's status.
+ */
+export interface ConsoleDeps extends ChangeDeps {
+  documents: DocumentStore;
+  policies: PolicyStore;
+  staff: () => StaffTokenVerifier;
+  signIn: () => StaffSignIn;
+}
+
+const SESSION = 'po_session';
+const SIGN_IN = 'po_signin';
+
+const securityHeaders = {
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+interface Queued extends Queue {
+  statuses: Status[];
+  /** Within those statuses, only POs with something left to ship. */
+  toShip?: boolean;
+  roles: Session['role'][];
+}
+
+const queueDefinitions: Omit<Queued, 'count'>[] = [
+  { id: 'to-review', label: 'To review', statuses: ['awaiting_review'], roles: ['finance', 'reviewer'] },
+  { id: 'payments-to-verify', label: 'Payments to verify', statuses: ['payment_submitted'], roles: ['finance'] },
+  { id: 'disputes', label: 'Disputes', statuses: ['disputed'], roles: ['finance'] },
+  { id: 'awaiting-payment', label: 'Awaiting payment', statuses: ['awaiting_payment'], roles: ['finance'] },
+  { id: 'overdue', label: 'Overdue', statuses: ['overdue'], roles: ['finance'] },
+  { id: 'to-ship', label: 'To ship', statuses: ['ordered', 'deferred', 'overdue'], toShip: true, roles: ['finance'] },
+];
+
+const unshipped = (po: PurchaseOrder) => po.shippingOrders.some((order) => order.status !== 'delivered');
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
+const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+function cookies(event: APIGatewayProxyEvent): Record<string, string> {
+  const raw = header(event, 'cookie') ?? '';
+  return Object.fromEntries(
+    raw
+      .split(';')
+      .map((part) => part.trim().split('='))
+      .filter((pair): pair is [string, string] => pair.length === 2 && pair[0]!.length > 0)
+      .map(([name, value]) => [name, decodeURIComponent(value)]),
+  );
+}
+
+export const makeHandler = (deps: ConsoleDeps) =>
+  withProblems('console', async (event) => {
+    // Where the console lives on this host: behind an API Gateway stage its paths start with /<stage>.
+    const stagePath = event.requestContext?.path ?? event.path;
+    const base = `${stagePath.endsWith(event.path) ? stagePath.slice(0, stagePath.length - event.path.length) : ''}/console`;
+    const secure = (header(event, 'x-forwarded-proto') ?? '') === 'https';
+    const cookie = (name: string, value: string, maxAge: number) =>
+      `${name}=${encodeURIComponent(value)}; Path=${base}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
+    const respond = (status: number, body: string, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+      statusCode: status,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', ...securityHeaders, ...headers },
+      body,
+    });
+    const redirect = (to: string, headers: Record<string, string> = {}) => ({ statusCode: 303, headers: { ...securityHeaders, Location: to, ...headers }, body: '' });
+    const path = event.path.replace(/^\/console/, '') || '/';
+    const method = event.httpMethod;
+
+    if (method === 'GET' && path === '/assets/console.css') {
+      return { statusCode: 200, headers: { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' }, body: consoleCss };
+    }
+
+    const form = () => {
+      if ((header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
+        throw new HttpProblem(415, 'Unsupported Media Type', 'send the form as application/x-www-form-urlencoded');
+      }
+      return Object.fromEntries(new URLSearchParams(rawBody(event)));
+    };
+
+    // Signing in: a wrong email and a wrong password get the same answer.
+    const signInForm = (status: number, error?: string, email?: string) => {
+      const token = randomBytes(24).toString('base64url');
+      return respond(status, signInPage(base, { csrf: token, ...(error ? { error } : {}), ...(email ? { email } : {}) }), { 'Set-Cookie': cookie(SIGN_IN, token, 900) });
+    };
+    if (path === '/sign-in' && method === 'POST') {
+      const fields = form();
+      const expected = cookies(event)[SIGN_IN];
+      if (!expected || !fields.csrf || !sameText(fields.csrf, expected)) return signInForm(403, 'The sign-in form expired. Please try again.');
+      const email = (fields.email ?? '').trim();
+      const result = email && fields.password ? await deps.signIn().signIn(email, fields.password) : ({ ok: false, reason: 'wrong' } as const);
+      if (!result.ok) {
+        log.warn('console sign-in refused', { reason: result.reason });
+        const message = result.reason === 'new_password_required' ? 'This account still has its temporary password. Ask finance to set a new one.' : 'The email or the password is not right.';
+        return signInForm(401, message, email);
+      }
+      return redirect(base, { 'Set-Cookie': cookie(SESSION, result.idToken, result.expiresInSeconds) });
+    }
+
+    // Everything else needs a session: a valid ID token of a person with a staff group.
+    const token = cookies(event)[SESSION];
+    let person: { sub: string; email: string; role: 'finance' | 'reviewer' } | null = null;
+    if (token) {
+      try {
+        const verified = await deps.staff().verify(token);
+        const role = staffRole(verified.groups);
+        if (role) person = { sub: verified.sub, email: verified.email, role };
+      } catch {
+        person = null; // expired or not ours: sign in again
+      }
+    }
+    if (!person) {
+      if (method === 'GET') return signInForm(path === '/' ? 200 : 401);
+      return signInForm(401, 'Your session has ended. Please sign in again.');
+    }
+    const session: Session = { email: person.email, role: person.role, csrf: digest(`csrf:${token}`) };
+    const by: Who = { type: 'person', id: person.sub, email: person.email };
+
+    const queues = async (): Promise<Queue[]> =>
+      Promise.all(
+        queueDefinitions
+          .filter((queue) => queue.roles.includes(session.role))
+          .map(async (queue) => ({ id: queue.id, label: queue.label, count: queue.toShip ? (await toShip()).length : await deps.pos.countByStatus(queue.statuses[0]!) })),
+      );
+    const toShip = async () =>
+      (await Promise.all((['ordered', 'deferred', 'overdue'] as const).map((status) => deps.pos.listByStatus(status, 100))))
+        .flatMap((page) => page.items)
+        .filter(unshipped)
+        .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
+    const page = async (current?: string): Promise<Page> => ({ base, title: '', session, queues: await queues(), ...(current ? { current } : {}) });
+
+    if (method === 'POST') {
+      const fields = form();
+      if (!fields.csrf || !sameText(fields.csrf, session.csrf)) {
+        return respond(403, messagePage({ base, title: 'Form expired', session }, 'Form expired', 'This form was not sent from this session. Go back, reload the page and try again.'));
+      }
+      if (path === '/sign-out') return redirect(base, { 'Set-Cookie': cookie(SESSION, '', 0) });
+      const action = /^\/po\/([A-Za-z0-9_-]{1,64})\/actions\/(.+)$/.exec(path);
+      if (action) return act(action[1]!, action[2]!, fields);
+      return respond(404, messagePage({ base, title: 'Not found', session }, 'Not found', 'There is nothing at this address.'));
+    }
+
+    if (path === '/' || path === '/queues') return redirect(`${base}/queues/to-review`);
+    const queueMatch = /^\/queues\/([a-z-]+)$/.exec(path);
+    if (queueMatch) {
+      const definition = queueDefinitions.find((queue) => queue.id === queueMatch[1] && queue.roles.includes(session.role));
+      if (!definition) return respond(404, messagePage(await page(), 'Not found', 'There is no such queue.'));
+      const p = await page(definition.id);
+      const queue = p.queues!.find((q) => q.id === definition.id)!;
+      if (definition.toShip) return respond(200, queuePage(p, queue, await toShip(), null));
+      const next = event.queryStringParameters?.next;
+      let listed;
+      try {
+        listed = await deps.pos.listByStatus(definition.statuses[0]!, 25, next && /^[A-Za-z0-9_-]{1,2048}$/.test(next) ? next : undefined);
+      } catch {
+        listed = await deps.pos.listByStatus(definition.statuses[0]!, 25);
+      }
+      return respond(200, queuePage(p, queue, listed.items, listed.cursor));
+    }
+    if (path === '/search') {
+      const query = (event.queryStringParameters?.q ?? '').trim().slice(0, 200);
+      const found = query.length >= 2 ? await deps.pos.search(query, 50) : [];
+      const p = await page();
+      if (found.length === 1 && found[0]!.reference.toLowerCase() === query.toLowerCase()) return redirect(`${base}/po/${found[0]!.id}`);
+      return respond(200, searchPage(p, query, found));
+    }
+    const document = /^\/po\/([A-Za-z0-9_-]{1,64})\/documents\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (document) {
+      const po = (await deps.pos.get(document[1]!))?.po;
+      const stored = po?.documents.some((doc) => doc.id === document[2]) ? await deps.documents.get(po.id, document[2]!) : null;
+      if (!stored) return respond(404, messagePage(await page(), 'Not found', 'There is no such document.'));
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${stored.number}.pdf"`, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
+        isBase64Encoded: true,
+        body: Buffer.from(stored.pdf).toString('base64'),
+      };
+    }
+    const poMatch = /^\/po\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (poMatch) {
+      const po = (await deps.pos.get(poMatch[1]!))?.po;
+      if (!po) return respond(404, messagePage(await page(), 'Not found', 'There is no such purchase order.'));
+      return respond(200, poPage(await page(), po, allowedActions(po, session.role)));
+    }
+    return respond(404, messagePage(await page(), 'Not found', 'There is nothing at this address.'));
+
+    /** One action from a PO's page: the same validation, use case and domain table as the API. */
+    async function act(id: string, name: string, fields: Record<string, string>): Promise<APIGatewayProxyResult> {
+      const po = (await deps.pos.get(id))?.po;
+      if (!po) return respond(404, messagePage(await page(), 'Not found', 'There is no such purchase order.'));
+      const note = (value: string | undefined) => (value && value.trim() ? value.trim() : undefined);
+      const refuse = async (status: number, problem: string, current = po) => respond(status, poPage(await page(), current, allowedActions(current, session.role), problem));
+      let action: Action;
+      try {
+        action = await actionFor(po, name, fields, note, deps.policies);
+      } catch (error) {
+        if (error instanceof z.ZodError) return refuse(400, error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`).join('; '));
+        if (error instanceof RuleViolation) return refuse(422, error.message);
+        throw error;
+      }
+      try {
+        await changePurchaseOrder(deps, id, action, { actor: session.role, by, at: deps.clock.now() });
+      } catch (error) {
+        if (error instanceof TransitionError || error instanceof RuleViolation) {
+          const current = (await deps.pos.get(id))?.po ?? po;
+          return refuse(error instanceof TransitionError ? 409 : 422, `Not done: ${error.message}.`, current);
+        }
+        throw error;
+      }
+      return redirect(`${base}/po/${id}`);
+    }
+  });
+
+async function actionFor(
+  po: PurchaseOrder,
+  name: string,
+  fields: Record<string, string>,
+  note: (value: string | undefined) => string | undefined,
+  policies: PolicyStore,
+): Promise<Action> {
+  const optional = <T extends object>(body: T, key: string, value: string | undefined) => (value === undefined ? body : { ...body, [key]: value });
+  switch (name) {
+    case 'approve':
+    case 'reject':
+      return actionOf.review(bodies.review.parse(optional({ decision: name }, 'comment', note(fields.comment))));
+    case 'record-payment': {
+      const amount = parseMajor(fields.amount ?? '', po.currency);
+      if (amount === null || amount <= 0) throw new RuleViolation(`enter the amount in ${po.currency} as printed, for example 297.00`, 'amount_format');
+      return actionOf.recordPayment(bodies.payment.parse({ amount, reference: fields.reference ?? '' }));
+    }
+    case 'accept-payment':
+      return actionOf.verifyPayment(bodies.verification.parse({ decision: 'accept' }));
+    case 'reject-payment':
+      return actionOf.verifyPayment(bodies.verification.parse(optional({ decision: 'reject' }, 'reason', note(fields.reason))));
+    case 'resolve-dispute':
+      return actionOf.resolveDispute(bodies.resolve.parse(optional({ outcome: fields.outcome }, 'reason', note(fields.reason))));
+    case 'dispute':
+      return actionOf.dispute(bodies.reason.parse(optional({}, 'reason', note(fields.reason))));
+    case 'cancel':
+      return actionOf.cancel(bodies.reason.parse(optional({}, 'reason', note(fields.reason))));
+    case 'convert':
+      return actionOf.convert(bodies.convert.parse({}), policies);
+    default: {
+      const ship = /^ship\/([A-Za-z0-9_-]{1,32})\/(shipped|delivered)$/.exec(name);
+      if (ship) return actionOf.updateShipping(bodies.shipping.parse({ status: ship[2] }), ship[1]!);
+      throw new RuleViolation(`there is no action “${name}”`, 'unknown_action');
+    }
+  }
+}
+
+export const handler = lazyHandler(() => {
+  const { pos, documents, policies } = stores();
+  return makeHandler({ pos, documents, policies, workflow: signalOnlyWorkflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn });
+});

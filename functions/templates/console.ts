@@ -1,0 +1,251 @@
+import type { Who } from '../domain/history.js';
+import { formatMoney, toDecimalString } from '../domain/money.js';
+import type { Action, PurchaseOrder, Status } from '../domain/purchase-order.js';
+import { html, type SafeHtml } from './html.js';
+
+/**
+ * The back office's pages, rendered on the server: one layout (header with who is signed in, search
+ * and sign-out; the queues; the page), one stylesheet, no scripts. Every form posts with the
+ * session's CSRF token; every field has a label; buttons say what they do.
+ */
+
+export interface Session {
+  email: string;
+  role: 'finance' | 'reviewer';
+  csrf: string;
+}
+
+export interface Queue {
+  id: string;
+  label: string;
+  count: number;
+}
+
+/** Where the console lives on this host (`/console`, or `/v1/console` behind an API Gateway stage). */
+export interface Page {
+  base: string;
+  title: string;
+  session: Session | null;
+  queues?: Queue[];
+  current?: string;
+  search?: string;
+}
+
+const statusName = (status: string) => status.replace(/_/g, ' ');
+
+export function layout(page: Page, main: SafeHtml): string {
+  const { base, session } = page;
+  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${page.title} · Purchase orders</title><link rel="stylesheet" href="${base}/assets/console.css"></head>
+<body><a class="skip" href="#main">Skip to content</a>
+<header class="top"><a class="brand" href="${base}">Purchase orders</a>
+${
+  session
+    ? html`<form class="search" method="get" action="${base}/search" role="search"><label for="search">Search</label>
+<input id="search" name="q" type="search" value="${page.search ?? ''}" placeholder="Reference, PO number, company, customer id or email" maxlength="200">
+<button type="submit">Find</button></form>
+<div class="who"><span>${session.email} <span class="role">${session.role}</span></span>
+<form method="post" action="${base}/sign-out"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit" class="link">Sign out</button></form></div>`
+    : ''
+}</header>
+<div class="frame">${
+    page.queues
+      ? html`<nav aria-label="Work queues"><h2>Queues</h2><ul>${page.queues.map(
+          (queue) =>
+            html`<li><a href="${base}/queues/${queue.id}"${queue.id === page.current ? html` aria-current="page"` : ''}>${queue.label}<span class="count">${queue.count}</span></a></li>`,
+        )}</ul></nav>`
+      : ''
+  }<main id="main">${main}</main></div></body></html>`}`;
+}
+
+export function signInPage(base: string, options: { csrf: string; email?: string; error?: string }): string {
+  return layout(
+    { base, title: 'Sign in', session: null },
+    html`<section class="card narrow"><h1>Sign in</h1>
+<p class="muted">The back office for purchase orders: reviews, payments, documents and queues.</p>
+${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
+<form method="post" action="${base}/sign-in">
+<input type="hidden" name="csrf" value="${options.csrf}">
+<p><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${options.email ?? ''}"></p>
+<p><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit" class="primary">Sign in</button></p>
+</form></section>`,
+  );
+}
+
+function poTable(base: string, items: PurchaseOrder[], empty: string): SafeHtml {
+  if (!items.length) return html`<p class="muted">${empty}</p>`;
+  return html`<table><thead><tr><th scope="col">Reference</th><th scope="col">Company</th><th scope="col">Buyer's PO</th><th scope="col">Status</th><th scope="col" class="n">Total</th><th scope="col">Placed</th></tr></thead><tbody>${items.map(
+    (po) =>
+      html`<tr><td><a href="${base}/po/${po.id}">${po.reference}</a></td><td>${po.customer.company}</td><td>${po.poNumber ?? '—'}</td><td><span class="status s-${po.status}">${statusName(po.status)}</span></td><td class="n">${formatMoney(po.total, po.currency)}</td><td>${po.createdAt.slice(0, 10)}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+export function queuePage(page: Page, queue: Queue, items: PurchaseOrder[], next: string | null): string {
+  return layout(
+    { ...page, title: queue.label },
+    html`<h1>${queue.label} <span class="count big">${queue.count}</span></h1>
+${poTable(page.base, items, 'Nothing here right now.')}
+${next ? html`<p><a class="button" href="${page.base}/queues/${queue.id}?next=${next}">Older</a></p>` : ''}`,
+  );
+}
+
+export function searchPage(page: Page, query: string, items: PurchaseOrder[]): string {
+  return layout(
+    { ...page, title: `Search: ${query}`, search: query },
+    html`<h1>Search</h1><p class="muted">${items.length} purchase order${items.length === 1 ? '' : 's'} match “${query}”.</p>${poTable(page.base, items, 'No purchase order matches.')}`,
+  );
+}
+
+export function messagePage(page: Page, title: string, message: string): string {
+  return layout({ ...page, title }, html`<h1>${title}</h1><p>${message}</p><p><a href="${page.base}">Back to the queues</a></p>`);
+}
+
+const who = (by: Who | undefined, actor: string) => {
+  if (!by) return actor;
+  if (by.type === 'person') return by.email;
+  if (by.type === 'link') return by.email ? `${by.email} (review link)` : 'review link';
+  return by.type === 'key' ? `${by.name} system` : 'workflow';
+};
+
+/** The forms of the actions the signed-in person may take now (the domain's table decides which). */
+function actionForms(base: string, po: PurchaseOrder, allowed: Action['type'][], session: Session): SafeHtml[] {
+  const form = (action: string, label: string, fields: SafeHtml | string = '', kind = '') =>
+    html`<form method="post" action="${base}/po/${po.id}/actions/${action}" class="action"><input type="hidden" name="csrf" value="${session.csrf}">${fields}<button type="submit" class="${kind}">${label}</button></form>`;
+  const text = (action: string, name: string, label: string, required = false) =>
+    html`<p><label for="${action}-${name}">${label}</label><input id="${action}-${name}" name="${name}" type="text" maxlength="2000"${required ? html` required` : ''}></p>`;
+  const forms: SafeHtml[] = [];
+  const can = (type: Action['type']) => allowed.includes(type);
+  if (can('approve')) forms.push(form('approve', 'Approve', text('approve', 'comment', 'Comment (optional)'), 'primary'));
+  if (can('reject')) forms.push(form('reject', 'Reject', text('reject', 'comment', 'Reason, sent to the buyer'), 'danger'));
+  if (can('record_payment') && po.payment.amountPaid < po.payment.amountDue) {
+    const outstanding = toDecimalString(po.payment.amountDue - po.payment.amountPaid, po.currency);
+    forms.push(
+      form(
+        'record-payment',
+        'Record payment',
+        html`<p><label for="record-payment-amount">Amount</label><input id="record-payment-amount" name="amount" type="text" inputmode="decimal" required value="${outstanding}" aria-describedby="record-payment-hint"><span id="record-payment-hint" class="hint">${po.currency}, as printed (e.g. ${outstanding})</span></p>
+<p><label for="record-payment-reference">Reference</label><input id="record-payment-reference" name="reference" type="text" maxlength="200" required></p>`,
+        'primary',
+      ),
+    );
+  }
+  if (can('verify_payment')) {
+    forms.push(form('accept-payment', 'Accept payment', '', 'primary'));
+    forms.push(form('reject-payment', 'Reject payment', text('reject-payment', 'reason', 'Why it could not be verified'), 'danger'));
+  }
+  if (can('resolve_dispute')) {
+    forms.push(
+      form(
+        'resolve-dispute',
+        'Resolve dispute',
+        html`<p><label for="resolve-dispute-outcome">Outcome</label><select id="resolve-dispute-outcome" name="outcome"><option value="accept_payment">Accept the reported payment</option><option value="cancel">Cancel the order</option></select></p>${text('resolve-dispute', 'reason', 'Note (optional)')}`,
+      ),
+    );
+  }
+  if (can('convert_to_purchase_order') && po.paymentMethod === 'offline' && po.payment.amountPaid === 0) {
+    forms.push(form('convert', 'Convert to purchase order'));
+  }
+  if (can('dispute')) forms.push(form('dispute', 'Open dispute', text('dispute', 'reason', 'What is disputed')));
+  if (can('update_shipping')) {
+    for (const order of po.shippingOrders) {
+      if (order.status === 'pending') forms.push(form(`ship/${order.id}/shipped`, 'Mark shipped', html`<p class="hint">${order.id} (${order.seller})</p>`));
+      if (order.status === 'shipped') forms.push(form(`ship/${order.id}/delivered`, 'Mark delivered', html`<p class="hint">${order.id} (${order.seller})</p>`));
+    }
+  }
+  if (can('cancel')) forms.push(form('cancel', 'Cancel', text('cancel', 'reason', 'Reason for cancelling'), 'danger'));
+  return forms;
+}
+
+export function poPage(page: Page, po: PurchaseOrder, allowed: Action['type'][], problem?: string): string {
+  const session = page.session!;
+  const money = (amount: number) => formatMoney(amount, po.currency);
+  const address = po.shippingAddress ?? po.billingAddress;
+  const forms = actionForms(page.base, po, allowed, session);
+  return layout(
+    { ...page, title: po.reference },
+    html`<div class="title"><h1>${po.reference}</h1><span class="status s-${po.status}">${statusName(po.status as Status)}</span></div>
+<p class="muted">${po.customer.company} · ${po.channel} · ${po.paymentMethod.replace(/_/g, ' ')}${po.delivery ? html` · ${po.delivery} delivery` : ''} · placed ${po.createdAt.slice(0, 10)}</p>
+${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
+<div class="grid">
+<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">Actions</h2>${
+      forms.length ? forms : html`<p class="muted">Nothing for the ${session.role} role to do in this status.</p>`
+    }${
+      po.review.approvalsRequired > 1 && po.status === 'awaiting_review'
+        ? html`<p class="hint">Needs ${po.review.approvalsRequired} approvals from different people; ${po.review.approvals.length} so far.</p>`
+        : ''
+    }</section>
+<section class="card" aria-labelledby="h-buyer"><h2 id="h-buyer">Buyer</h2><dl>
+<dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd><dt>Customer id</dt><dd>${po.customer.id}</dd>
+<dt>Email</dt><dd>${po.customer.email}</dd><dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
+<dt>Ships to</dt><dd>${[address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', ')}</dd></dl></section>
+</div>
+<section class="card" aria-labelledby="h-lines"><h2 id="h-lines">Lines</h2><table><thead><tr><th scope="col">Item</th><th scope="col" class="n">Qty</th><th scope="col" class="n">Unit</th><th scope="col" class="n">Amount</th></tr></thead>
+<tbody>${po.lines.map((line) => html`<tr><td>${line.description}<br><span class="muted">${line.sku} · ${line.fulfilment}</span></td><td class="n">${line.quantity}</td><td class="n">${money(line.unitAmount)}</td><td class="n">${money(line.amount)}</td></tr>`)}</tbody>
+<tfoot><tr><th scope="row" colspan="3">Total</th><td class="n strong">${money(po.total)}</td></tr></tfoot></table></section>
+<div class="grid">
+<section class="card" aria-labelledby="h-payment"><h2 id="h-payment">Payment</h2><dl>
+<dt>Status</dt><dd>${statusName(po.payment.status)}</dd><dt>Due</dt><dd>${money(po.payment.amountDue)}${po.payment.dueDate ? ` by ${po.payment.dueDate}` : ''}</dd>
+<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(po.payment.amountDue - po.payment.amountPaid)}</dd></dl>
+${
+  po.payment.records.length
+    ? html`<table><caption>Payments</caption><thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="n">Amount</th></tr></thead><tbody>${po.payment.records.map(
+        (record) => html`<tr><td>${record.at.slice(0, 10)}</td><td>${record.reference}</td><td class="n">${money(record.amount)}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="muted">No payment recorded yet.</p>`
+}</section>
+<section class="card" aria-labelledby="h-docs"><h2 id="h-docs">Documents</h2>${
+      po.documents.length
+        ? html`<ul class="plain">${po.documents.map(
+            (doc) =>
+              html`<li><a href="${page.base}/po/${po.id}/documents/${doc.id}">${doc.type.replace('_', ' ')} ${doc.number}</a> <span class="muted">${doc.issuedAt.slice(0, 10)} · ${money(doc.total)}</span></li>`,
+          )}</ul>`
+        : html`<p class="muted">No document issued yet.</p>`
+    }
+<h3>Shipping orders</h3>${
+      po.shippingOrders.length
+        ? html`<ul class="plain">${po.shippingOrders.map((order) => html`<li>${order.id} (${order.seller}): ${order.status} · ${order.lines.map((line) => `${line.quantity} × ${line.sku}`).join(', ')}</li>`)}</ul>`
+        : html`<p class="muted">Nothing to ship.</p>`
+    }</section>
+</div>
+<section class="card" aria-labelledby="h-timeline"><h2 id="h-timeline">Timeline</h2><ol class="timeline">${po.history.map(
+      (entry) =>
+        html`<li><time datetime="${entry.at}">${entry.at.slice(0, 16).replace('T', ' ')}</time> <strong>${entry.type.replace(/_/g, ' ')}</strong>${
+          entry.from !== entry.to ? html` <span class="muted">${entry.from ? statusName(entry.from) : 'new'} → ${statusName(entry.to)}</span>` : ''
+        } <span class="by">by ${who(entry.by, entry.actor)}</span>${entry.detail ? html`<br><span class="detail">${entry.detail}</span>` : ''}</li>`,
+    )}</ol></section>`,
+  );
+}
+
+export const consoleCss = `*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2933;background:#f5f7fa}
+a{color:#1d4ed8}a:focus,button:focus,input:focus,select:focus{outline:3px solid #93c5fd;outline-offset:1px}
+.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:6px;z-index:2}
+.top{display:flex;gap:20px;align-items:center;padding:10px 24px;background:#102a43;color:#fff;flex-wrap:wrap}
+.top a.brand{color:#fff;font-weight:700;text-decoration:none;font-size:17px}
+.search{display:flex;gap:8px;align-items:center;flex:1;min-width:280px}.search label{font-size:13px;color:#d9e2ec}
+.search input{flex:1;padding:7px 10px;border:1px solid #486581;border-radius:6px;background:#fff;color:#102a43}
+.who{display:flex;gap:12px;align-items:center;font-size:14px}.who form{margin:0}.role{background:#334e68;border-radius:10px;padding:1px 8px;margin-left:4px;font-size:12px}
+button{font:inherit;padding:7px 14px;border-radius:6px;border:1px solid #9fb3c8;background:#fff;color:#102a43;cursor:pointer}
+button.primary{background:#1d4ed8;border-color:#1d4ed8;color:#fff}button.danger{background:#fff;border-color:#b91c1c;color:#b91c1c}
+button.link{background:none;border:1px solid #829ab1;color:#fff}
+.frame{display:flex;gap:24px;padding:24px;max-width:1280px;margin:0 auto}
+nav{width:230px;flex-shrink:0}nav h2{font-size:13px;text-transform:uppercase;letter-spacing:.05em;color:#52606d;margin:0 0 8px}
+nav ul{list-style:none;margin:0;padding:0}nav a{display:flex;justify-content:space-between;padding:8px 10px;border-radius:6px;text-decoration:none;color:#243b53}
+nav a[aria-current=page],nav a:hover{background:#dbeafe;color:#1e3a8a}
+.count{background:#e4e7eb;border-radius:10px;padding:0 8px;font-size:13px;color:#243b53}.count.big{font-size:16px;vertical-align:middle}
+main{flex:1;min-width:0}h1{font-size:24px;margin:0 0 6px}h2{font-size:17px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}
+.title{display:flex;gap:12px;align-items:center}
+.card{background:#fff;border:1px solid #d9e2ec;border-radius:10px;padding:18px 20px;margin:16px 0}.card.narrow{max-width:420px;margin:40px auto}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:0 16px}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:8px;border-bottom:1px solid #e4e7eb;vertical-align:top}
+caption{text-align:left;font-weight:600;padding:8px 0}.n{text-align:right}.strong{font-weight:700}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#52606d}dd{margin:0}
+.muted,.hint{color:#52606d}.hint{font-size:13px;display:block}.error{background:#fef2f2;border:1px solid #fca5a5;color:#991b1b;padding:10px 12px;border-radius:6px}
+.status{display:inline-block;border-radius:12px;padding:1px 10px;font-size:13px;background:#e4e7eb;color:#243b53;white-space:nowrap}
+.s-awaiting_review,.s-payment_submitted{background:#fef3c7;color:#78350f}.s-overdue,.s-disputed,.s-payment_rejected{background:#fee2e2;color:#7f1d1d}
+.s-ordered,.s-deferred,.s-awaiting_payment{background:#dbeafe;color:#1e3a8a}.s-completed{background:#dcfce7;color:#14532d}.s-rejected,.s-cancelled{background:#e5e7eb;color:#374151}
+form.action{border-top:1px solid #e4e7eb;padding:10px 0}form.action:first-of-type{border-top:0;padding-top:0}
+label{display:block;font-size:13px;color:#334e68;margin-bottom:2px}input[type=text],input[type=email],input[type=password],select{width:100%;padding:7px 10px;border:1px solid #9fb3c8;border-radius:6px;font:inherit}
+form p{margin:6px 0}ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:4px 0}
+ol.timeline{list-style:none;margin:0;padding:0}ol.timeline li{padding:8px 0;border-bottom:1px solid #f0f4f8}time{color:#52606d;font-variant-numeric:tabular-nums}.by{color:#334e68}.detail{color:#52606d}
+@media (max-width:800px){.frame{flex-direction:column}nav{width:auto}}`;

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { keys, LocalStack } from '../support/local-stack.js';
+import { buyer, licence, order } from '../support/orders.js';
+import { pdfText } from '../support/pdf-text.js';
+
+/**
+ * The back office as finance and reviewers use it, in a real browser: sign in, find a PO, open its
+ * invoice, record a payment, approve; only the actions a role may take are offered. Every page is
+ * scanned for accessibility (axe-core) and kept as a screenshot in test-results/console/.
+ */
+const stack = new LocalStack();
+let browser: Browser;
+const shots = 'test-results/console';
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  [browser] = await Promise.all([launchBrowser(), stack.start()]);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack.stop();
+});
+
+const place = (key: string, company: string, poNumber: string) =>
+  stack.request('POST', '/purchase-orders', {
+    key: keys.checkout,
+    body: order({ customer: buyer(`cust-${key}`, company, `ap@${key}.example`), poNumber, lines: [licence(14850, 2, 'LIC-TEAM', 'Team licence, 12 months')] }),
+    headers: { 'Idempotency-Key': key },
+  });
+
+/** No serious or critical accessibility violation on the page as it is now; the page kept as a screenshot. */
+async function check(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+async function signIn(email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.api}/console`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('dev-staff-password');
+  await Promise.all([page.waitForURL(/\/console\/queues\//), page.getByRole('button', { name: 'Sign in' }).click()]);
+  return page;
+}
+
+describe('the console in a browser', () => {
+  it('refuses a wrong password without saying which half was wrong', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${stack.api}/console`);
+    await check(page, '01-sign-in');
+    await page.getByLabel('Email').fill('finance@seller.example');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
+    await page.getByLabel('Email').fill('nobody@seller.example');
+    await page.getByLabel('Password').fill('dev-staff-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
+    await page.context().close();
+  });
+
+  it('finance finds a PO by its reference, opens its invoice, records a payment and sees it in the timeline', async () => {
+    const po = (await place('globex', 'Globex Corporation', 'GLX-77')).body;
+    await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
+    await stack.waitForPo(po.id, keys.finance, (p) => p.status === 'ordered' && p.documents.length === 1);
+
+    const page = await signIn('finance@seller.example');
+    await check(page, '02-queue-to-review');
+    await page.getByLabel('Search').fill(po.reference);
+    await Promise.all([page.waitForURL(new RegExp(`/console/po/${po.id}$`)), page.getByRole('button', { name: 'Find' }).click()]);
+    await expect(page.locator('h1').textContent()).resolves.toBe(po.reference);
+    await expect(page.locator('.title .status').textContent()).resolves.toBe('ordered');
+    await check(page, '03-po-ordered');
+
+    // The invoice opens as a PDF.
+    const invoice = page.getByRole('link', { name: /^invoice INV-/ });
+    const href = await invoice.getAttribute('href');
+    const pdf = await page.request.get(new URL(href!, page.url()).toString());
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect(await pdfText(await pdf.body())).toContain('Globex Corporation');
+
+    await page.getByLabel('Amount').fill('297.00');
+    await page.getByLabel('Reference').fill('WIRE-2026-0042');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Record payment' }).click()]);
+    await expect(page.locator('.title .status').textContent()).resolves.toBe('completed');
+    const timeline = await page.locator('ol.timeline').textContent();
+    expect(timeline).toMatch(/record payment[\s\S]*by finance@seller\.example/);
+    expect(timeline).toContain('WIRE-2026-0042');
+    await check(page, '04-po-completed');
+
+    // Search by company, customer id or email finds it too.
+    for (const query of ['globex', 'cust-globex', 'ap@globex.example', 'GLX-77']) {
+      await page.goto(`${stack.api}/console/search?q=${encodeURIComponent(query)}`);
+      expect(await page.getByRole('link', { name: po.reference }).count()).toBe(1);
+    }
+    await check(page, '05-search');
+    await page.context().close();
+  });
+
+  it('a reviewer approves from the console; the timeline names them; they are offered no payment actions', async () => {
+    const po = (await place('initrode', 'Initrode', 'INI-5')).body;
+    const page = await signIn('reviewer@seller.example');
+    expect(await page.getByRole('navigation', { name: 'Work queues' }).getByRole('link').allTextContents()).toEqual([expect.stringMatching(/^To review\d+$/)]);
+    await page.getByRole('link', { name: po.reference }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe(po.reference);
+    const buttons = await page.locator('form.action button').allTextContents();
+    expect(buttons).toEqual(['Approve', 'Reject']);
+    await check(page, '06-po-to-review-as-reviewer');
+    await page.getByLabel('Comment (optional)').fill('Letterhead checked');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Approve' }).click()]);
+    await expect(page.locator('.title .status').textContent()).resolves.toBe('ordered');
+    expect(await page.locator('ol.timeline').textContent()).toMatch(/approve[\s\S]*by reviewer@seller\.example[\s\S]*Letterhead checked/);
+    expect(await page.locator('form.action button').allTextContents()).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Record payment' }).count()).toBe(0);
+    await check(page, '07-po-ordered-as-reviewer');
+
+    // The API agrees: the approval names the person.
+    const stored = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
+    expect(stored.history.find((h: { type: string }) => h.type === 'approve')).toMatchObject({ actor: 'reviewer', by: { type: 'person', email: 'reviewer@seller.example' } });
+    await page.context().close();
+  });
+
+  it('shows why an action was refused, in words, and changes nothing', async () => {
+    const po = (await place('umbrella', 'Umbrella Corp', 'UMB-1')).body;
+    const page = await signIn('finance@seller.example');
+    await page.goto(`${stack.api}/console/po/${po.id}`);
+    // Someone else decides first; this page is now stale.
+    await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'reject', comment: 'no letter' } });
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/^Not done: .*rejected/);
+    await expect(page.locator('.title .status').textContent()).resolves.toBe('rejected');
+    await check(page, '08-refused');
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('rejected');
+    await page.context().close();
+  });
+
+  it('signs out, and a form from another session is refused', async () => {
+    const page = await signIn('finance@seller.example');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' }).count()).resolves.toBe(1);
+    // A forged post without the session's token changes nothing.
+    const po = (await place('hooli', 'Hooli', 'H-1')).body;
+    const forged = await fetch(`${stack.api}/console/po/${po.id}/actions/approve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'csrf=guess',
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(401);
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('awaiting_review');
+    await page.context().close();
+  });
+});
