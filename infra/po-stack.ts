@@ -14,6 +14,7 @@ import { PurchaseOrderWorkflow, type WorkflowTask } from '../workflows/purchase-
 import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
 import { Staff } from './constructs/staff.js';
+import { acknowledge } from './constructs/acknowledge.js';
 import { Bindings, type Binding } from './constructs/bindings.js';
 import { routes } from './routes.js';
 
@@ -115,13 +116,10 @@ export class PurchaseOrderStack extends Stack {
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(api).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason: 'WAF is the seller’s choice per deployment; stage throttling, the authorizer and request validation stand in front of every function.',
-    });
-    Validations.of(api).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: 'The account-level role API Gateway needs to write its execution logs; AWS manages its narrow policy.',
+    acknowledge(api, {
+      'AwsSolutions-APIG3': 'WAF is the seller’s choice per deployment; stage throttling, the authorizer and request validation stand in front of every function.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
+        'The account-level role API Gateway needs to write its execution logs; AWS manages its narrow policy.',
     });
     // API Gateway's own refusals speak the contract's problem+json too.
     const problemResponse = (type: apigateway.ResponseType, status: number, title: string, detail: string) =>
@@ -242,15 +240,12 @@ export class PurchaseOrderStack extends Stack {
           ...(route.public ? {} : { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),
           ...(route.body ? { requestValidator: validator, requestModels: { 'application/json': modelFor(api, route.id, route.body) } } : {}),
         });
-        if (route.public) {
-          Validations.of(method).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason: 'A reviewer link carries its own credential (an opaque id and a 256-bit secret); the console checks its session cookie (a staff ID token) itself.',
-          });
-        }
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-COG4',
-          reason: 'One Lambda authorizer accepts both the systems\' stored keys and staff ID tokens from the user pool (verified with aws-jwt-verify); reviewers use their link, the console its session.',
+        acknowledge(method, {
+          ...(route.public
+            ? { 'AwsSolutions-APIG4': 'A reviewer link carries its own credential (an opaque id and a 256-bit secret); the console checks its session cookie (a staff ID token) itself.' }
+            : {}),
+          'AwsSolutions-COG4':
+            "One Lambda authorizer accepts both the systems' stored keys and staff ID tokens from the user pool (verified with aws-jwt-verify); reviewers use their link, the console its session.",
         });
       }
     }

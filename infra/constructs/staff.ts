@@ -1,6 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.js';
 
 /** The staff groups; a member's role comes from their group (finance wins over reviewer). */
 export const staffGroups = ['finance', 'reviewer'] as const;
@@ -40,21 +41,12 @@ export class Staff extends Construct {
         emailBody: 'You have been invited to the purchase-order back office. Sign in with {username} and the temporary password {####}.',
       },
     });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG1',
-      reason: 'Passwords of at least 12 characters without composition rules, as NIST SP 800-63B advises; composition rules make passwords shorter in practice.',
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason: 'The Essentials plan covers sign-in for a handful of staff; threat protection (Plus) is the seller\'s choice per deployment.',
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason: 'MFA is optional (authenticator apps): finance decides per person; a seller may make it required.',
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG3',
-      reason: 'Advanced security (threat protection) is a paid plan the seller may enable; the console locks nothing out by itself.',
+    acknowledge(this.userPool, {
+      'AwsSolutions-COG1':
+        'Passwords of at least 12 characters without composition rules, as NIST SP 800-63B advises; composition rules make passwords shorter in practice.',
+      'AwsSolutions-COG2': 'MFA is optional (authenticator apps): finance decides per person; a seller may make it required.',
+      'AwsSolutions-COG3': 'Threat protection is a paid plan the seller may enable; the console locks nothing out by itself.',
+      'AwsSolutions-COG8': "The Essentials plan covers sign-in for a handful of staff; the Plus plan is the seller's choice per deployment.",
     });
     this.client = this.userPool.addClient('Console', {
       userPoolClientName: 'console',

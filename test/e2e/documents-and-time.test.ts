@@ -18,15 +18,10 @@ const emailTo = (reference: string, subjectPart: string) => stack.waitForEmail((
 
 beforeAll(async () => {
   await stack.start();
-  const policy = (await stack.request('GET', '/policy', { key: keys.finance })).body;
-  await stack.request('PUT', '/policy', {
-    key: keys.finance,
-    body: {
-      ...policy,
-      trustedCustomers: ['cust-trusted'],
-      cartMinimum: { USD: 15000, JPY: 2000, KWD: 50000 },
-      reminders: { beforeDueDays: [7], afterDueDays: [7], autoCancelAfterDueDays: 30 },
-    },
+  await stack.updatePolicy({
+    trustedCustomers: ['cust-trusted'],
+    cartMinimum: { USD: 15000, JPY: 2000, KWD: 50000 },
+    reminders: { beforeDueDays: [7], afterDueDays: [7], autoCancelAfterDueDays: 30 },
   });
 }, 120_000);
 afterAll(() => stack.stop());

@@ -17,8 +17,7 @@ afterAll(() => stack.stop());
 
 /** Sets the policy's cart minimums so that the order above is accepted. */
 async function allowTheOrder() {
-  const policy = (await stack.request('GET', '/policy', { key: keys.finance })).body;
-  await stack.request('PUT', '/policy', { key: keys.finance, body: { ...policy, cartMinimum: { USD: 15000, JPY: 20000 } } });
+  await stack.updatePolicy({ cartMinimum: { USD: 15000, JPY: 20000 } });
 }
 
 describe('restarting the local stack', () => {

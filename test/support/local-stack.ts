@@ -151,6 +151,13 @@ export class LocalStack {
     return { status: res.status, headers: res.headers, body: body as any };
   }
 
+  /** Changes part of the seller's policy as finance would (read it, change it, put it back). */
+  async updatePolicy(changes: Record<string, unknown>): Promise<void> {
+    const policy = (await this.request('GET', '/policy', { key: keys.finance })).body as Record<string, unknown>;
+    const put = await this.request('PUT', '/policy', { key: keys.finance, body: { ...policy, ...changes } });
+    if (put.status !== 200) throw new Error(`the policy was refused: ${JSON.stringify(put.body)}`);
+  }
+
   async emails(): Promise<Email[]> {
     const res = await fetch(`${this.ses}/store`);
     return ((await res.json()) as { emails: Email[] }).emails;
