@@ -131,7 +131,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/console.ts',
     description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline',
     roles: [],
-    bindings: ['writeTable', 'signalWorkflow', 'staffTokens'],
+    bindings: ['writeTable', 'signalWorkflow', 'staffTokens', 'manageStaff'],
     public: true,
   },
 ];

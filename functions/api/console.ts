@@ -5,19 +5,36 @@ import type { StaffSignIn } from '../adapters/staff-sign-in.js';
 import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { DocumentStore, PolicyStore } from '../app/ports.js';
-import { staffRole } from '../app/staff.js';
+import { staffRole, type StaffDirectory } from '../app/staff.js';
 import { RuleViolation, TransitionError } from '../domain/errors.js';
-import { parseMajor } from '../domain/money.js';
+import { parseMajor, toDecimalString } from '../domain/money.js';
+import { agingTotals, csvField, receivables } from '../domain/receivables.js';
 import { allowedActions, type Action, type PurchaseOrder, type Status, type Who } from '../domain/purchase-order.js';
 import { bodies } from '../http/bodies.js';
 import { header, HttpProblem, rawBody, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
-import { consoleCss, messagePage, poPage, queuePage, searchPage, signInPage, type Page, type Queue, type Session } from '../templates/console.js';
+import {
+  bucketLabel,
+  consoleCss,
+  messagePage,
+  poPage,
+  newPasswordPage,
+  policyPage,
+  staffPage,
+  queuePage,
+  receivablesPage,
+  searchPage,
+  signInPage,
+  type Page,
+  type Queue,
+  type Session,
+} from '../templates/console.js';
 import { systemClock } from '../wiring/clock.js';
-import { staffSignIn, staffTokens } from '../wiring/staff.js';
+import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
+import { fieldsToPolicy, policyToFields } from '../console/policy-form.js';
 import { actionOf } from './actions.js';
 
 /**
@@ -32,6 +49,7 @@ export interface ConsoleDeps extends ChangeDeps {
   policies: PolicyStore;
   staff: () => StaffTokenVerifier;
   signIn: () => StaffSignIn;
+  directory: () => StaffDirectory;
 }
 
 const SESSION = 'po_session';
@@ -116,12 +134,32 @@ export const makeHandler = (deps: ConsoleDeps) =>
       if (!expected || !fields.csrf || !sameText(fields.csrf, expected)) return signInForm(403, 'The sign-in form expired. Please try again.');
       const email = (fields.email ?? '').trim();
       const result = email && fields.password ? await deps.signIn().signIn(email, fields.password) : ({ ok: false, reason: 'wrong' } as const);
-      if (!result.ok) {
-        log.warn('console sign-in refused', { reason: result.reason });
-        const message = result.reason === 'new_password_required' ? 'This account still has its temporary password. Ask finance to set a new one.' : 'The email or the password is not right.';
-        return signInForm(401, message, email);
+      if (!result.ok && result.reason === 'new_password_required') {
+        const token = randomBytes(24).toString('base64url');
+        return respond(200, newPasswordPage(base, { csrf: token, email }), { 'Set-Cookie': cookie(SIGN_IN, token, 900) });
+      }
+      // A disabled person is refused like a wrong password (the local Cognito would let them in).
+      if (!result.ok || !(await deps.directory().isEnabled(email))) {
+        log.warn('console sign-in refused', { reason: result.ok ? 'disabled' : result.reason });
+        return signInForm(401, 'The email or the password is not right.', email);
       }
       return redirect(base, { 'Set-Cookie': cookie(SESSION, result.idToken, result.expiresInSeconds) });
+    }
+    if (path === '/new-password' && method === 'POST') {
+      const fields = form();
+      const expected = cookies(event)[SIGN_IN];
+      if (!expected || !fields.csrf || !sameText(fields.csrf, expected)) return signInForm(403, 'The form expired. Please sign in again.');
+      const again = (error: string) => respond(400, newPasswordPage(base, { csrf: expected, email: fields.email ?? '', error }));
+      if ((fields.password ?? '').length < 12) return again('Choose a password of at least 12 characters.');
+      if (fields.password !== fields.repeat) return again('The two new passwords are not the same.');
+      let idToken: string | null = null;
+      try {
+        idToken = await deps.directory().completeNewPassword((fields.email ?? '').trim(), fields.current ?? '', fields.password!);
+      } catch (error) {
+        log.warn('new password refused', { reason: error instanceof Error ? error.name : String(error) });
+      }
+      if (!idToken) return again('The email or the temporary password is not right, or the new password is not allowed.');
+      return redirect(base, { 'Set-Cookie': cookie(SESSION, idToken, 3600) });
     }
 
     // Everything else needs a session: a valid ID token of a person with a staff group.
@@ -150,18 +188,39 @@ export const makeHandler = (deps: ConsoleDeps) =>
           .map(async (queue) => ({ id: queue.id, label: queue.label, count: queue.toShip ? (await toShip()).length : await deps.pos.countByStatus(queue.statuses[0]!) })),
       );
     const toShip = async () =>
-      (await Promise.all((['ordered', 'deferred', 'overdue'] as const).map((status) => deps.pos.listByStatus(status, 100))))
-        .flatMap((page) => page.items)
+      (await Promise.all((['ordered', 'deferred', 'overdue'] as const).map(allInStatus)))
+        .flat()
         .filter(unshipped)
         .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
+    const allInStatus = async (status: Status): Promise<PurchaseOrder[]> => {
+      const all: PurchaseOrder[] = [];
+      let cursor: string | undefined;
+      do {
+        const listed = await deps.pos.listByStatus(status, 100, cursor);
+        all.push(...listed.items);
+        cursor = listed.cursor ?? undefined;
+      } while (cursor && all.length < 10_000);
+      return all;
+    };
     const page = async (current?: string): Promise<Page> => ({ base, title: '', session, queues: await queues(), ...(current ? { current } : {}) });
 
     if (method === 'POST') {
+      const raw = rawBody(event);
       const fields = form();
       if (!fields.csrf || !sameText(fields.csrf, session.csrf)) {
         return respond(403, messagePage({ base, title: 'Form expired', session }, 'Form expired', 'This form was not sent from this session. Go back, reload the page and try again.'));
       }
       if (path === '/sign-out') return redirect(base, { 'Set-Cookie': cookie(SESSION, '', 0) });
+      const staffChange = /^\/staff\/(invite|group|enable|disable)$/.exec(path);
+      if (staffChange && session.role === 'finance') return manageStaff(staffChange[1]!, fields);
+      if (path === '/policy' && session.role === 'finance') {
+        const offlineTypes = new URLSearchParams(raw).getAll('offlineType');
+        const result = fieldsToPolicy(fields, offlineTypes);
+        if (!result.policy) return respond(400, policyPage(await page('policy'), { ...fields, offlineTypes: offlineTypes.join(',') }, result.errors, false));
+        await deps.policies.put(result.policy);
+        log.info('policy changed in the console', { by: person.sub });
+        return redirect(`${base}/policy?saved=1`);
+      }
       const action = /^\/po\/([A-Za-z0-9_-]{1,64})\/actions\/(.+)$/.exec(path);
       if (action) return act(action[1]!, action[2]!, fields);
       return respond(404, messagePage({ base, title: 'Not found', session }, 'Not found', 'There is nothing at this address.'));
@@ -184,6 +243,26 @@ export const makeHandler = (deps: ConsoleDeps) =>
       }
       return respond(200, queuePage(p, queue, listed.items, listed.cursor));
     }
+    if (session.role === 'finance' && (path === '/receivables' || path === '/receivables.csv')) {
+      const open: PurchaseOrder[] = [];
+      for (const status of ['ordered', 'overdue', 'deferred'] as const) open.push(...(await allInStatus(status)));
+      const today = deps.clock.now();
+      const rows = receivables(open, today);
+      if (path === '/receivables') return respond(200, receivablesPage(await page('receivables'), rows, agingTotals(rows), today.toISOString().slice(0, 10)));
+      const lines = [
+        ['Invoice', 'Reference', 'Company', 'Customer id', 'Currency', 'Due date', 'Days past due', 'Age', 'Outstanding'],
+        ...rows.map((row) => [row.invoice, row.po.reference, row.po.customer.company, row.po.customer.id, row.po.currency, row.dueDate ?? '', row.daysPastDue, bucketLabel(row.bucket), toDecimalString(row.outstanding, row.po.currency)]),
+      ];
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="receivables-${today.toISOString().slice(0, 10)}.csv"`, ...securityHeaders },
+        body: `${lines.map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`,
+      };
+    }
+    if (path === '/policy' && session.role === 'finance') {
+      return respond(200, policyPage(await page('policy'), policyToFields(await deps.policies.get()), {}, event.queryStringParameters?.saved === '1'));
+    }
+    if (path === '/staff' && session.role === 'finance') return respond(200, staffPage(await page('staff'), await deps.directory().list()));
     if (path === '/search') {
       const query = (event.queryStringParameters?.q ?? '').trim().slice(0, 200);
       const found = query.length >= 2 ? await deps.pos.search(query, 50) : [];
@@ -210,6 +289,37 @@ export const makeHandler = (deps: ConsoleDeps) =>
       return respond(200, poPage(await page(), po, allowedActions(po, session.role)));
     }
     return respond(404, messagePage(await page(), 'Not found', 'There is nothing at this address.'));
+
+    /** Finance invites people, sets their group, disables and enables them (not themselves). */
+    async function manageStaff(change: string, fields: Record<string, string>): Promise<APIGatewayProxyResult> {
+      const email = (fields.email ?? '').trim().toLowerCase();
+      const group = fields.group === 'finance' || fields.group === 'reviewer' ? fields.group : null;
+      const show = async (status: number, notice?: { text: string; password?: string }, problem?: string) =>
+        respond(status, staffPage(await page('staff'), await deps.directory().list(), notice, problem));
+      if (!z.email().safeParse(email).success) return show(400, undefined, 'Enter the email address of the person.');
+      if (email === person!.email.toLowerCase()) return show(409, undefined, 'You cannot change your own access; ask another finance member.');
+      try {
+        if (change === 'invite') {
+          if (!group) return show(400, undefined, 'Choose a group.');
+          const password = `${randomBytes(12).toString('base64url')}`;
+          await deps.directory().invite(email, group, password);
+          log.info('staff invited', { by: person!.sub, group });
+          return show(201, { text: `${email} is invited as ${group}.`, password });
+        }
+        if (change === 'group') {
+          if (!group) return show(400, undefined, 'Choose a group.');
+          await deps.directory().setGroup(email, group);
+          return show(200, { text: `${email} is now in ${group}.` });
+        }
+        await deps.directory().setEnabled(email, change === 'enable');
+        return show(200, { text: `${email} is ${change === 'enable' ? 'enabled' : 'disabled'}.` });
+      } catch (error) {
+        const name = error instanceof Error ? error.name : '';
+        if (name === 'UsernameExistsException') return show(409, undefined, `${email} has an account already.`);
+        if (name === 'UserNotFoundException') return show(404, undefined, `There is no account for ${email}.`);
+        throw error;
+      }
+    }
 
     /** One action from a PO's page: the same validation, use case and domain table as the API. */
     async function act(id: string, name: string, fields: Record<string, string>): Promise<APIGatewayProxyResult> {
@@ -277,5 +387,5 @@ async function actionFor(
 
 export const handler = lazyHandler(() => {
   const { pos, documents, policies } = stores();
-  return makeHandler({ pos, documents, policies, workflow: signalOnlyWorkflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn });
+  return makeHandler({ pos, documents, policies, workflow: signalOnlyWorkflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn, directory: staffDirectory });
 });

@@ -1,4 +1,6 @@
+import type { StaffMember } from '../app/staff.js';
 import type { Who } from '../domain/history.js';
+import { agingBuckets, type AgingBucket, type Receivable } from '../domain/receivables.js';
 import { formatMoney, toDecimalString } from '../domain/money.js';
 import type { Action, PurchaseOrder, Status } from '../domain/purchase-order.js';
 import { html, type SafeHtml } from './html.js';
@@ -53,7 +55,15 @@ ${
       ? html`<nav aria-label="Work queues"><h2>Queues</h2><ul>${page.queues.map(
           (queue) =>
             html`<li><a href="${base}/queues/${queue.id}"${queue.id === page.current ? html` aria-current="page"` : ''}>${queue.label}<span class="count">${queue.count}</span></a></li>`,
-        )}</ul></nav>`
+        )}</ul>${
+          session?.role === 'finance'
+            ? html`<h2>Finance</h2><ul>${[
+                ['receivables', 'Receivables'],
+                ['policy', 'Policy'],
+                ['staff', 'Staff'],
+              ].map(([id, label]) => html`<li><a href="${base}/${id}"${id === page.current ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>`
+            : ''
+        }</nav>`
       : ''
   }<main id="main">${main}</main></div></body></html>`}`;
 }
@@ -96,6 +106,149 @@ export function searchPage(page: Page, query: string, items: PurchaseOrder[]): s
     html`<h1>Search</h1><p class="muted">${items.length} purchase order${items.length === 1 ? '' : 's'} match “${query}”.</p>${poTable(page.base, items, 'No purchase order matches.')}`,
   );
 }
+
+export function receivablesPage(page: Page, rows: Receivable[], totals: Record<string, Record<AgingBucket, number>>, today: string): string {
+  const currencies = Object.keys(totals).sort();
+  return layout(
+    { ...page, title: 'Receivables', current: 'receivables' },
+    html`<div class="title"><h1>Receivables</h1><a class="button" href="${page.base}/receivables.csv" download>Download CSV</a></div>
+<p class="muted">Open invoices on ${today}, by days past their due date.</p>
+<section class="card" aria-labelledby="h-aging"><h2 id="h-aging">By age</h2>${
+      currencies.length
+        ? html`<table><thead><tr><th scope="col">Currency</th>${agingBuckets.map((bucket) => html`<th scope="col" class="n">${bucketLabel(bucket)}</th>`)}<th scope="col" class="n">Total</th></tr></thead>
+<tbody>${currencies.map(
+            (currency) =>
+              html`<tr><th scope="row">${currency}</th>${agingBuckets.map((bucket) => html`<td class="n">${formatMoney(totals[currency]![bucket], currency)}</td>`)}<td class="n strong">${formatMoney(
+                agingBuckets.reduce((sum, bucket) => sum + totals[currency]![bucket], 0),
+                currency,
+              )}</td></tr>`,
+          )}</tbody></table>`
+        : html`<p class="muted">No open invoice.</p>`
+    }</section>
+<section class="card" aria-labelledby="h-open"><h2 id="h-open">Open invoices</h2>${
+      rows.length
+        ? html`<table><thead><tr><th scope="col">Invoice</th><th scope="col">Reference</th><th scope="col">Company</th><th scope="col">Due</th><th scope="col" class="n">Days past due</th><th scope="col" class="n">Outstanding</th></tr></thead><tbody>${rows.map(
+            (row) =>
+              html`<tr><td>${row.invoice}</td><td><a href="${page.base}/po/${row.po.id}">${row.po.reference}</a></td><td>${row.po.customer.company}</td><td>${row.dueDate ?? 'on delivery'}</td><td class="n">${row.daysPastDue}</td><td class="n">${formatMoney(row.outstanding, row.po.currency)}</td></tr>`,
+          )}</tbody></table>`
+        : html`<p class="muted">Nothing is owed.</p>`
+    }</section>`,
+  );
+}
+
+/** The policy form: every field labelled, each problem next to its field and in a summary on top. */
+export function policyPage(page: Page, fields: Record<string, string>, errors: Record<string, string>, saved: boolean): string {
+  const session = page.session!;
+  const problem = (name: string) => (errors[name] ? html`<span class="field-error" id="${name}-error">${errors[name]}</span>` : '');
+  const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
+  const text = (name: string, label: string, hint = '') =>
+    html`<p><label for="${name}">${label}</label><input id="${name}" name="${name}" type="text" value="${fields[name] ?? ''}"${invalid(name)}>${hint ? html`<span class="hint">${hint}</span>` : ''}${problem(name)}</p>`;
+  const area = (name: string, label: string, hint: string, rows = 3) =>
+    html`<p><label for="${name}">${label}</label><textarea id="${name}" name="${name}" rows="${rows}"${invalid(name)}>${fields[name] ?? ''}</textarea><span class="hint">${hint}</span>${problem(name)}</p>`;
+  const types = (fields.offlineTypes ?? '').split(',');
+  const labels: Record<string, string> = {
+    trustedCustomers: 'Trusted customers',
+    reviewerEmails: 'Reviewers',
+    reviewTimeoutDays: 'Review expires after',
+    reviewReminderDays: 'Remind reviewers',
+    approvalRules: 'Approval rules',
+    paymentTermsDays: 'Payment terms',
+    defaultDelivery: 'Default delivery',
+    cartMinimum: 'Cart minimum',
+    financeEmails: 'Finance team',
+    beforeDueDays: 'Reminders before the due date',
+    afterDueDays: 'Reminders after the due date',
+    autoCancelAfterDueDays: 'Cancel automatically',
+    offlineTypes: 'Eligible customer types',
+    offlineMinimum: 'Offline minimum',
+    offlineMaximum: 'Offline maximum',
+    partners: 'Partners',
+  };
+  return layout(
+    { ...page, title: 'Policy', current: 'policy' },
+    html`<h1>Policy</h1><p class="muted">Who may pay by purchase order, when a PO is reviewed, and the calendar of payment. Changes apply to POs placed from now on.</p>
+${saved ? html`<p class="notice" role="status">The policy is saved.</p>` : ''}
+${Object.keys(errors).length ? html`<div class="error" role="alert"><p>The policy was not saved. Please correct:</p><ul>${Object.entries(errors).map(([name, message]) => html`<li><a href="#${name === 'offlineTypes' ? 'offlineType-business' : name}">${labels[name] ?? name}</a>: ${message}</li>`)}</ul></div>` : ''}
+<form method="post" action="${page.base}/policy" class="policy"><input type="hidden" name="csrf" value="${session.csrf}">
+<fieldset class="card"><legend>Review</legend>
+<p class="check"><input id="reviewByDefault" name="reviewByDefault" type="checkbox"${fields.reviewByDefault === 'on' ? html` checked` : ''}><label for="reviewByDefault">Review cart purchase orders unless the customer is trusted</label></p>
+${area('trustedCustomers', 'Trusted customers', 'Customer ids, one a line: their cart POs are released without review.')}
+${area('reviewerEmails', 'Reviewers', 'Email addresses, one a line: each gets a review link of their own.')}
+${text('reviewTimeoutDays', 'Review expires after (days)')}
+${text('reviewReminderDays', 'Remind reviewers (days before the review expires)', 'Leave empty for no reminder.')}
+${area('approvalRules', 'Approval rules (JSON)', 'For example [{"minTotal": {"USD": 1000000}, "approvals": 2}]: at or above that amount (minor units), that many different approvers.', 4)}
+</fieldset>
+<fieldset class="card"><legend>Payment</legend>
+${text('paymentTermsDays', 'Payment terms (days)')}
+<p><label for="defaultDelivery">Default delivery</label><select id="defaultDelivery" name="defaultDelivery">${[
+      ['instant', 'Instant: deliver on release, invoice on net terms'],
+      ['prepayment', 'After prepayment: proforma first'],
+    ].map(([value, label]) => html`<option value="${value}"${fields.defaultDelivery === value ? html` selected` : ''}>${label}</option>`)}</select></p>
+${area('cartMinimum', 'Cart minimum per currency', 'One a line, as “USD 150.00”. A currency not listed has no PO option in the cart.')}
+${area('financeEmails', 'Finance team', 'Email addresses, one a line: told of reported payments, disputes and automatic cancellations.')}
+${text('beforeDueDays', 'Reminders before the due date (days)', 'For example 7, 3')}
+${text('afterDueDays', 'Reminders after the due date (days)', 'For example 7, 14')}
+${text('autoCancelAfterDueDays', 'Cancel automatically (days after the due date)', 'Leave empty never to cancel automatically.')}
+</fieldset>
+<fieldset class="card"><legend>Offline purchase orders</legend>
+<fieldset class="inline"><legend>Eligible customer types</legend>${['business', 'government', 'education', 'consumer'].map(
+      (type) =>
+        html`<span class="check"><input id="offlineType-${type}" name="offlineType" value="${type}" type="checkbox"${types.includes(type) ? html` checked` : ''}><label for="offlineType-${type}">${type}</label></span>`,
+    )}${problem('offlineTypes')}</fieldset>
+${area('offlineMinimum', 'Minimum per currency', 'One a line, as “USD 500.00”.')}
+${area('offlineMaximum', 'Maximum per currency', 'One a line, as “USD 100,000.00”.')}
+${area('partners', 'Partners (JSON)', 'For example {"partner-1": {"poEnabled": true, "limit": 500000, "currency": "USD"}} (limit in minor units).', 4)}
+</fieldset>
+<p><button type="submit" class="primary">Save policy</button></p>
+</form>`,
+  );
+}
+
+/** Finance manages the staff: invite, group, disable. A new person's temporary password is shown once. */
+export function staffPage(page: Page, members: StaffMember[], notice?: { text: string; password?: string }, problem?: string): string {
+  const session = page.session!;
+  const groupSelect = (id: string, selected: string | null) =>
+    html`<select id="${id}" name="group">${['finance', 'reviewer'].map((group) => html`<option value="${group}"${group === selected ? html` selected` : ''}>${group}</option>`)}</select>`;
+  return layout(
+    { ...page, title: 'Staff', current: 'staff' },
+    html`<h1>Staff</h1><p class="muted">The people who sign in to the back office. Finance may do everything; reviewers approve or reject purchase orders.</p>
+${notice ? html`<p class="notice" role="status">${notice.text}${notice.password ? html` Temporary password: <code>${notice.password}</code> (shown once; Cognito also emails it). They choose their own at first sign-in.` : ''}</p>` : ''}
+${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
+<section class="card" aria-labelledby="h-invite"><h2 id="h-invite">Invite someone</h2>
+<form method="post" action="${page.base}/staff/invite" class="row"><input type="hidden" name="csrf" value="${session.csrf}">
+<p><label for="invite-email">Email</label><input id="invite-email" name="email" type="email" required></p>
+<p><label for="invite-group">Group</label>${groupSelect('invite-group', 'reviewer')}</p>
+<p><button type="submit" class="primary">Invite</button></p></form></section>
+<section class="card" aria-labelledby="h-people"><h2 id="h-people">People</h2>
+<table><thead><tr><th scope="col">Email</th><th scope="col">Group</th><th scope="col">Sign-in</th><th scope="col">Change</th></tr></thead><tbody>${members.map((member, i) => {
+      const self = member.email.toLowerCase() === session.email.toLowerCase();
+      return html`<tr><td>${member.email}</td><td>${member.group ?? 'none'}</td><td>${member.enabled ? (member.status === 'FORCE_CHANGE_PASSWORD' ? 'invited' : 'active') : 'disabled'}</td><td>${
+        self
+          ? html`<span class="muted">you</span>`
+          : html`<form method="post" action="${page.base}/staff/group" class="inline-form"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="email" value="${member.email}"><label for="group-${i}" class="visually-hidden">Group of ${member.email}</label>${groupSelect(`group-${i}`, member.group)}<button type="submit">Set group</button></form>
+<form method="post" action="${page.base}/staff/${member.enabled ? 'disable' : 'enable'}" class="inline-form"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="email" value="${member.email}"><button type="submit" class="${member.enabled ? 'danger' : ''}" aria-label="${member.enabled ? 'Disable' : 'Enable'} ${member.email}">${member.enabled ? 'Disable' : 'Enable'}</button></form>`
+      }</td></tr>`;
+    })}</tbody></table></section>`,
+  );
+}
+
+/** First sign-in with a temporary password: the person chooses their own. */
+export function newPasswordPage(base: string, options: { csrf: string; email: string; error?: string }): string {
+  return layout(
+    { base, title: 'Choose your password', session: null },
+    html`<section class="card narrow"><h1>Choose your password</h1>
+<p class="muted">You signed in with a temporary password. Choose your own: at least 12 characters.</p>
+${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
+<form method="post" action="${base}/new-password"><input type="hidden" name="csrf" value="${options.csrf}">
+<p><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="${options.email}"></p>
+<p><label for="current">Temporary password</label><input id="current" name="current" type="password" autocomplete="current-password" required></p>
+<p><label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required></p>
+<p><label for="repeat">New password again</label><input id="repeat" name="repeat" type="password" autocomplete="new-password" minlength="12" required></p>
+<p><button type="submit" class="primary">Set password and sign in</button></p></form></section>`,
+  );
+}
+
+export const bucketLabel = (bucket: AgingBucket) => (bucket === 'current' ? 'Current' : `${bucket} days`);
 
 export function messagePage(page: Page, title: string, message: string): string {
   return layout({ ...page, title }, html`<h1>${title}</h1><p>${message}</p><p><a href="${page.base}">Back to the queues</a></p>`);
@@ -234,7 +387,8 @@ nav ul{list-style:none;margin:0;padding:0}nav a{display:flex;justify-content:spa
 nav a[aria-current=page],nav a:hover{background:#dbeafe;color:#1e3a8a}
 .count{background:#e4e7eb;border-radius:10px;padding:0 8px;font-size:13px;color:#243b53}.count.big{font-size:16px;vertical-align:middle}
 main{flex:1;min-width:0}h1{font-size:24px;margin:0 0 6px}h2{font-size:17px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}
-.title{display:flex;gap:12px;align-items:center}
+.title{display:flex;gap:12px;align-items:center}.title .button{margin-left:auto}
+a.button{display:inline-block;padding:7px 14px;border-radius:6px;border:1px solid #1d4ed8;color:#1d4ed8;text-decoration:none;background:#fff}
 .card{background:#fff;border:1px solid #d9e2ec;border-radius:10px;padding:18px 20px;margin:16px 0}.card.narrow{max-width:420px;margin:40px auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:0 16px}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:8px;border-bottom:1px solid #e4e7eb;vertical-align:top}
@@ -246,6 +400,11 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{c
 .s-ordered,.s-deferred,.s-awaiting_payment{background:#dbeafe;color:#1e3a8a}.s-completed{background:#dcfce7;color:#14532d}.s-rejected,.s-cancelled{background:#e5e7eb;color:#374151}
 form.action{border-top:1px solid #e4e7eb;padding:10px 0}form.action:first-of-type{border-top:0;padding-top:0}
 label{display:block;font-size:13px;color:#334e68;margin-bottom:2px}input[type=text],input[type=email],input[type=password],select{width:100%;padding:7px 10px;border:1px solid #9fb3c8;border-radius:6px;font:inherit}
-form p{margin:6px 0}ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:4px 0}
+form p{margin:6px 0}form.row{display:flex;gap:12px;align-items:flex-end;flex-wrap:wrap}form.row p{flex:1;min-width:180px}
+.inline-form{display:inline-flex;gap:6px;align-items:center;margin:2px 8px 2px 0}.inline-form select{width:auto}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}code{background:#f0f4f8;padding:1px 6px;border-radius:4px}fieldset{border:1px solid #d9e2ec}legend{font-weight:600;padding:0 6px}fieldset.inline{border:0;padding:0;margin:8px 0}
+.check{display:inline-flex;gap:6px;align-items:center;margin-right:16px}.check label{display:inline;margin:0;font-size:15px;color:#1f2933}
+textarea{width:100%;padding:7px 10px;border:1px solid #9fb3c8;border-radius:6px;font:13px/1.4 ui-monospace,monospace}
+.field-error{display:block;color:#991b1b;font-size:13px}[aria-invalid=true]{border-color:#b91c1c}.notice{background:#ecfdf5;border:1px solid #6ee7b7;color:#065f46;padding:10px 12px;border-radius:6px}ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:4px 0}
 ol.timeline{list-style:none;margin:0;padding:0}ol.timeline li{padding:8px 0;border-bottom:1px solid #f0f4f8}time{color:#52606d;font-variant-numeric:tabular-nums}.by{color:#334e68}.detail{color:#52606d}
 @media (max-width:800px){.frame{flex-direction:column}nav{width:auto}}`;

@@ -1,5 +1,7 @@
 import { cognitoClient } from '../adapters/aws-clients.js';
 import { cognitoSignIn, type StaffSignIn } from '../adapters/staff-sign-in.js';
+import { cognitoStaffDirectory } from '../adapters/staff-directory.js';
+import type { StaffDirectory } from '../app/staff.js';
 import { cognitoStaffTokens, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import { envNames, requireEnv } from '../config/env.js';
 
@@ -15,3 +17,4 @@ export const staffTokens = (): StaffTokenVerifier =>
   }));
 
 export const staffSignIn = (): StaffSignIn => cognitoSignIn(cognitoClient(), requireEnv(envNames.userPoolClientId));
+export const staffDirectory = (): StaffDirectory => cognitoStaffDirectory(cognitoClient(), requireEnv(envNames.userPoolId), requireEnv(envNames.userPoolClientId));

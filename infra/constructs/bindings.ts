@@ -22,7 +22,9 @@ export type Binding =
   | 'sellerProfile'
   | 'publicBaseUrl'
   /** Verify staff ID tokens (Cognito's public keys; no grant needed). */
-  | 'staffTokens';
+  | 'staffTokens'
+  /** Invite staff, set their group, disable and enable them. */
+  | 'manageStaff';
 
 export interface BindableResources {
   table: dynamodb.TableV2;
@@ -103,6 +105,20 @@ export class Bindings {
         case 'staffTokens':
           env(envNames.userPoolId, r.staff.userPool.userPoolId);
           env(envNames.userPoolClientId, r.staff.client.userPoolClientId);
+          break;
+        case 'manageStaff':
+          env(envNames.userPoolId, r.staff.userPool.userPoolId);
+          r.staff.userPool.grant(
+            fn,
+            'cognito-idp:AdminCreateUser',
+            'cognito-idp:AdminAddUserToGroup',
+            'cognito-idp:AdminRemoveUserFromGroup',
+            'cognito-idp:AdminDisableUser',
+            'cognito-idp:AdminEnableUser',
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:ListUsers',
+            'cognito-idp:ListUsersInGroup',
+          );
           break;
       }
     }

@@ -3,9 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.js';
 
-/** The staff groups; a member's role comes from their group (finance wins over reviewer). */
-export const staffGroups = ['finance', 'reviewer'] as const;
-export type StaffGroup = (typeof staffGroups)[number];
+import { staffGroups } from '../../functions/app/staff.js';
 
 export interface StaffProps {
   /** The first finance user, invited by email on deploy (`cdk deploy -c adminEmail=...`). */

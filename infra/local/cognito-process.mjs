@@ -8,7 +8,25 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const [port, dataDir] = process.argv.slice(2);
+const [port, dataDir, offsetMs] = process.argv.slice(2);
+
+// The stack's clock (see clock.ts): tokens are issued at the time the functions that verify them see.
+let offset = Number(offsetMs ?? 0);
+const RealDate = Date;
+const realNow = RealDate.now.bind(RealDate);
+class ShiftedDate extends RealDate {
+  /** @param {any[]} args */
+  constructor(...args) {
+    if (args.length === 0) super(realNow() + offset);
+    // @ts-ignore: the Date constructor's overloads
+    else super(...args);
+  }
+  static now() {
+    return realNow() + offset;
+  }
+}
+globalThis.Date = /** @type {DateConstructor} */ (/** @type {unknown} */ (ShiftedDate));
+
 mkdirSync(String(dataDir), { recursive: true });
 process.chdir(String(dataDir));
 process.env.PORT = String(port);
@@ -19,6 +37,10 @@ const server = await createDefaultServer(pino({ level: 'warn' }));
 const http = await server.start();
 process.send?.({ ready: true });
 process.on('disconnect', () => http.close(() => process.exit(0)));
-process.on('message', (/** @type {{ stop?: boolean }} */ message) => {
+process.on('message', (/** @type {{ stop?: boolean, offsetMs?: number }} */ message) => {
   if (message.stop) http.close(() => process.exit(0));
+  if (message.offsetMs !== undefined) {
+    offset = message.offsetMs;
+    process.send?.({ offsetMs: offset });
+  }
 });

@@ -28,13 +28,15 @@ export interface LocalCognito {
   url: string;
   /** Local ids by the template's logical ids, for the template's Refs. */
   refs: Record<string, string>;
+  /** Moves Cognito's clock with the stack's (tokens are issued at the time the functions see). */
+  setOffset: (offsetMs: number) => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startLocalCognito(options: { port: number; dataDir: string; pools: LocalUserPool[]; staffPassword: string }): Promise<LocalCognito> {
+export async function startLocalCognito(options: { port: number; dataDir: string; pools: LocalUserPool[]; staffPassword: string; offsetMs: number }): Promise<LocalCognito> {
   const dir = path.join(options.dataDir, 'cognito');
   mkdirSync(dir, { recursive: true });
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'cognito-process.mjs'), [String(options.port), dir], {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, 'cognito-process.mjs'), [String(options.port), dir, String(options.offsetMs)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     execArgv: [],
     env: { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
@@ -81,11 +83,21 @@ export async function startLocalCognito(options: { port: number; dataDir: string
   } finally {
     client.destroy();
   }
+  const setOffset = (offsetMs: number) =>
+    new Promise<void>((resolve) => {
+      const onMessage = (message: { offsetMs?: number }) => {
+        if (message.offsetMs !== offsetMs) return;
+        child.off('message', onMessage);
+        resolve();
+      };
+      child.on('message', onMessage);
+      child.send({ offsetMs });
+    });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.send({ stop: true });
     });
-  return { url, refs, stop };
+  return { url, refs, setOffset, stop };
 }

@@ -119,17 +119,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   // On Lambda the bundle's folder has no package.json, so Node reads it as CommonJS; say so here.
   writeFileSync(path.join(options.cdkOut, 'package.json'), '{"type":"commonjs"}\n');
   mkdirSync(options.dataDir, { recursive: true });
+  const clockFile = path.join(options.dataDir, 'clock.json');
+  const clock = new LocalClock(existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : 0);
+
   // Cognito first: the template's Refs to its user pool and client resolve to the ids it keeps.
   const cognito = await startLocalCognito({
     port: options.cognitoPort,
     dataDir: options.dataDir,
     pools: readAssembly(options.cdkOut, options.stackName).userPools,
     staffPassword: options.staffPassword,
+    offsetMs: clock.offsetMs,
   });
   const assembly = readAssembly(options.cdkOut, options.stackName, cognito.refs);
-
-  const clockFile = path.join(options.dataDir, 'clock.json');
-  const clock = new LocalClock(existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { offsetMs: number }).offsetMs : 0);
   const saveClock = () => {
     mkdirSync(options.dataDir, { recursive: true });
     writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs }));
@@ -245,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
             return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
           }
           const now = await stepFunctions.advance(seconds);
+          await cognito.setOffset(clock.offsetMs);
           saveClock();
           return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
         },

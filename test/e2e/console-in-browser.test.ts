@@ -157,4 +157,91 @@ describe('the console in a browser', () => {
     expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('awaiting_review');
     await page.context().close();
   });
+
+  it('finance reads receivables by age and downloads them as CSV', async () => {
+    const po = (await place('massive', 'Massive Dynamic, Inc.', 'MD-9')).body;
+    await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
+    await stack.waitForPo(po.id, keys.finance, (p) => p.status === 'ordered' && p.documents.length === 1);
+    // 45 days on: due after 30, so 15 days past due.
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 45 * 86400 } });
+    await stack.waitForPo(po.id, keys.finance, (p) => p.status === 'overdue');
+
+    const page = await signIn('finance@seller.example');
+    await page.getByRole('link', { name: 'Receivables' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Receivables');
+    const row = page.getByRole('row', { name: new RegExp(po.reference) });
+    await expect(row.textContent()).resolves.toMatch(/Massive Dynamic, Inc\..*15.*\$297\.00/);
+    await check(page, '09-receivables');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const csv = (await import('node:fs')).readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('Invoice,Reference,Company,Customer id,Currency,Due date,Days past due,Age,Outstanding');
+    expect(lines.find((line) => line.includes(po.reference))).toMatch(new RegExp(`^INV-\\d{4}-\\d{6},${po.reference},"Massive Dynamic, Inc\\.",cust-massive,USD,\\d{4}-\\d{2}-\\d{2},15,1-30 days,297\\.00$`));
+    await page.context().close();
+  });
+
+  it('finance edits the policy in a form: a wrong field is pointed out and nothing is kept; a right one is saved', async () => {
+    const page = await signIn('finance@seller.example');
+    await page.getByRole('link', { name: 'Policy' }).click();
+    await check(page, '10-policy');
+    await page.getByLabel('Payment terms (days)').fill('thirty');
+    await page.getByLabel('Cart minimum per currency').fill('USD 150.00\nEUR 99.999');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('The policy was not saved');
+    expect(await page.locator('#paymentTermsDays-error').textContent()).toBe('enter a whole number of days');
+    expect(await page.locator('#cartMinimum-error').textContent()).toContain('“EUR 99.999” is not');
+    // What was ticked stays ticked.
+    expect(await page.getByLabel('business', { exact: true }).isChecked()).toBe(true);
+    await check(page, '11-policy-errors');
+    expect((await stack.request('GET', '/policy', { key: keys.finance })).body.paymentTermsDays).toBe(30);
+
+    await page.getByLabel('Payment terms (days)').fill('45');
+    await page.getByLabel('Cart minimum per currency').fill('USD 150.00\nEUR 120.00');
+    await page.getByLabel('Remind reviewers (days before the review expires)').fill('2');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('The policy is saved.');
+    const policy = (await stack.request('GET', '/policy', { key: keys.finance })).body;
+    expect(policy).toMatchObject({ paymentTermsDays: 45, cartMinimum: { USD: 15000, EUR: 12000 }, reviewReminderDays: 2 });
+    await page.context().close();
+  });
+
+  it('finance invites a reviewer, who chooses a password at first sign-in; disabled, they cannot sign in', async () => {
+    const finance = await signIn('finance@seller.example');
+    await finance.getByRole('link', { name: 'Staff' }).click();
+    await finance.getByLabel('Email').fill('new.reviewer@seller.example');
+    await finance.getByLabel('Group', { exact: true }).selectOption('reviewer');
+    await finance.getByRole('button', { name: 'Invite' }).click();
+    const notice = await finance.getByRole('status').textContent();
+    expect(notice).toContain('new.reviewer@seller.example is invited as reviewer.');
+    const temporary = await finance.locator('[role=status] code').textContent();
+    expect(temporary).toMatch(/^\S{16}$/);
+    expect(await finance.getByRole('row', { name: /new\.reviewer@seller\.example/ }).textContent()).toMatch(/reviewer.*invited/);
+    await check(finance, '12-staff');
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.api}/console`);
+    await page.getByLabel('Email').fill('new.reviewer@seller.example');
+    await page.getByLabel('Password').fill(temporary!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Choose your password');
+    await check(page, '13-new-password');
+    await page.getByLabel('Temporary password').fill(temporary!);
+    await page.getByLabel('New password', { exact: true }).fill('a long new passphrase');
+    await page.getByLabel('New password again').fill('a long new passphrase');
+    await Promise.all([page.waitForURL(/\/console\/queues\//), page.getByRole('button', { name: 'Set password and sign in' }).click()]);
+    await expect(page.locator('.who').textContent()).resolves.toContain('new.reviewer@seller.example');
+    await context.close();
+
+    await finance.getByRole('button', { name: 'Disable new.reviewer@seller.example' }).click();
+    await expect(finance.getByRole('status').textContent()).resolves.toBe('new.reviewer@seller.example is disabled.');
+    const again = await (await browser.newContext()).newPage();
+    await again.goto(`${stack.api}/console`);
+    await again.getByLabel('Email').fill('new.reviewer@seller.example');
+    await again.getByLabel('Password').fill('a long new passphrase');
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await expect(again.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
+    await again.context().close();
+    await finance.context().close();
+  });
 });

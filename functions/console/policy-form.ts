@@ -1,0 +1,116 @@
+import { isCurrency, parseMajor, toDecimalString } from '../domain/money.js';
+import { policySchema, type Policy } from '../domain/policy.js';
+
+/**
+ * The policy as a form a finance clerk fills in: lists one item a line, amounts per currency as
+ * "USD 150.00" in major units, days as numbers, the nested rules (partners, approval rules) as JSON.
+ * The form is read into the same schema the API validates with; each problem is put next to the
+ * field it belongs to.
+ */
+export type PolicyFields = Record<string, string>;
+
+export interface PolicyFormResult {
+  policy: Policy | null;
+  /** Field name -> what is wrong, in words. */
+  errors: Record<string, string>;
+}
+
+const lines = (text: string | undefined) =>
+  (text ?? '')
+    .split(/\r?\n|,/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+const amountsText = (amounts: Record<string, number>) =>
+  Object.entries(amounts)
+    .map(([currency, amount]) => `${currency} ${toDecimalString(amount, currency)}`)
+    .join('\n');
+
+/** The current policy as the form shows it. */
+export function policyToFields(policy: Policy): PolicyFields {
+  return {
+    reviewByDefault: policy.reviewByDefault ? 'on' : '',
+    trustedCustomers: policy.trustedCustomers.join('\n'),
+    reviewerEmails: policy.reviewerEmails.join('\n'),
+    financeEmails: policy.financeEmails.join('\n'),
+    paymentTermsDays: String(policy.paymentTermsDays),
+    defaultDelivery: policy.defaultDelivery,
+    cartMinimum: amountsText(policy.cartMinimum),
+    offlineTypes: policy.offline.eligibleCustomerTypes.join(','),
+    offlineMinimum: amountsText(policy.offline.minimum),
+    offlineMaximum: amountsText(policy.offline.maximum),
+    reviewTimeoutDays: String(policy.reviewTimeoutDays),
+    reviewReminderDays: policy.reviewReminderDays === null ? '' : String(policy.reviewReminderDays),
+    beforeDueDays: policy.reminders.beforeDueDays.join(', '),
+    afterDueDays: policy.reminders.afterDueDays.join(', '),
+    autoCancelAfterDueDays: policy.reminders.autoCancelAfterDueDays === null ? '' : String(policy.reminders.autoCancelAfterDueDays),
+    partners: JSON.stringify(policy.partners, null, 2),
+    approvalRules: JSON.stringify(policy.approvalRules, null, 2),
+  };
+}
+
+/** Which form field a schema path belongs to. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  const [first, second] = path.map(String);
+  if (first === 'offline') return second === 'eligibleCustomerTypes' ? 'offlineTypes' : second === 'minimum' ? 'offlineMinimum' : 'offlineMaximum';
+  if (first === 'reminders') return second ?? 'beforeDueDays';
+  return first ?? 'form';
+}
+
+export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | undefined)[]): PolicyFormResult {
+  const errors: Record<string, string> = {};
+  const whole = (name: string, optional = false): number | null => {
+    const text = (fields[name] ?? '').trim();
+    if (!text && optional) return null;
+    if (!/^\d{1,5}$/.test(text)) {
+      errors[name] = 'enter a whole number of days';
+      return 0;
+    }
+    return Number(text);
+  };
+  const days = (name: string) =>
+    lines(fields[name]).map((text) => {
+      if (!/^\d{1,5}$/.test(text)) errors[name] = 'enter whole numbers of days, separated by commas';
+      return Number(text);
+    });
+  const amounts = (name: string) => {
+    const result: Record<string, number> = {};
+    const rows = (fields[name] ?? '').split(/\r?\n/).map((row) => row.trim()).filter(Boolean);
+    for (const line of rows) {
+      const [currency, amount] = line.split(/\s+/);
+      const code = (currency ?? '').toUpperCase();
+      const minor = amount === undefined || !isCurrency(code) ? null : parseMajor(amount, code);
+      if (minor === null) errors[name] = `write one amount a line, as “USD 150.00”; “${line}” is not`;
+      else result[code] = minor;
+    }
+    return result;
+  };
+  const json = (name: string): unknown => {
+    try {
+      return JSON.parse(fields[name]?.trim() || 'null');
+    } catch {
+      errors[name] = 'this is not valid JSON';
+      return null;
+    }
+  };
+  const candidate = {
+    reviewByDefault: fields.reviewByDefault === 'on',
+    trustedCustomers: lines(fields.trustedCustomers),
+    reviewerEmails: lines(fields.reviewerEmails),
+    financeEmails: lines(fields.financeEmails),
+    paymentTermsDays: whole('paymentTermsDays'),
+    defaultDelivery: fields.defaultDelivery,
+    cartMinimum: amounts('cartMinimum'),
+    offline: { eligibleCustomerTypes: customerTypes.filter(Boolean), minimum: amounts('offlineMinimum'), maximum: amounts('offlineMaximum') },
+    partners: json('partners') ?? {},
+    reviewTimeoutDays: whole('reviewTimeoutDays'),
+    approvalRules: json('approvalRules') ?? [],
+    reviewReminderDays: whole('reviewReminderDays', true),
+    reminders: { beforeDueDays: days('beforeDueDays'), afterDueDays: days('afterDueDays'), autoCancelAfterDueDays: whole('autoCancelAfterDueDays', true) },
+  };
+  if (Object.keys(errors).length) return { policy: null, errors };
+  const parsed = policySchema.safeParse(candidate);
+  if (parsed.success) return { policy: parsed.data, errors };
+  for (const issue of parsed.error.issues) errors[fieldOf(issue.path)] ??= issue.message;
+  return { policy: null, errors };
+}

@@ -1,0 +1,65 @@
+import { add } from './money.js';
+import type { PurchaseOrder } from './purchase-order.js';
+
+/**
+ * Receivables: the invoices still open, aged by how far past their due date they are, as a finance
+ * team reads them every week. An invoice without a due date (payment collected on delivery) counts
+ * as current until it has one.
+ */
+export const agingBuckets = ['current', '1-30', '31-60', '61-90', '90+'] as const;
+export type AgingBucket = (typeof agingBuckets)[number];
+
+export interface Receivable {
+  po: PurchaseOrder;
+  invoice: string;
+  dueDate: string | null;
+  daysPastDue: number;
+  bucket: AgingBucket;
+  outstanding: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days after the end of the due date (a due date is a whole day: paying on it is on time). */
+export function daysPastDue(dueDate: string | null, today: Date): number {
+  if (!dueDate) return 0;
+  const endOfDue = Date.parse(`${dueDate}T23:59:59.999Z`);
+  return today.getTime() <= endOfDue ? 0 : Math.ceil((today.getTime() - endOfDue) / DAY_MS);
+}
+
+export function bucketOf(days: number): AgingBucket {
+  if (days <= 0) return 'current';
+  if (days <= 30) return '1-30';
+  if (days <= 60) return '31-60';
+  return days <= 90 ? '61-90' : '90+';
+}
+
+/** The open invoices among these POs, most overdue first. */
+export function receivables(pos: readonly PurchaseOrder[], today: Date): Receivable[] {
+  return pos
+    .flatMap((po) => {
+      const invoice = po.documents.find((doc) => doc.type === 'invoice');
+      const outstanding = po.payment.amountDue - po.payment.amountPaid;
+      if (!invoice || outstanding <= 0 || po.status === 'cancelled' || po.status === 'completed') return [];
+      const days = daysPastDue(po.payment.dueDate, today);
+      return [{ po, invoice: invoice.number, dueDate: po.payment.dueDate, daysPastDue: days, bucket: bucketOf(days), outstanding }];
+    })
+    .sort((a, b) => b.daysPastDue - a.daysPastDue || a.invoice.localeCompare(b.invoice));
+}
+
+/** Outstanding per currency and bucket, exact. */
+export function agingTotals(rows: readonly Receivable[]): Record<string, Record<AgingBucket, number>> {
+  const totals: Record<string, Record<AgingBucket, number>> = {};
+  for (const row of rows) {
+    const byBucket = (totals[row.po.currency] ??= { current: 0, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 });
+    byBucket[row.bucket] = add(byBucket[row.bucket], row.outstanding);
+  }
+  return totals;
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; formulas defused. */
+export function csvField(value: string | number): string {
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { fieldsToPolicy, policyToFields } from '../../functions/console/policy-form.js';
+import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+
+const types = (policy: Policy) => policy.offline.eligibleCustomerTypes;
+
+describe('the policy form', () => {
+  it('reads back exactly the policy it shows, amounts in major units included', () => {
+    const policy: Policy = {
+      ...defaultPolicy,
+      cartMinimum: { USD: 15000, JPY: 2000, KWD: 50125 },
+      offline: { eligibleCustomerTypes: ['business', 'education'], minimum: { USD: 50000 }, maximum: { USD: 10000000 } },
+      partners: { 'p-1': { poEnabled: true, limit: 500000, currency: 'USD' } },
+      approvalRules: [{ minTotal: { USD: 1000000 }, approvals: 2 }],
+      reviewReminderDays: 3,
+      reminders: { beforeDueDays: [7, 3], afterDueDays: [7, 14], autoCancelAfterDueDays: 60 },
+    };
+    const fields = policyToFields(policy);
+    expect(fields.cartMinimum).toBe('USD 150.00\nJPY 2000\nKWD 50.125');
+    expect(fields.offlineMaximum).toBe('USD 100000.00');
+    expect(fieldsToPolicy(fields, types(policy))).toEqual({ policy, errors: {} });
+  });
+
+  it('puts each problem next to its field, in words, and keeps nothing', () => {
+    const fields = { ...policyToFields(defaultPolicy), cartMinimum: 'USD 1.234', paymentTermsDays: 'thirty', partners: '{oops' };
+    const result = fieldsToPolicy(fields, types(defaultPolicy));
+    expect(result.policy).toBeNull();
+    expect(result.errors).toEqual({
+      cartMinimum: 'write one amount a line, as “USD 150.00”; “USD 1.234” is not',
+      paymentTermsDays: 'enter a whole number of days',
+      partners: 'this is not valid JSON',
+    });
+    const schema = fieldsToPolicy({ ...policyToFields(defaultPolicy), reviewerEmails: 'not-an-email', offlineMinimum: 'USD 200000.00' }, types(defaultPolicy));
+    expect(Object.keys(schema.errors).sort()).toEqual(['offlineMinimum', 'reviewerEmails']);
+  });
+});
