@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -101,7 +102,7 @@ export class PurchaseOrderStack extends Stack {
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'purchase-orders',
       description: 'Purchase-order workflow: checkout, reviewer links and finance',
-      binaryMediaTypes: ['application/pdf'],
+      binaryMediaTypes: ['application/pdf', 'image/png', 'image/jpeg'],
       deployOptions: {
         stageName: 'v1',
         tracingEnabled: true,
@@ -141,8 +142,21 @@ export class PurchaseOrderStack extends Stack {
     // Named, so that the task functions may answer its tokens without a reference cycle.
     const stateMachineName = `${this.stackName}-purchase-orders`;
     const staff = new Staff(this, 'Staff', { ...(props.adminEmail ? { adminEmail: props.adminEmail } : {}) });
+    // The buyers' signed POs: private, encrypted, reached only through presigned URLs of minutes.
+    const attachments = new s3.Bucket(this, 'Attachments', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3000 }],
+    });
+    acknowledge(attachments, {
+      'AwsSolutions-S1': "Access goes through presigned URLs the API hands out and logs; server access logs are the seller's choice per deployment.",
+    });
     const bindings = new Bindings({
       staff,
+      attachments,
       table,
       apiKeys: { checkout: checkoutKey, finance: financeKey },
       linkKey,

@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -27,3 +28,8 @@ export const sfnClient = /* @__PURE__ */ lazy(() => new SFNClient({}));
 export const sesClient = /* @__PURE__ */ lazy(() => new SESv2Client({}));
 export const secretsClient = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));
 export const cognitoClient = /* @__PURE__ */ lazy(() => new CognitoIdentityProviderClient({}));
+// Path-style addressing reaches any endpoint by name; checksums only where S3 requires them, so a
+// presigned upload needs no checksum header and streamed bodies arrive whole everywhere.
+export const s3Client = /* @__PURE__ */ lazy(
+  () => new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+);

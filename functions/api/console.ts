@@ -4,7 +4,8 @@ import * as z from 'zod';
 import type { StaffSignIn } from '../adapters/staff-sign-in.js';
 import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
-import type { DocumentStore, PolicyStore } from '../app/ports.js';
+import { attachmentUrl } from '../app/attachments.js';
+import type { DocumentStore, FileStore, PolicyStore } from '../app/ports.js';
 import { staffRole, type StaffDirectory } from '../app/staff.js';
 import { RuleViolation, TransitionError } from '../domain/errors.js';
 import { parseMajor, toDecimalString } from '../domain/money.js';
@@ -31,6 +32,7 @@ import {
   type Session,
 } from '../templates/console.js';
 import { systemClock } from '../wiring/clock.js';
+import { files } from '../wiring/files.js';
 import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
@@ -50,6 +52,7 @@ export interface ConsoleDeps extends ChangeDeps {
   staff: () => StaffTokenVerifier;
   signIn: () => StaffSignIn;
   directory: () => StaffDirectory;
+  files: FileStore;
 }
 
 const SESSION = 'po_session';
@@ -282,6 +285,12 @@ export const makeHandler = (deps: ConsoleDeps) =>
         body: Buffer.from(stored.pdf).toString('base64'),
       };
     }
+    const attachment = /^\/po\/([A-Za-z0-9_-]{1,64})\/attachments\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (attachment) {
+      const po = (await deps.pos.get(attachment[1]!))?.po;
+      if (!po || !(po.attachments ?? []).some((a) => a.id === attachment[2])) return respond(404, messagePage(await page(), 'Not found', 'There is no such file.'));
+      return redirect(await attachmentUrl(deps, po, attachment[2]!));
+    }
     const poMatch = /^\/po\/([A-Za-z0-9_-]{1,64})$/.exec(path);
     if (poMatch) {
       const po = (await deps.pos.get(poMatch[1]!))?.po;
@@ -387,5 +396,5 @@ async function actionFor(
 
 export const handler = lazyHandler(() => {
   const { pos, documents, policies } = stores();
-  return makeHandler({ pos, documents, policies, workflow: signalOnlyWorkflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn, directory: staffDirectory });
+  return makeHandler({ pos, documents, policies, workflow: signalOnlyWorkflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn, directory: staffDirectory, files: files() });
 });

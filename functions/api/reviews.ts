@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
+import { attachmentUrl } from '../app/attachments.js';
+import type { FileStore } from '../app/ports.js';
 import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '../app/review.js';
 import { header, HttpProblem, json, parseFormOrJson, pathParam, problem, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
@@ -7,6 +9,7 @@ import { log } from '../http/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { outcomePage, reviewFormPage } from '../templates/review-page.js';
 import { systemClock } from '../wiring/clock.js';
+import { files } from '../wiring/files.js';
 import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
@@ -64,6 +67,16 @@ export const makePageHandler = (deps: ReviewDeps) =>
     return { statusCode: 200, headers: pageHeaders, body: reviewFormPage(opened.po, opened.review.id, token!, opened.review.expiresAt) };
   });
 
+/** The buyer's signed PO, for the reviewer holding the link: a redirect to the file for a few minutes. */
+export const makeAttachmentHandler = (deps: ReviewDeps & { files: FileStore }) =>
+  withProblems('review-attachment', async (event) => {
+    const reviewId = pathParam(event, 'reviewId');
+    const opened = await openReview(deps, reviewId, event.queryStringParameters?.token);
+    if (opened.refused) return refusal(event, reviewId, opened);
+    const url = await attachmentUrl(deps, opened.po, pathParam(event, 'attachmentId'));
+    return { statusCode: 303, headers: { Location: url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '' };
+  });
+
 const decisionSchema = z.object({
   token: z.string().min(1).max(200),
   decision: z.enum(['approve', 'reject']),
@@ -97,3 +110,4 @@ const deps = (): ReviewDeps => {
 };
 export const pageHandler = lazyHandler(() => makePageHandler(deps()));
 export const decisionHandler = lazyHandler(() => makeDecisionHandler(deps()));
+export const attachmentHandler = lazyHandler(() => makeAttachmentHandler({ ...deps(), files: files() }));

@@ -136,6 +136,8 @@ export const catalogue: Catalogue = {
   remind: [{ name: 'reminder', to: 'buyer', email: ({ po, entry, seller }) => emails.reminderEmail(po, entry.data.when, seller) }],
   // The licence keys go out in the email of the invoice issued with them.
   deliver_digital: [],
+  // The reviewers see the buyer's signed PO on the review page.
+  attach: [],
   issue_document: [
     {
       name: 'invoice',

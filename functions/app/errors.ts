@@ -24,3 +24,13 @@ export class IdempotencyKeyReusedError extends Error {
 export class RequestInFlightError extends Error {
   override readonly name = 'RequestInFlightError';
 }
+
+/** A file of a type we do not take (HTTP 415). */
+export class UnsupportedFileError extends Error {
+  override readonly name = 'UnsupportedFileError';
+}
+
+/** A file over the size we take (HTTP 413). */
+export class FileTooLargeError extends Error {
+  override readonly name = 'FileTooLargeError';
+}

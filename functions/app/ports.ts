@@ -125,3 +125,15 @@ export interface Secrets {
 export interface Clock {
   now(): Date;
 }
+
+/** Where attachments' bytes live (S3): uploaded straight from the client, checked, then offered. */
+export interface FileStore {
+  /** A URL the client PUTs the file to, with the headers it must send; valid for minutes. */
+  uploadUrl(key: string, contentType: string, size: number): Promise<{ url: string; headers: Record<string, string> }>;
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** The stored object's size, declared type and first bytes; null when nothing was uploaded. */
+  inspect(key: string): Promise<{ size: number; contentType: string; head: Uint8Array } | null>;
+  /** A URL that serves the file for minutes. */
+  downloadUrl(key: string, filename: string, contentType: string): Promise<string>;
+  remove(key: string): Promise<void>;
+}

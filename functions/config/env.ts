@@ -13,6 +13,7 @@ export const envNames = {
   sellerProfile: 'SELLER_PROFILE',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  attachmentsBucket: 'ATTACHMENTS_BUCKET',
 } as const;
 
 export type EnvName = (typeof envNames)[keyof typeof envNames];

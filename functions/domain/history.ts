@@ -53,6 +53,7 @@ export interface EntryData {
   auto_cancel: { reminder: string; daysAfterDue: number; dueDate: string | null; outstanding: number };
   deliver_digital: { keys: number };
   issue_document: { documentId: string; documentType: DocumentType; number: string; total: number };
+  attach: { attachmentId: string; contentType: string; size: number; filename: string | null };
 }
 
 export type EntryType = keyof EntryData;
@@ -114,6 +115,8 @@ export function describe(change: Change, currency: string): string | undefined {
       return `${change.data.keys} licence key(s) delivered`;
     case 'issue_document':
       return `${change.data.documentType.replace('_', ' ')} ${change.data.number}`;
+    case 'attach':
+      return `${change.data.filename ?? 'a file'} attached (${change.data.contentType}, ${Math.ceil(change.data.size / 1024)} KB)`;
   }
 }
 

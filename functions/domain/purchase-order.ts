@@ -1,4 +1,5 @@
 import { RuleViolation, TransitionError } from './errors.js';
+import type { AttachmentType } from './attachments.js';
 import { parseEventKey, type CalendarPolicy } from './calendar.js';
 import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, type Who } from './history.js';
 import { add, multiply, sum } from './money.js';
@@ -66,6 +67,14 @@ export interface ShippingOrder {
   lines: { sku: string; description: string; quantity: number }[];
 }
 
+export interface Attachment {
+  id: string;
+  contentType: AttachmentType;
+  size: number;
+  filename: string | null;
+  at: string;
+}
+
 export interface Licence {
   sku: string;
   description: string;
@@ -103,6 +112,8 @@ export interface PurchaseOrder {
   documents: DocumentRef[];
   shippingOrders: ShippingOrder[];
   licences: Licence[] | null;
+  /** Files attached to the PO: the buyer's signed PO on letterhead, checked when they arrive. */
+  attachments: Attachment[];
   history: HistoryEntry[];
 }
 
@@ -144,7 +155,8 @@ export type Action =
   | { type: 'remind'; event: string }
   | { type: 'auto_cancel'; event: string }
   | { type: 'deliver_digital'; licences: Licence[] }
-  | { type: 'issue_document'; document: DocumentRef };
+  | { type: 'issue_document'; document: DocumentRef }
+  | { type: 'attach'; attachment: Attachment };
 
 export interface ActionContext {
   actor: Actor;
@@ -212,6 +224,11 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
   remind: { system: ['ordered', 'overdue'] },
   auto_cancel: { system: ['ordered', 'overdue'] },
   deliver_digital: { system: ['ordered', 'deferred', 'overdue'] },
+  // The buyer's signed PO may arrive any time before the order ends.
+  attach: {
+    checkout: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+  },
   issue_document: { system: ['ordered', 'deferred', 'overdue', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'completed', 'cancelled'] },
 };
 
@@ -405,6 +422,11 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.licences = action.licences;
       change = { type: 'deliver_digital', data: { keys: action.licences.reduce((n, licence) => n + licence.keys.length, 0) } };
       break;
+    case 'attach':
+      if ((po.attachments ?? []).some((attachment) => attachment.id === action.attachment.id)) return po;
+      next.attachments = [...(po.attachments ?? []), action.attachment];
+      change = { type: 'attach', data: { attachmentId: action.attachment.id, contentType: action.attachment.contentType, size: action.attachment.size, filename: action.attachment.filename } };
+      break;
     case 'issue_document':
       if (po.documents.some((doc) => doc.id === action.document.id)) return po;
       next.documents.push(action.document);
@@ -589,6 +611,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     documents: [],
     shippingOrders: [],
     licences: null,
+    attachments: [],
     history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total } }, { at: when, from: null, to: placement.status, actor, by: by ?? whoFor(actor) }, order.currency)],
   };
   if (fulfilmentStatuses.has(po.status)) po.shippingOrders = shippingOrdersFor(po);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { IdempotencyKeyReusedError, NotFoundError, RequestInFlightError } from '../app/errors.js';
+import { FileTooLargeError, IdempotencyKeyReusedError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
 import { MoneyOverflowError, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor, Who } from '../domain/purchase-order.js';
 import { log } from './log.js';
@@ -139,6 +139,8 @@ export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => 
       if (error instanceof HttpProblem) return problem(error.status, error.title, error.message, error.extra);
       if (error instanceof TransitionError) return problem(409, 'Conflict', error.message, { currentStatus: error.status });
       if (error instanceof RuleViolation) return problem(422, 'Unprocessable Content', error.message, { rule: error.rule });
+      if (error instanceof UnsupportedFileError) return problem(415, 'Unsupported Media Type', error.message);
+      if (error instanceof FileTooLargeError) return problem(413, 'Payload Too Large', error.message);
       if (error instanceof MoneyOverflowError) return problem(422, 'Unprocessable Content', 'an amount is too large to be represented exactly', { rule: 'amount_overflow' });
       if (error instanceof NotFoundError) return problem(404, 'Not Found', error.message);
       if (error instanceof IdempotencyKeyReusedError) return problem(422, 'Unprocessable Content', error.message);

@@ -28,6 +28,7 @@ export function presentPurchaseOrder(po: PurchaseOrder) {
     documents: po.documents.map((doc) => ({ ...doc, href: `/purchase-orders/${po.id}/documents/${doc.id}` })),
     shippingOrders: po.shippingOrders,
     licences: po.licences,
+    attachments: (po.attachments ?? []).map((attachment) => ({ ...attachment, href: `/purchase-orders/${po.id}/attachments/${attachment.id}` })),
     history: po.history,
     version: po.version,
     createdAt: po.createdAt,

@@ -355,6 +355,14 @@ ${
           )}</ul>`
         : html`<p class="muted">No document issued yet.</p>`
     }
+<h3>The buyer's signed PO</h3>${
+      (po.attachments ?? []).length
+        ? html`<ul class="plain">${po.attachments.map(
+            (attachment) =>
+              html`<li><a href="${page.base}/po/${po.id}/attachments/${attachment.id}">${attachment.filename ?? 'signed purchase order'}</a> <span class="muted">${attachment.at.slice(0, 10)} · ${Math.ceil(attachment.size / 1024)} KB</span></li>`,
+          )}</ul>`
+        : html`<p class="muted">Not arrived yet.</p>`
+    }
 <h3>Shipping orders</h3>${
       po.shippingOrders.length
         ? html`<ul class="plain">${po.shippingOrders.map((order) => html`<li>${order.id} (${order.seller}): ${order.status} · ${order.lines.map((line) => `${line.quantity} × ${line.sku}`).join(', ')}</li>`)}</ul>`

@@ -68,6 +68,12 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
         ],
       },
       lineItems(po),
+      {
+        kind: 'p',
+        text: (po.attachments ?? []).length
+          ? "The buyer's signed PO has arrived: open it from the review page."
+          : "The buyer's signed PO has not arrived yet: check their confirmation before you approve.",
+      },
       { kind: 'link', label: 'Review this purchase order', href: link },
       ...(po.review.approvalsRequired > 1
         ? [{ kind: 'p', text: `This purchase order needs ${po.review.approvalsRequired} approvals from different people; one rejection rejects it.` } as Block]

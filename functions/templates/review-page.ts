@@ -38,7 +38,16 @@ export function reviewFormPage(po: PurchaseOrder, reviewId: string, token: strin
     `Review ${po.reference}`,
     `<h1>Review purchase order ${escapeHtml(po.reference)}</h1>
 <p>Check the buyer's signed confirmation on company letterhead, then release or reject the order. Your decision is recorded in your name.</p>
-${approvals}<table>
+${approvals}${
+      (po.attachments ?? []).length
+        ? `<p><strong>The buyer's signed PO:</strong> ${po.attachments
+            .map(
+              (attachment) =>
+                `<a href="${escapeHtml(encodeURIComponent(reviewId))}/attachments/${escapeHtml(attachment.id)}?token=${escapeHtml(encodeURIComponent(token))}">${escapeHtml(attachment.filename ?? 'signed purchase order')}</a> (${escapeHtml(attachment.contentType.replace('application/', '').replace('image/', '').toUpperCase())}, ${Math.ceil(attachment.size / 1024)} KB)`,
+            )
+            .join(', ')}</p>`
+        : `<p><strong>The buyer's signed PO has not arrived yet.</strong> Approve only once you have checked their confirmation.</p>`
+    }<table>
 <tr><th>Company</th><td>${escapeHtml(po.customer.company)} (${escapeHtml(po.customer.type)})</td></tr>
 <tr><th>Buyer</th><td>${escapeHtml(po.customer.email)}</td></tr>
 <tr><th>Buyer's PO number</th><td>${escapeHtml(po.poNumber ?? '—')}</td></tr>

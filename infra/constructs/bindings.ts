@@ -1,6 +1,8 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledge } from './acknowledge.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { envNames } from '../../functions/config/env.js';
@@ -24,7 +26,10 @@ export type Binding =
   /** Verify staff ID tokens (Cognito's public keys; no grant needed). */
   | 'staffTokens'
   /** Invite staff, set their group, disable and enable them. */
-  | 'manageStaff';
+  | 'manageStaff'
+  /** The attachments bucket: read (offer files), or read and write (receive and check them). */
+  | 'readAttachments'
+  | 'writeAttachments';
 
 export interface BindableResources {
   table: dynamodb.TableV2;
@@ -38,6 +43,7 @@ export interface BindableResources {
   sellerProfile?: string;
   publicBaseUrl: string;
   staff: { userPool: cognito.IUserPool; client: cognito.IUserPoolClient };
+  attachments: s3.IBucket;
 }
 
 export class Bindings {
@@ -105,6 +111,25 @@ export class Bindings {
         case 'staffTokens':
           env(envNames.userPoolId, r.staff.userPool.userPoolId);
           env(envNames.userPoolClientId, r.staff.client.userPoolClientId);
+          break;
+        case 'readAttachments':
+        case 'writeAttachments':
+          env(envNames.attachmentsBucket, r.attachments.bucketName);
+          if (binding === 'readAttachments') r.attachments.grantRead(fn);
+          else r.attachments.grantReadWrite(fn);
+          acknowledge(fn.role!, {
+            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/*]`]:
+              'Attachments are objects under the bucket (po/<id>/<attachment>); the grant covers that bucket only.',
+            'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'The read grant of the attachments bucket (S3 lists these actions by prefix).',
+            'AwsSolutions-IAM5[Action::s3:GetObject*]': 'The read grant of the attachments bucket (S3 lists these actions by prefix).',
+            'AwsSolutions-IAM5[Action::s3:List*]': 'The read grant of the attachments bucket (S3 lists these actions by prefix).',
+            ...(binding === 'writeAttachments'
+              ? {
+                  'AwsSolutions-IAM5[Action::s3:DeleteObject*]': 'A file that is not what it claims is deleted at once.',
+                  'AwsSolutions-IAM5[Action::s3:Abort*]': 'The write grant of the attachments bucket (S3 lists these actions by prefix).',
+                }
+              : {}),
+          });
           break;
         case 'manageStaff':
           env(envNames.userPoolId, r.staff.userPool.userPoolId);

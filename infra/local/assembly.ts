@@ -85,6 +85,7 @@ export interface LocalAssembly {
   stateMachines: LocalStateMachine[];
   secrets: LocalSecret[];
   userPools: LocalUserPool[];
+  buckets: string[];
 }
 
 /**
@@ -123,6 +124,9 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
         return arn('secretsmanager', `secret:${id}`);
       case 'AWS::StepFunctions::StateMachine':
         return arn('states', `stateMachine:${stateMachineName(id)}`);
+      case 'AWS::S3::Bucket':
+        // S3 bucket names are lower case.
+        return (props(id).BucketName as string | undefined) ?? id.toLowerCase();
       default:
         return id;
     }
@@ -135,6 +139,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     if (resource.Type.startsWith('AWS::DynamoDB::') && attribute === 'Arn') return arn('dynamodb', `table/${ref(id)}`);
     if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(id);
     if (resource.Type === 'AWS::IAM::Role' && attribute === 'Arn') return arn('iam', `role/${id}`);
+    if (resource.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${ref(id)}`;
     return `${id}.${attribute}`;
   };
 
@@ -263,5 +268,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
       .map(([, g]) => String(g.Properties!.GroupName)),
   }));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools };
+  const buckets = ofType('AWS::S3::Bucket').map(([id]) => ref(id));
+
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets };
 }

@@ -30,6 +30,7 @@ export interface LocalStackOptions {
   dynamoPort: number;
   awsPort: number;
   cognitoPort: number;
+  s3Port: number;
   /** The password of the seeded staff (PO_STAFF_PASSWORD). */
   staffPassword: string;
   dataDir: string;
@@ -53,6 +54,7 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     dynamoPort: int('DYNAMODB_PORT', 8006),
     awsPort: int('AWS_SERVICES_PORT', 8007),
     cognitoPort: int('COGNITO_PORT', 8008),
+    s3Port: int('S3_PORT', 8009),
     staffPassword: env.PO_STAFF_PASSWORD || 'dev-staff-password',
     dataDir: path.resolve(env.PO_DATA_DIR ?? '.data'),
     cdkOut: path.resolve(env.CDK_OUT ?? path.join(projectRoot, 'cdk.out')),
@@ -173,6 +175,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   }
   ddb.destroy();
 
+  // S3: s3rver with the template's buckets, their objects in the data dir.
+  const s3 = fork(path.join(import.meta.dirname, 's3-process.mjs'), [String(options.s3Port), path.join(options.dataDir, 's3'), assembly.buckets.join(',')], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: [],
+  });
+  await new Promise<void>((resolve, reject) => {
+    s3.once('message', () => resolve());
+    s3.once('exit', (code) => reject(new Error(`the embedded S3 exited (${code}); is port ${options.s3Port} free?`)));
+  });
+  const s3Url = `http://127.0.0.1:${options.s3Port}`;
+
   const sesServer = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<Server> }).default;
   const ses = await sesServer({ host: '127.0.0.1', port: options.sesPort });
   const sesUrl = `http://127.0.0.1:${options.sesPort}`;
@@ -192,6 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_SESV2: sesUrl,
       AWS_ENDPOINT_URL_SES: sesUrl,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      AWS_ENDPOINT_URL_S3: s3Url,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Links in emails point at this API, whatever the template says for AWS.
@@ -261,6 +275,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   say(`  DynamoDB       ${dynamoUrl}`);
   say(`  Step Functions ${awsUrl}`);
   say(`  Cognito        ${cognito.url}`);
+  say(`  S3             ${s3Url}`);
   say(`  Data           ${options.dataDir}`);
   say(`  Checkout key   ${keys.checkout}`);
   say(`  Finance key    ${keys.finance}`);
@@ -277,6 +292,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       await close(aws);
       await close(ses);
       await cognito.stop();
+      await new Promise<void>((resolve) => {
+        if (s3.exitCode !== null) return resolve();
+        s3.once('exit', () => resolve());
+        s3.send({ stop: true });
+      });
       await new Promise<void>((resolve) => {
         if (dynamo.exitCode !== null) return resolve();
         dynamo.once('exit', () => resolve());

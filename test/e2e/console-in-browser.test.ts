@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { accessibilityProblems, launchBrowser } from '../support/browser.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 import { pdfText } from '../support/pdf-text.js';
@@ -35,9 +34,7 @@ const place = (key: string, company: string, poNumber: string) =>
 /** No serious or critical accessibility violation on the page as it is now; the page kept as a screenshot. */
 async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  expect(await accessibilityProblems(page)).toEqual([]);
 }
 
 async function signIn(email: string): Promise<Page> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { accessibilityProblems, launchBrowser } from '../support/browser.js';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 import { buyer, licence, order as orderBody } from '../support/orders.js';
 
@@ -28,7 +28,7 @@ describe('the review page in a browser', () => {
     const po = (await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'browser-1' } })).body;
     const link = reviewLinkIn(await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`)));
 
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     const response = await page.goto(link.toString());
     expect(response?.status()).toBe(200);
     await expect(page.title()).resolves.toBe(`Review ${po.reference}`);
@@ -38,6 +38,7 @@ describe('the review page in a browser', () => {
     expect(content).toContain('$1,000.00');
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/review-page.png', fullPage: true });
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.fill('#comment', 'Signed letter received by fax');
     await Promise.all([page.waitForNavigation(), page.click('button.approve')]);
@@ -50,6 +51,6 @@ describe('the review page in a browser', () => {
     await page.goBack();
     await expect(page.textContent('h1')).resolves.toBe('Already decided');
     expect(await page.locator('button.reject').count()).toBe(0);
-    await page.close();
+    await page.context().close();
   });
 });

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as actions from '../../functions/api/actions.js';
+import * as attachments from '../../functions/api/attachments.js';
+import type { FileStore } from '../../functions/app/ports.js';
 import { makeHandler as makeGetDocument } from '../../functions/api/get-document.js';
 import { makeHandler as makeGetPurchaseOrder } from '../../functions/api/get-purchase-order.js';
 import { makeHandler as makeList } from '../../functions/api/list-purchase-orders.js';
@@ -14,6 +16,14 @@ import { apiEvent, taskFakes } from '../support/fakes.js';
  * role itself. They must agree: a role the table lists gets past the check, any other gets 403.
  */
 type Deps = ReturnType<typeof taskFakes>;
+/** Storage that holds nothing: these calls stop at the role check or at the missing PO. */
+const noFiles: FileStore = {
+  uploadUrl: async () => ({ url: 'https://files.example/upload', headers: {} }),
+  put: async () => {},
+  inspect: async () => null,
+  downloadUrl: async () => 'https://files.example/download',
+  remove: async () => {},
+};
 const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
   PlacePurchaseOrder: (d) => makePlace(d),
   GetPurchaseOrder: (d) => makeGetPurchaseOrder(d),
@@ -29,6 +39,9 @@ const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => 
   ResolveDispute: (d) => actions.makeResolveDispute(d),
   UpdateShippingOrder: (d) => actions.makeUpdateShipping(d),
   GetPolicy: (d) => makeGetHandler(d),
+  AddAttachment: (d) => attachments.makeAddHandler({ ...d, files: noFiles }),
+  CompleteAttachment: (d) => attachments.makeCompleteHandler({ ...d, files: noFiles }),
+  GetAttachment: (d) => attachments.makeGetHandler({ ...d, files: noFiles }),
   PutPolicy: (d) => makePutHandler(d),
 };
 

@@ -86,6 +86,19 @@ describe('the stack', () => {
     withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', { GroupName: 'finance', Username: 'cfo@seller.example' });
   });
 
+  it("keeps the buyers' signed POs in a private, encrypted bucket reached over TLS only", () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    // Only the functions that receive files may write them.
+    const writers = functionsWith((s) => actions(s).includes('s3:PutObject'));
+    expect(writers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AddAttachment', 'CompleteAttachment']);
+  });
+
   it('is a Standard state machine with tracing', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
@@ -143,6 +156,10 @@ describe('the stack', () => {
         'PUT /policy',
         'ANY /console',
         'ANY /console/{proxy+}',
+        'POST /purchase-orders/{id}/attachments',
+        'POST /purchase-orders/{id}/attachments/{attachmentId}/complete',
+        'GET /purchase-orders/{id}/attachments/{attachmentId}',
+        'GET /reviews/{reviewId}/attachments/{attachmentId}',
       ].sort(),
     );
   });
@@ -184,7 +201,7 @@ describe('the edge', () => {
   it('authenticates every route but the reviewer links and the console (which checks its own session) with the authorizer, and validates bodies', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
-    expect(open).toHaveLength(4);
+    expect(open).toHaveLength(5);
     expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(8);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {

@@ -23,12 +23,12 @@ const isFree = (port: number) =>
  * stacks of parallel test files cannot pick the same free port between checking and binding it.
  */
 let nextBlock = 0;
-async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number; aws: number; cognito: number }> {
+async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number; aws: number; cognito: number; s3: number }> {
   const worker = Number(process.env.VITEST_POOL_ID ?? process.pid % 8);
   for (;;) {
-    const base = 21000 + (worker % 16) * 2000 + (nextBlock++ % 400) * 5;
-    const ports = [base, base + 1, base + 2, base + 3, base + 4];
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]!, cognito: ports[4]! };
+    const base = 21000 + (worker % 16) * 2000 + (nextBlock++ % 300) * 6;
+    const ports = [base, base + 1, base + 2, base + 3, base + 4, base + 5];
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]!, cognito: ports[4]!, s3: ports[5]! };
   }
 }
 
@@ -46,7 +46,7 @@ export class LocalStack {
   private child: ChildProcess | undefined;
   output = '';
   readonly dataDir: string;
-  private ports!: { api: number; ses: number; dynamo: number; aws: number; cognito: number };
+  private ports!: { api: number; ses: number; dynamo: number; aws: number; cognito: number; s3: number };
 
   constructor(dataDir?: string) {
     this.dataDir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'po-e2e-'));
@@ -101,6 +101,7 @@ export class LocalStack {
         DYNAMODB_PORT: String(this.ports.dynamo),
         AWS_SERVICES_PORT: String(this.ports.aws),
         COGNITO_PORT: String(this.ports.cognito),
+        S3_PORT: String(this.ports.s3),
         PO_DATA_DIR: this.dataDir,
         // The test run synthesizes once (global setup); every stack runs that assembly.
         PO_SYNTH: '0',
@@ -144,7 +145,9 @@ export class LocalStack {
     const res = await fetch(`${this.api}${route}`, {
       method,
       headers,
-      ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+      ...(options.body !== undefined
+        ? { body: typeof options.body === 'string' || options.body instanceof Uint8Array ? (options.body as string | Uint8Array) : JSON.stringify(options.body) }
+        : {}),
     });
     const type = res.headers.get('content-type') ?? '';
     const body = type.includes('json') ? await res.json() : type.includes('pdf') ? new Uint8Array(await res.arrayBuffer()) : await res.text();

@@ -131,7 +131,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     approve: ['reviewer', 'finance'], reject: ['reviewer', 'finance'], expire_review: ['system'], remind_review: ['system'], mark_overdue: ['system'],
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
-    cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'],
+    cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'], attach: ['checkout', 'finance'],
   };
   const actorFor = (action: Action) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fitting[action.type]) }, { weight: 1, arbitrary: anyActor });
   const amount = fc.oneof(fc.constantFrom(29700, 30000, 10000, 19700, 20000), fc.integer({ min: -5, max: 40000 }));
@@ -146,6 +146,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14, reviewReminderDays: null, approvalRules: [] }),
     fc.record({ type: fc.constant('update_shipping' as const), shippingOrderId: fc.constantFrom('SO-1', 'SO-2'), status: fc.constantFrom('shipped' as const, 'delivered' as const) }),
     fc.constant<Action>({ type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['K'] }] }),
+    fc.constant<Action>({ type: 'attach', attachment: { id: 'A1', contentType: 'application/pdf', size: 1000, filename: 'po.pdf', at: at.toISOString() } }),
   );
   const starts = fc.constantFrom<Partial<OrderRequest>>(
     {},

@@ -1,0 +1,44 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { FileStore } from '../app/ports.js';
+
+/** Attachments in a private S3 bucket, reached by presigned URLs that last five minutes. */
+const MINUTES_5 = 300;
+
+export function s3FileStore(s3: S3Client, bucket: string): FileStore {
+  return {
+    async uploadUrl(key, contentType, size) {
+      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size }), {
+        expiresIn: MINUTES_5,
+        signableHeaders: new Set(['content-type', 'content-length']),
+      });
+      return { url, headers: { 'Content-Type': contentType } };
+    },
+    async put(key, bytes, contentType) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
+    },
+    async inspect(key) {
+      let head;
+      try {
+        head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (error) {
+        if (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')) return null;
+        throw error;
+      }
+      const size = Number(head.ContentLength ?? 0);
+      if (size === 0) return { size, contentType: head.ContentType ?? '', head: new Uint8Array() };
+      const first = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-15' }));
+      return { size, contentType: head.ContentType ?? '', head: await first.Body!.transformToByteArray() };
+    },
+    async downloadUrl(key, filename, contentType) {
+      return getSignedUrl(
+        s3,
+        new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentType: contentType, ResponseContentDisposition: `inline; filename="${filename.replace(/"/g, '')}"` }),
+        { expiresIn: MINUTES_5 },
+      );
+    },
+    async remove(key) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+  };
+}
