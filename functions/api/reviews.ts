@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { attachmentUrl } from '../app/attachments.js';
-import type { FileStore } from '../app/ports.js';
 import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '../app/review.js';
 import { header, HttpProblem, json, parseFormOrJson, pathParam, problem, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
@@ -9,7 +7,6 @@ import { log } from '../http/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { outcomePage, reviewFormPage } from '../templates/review-page.js';
 import { systemClock } from '../wiring/clock.js';
-import { files } from '../wiring/files.js';
 import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
@@ -40,7 +37,7 @@ function respond(event: APIGatewayProxyEvent, status: number, title: string, mes
   return { statusCode: status, headers: { ...pageHeaders, ...headers }, body: outcomePage(title, message) };
 }
 
-function refusal(event: APIGatewayProxyEvent, reviewId: string, outcome: ReviewRefusal): APIGatewayProxyResult {
+export function refusal(event: APIGatewayProxyEvent, reviewId: string, outcome: ReviewRefusal): APIGatewayProxyResult {
   switch (outcome.refused) {
     case 'not_found':
       return respond(event, 404, 'Review not found', 'This review link does not exist.');
@@ -65,16 +62,6 @@ export const makePageHandler = (deps: ReviewDeps) =>
     const opened = await openReview(deps, reviewId, token);
     if (opened.refused) return refusal(event, reviewId, opened);
     return { statusCode: 200, headers: pageHeaders, body: reviewFormPage(opened.po, opened.review.id, token!, opened.review.expiresAt) };
-  });
-
-/** The buyer's signed PO, for the reviewer holding the link: a redirect to the file for a few minutes. */
-export const makeAttachmentHandler = (deps: ReviewDeps & { files: FileStore }) =>
-  withProblems('review-attachment', async (event) => {
-    const reviewId = pathParam(event, 'reviewId');
-    const opened = await openReview(deps, reviewId, event.queryStringParameters?.token);
-    if (opened.refused) return refusal(event, reviewId, opened);
-    const url = await attachmentUrl(deps, opened.po, pathParam(event, 'attachmentId'));
-    return { statusCode: 303, headers: { Location: url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '' };
   });
 
 const decisionSchema = z.object({
@@ -104,10 +91,10 @@ export const makeDecisionHandler = (deps: ReviewDeps) =>
       : respond(event, 200, `${po.reference} rejected`, 'The purchase order is rejected. The buyer is told by email.');
   });
 
-const deps = (): ReviewDeps => {
+export const reviewDeps = (): ReviewDeps => {
   const { pos, reviews } = stores();
   return { pos, reviews, workflow: signalOnlyWorkflow(), secrets: secrets(), clock: systemClock };
 };
-export const pageHandler = lazyHandler(() => makePageHandler(deps()));
-export const decisionHandler = lazyHandler(() => makeDecisionHandler(deps()));
-export const attachmentHandler = lazyHandler(() => makeAttachmentHandler({ ...deps(), files: files() }));
+export const pageHandler = lazyHandler(() => makePageHandler(reviewDeps()));
+export const decisionHandler = lazyHandler(() => makeDecisionHandler(reviewDeps()));
+
