@@ -108,6 +108,13 @@ export class PurchaseOrderStack extends Stack {
         tracingEnabled: true,
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
+        // The public review routes get a budget of their own, so a flood on them cannot starve checkout.
+        methodOptions: Object.fromEntries(
+          ['/reviews/{reviewId}/GET', '/reviews/{reviewId}/POST', '/reviews/{reviewId}/attachments/{attachmentId}/GET'].map((method) => [
+            method,
+            { throttlingRateLimit: 5, throttlingBurstLimit: 10 },
+          ]),
+        ),
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         // Errors only, and never the request or response bodies (they carry keys and link secrets).

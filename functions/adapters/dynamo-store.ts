@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
 import { searchTextOf, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../app/errors.js';
+import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../app/errors.js';
 import {
   type DocumentStore,
   type IdempotencyRecord,
@@ -99,7 +99,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
         ExpressionAttributeValues: { ':status': `STATUS#${status}` },
         ScanIndexForward: false,
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> } : {}),
+        ...(cursor ? { ExclusiveStartKey: startKeyOf(cursor) } : {}),
       }),
     );
     return {
@@ -169,6 +169,25 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
       throw error;
     }
   }
+}
+
+/** A paging token back into the index's start key: exactly the four string keys we handed out. */
+function startKeyOf(cursor: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('nextToken is not valid');
+  }
+  const names = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
+  const valid =
+    key !== null &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    Object.keys(key).sort().join() === names.join() &&
+    Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= 300);
+  if (!valid) throw new InvalidCursorError('nextToken is not valid');
+  return key as Record<string, string>;
 }
 
 function indexed(po: PurchaseOrder) {

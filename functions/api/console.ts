@@ -7,7 +7,7 @@ import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import { attachmentUrl } from '../app/attachments.js';
 import type { DocumentStore, FileStore, PolicyStore } from '../app/ports.js';
 import { staffRole, type StaffDirectory } from '../app/staff.js';
-import { RuleViolation, TransitionError } from '../domain/errors.js';
+import { ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import { parseMajor, toDecimalString } from '../domain/money.js';
 import { agingTotals, csvField, receivables } from '../domain/receivables.js';
 import { allowedActions, type Action, type PurchaseOrder, type Status, type Who } from '../domain/purchase-order.js';
@@ -347,9 +347,9 @@ export const makeHandler = (deps: ConsoleDeps) =>
       try {
         await changePurchaseOrder(deps, id, action, { actor: session.role, by, at: deps.clock.now() });
       } catch (error) {
-        if (error instanceof TransitionError || error instanceof RuleViolation) {
+        if (error instanceof TransitionError || error instanceof RuleViolation || error instanceof ReferenceConflict) {
           const current = (await deps.pos.get(id))?.po ?? po;
-          return refuse(error instanceof TransitionError ? 409 : 422, `Not done: ${error.message}.`, current);
+          return refuse(error instanceof RuleViolation ? 422 : 409, `Not done: ${error.message}.`, current);
         }
         throw error;
       }

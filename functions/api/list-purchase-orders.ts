@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { InvalidCursorError } from '../app/errors.js';
 import type { PurchaseOrderStore } from '../app/ports.js';
 import { statuses } from '../domain/purchase-order.js';
 import { authorize, HttpProblem, json, withProblems, zodErrors } from '../http/http.js';
@@ -26,7 +27,7 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore }) =>
     try {
       page = await deps.pos.listByStatus(status, limit, nextToken);
     } catch (error) {
-      if (nextToken && error instanceof SyntaxError) throw new HttpProblem(400, 'Bad Request', 'nextToken is not valid');
+      if (error instanceof InvalidCursorError) throw new HttpProblem(400, 'Bad Request', 'nextToken is not valid');
       throw error;
     }
     return json(200, { items: page.items.map(presentPurchaseOrder), nextToken: page.cursor });

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '../app/review.js';
+import { anyLines } from '../domain/text.js';
 import { header, HttpProblem, json, parseFormOrJson, pathParam, problem, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
@@ -67,7 +68,7 @@ export const makePageHandler = (deps: ReviewDeps) =>
 const decisionSchema = z.object({
   token: z.string().min(1).max(200),
   decision: z.enum(['approve', 'reject']),
-  comment: z.string().trim().max(2000).optional(),
+  comment: anyLines(2000).optional(),
 });
 
 export const makeDecisionHandler = (deps: ReviewDeps) =>

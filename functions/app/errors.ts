@@ -25,6 +25,11 @@ export class RequestInFlightError extends Error {
   override readonly name = 'RequestInFlightError';
 }
 
+/** A paging token that is not one we handed out (HTTP 400). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
 /** A file of a type we do not take (HTTP 415). */
 export class UnsupportedFileError extends Error {
   override readonly name = 'UnsupportedFileError';

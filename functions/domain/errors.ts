@@ -23,6 +23,17 @@ export class RuleViolation extends Error {
   }
 }
 
+/** The same payment reference was recorded before with another amount (HTTP 409). */
+export class ReferenceConflict extends Error {
+  override readonly name = 'ReferenceConflict';
+  constructor(
+    readonly reference: string,
+    readonly recordedAmount: number,
+  ) {
+    super(`payment ${reference} is already recorded with another amount (${recordedAmount} in minor units)`);
+  }
+}
+
 /** An amount too large to add up exactly as an integer (HTTP 422). */
 export class MoneyOverflowError extends RangeError {
   constructor() {

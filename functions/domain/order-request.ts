@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { isCurrency } from './money.js';
+import { singleLine } from './text.js';
 
 /** What checkout sends to place a PO (the contract's `POST /purchase-orders` body). */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = singleLine;
 const minorAmount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const addressSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCurrency } from './money.js';
+import { singleLine } from './text.js';
 
 /** The seller's PO policy: who may pay by PO, when a PO is reviewed, and the calendar of payment. */
 
@@ -12,7 +13,7 @@ const customerType = z.enum(['business', 'government', 'education', 'consumer'])
 export const policySchema = z
   .object({
     reviewByDefault: z.boolean(),
-    trustedCustomers: z.array(z.string().min(1).max(200)).max(10_000),
+    trustedCustomers: z.array(singleLine(200)).max(10_000),
     reviewerEmails: z.array(z.email()).min(1).max(50),
     financeEmails: z.array(z.email()).max(50).default([]),
     paymentTermsDays: days.min(1),

@@ -1,4 +1,4 @@
-import { RuleViolation, TransitionError } from './errors.js';
+import { ReferenceConflict, RuleViolation, TransitionError } from './errors.js';
 import type { AttachmentType } from './attachments.js';
 import { parseEventKey, type CalendarPolicy } from './calendar.js';
 import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, type Who } from './history.js';
@@ -346,7 +346,9 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       change = { type: 'resolve_dispute', data: { outcome: action.outcome, reason: action.reason ?? null } };
       break;
     case 'record_payment': {
-      if (po.payment.records.some((record) => record.reference === action.reference)) return po;
+      const recorded = po.payment.records.find((record) => record.reference === action.reference);
+      if (recorded && recorded.amount !== action.amount) throw new ReferenceConflict(action.reference, recorded.amount);
+      if (recorded) return po; // the same payment again: counted once
       paymentAmount(action.amount);
       credit(action.amount, action.reference);
       if (next.payment.status === 'paid' && (prepaymentStatuses.has(po.status) || po.status === 'overdue')) next.status = 'ordered';
@@ -501,6 +503,8 @@ const released = (delivery: 'instant' | 'prepayment'): Status => (delivery === '
 /** Which route a new order takes, per the payment method, the channel and the seller's policy. */
 export function decidePlacement(order: OrderRequest, total: number, policy: Policy): Placement {
   const violation = (message: string, rule: string) => new RuleViolation(message, rule);
+  // Nothing to pay, nothing to invoice: a free order is not a purchase order.
+  if (total === 0) throw violation('an order needs a total above zero', 'zero_total');
   switch (order.paymentMethod) {
     case 'purchase_order': {
       const delivery = order.delivery ?? policy.defaultDelivery;

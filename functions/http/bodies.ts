@@ -1,12 +1,13 @@
 import * as z from 'zod';
+import { multiLine, singleLine } from '../domain/text.js';
 
 /**
  * The bodies of the lifecycle routes. The handlers validate with them; the stack also turns them
  * into API Gateway request models, so the two can never disagree.
  */
 const amount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const reference = z.string().trim().min(1).max(200);
-const note = z.string().trim().min(1).max(2000).optional();
+const reference = singleLine(200);
+const note = multiLine(2000).optional();
 
 export const bodies = {
   review: z.strictObject({ decision: z.enum(['approve', 'reject']), comment: note }),

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { FileTooLargeError, IdempotencyKeyReusedError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
-import { MoneyOverflowError, RuleViolation, TransitionError } from '../domain/errors.js';
+import { MoneyOverflowError, ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor, Who } from '../domain/purchase-order.js';
 import { log } from './log.js';
 
@@ -138,6 +138,7 @@ export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => 
     } catch (error) {
       if (error instanceof HttpProblem) return problem(error.status, error.title, error.message, error.extra);
       if (error instanceof TransitionError) return problem(409, 'Conflict', error.message, { currentStatus: error.status });
+      if (error instanceof ReferenceConflict) return problem(409, 'Conflict', error.message, { rule: 'reference_conflict', recordedAmount: error.recordedAmount });
       if (error instanceof RuleViolation) return problem(422, 'Unprocessable Content', error.message, { rule: error.rule });
       if (error instanceof UnsupportedFileError) return problem(415, 'Unsupported Media Type', error.message);
       if (error instanceof FileTooLargeError) return problem(413, 'Payload Too Large', error.message);

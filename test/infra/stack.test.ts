@@ -207,7 +207,12 @@ describe('the edge', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      MethodSettings: [Match.objectLike({ DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: 50 })],
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: 50 }),
+        // Reviewer links are public: their own, smaller budget, apart from checkout's.
+        Match.objectLike({ HttpMethod: 'GET', ResourcePath: '/~1reviews~1{reviewId}', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+        Match.objectLike({ HttpMethod: 'POST', ResourcePath: '/~1reviews~1{reviewId}', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+      ]),
     });
   });
 

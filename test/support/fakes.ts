@@ -1,6 +1,6 @@
 import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { AlreadyExistsError, ConcurrentUpdateError } from '../../functions/app/errors.js';
+import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
 import {
   type Clock,
   type DocumentStore,
@@ -48,6 +48,7 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
       .map((item) => item.po)
       .filter((po) => po.status === status)
       .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
+    if (cursor !== undefined && !/^\d{1,9}$/.test(cursor)) throw new InvalidCursorError('nextToken is not valid');
     const start = cursor ? Number(cursor) : 0;
     const items = all.slice(start, start + limit).map(clone);
     return { items, cursor: start + limit < all.length ? String(start + limit) : null };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RuleViolation, TransitionError } from '../../functions/domain/errors.js';
+import { ReferenceConflict, RuleViolation, TransitionError } from '../../functions/domain/errors.js';
 import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
 import { defaultPolicy, policySchema, type Policy } from '../../functions/domain/policy.js';
 import { apply, decidePlacement, placePurchaseOrder, statuses, terminalStatuses, type Action, type Actor, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
@@ -167,7 +167,7 @@ describe('the lifecycle as a whole (model-based)', () => {
           try {
             po = apply(po, action, { actor, at });
           } catch (error) {
-            expect(error instanceof TransitionError || error instanceof RuleViolation).toBe(true);
+            expect(error instanceof TransitionError || error instanceof RuleViolation || error instanceof ReferenceConflict).toBe(true);
             expect(po).toEqual(before);
             continue;
           }
