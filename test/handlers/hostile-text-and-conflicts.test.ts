@@ -5,21 +5,13 @@ import { makeHandler as makeList } from '../../functions/api/list-purchase-order
 import { makeHandler as makePlace } from '../../functions/api/place-purchase-order.js';
 import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
 import { InvalidCursorError } from '../../functions/app/errors.js';
-import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
-import { apiEvent, sampleOrder, taskFakes } from '../support/fakes.js';
+import { apiEvent, approvedOnFakes, sampleOrder, taskFakes } from '../support/fakes.js';
 
 /** Small holes an audit found: text that rewrites what people read, a reused reference, a free order, a forged page token. */
 const finance = { Authorization: 'Bearer test-finance-key', 'Content-Type': 'application/json' };
 const checkout = { Authorization: 'Bearer test-checkout-key', 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' };
-
-async function ordered() {
-  const deps = taskFakes();
-  const { po } = await placeOrder(deps, 'k0', 'h0', orderRequestSchema.parse(sampleOrder));
-  await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'finance', at: deps.clock.now() });
-  return { deps, id: po.id };
-}
 
 describe('free text', () => {
   it('refuses control and bidirectional formatting characters where people will read them (400), and stores nothing', async () => {
@@ -50,7 +42,7 @@ describe('free text', () => {
 
 describe('payments', () => {
   it('answers 409 when a reference already recorded comes again with another amount, and counts the same payment once', async () => {
-    const { deps, id } = await ordered();
+    const { deps, poId: id } = await approvedOnFakes();
     const pay = makeRecordPayment(deps);
     const post = (amount: number) => pay(apiEvent({ method: 'POST', headers: finance, body: JSON.stringify({ amount, reference: 'WIRE-7' }), pathParameters: { id } }));
     expect((await post(10000)).statusCode).toBe(200);

@@ -4,15 +4,10 @@ import { placeOrder } from '../../functions/app/place.js';
 import { awaitChange, fulfil, issueCreditNote, issueProforma, notify, paymentCalendar, reviewTimer } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { sampleOrder, taskFakes } from '../support/fakes.js';
+import { approvedOnFakes, sampleOrder } from '../support/fakes.js';
 import { pdfText } from '../support/pdf-text.js';
 
-async function approved(order: object = sampleOrder) {
-  const deps = taskFakes();
-  const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(order));
-  await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
-  return { deps, poId: po.id };
-}
+const approved = approvedOnFakes;
 
 describe('release (fulfil)', () => {
   it('issues a numbered invoice PDF, delivers licence keys, and emails both to the buyer', async () => {

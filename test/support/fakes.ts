@@ -21,6 +21,9 @@ import {
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { searchTextOf, type PurchaseOrder, type Status } from '../../functions/domain/purchase-order.js';
+import { changePurchaseOrder } from '../../functions/app/change.js';
+import { placeOrder } from '../../functions/app/place.js';
+import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
@@ -265,4 +268,12 @@ export function taskFakes() {
     renderPdf: renderDocumentPdf,
     recipients: async () => ({ reviewers: deps.policies.policy.reviewerEmails, finance: deps.policies.policy.financeEmails }),
   };
+}
+
+/** A PO placed and approved on the fakes (ordered, waiting for its invoice), with its fakes. */
+export async function approvedOnFakes(order: object = sampleOrder) {
+  const deps = taskFakes();
+  const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(order));
+  await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
+  return { deps, poId: po.id };
 }
