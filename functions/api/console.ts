@@ -12,7 +12,7 @@ import { parseMajor, toDecimalString } from '../domain/money.js';
 import { agingTotals, csvField, receivables } from '../domain/receivables.js';
 import { allowedActions, type Action, type PurchaseOrder, type Status, type Who } from '../domain/purchase-order.js';
 import { bodies } from '../http/bodies.js';
-import { header, HttpProblem, rawBody, withProblems } from '../http/http.js';
+import { consoleBase, header, HttpProblem, rawBody, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import {
@@ -100,9 +100,7 @@ function cookies(event: APIGatewayProxyEvent): Record<string, string> {
 
 export const makeHandler = (deps: ConsoleDeps) =>
   withProblems('console', async (event) => {
-    // Where the console lives on this host: behind an API Gateway stage its paths start with /<stage>.
-    const stagePath = event.requestContext?.path ?? event.path;
-    const base = `${stagePath.endsWith(event.path) ? stagePath.slice(0, stagePath.length - event.path.length) : ''}/console`;
+    const base = consoleBase(event);
     const secure = (header(event, 'x-forwarded-proto') ?? '') === 'https';
     const cookie = (name: string, value: string, maxAge: number) =>
       `${name}=${encodeURIComponent(value)}; Path=${base}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '../app/review.js';
 import { anyLines } from '../domain/text.js';
-import { header, HttpProblem, json, parseFormOrJson, pathParam, problem, withProblems } from '../http/http.js';
+import { consoleBase, header, HttpProblem, json, parseFormOrJson, pathParam, problem, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
@@ -24,7 +24,7 @@ const pageHeaders = {
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 const wantsJson = (event: APIGatewayProxyEvent) => (header(event, 'accept') ?? '').includes('application/json');
@@ -35,7 +35,7 @@ function respond(event: APIGatewayProxyEvent, status: number, title: string, mes
     const result = problem(status, title, message);
     return { ...result, headers: { ...result.headers, 'Referrer-Policy': 'no-referrer', ...headers } };
   }
-  return { statusCode: status, headers: { ...pageHeaders, ...headers }, body: outcomePage(title, message) };
+  return { statusCode: status, headers: { ...pageHeaders, ...headers }, body: outcomePage(consoleBase(event), title, message) };
 }
 
 export function refusal(event: APIGatewayProxyEvent, reviewId: string, outcome: ReviewRefusal): APIGatewayProxyResult {
@@ -62,7 +62,7 @@ export const makePageHandler = (deps: ReviewDeps) =>
     const token = event.queryStringParameters?.token;
     const opened = await openReview(deps, reviewId, token);
     if (opened.refused) return refusal(event, reviewId, opened);
-    return { statusCode: 200, headers: pageHeaders, body: reviewFormPage(opened.po, opened.review.id, token!, opened.review.expiresAt) };
+    return { statusCode: 200, headers: pageHeaders, body: reviewFormPage(consoleBase(event), opened.po, opened.review.id, token!, opened.review.expiresAt) };
   });
 
 const decisionSchema = z.object({

@@ -93,6 +93,12 @@ export function parseFormOrJson<T extends z.ZodType>(event: APIGatewayProxyEvent
   throw new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/x-www-form-urlencoded or application/json');
 }
 
+/** Where the back office lives on this host: behind an API Gateway stage, its paths start with /<stage>. */
+export function consoleBase(event: APIGatewayProxyEvent): string {
+  const stagePath = event.requestContext?.path ?? event.path;
+  return `${stagePath.endsWith(event.path) ? stagePath.slice(0, stagePath.length - event.path.length) : ''}/console`;
+}
+
 export function pathParam(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value || value.length > 128 || !/^[A-Za-z0-9_-]+$/.test(value)) {

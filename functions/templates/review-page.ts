@@ -1,73 +1,59 @@
 import { formatMoney } from '../domain/money.js';
 import type { PurchaseOrder } from '../domain/purchase-order.js';
-import { escapeHtml } from './render.js';
+import { layout } from './console.js';
+import { html } from './html.js';
 
-/** The reviewer's pages: the PO with an approve/reject form, and the outcome pages. No scripts. */
-
-const style = `body{font-family:Arial,sans-serif;max-width:760px;margin:32px auto;padding:0 16px;color:#111}
-table{border-collapse:collapse;width:100%}td,th{padding:6px 8px;border-bottom:1px solid #ddd;text-align:left}
-td.n,th.n{text-align:right}.actions{display:flex;gap:12px;margin-top:16px}
-button{padding:10px 18px;font-size:15px;border:0;border-radius:4px;cursor:pointer;color:#fff}
-.approve{background:#15803d}.reject{background:#b91c1c}textarea{width:100%;min-height:70px;box-sizing:border-box}
-.muted{color:#555}`;
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${style}</style></head>
-<body>${body}</body></html>`;
-}
-
-export function reviewFormPage(po: PurchaseOrder, reviewId: string, token: string, expiresAt: string): string {
-  const money = (amount: number) => escapeHtml(formatMoney(amount, po.currency));
-  const rows = po.lines
-    .map(
-      (line) =>
-        `<tr><td>${escapeHtml(line.description)}<br><span class="muted">${escapeHtml(line.sku)} · ${line.fulfilment}</span></td><td class="n">${line.quantity}</td><td class="n">${money(line.unitAmount)}</td><td class="n">${money(line.amount)}</td></tr>`,
-    )
-    .join('');
+/**
+ * The reviewer's pages: the PO with an approve/reject form, and the outcome pages. They share the
+ * back office's layout and stylesheet (`base` is where the console and its assets live). No scripts.
+ */
+export function reviewFormPage(base: string, po: PurchaseOrder, reviewId: string, token: string, expiresAt: string): string {
+  const money = (amount: number) => formatMoney(amount, po.currency);
   const address = po.billingAddress;
   const who = (by: PurchaseOrder['review']['approvals'][number]['by']) =>
     by.type === 'person' || by.type === 'link' ? (by.email ?? 'a reviewer') : by.type === 'key' ? `the ${by.name} system` : 'the workflow';
-  const approvals =
-    po.review.approvalsRequired > 1
-      ? `<p><strong>Approvals: ${po.review.approvals.length} of ${po.review.approvalsRequired}.</strong> ${
-          po.review.approvals.length ? `Approved so far by ${po.review.approvals.map((approval) => escapeHtml(who(approval.by))).join(', ')}. ` : ''
-        }The order is released when ${po.review.approvalsRequired} different people have approved it; one rejection rejects it.</p>`
-      : '';
-  return page(
-    `Review ${po.reference}`,
-    `<h1>Review purchase order ${escapeHtml(po.reference)}</h1>
+  const attachments = po.attachments ?? [];
+  return layout(
+    { base, title: `Review ${po.reference}`, session: null },
+    html`<h1>Review purchase order ${po.reference}</h1>
 <p>Check the buyer's signed confirmation on company letterhead, then release or reject the order. Your decision is recorded in your name.</p>
-${approvals}${
-      (po.attachments ?? []).length
-        ? `<p><strong>The buyer's signed PO:</strong> ${po.attachments
-            .map(
-              (attachment) =>
-                `<a href="${escapeHtml(encodeURIComponent(reviewId))}/attachments/${escapeHtml(attachment.id)}?token=${escapeHtml(encodeURIComponent(token))}">${escapeHtml(attachment.filename ?? 'signed purchase order')}</a> (${escapeHtml(attachment.contentType.replace('application/', '').replace('image/', '').toUpperCase())}, ${Math.ceil(attachment.size / 1024)} KB)`,
-            )
-            .join(', ')}</p>`
-        : `<p><strong>The buyer's signed PO has not arrived yet.</strong> Approve only once you have checked their confirmation.</p>`
-    }<table>
-<tr><th>Company</th><td>${escapeHtml(po.customer.company)} (${escapeHtml(po.customer.type)})</td></tr>
-<tr><th>Buyer</th><td>${escapeHtml(po.customer.email)}</td></tr>
-<tr><th>Buyer's PO number</th><td>${escapeHtml(po.poNumber ?? '—')}</td></tr>
-<tr><th>Billing address</th><td>${escapeHtml([address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', '))}</td></tr>
-<tr><th>Delivery</th><td>${po.delivery === 'prepayment' ? 'after prepayment (proforma invoice)' : `on release; invoice due in ${po.paymentTermsDays} days`}</td></tr>
-<tr><th>Placed</th><td>${escapeHtml(po.createdAt.slice(0, 10))}</td></tr>
-</table>
-<h2>Lines</h2>
-<table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Unit</th><th class="n">Amount</th></tr></thead>
-<tbody>${rows}</tbody><tfoot><tr><th colspan="3">Total</th><th class="n">${money(po.total)}</th></tr></tfoot></table>
-<form method="post" action="${escapeHtml(encodeURIComponent(reviewId))}">
-<input type="hidden" name="token" value="${escapeHtml(token)}">
-<p><label for="comment">Comment (sent to the buyer on rejection)</label><br><textarea id="comment" name="comment" maxlength="2000"></textarea></p>
-<div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve and release</button>
-<button class="reject" type="submit" name="decision" value="reject">Reject</button></div>
+${
+  po.review.approvalsRequired > 1
+    ? html`<p><strong>Approvals: ${po.review.approvals.length} of ${po.review.approvalsRequired}.</strong> ${
+        po.review.approvals.length ? `Approved so far by ${po.review.approvals.map((approval) => who(approval.by)).join(', ')}. ` : ''
+      }The order is released when ${po.review.approvalsRequired} different people have approved it; one rejection rejects it.</p>`
+    : ''
+}${
+  attachments.length
+    ? html`<p><strong>The buyer's signed PO:</strong> ${attachments.map(
+        (attachment, i) =>
+          html`${i ? ', ' : ''}<a href="${reviewId}/attachments/${attachment.id}?token=${token}">${attachment.filename ?? 'signed purchase order'}</a> (${attachment.contentType.replace('application/', '').replace('image/', '').toUpperCase()}, ${Math.ceil(attachment.size / 1024)} KB)`,
+      )}</p>`
+    : html`<p><strong>The buyer's signed PO has not arrived yet.</strong> Approve only once you have checked their confirmation.</p>`
+}<section class="card" aria-labelledby="h-buyer"><h2 id="h-buyer">Buyer</h2><dl>
+<dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd>
+<dt>Buyer</dt><dd>${po.customer.email}</dd>
+<dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
+<dt>Billing address</dt><dd>${[address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', ')}</dd>
+<dt>Delivery</dt><dd>${po.delivery === 'prepayment' ? 'after prepayment (proforma invoice)' : `on release; invoice due in ${po.paymentTermsDays} days`}</dd>
+<dt>Placed</dt><dd>${po.createdAt.slice(0, 10)}</dd></dl></section>
+<section class="card" aria-labelledby="h-lines"><h2 id="h-lines">Lines</h2>
+<table><thead><tr><th scope="col">Item</th><th scope="col" class="n">Qty</th><th scope="col" class="n">Unit</th><th scope="col" class="n">Amount</th></tr></thead>
+<tbody>${po.lines.map(
+      (line) =>
+        html`<tr><td>${line.description}<br><span class="muted">${line.sku} · ${line.fulfilment}</span></td><td class="n">${line.quantity}</td><td class="n">${money(line.unitAmount)}</td><td class="n">${money(line.amount)}</td></tr>`,
+    )}</tbody><tfoot><tr><th scope="row" colspan="3">Total</th><td class="n strong">${money(po.total)}</td></tr></tfoot></table></section>
+<section class="card" aria-labelledby="h-decide"><h2 id="h-decide">Your decision</h2>
+<form method="post" action="${reviewId}">
+<input type="hidden" name="token" value="${token}">
+<p><label for="comment">Comment (sent to the buyer on rejection)</label><textarea id="comment" name="comment" maxlength="2000" rows="3"></textarea></p>
+<p class="decide"><button class="primary approve" type="submit" name="decision" value="approve">Approve and release</button>
+<button class="danger reject" type="submit" name="decision" value="reject">Reject</button></p>
 </form>
-<p class="muted">This link works until ${escapeHtml(expiresAt.slice(0, 10))}.</p>`,
+<p class="muted">This link works until ${expiresAt.slice(0, 10)}.</p></section>`,
   );
 }
 
-export function outcomePage(title: string, message: string): string {
-  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+export function outcomePage(base: string, title: string, message: string): string {
+  return layout({ base, title, session: null }, html`<section class="card narrow"><h1>${title}</h1><p>${message}</p></section>`);
 }

@@ -31,7 +31,7 @@ describe('the review page in a browser', () => {
     const page = await (await browser.newContext()).newPage();
     const response = await page.goto(link.toString());
     expect(response?.status()).toBe(200);
-    await expect(page.title()).resolves.toBe(`Review ${po.reference}`);
+    await expect(page.title()).resolves.toBe(`Review ${po.reference} · Purchase orders`);
     const content = await page.textContent('body');
     expect(content).toContain('City of Example');
     expect(content).toContain('Government licence <3 years>'); // escaped, shown as text
@@ -39,6 +39,8 @@ describe('the review page in a browser', () => {
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/review-page.png', fullPage: true });
     expect(await accessibilityProblems(page)).toEqual([]);
+    // It shares the back office's stylesheet: no inline style, a strict CSP.
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('button.approve')!).backgroundColor)).toBe('rgb(29, 78, 216)');
 
     await page.fill('#comment', 'Signed letter received by fax');
     await Promise.all([page.waitForNavigation(), page.click('button.approve')]);
