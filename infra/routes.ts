@@ -118,7 +118,7 @@ export const routes: RouteSpec[] = [
     handler: 'pageHandler',
     description: 'Show a PO to its reviewer (changes nothing)',
     roles: [],
-    bindings: ['readTable', 'linkKey'],
+    bindings: ['readTable', 'linkKey', 'recordLinkFailures'],
     public: true,
   },
   {
@@ -128,7 +128,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/review-attachment.ts',
     description: "Open the buyer's signed PO from a review link (changes nothing)",
     roles: [],
-    bindings: ['readTable', 'linkKey', 'readAttachments'],
+    bindings: ['readTable', 'linkKey', 'recordLinkFailures', 'readAttachments'],
     public: true,
   },
   {

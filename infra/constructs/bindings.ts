@@ -27,6 +27,8 @@ export type Binding =
   | 'staffTokens'
   /** Invite staff, set their group, disable and enable them. */
   | 'manageStaff'
+  /** Count a review link's wrong secrets and lock it: an update of review items only. */
+  | 'recordLinkFailures'
   /** The attachments bucket: read (offer files), or read and write (receive and check them). */
   | 'readAttachments'
   | 'writeAttachments';
@@ -81,6 +83,15 @@ export class Bindings {
           });
           break;
         }
+        case 'recordLinkFailures':
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:UpdateItem'],
+              resources: [r.table.tableArn],
+              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REVIEW#*'] } },
+            }),
+          );
+          break;
         case 'startWorkflow':
           env(envNames.stateMachineArn, r.stateMachineArn);
           fn.addToRolePolicy(this.startExecution);

@@ -185,6 +185,14 @@ describe('the stack', () => {
     expect(keyReaders.map((r) => r.replace(/Role.*$/, ''))).toEqual(['Authorizer']);
 
     const writers = functionsWith((s) => actions(s).includes('dynamodb:PutItem'));
+    // The review page only reads, but a wrong secret is counted (and locks the link): an update of
+    // review items, nothing else.
+    const updaters = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      policy.Properties.Roles.some((role: { Ref: string }) => role.Ref.startsWith('ReviewPage')),
+    );
+    expect(updaters.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: { Action: unknown }) => s.Action === 'dynamodb:UpdateItem')).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REVIEW#*'] } } }),
+    ]);
     for (const reader of ['GetPurchaseOrder', 'GetDocument', 'ReviewPage', 'GetPolicy']) {
       expect(writers.some((r) => r.startsWith(reader))).toBe(false);
     }
