@@ -2,6 +2,7 @@ import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -215,11 +216,21 @@ export class PurchaseOrderStack extends Stack {
     }
 
     // A failed, timed-out or aborted execution is a PO stuck: someone must hear of it.
-    const alarmKey = kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns');
+    // A key of our own: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed key.
+    const alarmKey = new kms.Key(this, 'AlarmsKey', { description: 'Encrypts the alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     const alarms = new sns.Topic(this, 'Alarms', { displayName: 'Purchase-order workflow alarms', enforceSSL: true, masterKey: alarmKey });
     if (props.alarmEmail) new sns.Subscription(this, 'AlarmEmail', { topic: alarms, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
     const stuck = new cloudwatch.MathExpression({
-      expression: 'failed + timedOut + aborted',
+      // A period with no execution ending has no data points: count it as zero, not as missing.
+      expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
       usingMetrics: {
         failed: stateMachine.metricFailed({ period: Duration.minutes(5) }),
         timedOut: stateMachine.metricTimedOut({ period: Duration.minutes(5) }),

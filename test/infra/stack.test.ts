@@ -99,6 +99,21 @@ describe('the stack', () => {
     expect(writers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AddAttachment', 'CompleteAttachment']);
   });
 
+  it('alarms through a topic CloudWatch can publish to, counting quiet periods as zero, and mails whoever is named', () => {
+    const topic = Object.values(template.findResources('AWS::SNS::Topic'))[0]!;
+    const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0] as string;
+    const key = template.findResources('AWS::KMS::Key')[keyId]!;
+    expect(key.Properties.KeyPolicy.Statement).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)' })]),
+    });
+    expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toEqual([]);
+    const subscribed = Template.fromStack(new PurchaseOrderStack(new App(), 'Alarmed', { mailFrom: 'orders@seller.example', alarmEmail: 'ops@seller.example' }));
+    subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@seller.example' });
+  });
+
   it('is a Standard state machine with tracing', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
