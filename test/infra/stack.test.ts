@@ -5,6 +5,8 @@ import { nextSteps } from '../../functions/domain/workflow-view.js';
 import { PurchaseOrderStack } from '../../infra/po-stack.js';
 
 let template: Template;
+/** An app that synthesizes without bundling the functions: for stacks that vary only their settings. */
+const unbundled = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 let definition: { States: Record<string, Record<string, unknown>> };
 
 beforeAll(() => {
@@ -81,7 +83,7 @@ describe('the stack', () => {
     });
     // The first finance user is invited only when the deployer names one.
     expect(Object.keys(template.findResources('AWS::Cognito::UserPoolUser'))).toEqual([]);
-    const withAdmin = Template.fromStack(new PurchaseOrderStack(new App(), 'Admin', { mailFrom: 'orders@seller.example', adminEmail: 'cfo@seller.example' }));
+    const withAdmin = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Admin', { mailFrom: 'orders@seller.example', adminEmail: 'cfo@seller.example' }));
     withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUser', { Username: 'cfo@seller.example', DesiredDeliveryMediums: ['EMAIL'] });
     withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', { GroupName: 'finance', Username: 'cfo@seller.example' });
   });
@@ -110,7 +112,7 @@ describe('the stack', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)' })]),
     });
     expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toEqual([]);
-    const subscribed = Template.fromStack(new PurchaseOrderStack(new App(), 'Alarmed', { mailFrom: 'orders@seller.example', alarmEmail: 'ops@seller.example' }));
+    const subscribed = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Alarmed', { mailFrom: 'orders@seller.example', alarmEmail: 'ops@seller.example' }));
     subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@seller.example' });
   });
 
