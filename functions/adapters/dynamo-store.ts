@@ -345,6 +345,8 @@ export class DynamoNumberSeries implements NumberSeries {
     private readonly table: string,
     /** Fault injection for tests: runs right after a number is taken, before it is recorded on the PO. */
     private readonly afterTaking: (number: number) => void = () => {},
+    /** How a claim waits before trying again after losing a number to another PO. */
+    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** The claim of this instance in progress per series and year; the next one waits its turn. */
@@ -376,10 +378,12 @@ export class DynamoNumberSeries implements NumberSeries {
   private async claimRacing(series: string, year: number, poId: string, key: string): Promise<number> {
     const seriesKey = { pk: `SERIES#${series}#${year}`, sk: 'SERIES' };
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const [held, { Item }] = await Promise.all([
-        this.held(poId, series, year),
-        this.db.send(new GetCommand({ TableName: this.table, Key: seriesKey, ConsistentRead: true })),
-      ]);
+      // The series first, then the PO's own claim, in this order: if this PO took a number before
+      // the series read (another run of its task, still going), then either it is still the last
+      // (lastPo says so) or whoever took the next one recorded it first, and the second read sees it.
+      // Read the other way round, or at once, a duplicate run could miss both and take a second number.
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: seriesKey, ConsistentRead: true }));
+      const held = await this.held(poId, series, year);
       if (held !== null) return held;
       const last = (Item?.last as number | undefined) ?? 0;
       const lastPo = Item?.lastPo as string | undefined;
@@ -407,7 +411,7 @@ export class DynamoNumberSeries implements NumberSeries {
         if (!isConditionFailure(error)) throw error;
         // Another PO took this number: back off (full jitter) so that contenders spread out
         // instead of all re-reading and failing again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5))));
+        await this.pause(Math.random() * Math.min(200, 10 * 2 ** Math.min(attempt, 5)));
         continue;
       }
       this.afterTaking(last + 1);
@@ -439,6 +443,7 @@ export class DynamoNumberSeries implements NumberSeries {
     return (Item?.number as number | undefined) ?? null;
   }
 
+  /** Records the number a PO took; recording it twice is fine, a different number is a broken series. */
   private async record(poId: string, series: string, year: number, number: number): Promise<void> {
     try {
       await this.db.send(
@@ -450,6 +455,8 @@ export class DynamoNumberSeries implements NumberSeries {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      const held = await this.held(poId, series, year);
+      if (held !== number) throw new Error(`${series} ${year}: purchase order ${poId} holds number ${held}, not ${number}`);
     }
   }
 }
