@@ -9,6 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -79,6 +81,13 @@ export class PurchaseOrderStack extends Stack {
           indexName: 'byStatus',
           partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+        },
+        {
+          // Sparse: only POs whose workflow is owed a signal (seconds each, unless one was lost).
+          indexName: 'signalsOwed',
+          partitionKey: { name: 'owedKey', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'owedSince', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
         },
       ],
     });
@@ -214,6 +223,30 @@ export class PurchaseOrderStack extends Stack {
         reason: 'Invoking a task function includes its versions and aliases (function ARN with :*).',
       });
     }
+
+    // The reconciler: every five minutes, wakes the workflows whose PO changed while the signal to
+    // them was lost (a crash or a throttle between the write and SendTaskSuccess).
+    const reconciler = new PoFunction(this, 'Reconciler', {
+      entry: 'functions/tasks/lifecycle.ts',
+      handler: 'reconcile',
+      description: 'Wake every workflow parked on a PO that changed after it parked (a lost signal)',
+      timeout: Duration.minutes(2),
+    });
+    bindings.bind(reconciler, ['writeTable', 'signalWorkflow']);
+    const scheduleRole = new iam.Role(this, 'ReconcileScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'Lets EventBridge Scheduler run the reconciler',
+    });
+    new scheduler.Schedule(this, 'ReconcileSchedule', {
+      description: 'Wake workflows whose signal was lost',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+      // A missed run is made up by the next one: no retries to pile up.
+      target: new schedulerTargets.LambdaInvoke(reconciler, { retryAttempts: 0, role: scheduleRole }),
+    });
+    Validations.of(scheduleRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(reconciler.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason: 'Invoking the reconciler includes its versions and aliases (function ARN with :*); the role may invoke nothing else.',
+    });
 
     // A failed, timed-out or aborted execution is a PO stuck: someone must hear of it.
     // A key of our own: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed key.

@@ -18,9 +18,11 @@ import {
 
 /**
  * The single table. Every item has `pk` and `sk`; POs also carry `gsi1pk`/`gsi1sk` (status, newest
- * first) for finance's queues. Every write that can race is a single-item conditional write.
+ * first) for finance's queues, and while a signal to their workflow is owed, `owedKey`/`owedSince`
+ * (the sparse index `signalsOwed`, read by the reconciler). Every write that can race is a
+ * single-item conditional write.
  *
- *   PO#<id>            PO                the purchase order (with version, status, waiting task token)
+ *   PO#<id>            PO                the purchase order (version, status, the parked task token, a signal owed)
  *   PO#<id>            DOC#<docId>       an issued document and its PDF
  *   PO#<id>            NUM#<series>      the number of a series this PO holds
  *   PO#<id>            EMAIL#<key>       an email that was sent (so a retry sends none)
@@ -34,6 +36,9 @@ import {
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 export const poKey = (id: string) => ({ pk: `PO#${id}`, sk: 'PO' });
+
+/** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
+const OWED = 'OWED';
 
 export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   constructor(
@@ -61,15 +66,20 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     }
   }
 
-  async save(po: PurchaseOrder, expectedVersion: number): Promise<StoredPurchaseOrder> {
+  async save(po: PurchaseOrder, expectedVersion: number, parkedToken: string | null): Promise<StoredPurchaseOrder> {
     const index = indexed(po);
+    // With a workflow parked on the PO, the write turns its token into a signal owed, in the same
+    // write: a crash before the signal leaves it on record for the reconciler, never lost.
+    const owe = parkedToken !== null;
     try {
-      const { Attributes } = await this.db.send(
+      await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(po.id),
-          UpdateExpression: 'SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText REMOVE waitToken',
-          ConditionExpression: 'version = :expected',
+          UpdateExpression: `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText${
+            owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at REMOVE waitToken' : ''
+          }`,
+          ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':po': po,
@@ -79,15 +89,44 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             ':gsi1sk': index.gsi1sk,
             ':searchText': index.searchText,
             ':expected': expectedVersion,
+            ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
           },
-          ReturnValues: 'ALL_OLD',
         }),
       );
-      return { po, waitToken: (Attributes?.waitToken as string | undefined) ?? null };
+      return { po, waitToken: parkedToken, owedToken: parkedToken };
     } catch (error) {
       if (isConditionFailure(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
       throw error;
     }
+  }
+
+  async settleSignal(id: string, token: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(id),
+          UpdateExpression: 'REMOVE owedToken, owedKey, owedSince',
+          ConditionExpression: 'owedToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // a newer signal is owed, or this one was settled
+    }
+  }
+
+  async owedSignals(before: string, limit: number): Promise<string[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'signalsOwed',
+        KeyConditionExpression: 'owedKey = :owed AND owedSince < :before',
+        ExpressionAttributeValues: { ':owed': OWED, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => String(item.pk).slice('PO#'.length));
   }
 
   async listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }> {
@@ -196,7 +235,7 @@ function indexed(po: PurchaseOrder) {
 
 
 function toStored(item: Record<string, unknown>): StoredPurchaseOrder {
-  return { po: item.po as PurchaseOrder, waitToken: (item.waitToken as string | undefined) ?? null };
+  return { po: item.po as PurchaseOrder, waitToken: (item.waitToken as string | undefined) ?? null, owedToken: (item.owedToken as string | undefined) ?? null };
 }
 
 export class DynamoIdempotencyStore implements IdempotencyStore {

@@ -2,6 +2,7 @@ import { apply, type Action, type ActionContext, type PurchaseOrder } from '../d
 import { workflowView } from '../domain/workflow-view.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
 import type { Clock, PurchaseOrderStore, Workflow } from './ports.js';
+import { log } from '../http/log.js';
 
 export interface ChangeDeps {
   pos: PurchaseOrderStore;
@@ -14,7 +15,10 @@ export interface ChangeDeps {
  * re-reading and re-deciding when another writer got there first (so the loser of a race sees the
  * winner's status and gets a TransitionError). A caller that has just read the PO passes it as
  * `known` and saves a read; if it is stale, the write fails its condition and the loop re-reads.
- * The write takes the workflow's parked token, if any, and this releases it with the new view.
+ *
+ * If the PO's workflow is parked on it, the write turns the parked token into a signal owed, and
+ * this then sends it with the new view. A signal that fails (a crash, a throttle, a timeout) does
+ * not fail the change: it stays owed on the PO, and the reconciler sends it.
  */
 export async function changePurchaseOrder(
   deps: ChangeDeps,
@@ -24,17 +28,57 @@ export async function changePurchaseOrder(
   known?: PurchaseOrder,
 ): Promise<PurchaseOrder> {
   for (let attempt = 0; ; attempt += 1) {
-    const current = attempt === 0 && known ? known : (await deps.pos.get(id))?.po;
+    // A caller's PO comes without the parked token; if one is parked, the write's condition fails and the loop reads it.
+    const current = attempt === 0 && known ? { po: known, waitToken: null } : await deps.pos.get(id);
     if (!current) throw new NotFoundError(`purchase order ${id} not found`);
-    const next = (Array.isArray(actions) ? actions : [actions]).reduce((po, action) => apply(po, action, ctx), current);
-    if (next === current) return next; // nothing to change (a repeated, idempotent action)
+    const next = (Array.isArray(actions) ? actions : [actions]).reduce((po, action) => apply(po, action, ctx), current.po);
+    if (next === current.po) return next; // nothing to change (a repeated, idempotent action)
     try {
-      const saved = await deps.pos.save(next, current.version);
-      if (saved.waitToken) await deps.workflow.signal(saved.waitToken, { ...workflowView(saved.po, deps.clock.now()) });
+      const saved = await deps.pos.save(next, current.po.version, current.waitToken);
+      if (saved.owedToken) await deliverSignal(deps, saved.po, saved.owedToken);
       return saved.po;
     } catch (error) {
       if (error instanceof ConcurrentUpdateError && attempt < 20) continue;
       throw error;
     }
   }
+}
+
+/** Sends an owed signal with the PO's view and settles it; on failure it stays owed (see reconcile). */
+export async function deliverSignal(deps: ChangeDeps, po: PurchaseOrder, token: string): Promise<boolean> {
+  try {
+    await deps.workflow.signal(token, { ...workflowView(po, deps.clock.now()) });
+    await deps.pos.settleSignal(po.id, token);
+    return true;
+  } catch (error) {
+    log.warn('signal owed', { poId: po.id, version: po.version, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return false;
+  }
+}
+
+/**
+ * Wakes every workflow that is behind its PO: a change was saved while it was parked, and the
+ * signal never arrived (the process died, or Step Functions refused it). Signals owed for less than
+ * `graceSeconds` are left to the change that owes them. Runs on a schedule; safe to run at any time
+ * and more than once (a token that has moved on is ignored).
+ */
+export async function reconcile(deps: ChangeDeps, graceSeconds = 60): Promise<{ found: number; woken: number }> {
+  const before = new Date(deps.clock.now().getTime() - graceSeconds * 1000).toISOString();
+  let found = 0;
+  let woken = 0;
+  for (let round = 0; round < 20; round += 1) {
+    const ids = await deps.pos.owedSignals(before, 100);
+    let progressed = false;
+    for (const id of ids) {
+      found += 1;
+      const stored = await deps.pos.get(id);
+      if (!stored?.owedToken) continue;
+      if (await deliverSignal(deps, stored.po, stored.owedToken)) {
+        woken += 1;
+        progressed = true;
+      }
+    }
+    if (ids.length < 100 || !progressed) break;
+  }
+  return { found, woken };
 }

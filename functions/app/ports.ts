@@ -8,6 +8,8 @@ export interface StoredPurchaseOrder {
   po: PurchaseOrder;
   /** The task token of the workflow step parked on this PO, if one is. */
   waitToken: string | null;
+  /** A token whose signal is owed: the PO changed while its workflow was parked, and the workflow may not know yet. */
+  owedToken?: string | null;
 }
 
 export interface PurchaseOrderStore {
@@ -15,10 +17,15 @@ export interface PurchaseOrderStore {
   /** Writes a new PO; AlreadyExistsError if one with its id exists. */
   create(po: PurchaseOrder): Promise<void>;
   /**
-   * Writes `po` if the stored version is still `expectedVersion` (ConcurrentUpdateError otherwise),
-   * taking away the parked workflow's token, which the caller must then release.
+   * Writes `po` if the stored version is still `expectedVersion` and the parked token is still
+   * `parkedToken` (ConcurrentUpdateError otherwise). A parked token becomes a signal owed, in the
+   * same write; the caller then signals it and settles it.
    */
-  save(po: PurchaseOrder, expectedVersion: number): Promise<StoredPurchaseOrder>;
+  save(po: PurchaseOrder, expectedVersion: number, parkedToken: string | null): Promise<StoredPurchaseOrder>;
+  /** The owed signal of this token was delivered (or its task had moved on). */
+  settleSignal(id: string, token: string): Promise<void>;
+  /** POs owed a signal since before `before` (ISO time), oldest first. */
+  owedSignals(before: string, limit: number): Promise<string[]>;
   /** POs in a status, newest first, a page at a time. */
   listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }>;
   /** How many POs are in a status. */

@@ -75,6 +75,16 @@ export interface LocalUserPool {
   groups: string[];
 }
 
+/** A schedule of EventBridge Scheduler that invokes a function at a fixed rate. */
+export interface LocalSchedule {
+  logicalId: string;
+  /** e.g. rate(5 minutes) */
+  expression: string;
+  everySeconds: number;
+  functionName: string;
+  input: unknown;
+}
+
 export interface LocalAssembly {
   stackName: string;
   tables: LocalTable[];
@@ -86,6 +96,7 @@ export interface LocalAssembly {
   secrets: LocalSecret[];
   userPools: LocalUserPool[];
   buckets: string[];
+  schedules: LocalSchedule[];
 }
 
 /**
@@ -270,5 +281,19 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
 
   const buckets = ofType('AWS::S3::Bucket').map(([id]) => ref(id));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets };
+  const units: Record<string, number> = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 };
+  const schedules: LocalSchedule[] = ofType('AWS::Scheduler::Schedule').flatMap(([id, r]) => {
+    const p = resolve(r.Properties ?? {}) as Record<string, Json>;
+    if (p.State === 'DISABLED') return [];
+    const expression = String(p.ScheduleExpression);
+    const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
+    if (!rate) throw new Error(`schedule ${id}: the local stack runs rate(...) schedules only, not ${expression}`);
+    const target = p.Target as Record<string, Json>;
+    const fn = /function:([^/:]+)$/.exec(String(target.Arn));
+    if (!fn) throw new Error(`schedule ${id}: the local stack runs schedules that invoke a function, not ${String(target.Arn)}`);
+    const input = target.Input === undefined ? {} : (JSON.parse(String(target.Input)) as unknown);
+    return [{ logicalId: id, expression, everySeconds: Number(rate[1]) * units[rate[2]!]!, functionName: fn[1]!, input }];
+  });
+
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, schedules };
 }

@@ -4,7 +4,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ScanCommand,
+  type AttributeValue,
+  type BatchWriteItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { localSecretValues } from '../../functions/config/env.js';
 import { startApiGateway } from './api-gateway.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
@@ -12,6 +22,7 @@ import { startAwsServices, type LocalSecretValue } from './aws-services.js';
 import { seededStaff, startLocalCognito } from './cognito.js';
 import { LocalClock } from './clock.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
+import { LocalScheduler } from './scheduler.js';
 import { LocalStepFunctions } from './stepfunctions.js';
 
 /**
@@ -162,16 +173,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   const ddb = new DynamoDBClient({ endpoint: dynamoUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const table of assembly.tables) {
-    if (existing.has(table.name)) continue;
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        KeySchema: table.keySchema as never,
-        AttributeDefinitions: table.attributeDefinitions as never,
-        BillingMode: 'PAY_PER_REQUEST',
-        ...(table.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes as never } : {}),
-      }),
-    );
+    const create = () =>
+      ddb.send(
+        new CreateTableCommand({
+          TableName: table.name,
+          KeySchema: table.keySchema as never,
+          AttributeDefinitions: table.attributeDefinitions as never,
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(table.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes as never } : {}),
+        }),
+      );
+    if (!existing.has(table.name)) {
+      await create();
+      continue;
+    }
+    // An index the template added since this data was written: DynamoDB builds it online; dynalite
+    // cannot, so the table is rebuilt with its items.
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: table.name }));
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const missing = table.globalSecondaryIndexes.filter((index) => !have.has(index.IndexName));
+    if (!missing.length) continue;
+    const items: Record<string, AttributeValue>[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await ddb.send(new ScanCommand({ TableName: table.name, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await ddb.send(new DeleteTableCommand({ TableName: table.name }));
+    await create();
+    for (let i = 0; i < items.length; i += 25) {
+      let batch: BatchWriteItemCommandInput['RequestItems'] = { [table.name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+      while (batch && Object.keys(batch).length) batch = (await ddb.send(new BatchWriteItemCommand({ RequestItems: batch }))).UnprocessedItems;
+    }
+    say(`Added the index ${missing.map((index) => index.IndexName).join(', ')} to table ${table.name} (${items.length} items kept).`);
   }
   ddb.destroy();
 
@@ -217,6 +252,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambda, clock, options.dataDir);
   const aws = await startAwsServices({ port: options.awsPort, stepFunctions, secrets: secretValues(assembly, options.dataDir) });
   stepFunctions.start();
+  const scheduler = new LocalScheduler(assembly.schedules, lambda, clock, options.dataDir);
+  scheduler.start();
 
   const keys = {
     checkout: process.env.PO_CHECKOUT_KEY || localSecretValues.CHECKOUT_KEY_SECRET_ARN!.devDefault!,
@@ -259,7 +296,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
             return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
           }
-          const now = await stepFunctions.advance(seconds);
+          await stepFunctions.advance(seconds);
+          // Then the schedules now due (the reconciler), and what they woke.
+          await scheduler.runDue();
+          await stepFunctions.idle(15_000);
+          const now = clock.now();
           await cognito.setOffset(clock.offsetMs);
           saveClock();
           return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
@@ -287,6 +328,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   const stop = () =>
     (stopping ??= (async () => {
       await close(api);
+      await scheduler.stop();
       await stepFunctions.stop();
       await lambda.stop();
       await close(aws);

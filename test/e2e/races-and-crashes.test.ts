@@ -1,4 +1,8 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
+import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
+import { apply } from '../../functions/domain/purchase-order.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 import { buyer, licence, order as orderBody } from '../support/orders.js';
@@ -134,5 +138,33 @@ describe('crashes', () => {
     expect((await form(link, 'approve')).status).toBe(200);
     const released = await stack.waitForPo(waiting.id, keys.finance, (p) => p.documents.length === 1);
     expect(released.status).toBe('ordered');
+  });
+
+  it('a decision saved by a process that died before signalling is picked up by the reconciler on its schedule', { timeout: 60_000 }, async () => {
+    const po = (await place()).body;
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+    // What an action does up to the crash: the conditional write that takes the parked token, and no signal.
+    const client = new DynamoDBClient({ endpoint: stack.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const [table] = (await client.send(new ListTablesCommand({}))).TableNames!;
+    const store = new DynamoPurchaseOrderStore(DynamoDBDocumentClient.from(client), table!);
+    let stored = await store.get(po.id);
+    for (let i = 0; i < 50 && !stored?.waitToken; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      stored = await store.get(po.id);
+    }
+    expect(stored!.waitToken).toBeTruthy();
+    const clock = (await stack.request('GET', '/_local/clock')).body;
+    const approved = apply(stored!.po, { type: 'approve' }, { actor: 'finance', at: new Date(clock.now) });
+    await store.save(approved, stored!.po.version, stored!.waitToken);
+    client.destroy();
+
+    // The workflow does not know: no invoice comes.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body).toMatchObject({ status: 'ordered', documents: [] });
+    // Five minutes on the stack's clock: the schedule runs the reconciler, which wakes the workflow.
+    expect((await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 300 } })).status).toBe(200);
+    const released = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1);
+    expect(released.documents[0].type).toBe('invoice');
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: your order is released`));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changePurchaseOrder } from '../../functions/app/change.js';
+import { changePurchaseOrder, reconcile } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { awaitChange, fulfil, issueCreditNote, issueProforma, notify, paymentCalendar, reviewTimer } from '../../functions/app/tasks.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
@@ -54,6 +54,37 @@ describe('waiting and telling', () => {
     await awaitChange(deps, { poId, token: 'pay-token', seenVersion: view.version });
     expect(deps.workflow.signals).toEqual([]);
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
+    expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed' }) }]);
+  });
+
+  it('a signal Step Functions refuses is not lost: the change stands, and the reconciler wakes the wait', async () => {
+    const { deps, poId } = await approved();
+    const view = await fulfil(deps, { poId });
+    await awaitChange(deps, { poId, token: 'pay-token', seenVersion: view.version });
+    deps.workflow.refuseNext = 1;
+    const paid = await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29700, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
+    expect(paid.status).toBe('completed');
+    expect(deps.workflow.signals).toEqual([]);
+    // Within its grace period the signal is left to the change that owes it; after it, it is sent.
+    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0 });
+    deps.clock.advance(61);
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1 });
+    expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed', next: 'completed' }) }]);
+    // Sent once: the next run finds nothing.
+    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0 });
+  });
+
+  it('a reconciler that fails to signal leaves the signal owed for its next run', async () => {
+    const { deps, poId } = await approved();
+    const view = await fulfil(deps, { poId });
+    await awaitChange(deps, { poId, token: 'pay-token', seenVersion: view.version });
+    deps.workflow.refuseNext = 2;
+    await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 100, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
+    deps.clock.advance(120);
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 0 });
+    // Another change meanwhile: the owed signal carries the PO as it is when it is finally sent.
+    await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29600, reference: 'WIRE-2' }, { actor: 'finance', at: deps.clock.now() });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1 });
     expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed' }) }]);
   });
 

@@ -131,8 +131,24 @@ describe('the stack', () => {
       ],
       SSESpecification: { SSEEnabled: true },
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byStatus' }),
+        Match.objectLike({ IndexName: 'signalsOwed', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
     });
+  });
+
+  it('runs the reconciler every five minutes, through a role that may invoke only it', () => {
+    const reconciler = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Reconciler'))![0];
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler, 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+    });
+    const invokers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('lambda:InvokeFunction') && JSON.stringify(policy.Properties.PolicyDocument).includes(reconciler),
+    );
+    expect(invokers).toHaveLength(1);
   });
 
   it('keeps the keys as generated secrets, read at run time, never as values in the template', () => {

@@ -32,6 +32,7 @@ const clone = <T>(value: T): T => structuredClone(value);
 
 export class MemoryPurchaseOrders implements PurchaseOrderStore {
   readonly items = new Map<string, StoredPurchaseOrder>();
+  private readonly owedSince = new Map<string, string>();
   async get(id: string) {
     const item = this.items.get(id);
     return item ? clone(item) : null;
@@ -40,11 +41,26 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
     if (this.items.has(po.id)) throw new AlreadyExistsError(po.id);
     this.items.set(po.id, { po: clone(po), waitToken: null });
   }
-  async save(po: PurchaseOrder, expectedVersion: number) {
+  async save(po: PurchaseOrder, expectedVersion: number, parkedToken: string | null) {
     const current = this.items.get(po.id);
-    if (!current || current.po.version !== expectedVersion) throw new ConcurrentUpdateError(po.id);
-    this.items.set(po.id, { po: clone(po), waitToken: null });
-    return { po: clone(po), waitToken: current.waitToken };
+    if (!current || current.po.version !== expectedVersion || current.waitToken !== parkedToken) throw new ConcurrentUpdateError(po.id);
+    const owed = parkedToken !== null ? { owedToken: parkedToken, owedSince: po.updatedAt } : { owedToken: current.owedToken ?? null, owedSince: this.owedSince.get(po.id) };
+    this.items.set(po.id, { po: clone(po), waitToken: null, owedToken: owed.owedToken });
+    if (owed.owedToken && owed.owedSince) this.owedSince.set(po.id, owed.owedSince);
+    return { po: clone(po), waitToken: parkedToken, owedToken: parkedToken };
+  }
+  async settleSignal(id: string, token: string) {
+    const current = this.items.get(id);
+    if (current?.owedToken !== token) return;
+    current.owedToken = null;
+    this.owedSince.delete(id);
+  }
+  async owedSignals(before: string, limit: number) {
+    return [...this.owedSince.entries()]
+      .filter(([, since]) => since < before)
+      .sort((a, b) => (a[1] < b[1] ? -1 : 1))
+      .slice(0, limit)
+      .map(([id]) => id);
   }
   async listByStatus(status: Status, limit: number, cursor?: string) {
     const all = [...this.items.values()]
@@ -181,7 +197,13 @@ export class RecordingWorkflow implements Workflow {
   async start(poId: string, input: Record<string, unknown>) {
     if (!this.started.some((s) => s.poId === poId)) this.started.push({ poId, input });
   }
+  /** How many of the next signals Step Functions refuses (as a throttle would). */
+  refuseNext = 0;
   async signal(token: string, output: Record<string, unknown>) {
+    if (this.refuseNext > 0) {
+      this.refuseNext -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
     this.signals.push({ token, output });
   }
 }
