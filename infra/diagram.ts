@@ -22,16 +22,21 @@ export function mermaid(definition: LocalStateMachine['definition']): string {
   const states = definition.States as Record<string, State>;
   const ids = new Map(Object.keys(states).map((name, i) => [name, `s${i}`]));
   const id = (name: string) => ids.get(name)!;
+  // The Pass states that only name a failed step on its way to "Needs attention" are drawn as the edge itself.
+  const relay = (name: string) => states[name]!.Type === 'Pass' && name.endsWith(' failed');
+  const through = (name: string) => (relay(name) ? states[name]!.Next! : name);
   const lines = ['stateDiagram-v2', `  [*] --> ${id(String(definition.StartAt))}`];
   for (const [name, state] of Object.entries(states)) {
+    if (relay(name)) continue;
     const waits = state.Resource?.endsWith('.waitForTaskToken') ? ' (task token)' : '';
     lines.push(`  state "${name}${waits}" as ${id(name)}`);
   }
   for (const [name, state] of Object.entries(states)) {
+    if (relay(name)) continue;
     for (const choice of state.Choices ?? []) lines.push(`  ${id(name)} --> ${id(choice.Next)}: ${label(choice)}`);
     if (state.Default) lines.push(`  ${id(name)} --> ${id(state.Default)}: otherwise`);
     if (state.Next) lines.push(`  ${id(name)} --> ${id(state.Next)}`);
-    for (const c of state.Catch ?? []) lines.push(`  ${id(name)} --> ${id(c.Next)}: ${c.ErrorEquals.join(', ')}`);
+    for (const c of state.Catch ?? []) lines.push(`  ${id(name)} --> ${id(through(c.Next))}: ${c.ErrorEquals.includes('States.ALL') ? 'fails' : c.ErrorEquals.join(', ')}`);
     if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') lines.push(`  ${id(name)} --> [*]`);
   }
   return lines.join('\n');

@@ -43,6 +43,7 @@ const taskDescriptions: Record<WorkflowTask, string> = {
   fulfil: 'Deliver the digital goods and issue the invoice',
   paymentCalendar: 'Reminders, overdue and automatic cancellation of an unpaid invoice',
   issueCreditNote: 'Issue the credit note of a cancelled invoice',
+  needsAttention: 'Mark a PO whose workflow step failed for good as needing attention and tell finance',
 };
 
 /** What each bundle of tasks may use. */
@@ -61,6 +62,7 @@ const taskGroups: Record<WorkflowTask, 'lifecycle' | 'messages' | 'documents'> =
   issueProforma: 'documents',
   fulfil: 'documents',
   issueCreditNote: 'documents',
+  needsAttention: 'messages',
 };
 
 export class PurchaseOrderStack extends Stack {
@@ -88,6 +90,12 @@ export class PurchaseOrderStack extends Stack {
           partitionKey: { name: 'owedKey', type: dynamodb.AttributeType.STRING },
           sortKey: { name: 'owedSince', type: dynamodb.AttributeType.STRING },
           projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+        },
+        {
+          // Sparse: only POs whose workflow waits for finance after a step failed for good.
+          indexName: 'needsAttention',
+          partitionKey: { name: 'attentionKey', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'attentionSince', type: dynamodb.AttributeType.STRING },
         },
       ],
     });
@@ -178,6 +186,7 @@ export class PurchaseOrderStack extends Stack {
       apiKeys: { checkout: checkoutKey, finance: financeKey },
       linkKey,
       stateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stateMachineName,
       mailFrom: props.mailFrom,
       ...(props.sellerProfile ? { sellerProfile: props.sellerProfile } : {}),
       publicBaseUrl: props.publicBaseUrl ?? api.url,

@@ -79,6 +79,9 @@ export const routes: RouteSpec[] = [
   action('ConvertToPurchaseOrder', '/purchase-orders/{id}/convert-to-purchase-order', 'convert', 'Turn an order awaiting offline payment into a reviewed PO (finance)', ['finance']),
   action('OpenDispute', '/purchase-orders/{id}/dispute', 'dispute', 'Open a payment dispute (checkout, finance)', ['checkout', 'finance']),
   action('ResolveDispute', '/purchase-orders/{id}/dispute/resolve', 'resolveDispute', 'Resolve a payment dispute (finance)', ['finance'], { body: bodies.resolve }),
+  action('ResumeWorkflow', '/purchase-orders/{id}/resume', 'resume', 'Resume the workflow of a PO that needs attention, or restart one that ended badly (finance)', ['finance'], {
+    bindings: ['writeTable', 'signalWorkflow', 'restartWorkflow'],
+  }),
   action('UpdateShippingOrder', '/purchase-orders/{id}/shipping-orders/{soId}/status', 'updateShipping', 'Mark a shipping order shipped or delivered (finance)', ['finance'], { body: bodies.shipping }),
   {
     id: 'AddAttachment',
@@ -171,7 +174,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/console.ts',
     description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline',
     roles: [],
-    bindings: ['writeTable', 'signalWorkflow', 'staffTokens', 'manageStaff', 'readAttachments'],
+    bindings: ['writeTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments'],
     public: true,
   },
 ];

@@ -26,6 +26,9 @@ export const statePaths = {
   notifiedVersion: '$.notifiedVersion',
   /** Where a wait's timeout error is kept when its catch moves on. */
   timedOut: '$.timedOut',
+  /** Where a step's failure (Error, Cause) is kept when it is caught, and the step's name. */
+  failure: '$.failure',
+  failedStep: '$.failedStep',
 } as const;
 
 /** The execution's first state: the PO's view, nothing told yet. */
@@ -40,6 +43,11 @@ export const notifyInput = stepInput.extend({ notifiedVersion: z.number().int().
 export type StepInput = z.infer<typeof stepInput>;
 export type WaitInput = z.infer<typeof waitInput>;
 export type NotifyInput = z.infer<typeof notifyInput>;
+export const attentionInput = stepInput.extend({
+  step: z.string().min(1),
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }),
+});
+export type AttentionInput = z.infer<typeof attentionInput>;
 
 /** The workflow's tasks, each a function of its own. */
-export type WorkflowTask = 'notify' | 'awaitChange' | 'reviewTimer' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote';
+export type WorkflowTask = 'notify' | 'awaitChange' | 'reviewTimer' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote' | 'needsAttention';

@@ -31,6 +31,15 @@ export interface PurchaseOrderWorkflowProps {
 }
 
 const lambdaErrors = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** Passing faults: 2 s doubling to at most 5 min, with full jitter, ten tries (about twenty minutes). */
+const transientRetry: sfn.RetryProps = {
+  errors: ['Transient'],
+  interval: Duration.seconds(2),
+  maxAttempts: 10,
+  backoffRate: 2,
+  maxDelay: Duration.minutes(5),
+  jitterStrategy: sfn.JitterType.FULL,
+};
 
 export class PurchaseOrderWorkflow extends Construct {
   readonly definition: sfn.IChainable;
@@ -39,7 +48,35 @@ export class PurchaseOrderWorkflow extends Construct {
     super(scope, id);
     const fn = props.functions;
 
-    /** A plain Lambda task, retried on transient failures (Lambda service errors, throttling, a crash). */
+    // A step that fails for good (its retries spent, or an error no retry mends) marks the PO as
+    // needing attention, tells finance, and waits for finance to resume it ("Await resume"). If even
+    // that fails, the execution fails and the alarm fires.
+    const needsAttention = new LambdaInvoke(this, 'Needs attention', {
+      lambdaFunction: fn.needsAttention,
+      payload: sfn.TaskInput.fromObject({
+        poId: sfn.JsonPath.stringAt(statePaths.poId),
+        step: sfn.JsonPath.stringAt(statePaths.failedStep),
+        failure: sfn.JsonPath.objectAt(statePaths.failure),
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: statePaths.po,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+    });
+    needsAttention.addRetry({ errors: lambdaErrors, interval: Duration.seconds(1), maxAttempts: 6, backoffRate: 2 });
+    needsAttention.addRetry(transientRetry);
+    /** Routes a step's failure to "Needs attention", naming the step. */
+    const onFailure = (state: sfn.TaskStateBase, name: string) =>
+      state.addCatch(new sfn.Pass(this, `${name} failed`, { result: sfn.Result.fromString(name), resultPath: statePaths.failedStep }).next(needsAttention), {
+        errors: ['States.ALL'],
+        resultPath: statePaths.failure,
+      });
+
+    /**
+     * A plain Lambda task. Lambda's own faults and what the task reports as `Transient` (throttling,
+     * a service error) are retried with backoff for about twenty minutes; any other error twice; then
+     * the PO needs attention.
+     */
     const step = (name: string, task: WorkflowTask, resultPath: string, payload: Record<string, unknown> = {}) => {
       const invoke = new LambdaInvoke(this, name, {
         lambdaFunction: fn[task],
@@ -50,14 +87,19 @@ export class PurchaseOrderWorkflow extends Construct {
         taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
       });
       invoke.addRetry({ errors: lambdaErrors, interval: Duration.seconds(1), maxAttempts: 6, backoffRate: 2 });
-      invoke.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.seconds(2), maxAttempts: 4, backoffRate: 2 });
+      invoke.addRetry({ ...transientRetry, errors: ['Transient', 'States.Timeout'] });
+      invoke.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2 });
+      onFailure(invoke, name);
       return invoke;
     };
 
-    /** A task that parks the execution until the PO changes; its timer is the PO's own (expiry, due date). */
-    const wait = (name: string, task: WorkflowTask) => {
+    /**
+     * A task that parks the execution until the PO changes; its timer is the PO's own (expiry, due
+     * date), and when it runs out the execution goes on to `onTimer`.
+     */
+    const wait = (name: string, onTimer: sfn.IChainable) => {
       const invoke = new LambdaInvoke(this, name, {
-        lambdaFunction: fn[task],
+        lambdaFunction: fn.awaitChange,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         retryOnServiceExceptions: false,
         payload: sfn.TaskInput.fromObject({
@@ -69,29 +111,36 @@ export class PurchaseOrderWorkflow extends Construct {
         resultPath: statePaths.po,
       });
       invoke.addRetry({ errors: lambdaErrors, interval: Duration.seconds(1), maxAttempts: 6, backoffRate: 2 });
+      invoke.addRetry(transientRetry);
+      invoke.addCatch(onTimer, { errors: ['States.Timeout'], resultPath: statePaths.timedOut });
+      onFailure(invoke, name);
       return invoke;
     };
-    const caught = { errors: ['States.Timeout'], resultPath: statePaths.timedOut };
 
     const notify = step('Notify', 'notify', statePaths.notifiedVersion, { notifiedVersion: sfn.JsonPath.numberAt(statePaths.notifiedVersion) });
 
+    // A PO that needs attention waits for finance to resume it (or for a decision that moves it).
+    const awaitResume = wait('Await resume', notify);
+    awaitResume.next(notify);
+    needsAttention.next(awaitResume);
+
     // PO with review: wait for the reviewers' or finance's decision; remind the reviewers before the
     // deadline and expire the review at it (the wait's timer is the next of the two).
-    const awaitRelease = wait('Await release', 'awaitChange');
     const reviewTimer = step('Review timer', 'reviewTimer', statePaths.po).next(notify);
-    awaitRelease.addCatch(reviewTimer, caught).next(notify);
+    const awaitRelease = wait('Await release', reviewTimer);
+    awaitRelease.next(notify);
 
     // Prepayment (proforma) and offline payment: payments reported, verified, rejected, disputed.
-    const awaitPrepayment = wait('Await prepayment', 'awaitChange');
-    awaitPrepayment.addCatch(notify, caught).next(notify);
+    const awaitPrepayment = wait('Await prepayment', notify);
+    awaitPrepayment.next(notify);
     const issueProforma = step('Issue proforma', 'issueProforma', statePaths.po).next(notify);
 
     // Ordered (net terms, online, partner) or deferred: deliver and invoice, then wait for payment and delivery.
     const fulfil = step('Deliver and invoice', 'fulfil', statePaths.po).next(notify);
-    const awaitPayment = wait('Await payment on terms', 'awaitChange');
     // The wait's timer is the next date of the payment calendar: reminder, due date, automatic cancellation.
     const calendar = step('Payment calendar', 'paymentCalendar', statePaths.po).next(notify);
-    awaitPayment.addCatch(calendar, caught).next(notify);
+    const awaitPayment = wait('Await payment on terms', calendar);
+    awaitPayment.next(notify);
 
     // A cancelled PO that was invoiced gets a credit note.
     const creditNote = step('Issue credit note', 'issueCreditNote', statePaths.po).next(notify);
@@ -107,6 +156,7 @@ export class PurchaseOrderWorkflow extends Construct {
       completed: new sfn.Succeed(this, 'Completed'),
       rejected: new sfn.Succeed(this, 'Rejected'),
       cancelled: new sfn.Succeed(this, 'Cancelled'),
+      attention: awaitResume,
     };
     const nextStep = new sfn.Choice(this, 'Next step?');
     for (const [next, state] of Object.entries(to)) nextStep.when(sfn.Condition.stringEquals(statePaths.next, next), state);

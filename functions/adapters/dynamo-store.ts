@@ -19,7 +19,8 @@ import {
 /**
  * The single table. Every item has `pk` and `sk`; POs also carry `gsi1pk`/`gsi1sk` (status, newest
  * first) for finance's queues, and while a signal to their workflow is owed, `owedKey`/`owedSince`
- * (the sparse index `signalsOwed`, read by the reconciler). Every write that can race is a
+ * (the sparse index `signalsOwed`, read by the reconciler), and while their workflow waits for
+ * finance after a failed step, `attentionKey`/`attentionSince` (the sparse index `needsAttention`). Every write that can race is a
  * single-item conditional write.
  *
  *   PO#<id>            PO                the purchase order (version, status, the parked task token, a signal owed)
@@ -39,6 +40,8 @@ export const poKey = (id: string) => ({ pk: `PO#${id}`, sk: 'PO' });
 
 /** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
 const OWED = 'OWED';
+/** The one key of the sparse index of POs whose workflow waits for finance (few, until resumed). */
+const ATTENTION = 'ATTENTION';
 
 export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   constructor(
@@ -76,9 +79,12 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(po.id),
-          UpdateExpression: `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText${
-            owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at REMOVE waitToken' : ''
-          }`,
+          UpdateExpression: [
+            `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText`,
+            owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
+            po.attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
+            ` REMOVE ${[owe ? 'waitToken' : '', po.attention ? '' : 'attentionKey, attentionSince'].filter(Boolean).join(', ')}`,
+          ].join(''),
           ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -90,6 +96,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             ':searchText': index.searchText,
             ':expected': expectedVersion,
             ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
+            ...(po.attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${po.attention.since}#${po.id}` } : {}),
           },
         }),
       );
@@ -114,6 +121,20 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // a newer signal is owed, or this one was settled
     }
+  }
+
+  async needingAttention(limit: number): Promise<PurchaseOrder[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'needsAttention',
+        KeyConditionExpression: 'attentionKey = :attention',
+        ExpressionAttributeValues: { ':attention': ATTENTION },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => item.po as PurchaseOrder);
   }
 
   async owedSignals(before: string, limit: number): Promise<string[]> {
@@ -556,11 +577,16 @@ export class DynamoSentEmails {
     private readonly table: string,
   ) {}
 
-  async wasSent(poId: string, key: string): Promise<boolean> {
+  /** What became of the email: null if it was never sent, else sent or refused (with SES's reason). */
+  async outcome(poId: string, key: string): Promise<{ refused: string | null } | null> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `EMAIL#${key}` }, ConsistentRead: true }),
     );
-    return Item !== undefined;
+    return Item ? { refused: (Item.refused as string | undefined) ?? null } : null;
+  }
+
+  async markRefused(poId: string, key: string, reason: string, at: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `PO#${poId}`, sk: `EMAIL#${key}`, refused: reason, at } }));
   }
 
   async markSent(poId: string, key: string, messageId: string, at: string): Promise<void> {

@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
   StartExecutionCommand,
@@ -9,7 +11,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../app/ports.js';
 
-/** One Step Functions execution per PO, named after it, so starting twice starts once. */
+/**
+ * One Step Functions execution per PO, named after it, so starting twice starts once. An execution
+ * that ended badly is followed by `<id>-r2`, `<id>-r3`, ... (names cannot be reused).
+ */
 export class StepFunctionsWorkflow implements Workflow {
   constructor(
     private readonly sfn: SFNClient,
@@ -32,5 +37,36 @@ export class StepFunctionsWorkflow implements Workflow {
       if (error instanceof TaskDoesNotExist || error instanceof InvalidToken || error instanceof TaskTimedOut) return;
       throw error;
     }
+  }
+
+  async isRunning(poId: string): Promise<boolean> {
+    return (await this.latest(poId))?.status === 'RUNNING';
+  }
+
+  async restart(poId: string, input: Record<string, unknown>): Promise<void> {
+    const latest = await this.latest(poId);
+    if (latest?.status === 'RUNNING') return;
+    const name = latest ? `${poId}-r${latest.generation + 1}` : poId;
+    try {
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  /** The PO's latest execution: the first name, then each restart's, until one does not exist. */
+  private async latest(poId: string): Promise<{ generation: number; status: string } | null> {
+    let found: { generation: number; status: string } | null = null;
+    for (let generation = 1; generation < 100; generation += 1) {
+      const name = generation === 1 ? poId : `${poId}-r${generation}`;
+      try {
+        const execution = await this.sfn.send(new DescribeExecutionCommand({ executionArn: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}` }));
+        found = { generation, status: execution.status ?? 'UNKNOWN' };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return found;
+        throw error;
+      }
+    }
+    return found;
   }
 }

@@ -9,7 +9,8 @@ import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { systemClock } from '../wiring/clock.js';
 import { stores } from '../wiring/stores.js';
-import { signalOnlyWorkflow } from '../wiring/workflow.js';
+import { signalOnlyWorkflow, workflow } from '../wiring/workflow.js';
+import { resumeWorkflow } from '../app/resume.js';
 
 /**
  * The lifecycle actions of the contract: one handler per route, all the same shape: authorize the
@@ -77,6 +78,14 @@ export const makeDispute = route('dispute', ['checkout', 'finance'], bodies.reas
 export const makeResolveDispute = route('resolve-dispute', ['finance'], bodies.resolve, actionOf.resolveDispute);
 export const makeUpdateShipping = route('update-shipping', ['finance'], bodies.shipping, (b, event) => actionOf.updateShipping(b, pathParam(event, 'soId')));
 
+/** POST /purchase-orders/{id}/resume (finance): resume the workflow of a PO that needs attention. */
+export const makeResume = (deps: ActionDeps) =>
+  withProblems('resume', async (event) => {
+    const { actor, by } = authorize(event, ['finance']);
+    const po = await resumeWorkflow(deps, pathParam(event, 'id'), { actor, by });
+    return json(200, presentPurchaseOrder(po));
+  });
+
 const deps = (): ActionDeps => {
   const { pos, policies } = stores();
   return { pos, policies, workflow: signalOnlyWorkflow(), clock: systemClock };
@@ -90,3 +99,4 @@ export const convert = lazyHandler(() => makeConvert(deps()));
 export const dispute = lazyHandler(() => makeDispute(deps()));
 export const resolveDispute = lazyHandler(() => makeResolveDispute(deps()));
 export const updateShipping = lazyHandler(() => makeUpdateShipping(deps()));
+export const resume = lazyHandler(() => makeResume({ ...deps(), workflow: workflow() }));

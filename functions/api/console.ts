@@ -35,7 +35,8 @@ import { systemClock } from '../wiring/clock.js';
 import { files } from '../wiring/files.js';
 import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
 import { stores } from '../wiring/stores.js';
-import { signalOnlyWorkflow } from '../wiring/workflow.js';
+import { workflow } from '../wiring/workflow.js';
+import { resumeWorkflow } from '../app/resume.js';
 import { fieldsToPolicy, policyToFields } from '../console/policy-form.js';
 import { actionOf } from './actions.js';
 
@@ -70,10 +71,13 @@ interface Queued extends Queue {
   statuses: Status[];
   /** Within those statuses, only POs with something left to ship. */
   toShip?: boolean;
+  /** POs whose workflow stopped at a failed step, whatever their status. */
+  attention?: boolean;
   roles: Session['role'][];
 }
 
 const queueDefinitions: Omit<Queued, 'count'>[] = [
+  { id: 'needs-attention', label: 'Needs attention', statuses: [], attention: true, roles: ['finance'] },
   { id: 'to-review', label: 'To review', statuses: ['awaiting_review'], roles: ['finance', 'reviewer'] },
   { id: 'payments-to-verify', label: 'Payments to verify', statuses: ['payment_submitted'], roles: ['finance'] },
   { id: 'disputes', label: 'Disputes', statuses: ['disputed'], roles: ['finance'] },
@@ -186,7 +190,11 @@ export const makeHandler = (deps: ConsoleDeps) =>
       Promise.all(
         queueDefinitions
           .filter((queue) => queue.roles.includes(session.role))
-          .map(async (queue) => ({ id: queue.id, label: queue.label, count: queue.toShip ? (await toShip()).length : await deps.pos.countByStatus(queue.statuses[0]!) })),
+          .map(async (queue) => ({
+            id: queue.id,
+            label: queue.label,
+            count: queue.attention ? (await deps.pos.needingAttention(100)).length : queue.toShip ? (await toShip()).length : await deps.pos.countByStatus(queue.statuses[0]!),
+          })),
       );
     const toShip = async () =>
       (await Promise.all((['ordered', 'deferred', 'overdue'] as const).map(allInStatus)))
@@ -235,6 +243,7 @@ export const makeHandler = (deps: ConsoleDeps) =>
       const p = await page(definition.id);
       const queue = p.queues!.find((q) => q.id === definition.id)!;
       if (definition.toShip) return respond(200, queuePage(p, queue, await toShip(), null));
+      if (definition.attention) return respond(200, queuePage(p, queue, await deps.pos.needingAttention(100), null));
       const next = event.queryStringParameters?.next;
       let listed;
       try {
@@ -343,7 +352,8 @@ export const makeHandler = (deps: ConsoleDeps) =>
         throw error;
       }
       try {
-        await changePurchaseOrder(deps, id, action, { actor: session.role, by, at: deps.clock.now() });
+        if (action.type === 'resume') await resumeWorkflow(deps, id, { actor: session.role, by });
+        else await changePurchaseOrder(deps, id, action, { actor: session.role, by, at: deps.clock.now() });
       } catch (error) {
         if (error instanceof TransitionError || error instanceof RuleViolation || error instanceof ReferenceConflict) {
           const current = (await deps.pos.get(id))?.po ?? po;
@@ -384,6 +394,8 @@ async function actionFor(
       return actionOf.cancel(bodies.reason.parse(optional({}, 'reason', note(fields.reason))));
     case 'convert':
       return actionOf.convert(bodies.convert.parse({}), policies);
+    case 'resume':
+      return { type: 'resume' };
     default: {
       const ship = /^ship\/([A-Za-z0-9_-]{1,32})\/(shipped|delivered)$/.exec(name);
       if (ship) return actionOf.updateShipping(bodies.shipping.parse({ status: ship[2] }), ship[1]!);
@@ -394,5 +406,5 @@ async function actionFor(
 
 export const handler = lazyHandler(() => {
   const { pos, documents, policies } = stores();
-  return makeHandler({ pos, documents, policies, workflow: signalOnlyWorkflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn, directory: staffDirectory, files: files() });
+  return makeHandler({ pos, documents, policies, workflow: workflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn, directory: staffDirectory, files: files() });
 });

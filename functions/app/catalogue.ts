@@ -138,6 +138,17 @@ export const catalogue: Catalogue = {
   deliver_digital: [],
   // The reviewers see the buyer's signed PO on the review page.
   attach: [],
+  flag_attention: [{ name: 'attention', to: 'finance', email: ({ po, entry }) => emails.attentionEmail(po, entry.data.step, entry.data.reason) }],
+  resume: [],
+  email_failed: [
+    {
+      name: 'email-failed',
+      to: 'finance',
+      when: (entry) => entry.data.audience !== 'finance',
+      about: 'an email to the buyer or the reviewers was refused for good (not one to finance: that would be refused too)',
+      email: ({ po, entry }) => emails.emailFailedEmail(po, entry.data.notice, entry.data.to, entry.data.reason),
+    },
+  ],
   issue_document: [
     {
       name: 'invoice',

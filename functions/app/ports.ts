@@ -24,6 +24,8 @@ export interface PurchaseOrderStore {
   save(po: PurchaseOrder, expectedVersion: number, parkedToken: string | null): Promise<StoredPurchaseOrder>;
   /** The owed signal of this token was delivered (or its task had moved on). */
   settleSignal(id: string, token: string): Promise<void>;
+  /** POs whose workflow waits for finance after a failed step, most recent first. */
+  needingAttention(limit: number): Promise<PurchaseOrder[]>;
   /** POs owed a signal since before `before` (ISO time), oldest first. */
   owedSignals(before: string, limit: number): Promise<string[]>;
   /** POs in a status, newest first, a page at a time. */
@@ -113,9 +115,12 @@ export interface OutgoingEmail {
   attachments?: { filename: string; content: Uint8Array; contentType: string }[];
 }
 
+/** An email went out, or the email service refused it for good (and it is not tried again). */
+export type SendOutcome = 'sent' | { refused: string };
+
 export interface Mailer {
-  /** Sends the email once per (poId, key): a retry after success sends nothing. */
-  sendOnce(poId: string, key: string, email: OutgoingEmail): Promise<void>;
+  /** Sends the email once per (poId, key): a retry after success (or refusal) sends nothing and says what happened. */
+  sendOnce(poId: string, key: string, email: OutgoingEmail): Promise<SendOutcome>;
 }
 
 export interface Workflow {
@@ -123,6 +128,10 @@ export interface Workflow {
   start(poId: string, input: Record<string, unknown>): Promise<void>;
   /** Completes a waiting task; a token that is no longer waiting is ignored. */
   signal(token: string, output: Record<string, unknown>): Promise<void>;
+  /** Whether the PO's latest execution is still running. */
+  isRunning(poId: string): Promise<boolean>;
+  /** Starts a fresh execution of the PO after its latest one ended. */
+  restart(poId: string, input: Record<string, unknown>): Promise<void>;
 }
 
 export interface Secrets {

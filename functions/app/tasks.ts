@@ -8,7 +8,8 @@ import { hasDigitalLines, type Action, type DocumentRef, type DocumentType, type
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
-import type { NotifyInput, StepInput, WaitInput } from '../../workflows/contract.js';
+import type { AttentionInput, NotifyInput, StepInput, WaitInput } from '../../workflows/contract.js';
+import { log } from '../http/log.js';
 import { noticesFor, type Audience } from './catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
@@ -199,29 +200,75 @@ async function reviewLinkFor(deps: MessageDeps, po: PurchaseOrder, reviewer: str
 
 /**
  * Tells buyer, finance and reviewers of every change since `notifiedVersion`, as the catalogue says;
- * returns the number of entries told. Each notice goes once, however often this runs.
+ * returns the number of entries told. Each notice goes once, however often this runs. An email the
+ * email service refuses for good is recorded on the PO (finance hears of it) and the rest go on.
  */
 export async function notify(deps: MessageDeps, input: NotifyInput): Promise<number> {
   const po = await load(deps, input.poId);
-  let recipients: { reviewers: string[]; finance: string[] } | undefined; // read from the policy only when needed
-  const addresses = async (to: Audience) => (to === 'buyer' ? [po.customer.email] : (recipients ??= await deps.recipients())[to]);
-  for (let index = input.notifiedVersion; index < po.history.length; index += 1) {
-    const entry = po.history[index]!;
-    const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
-    for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
-      const to = await addresses(notice.to);
-      // A personal notice goes to each recipient on their own (a reviewer's link is theirs alone).
-      const batches = notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const];
-      for (const [recipients, key] of batches) {
-        if (!recipients.length || (notice.skip && notice.skip(recipients[0]!, po))) continue;
-        const reviewLink = () => reviewLinkFor(deps, po, recipients[0]!);
-        const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink });
-        const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
-        await deps.mailer.sendOnce(po.id, key, email([...recipients], message, attachments));
-      }
+  const refused: Action[] = [];
+  const recipients = lazyRecipients(deps);
+  for (let index = input.notifiedVersion; index < po.history.length; index += 1) refused.push(...(await tell(deps, po, index, recipients)));
+  if (refused.length) await changePurchaseOrder(deps, po.id, refused, { actor: 'system', at: deps.clock.now() });
+  return po.history.length;
+}
+
+/** Finance and reviewers from the policy, read once and only when a notice needs them. */
+function lazyRecipients(deps: MessageDeps): () => Promise<{ reviewers: string[]; finance: string[] }> {
+  let read: Promise<{ reviewers: string[]; finance: string[] }> | undefined;
+  return () => (read ??= deps.recipients());
+}
+
+/** Sends the notices of one history entry; returns an `email_failed` action for each email refused for good. */
+async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipients: () => Promise<{ reviewers: string[]; finance: string[] }>): Promise<Action[]> {
+  const entry = po.history[index]!;
+  const refused: Action[] = [];
+  const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
+  for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
+    const to = notice.to === 'buyer' ? [po.customer.email] : (await recipients())[notice.to];
+    // A personal notice goes to each recipient on their own (a reviewer's link is theirs alone).
+    const batches = notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const];
+    for (const [addresses, key] of batches) {
+      if (!addresses.length || (notice.skip && notice.skip(addresses[0]!, po))) continue;
+      const reviewLink = () => reviewLinkFor(deps, po, addresses[0]!);
+      const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink });
+      const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
+      const outcome = await deps.mailer.sendOnce(po.id, key, email([...addresses], message, attachments));
+      if (outcome !== 'sent') refused.push({ type: 'email_failed', key, notice: notice.name, audience: notice.to, to: [...addresses], reason: outcome.refused });
     }
   }
-  return po.history.length;
+  return refused;
+}
+
+/**
+ * A step failed for good (its retries spent, or an error no retry mends): the PO is marked as
+ * needing attention with the reason, and finance is told at once, from here, since the step that
+ * failed may be the one that sends email. The workflow then waits for finance to resume it.
+ */
+export async function needsAttention(deps: MessageDeps, input: AttentionInput): Promise<WorkflowView> {
+  const reason = describeFailure(input.failure);
+  let po = await changePurchaseOrder(deps, input.poId, { type: 'flag_attention', step: input.step, reason }, { actor: 'system', at: deps.clock.now() });
+  const index = po.history.findLastIndex((entry) => entry.type === 'flag_attention');
+  try {
+    const refused = await tell(deps, po, index, lazyRecipients(deps));
+    if (refused.length) po = await changePurchaseOrder(deps, po.id, refused, { actor: 'system', at: deps.clock.now() });
+  } catch (error) {
+    // Email is down too: the PO shows it in the back office's queue, and the alarm's topic has the failure.
+    log.error('could not tell finance that a purchase order needs attention', { poId: po.id, reason: error instanceof Error ? error.message : String(error) });
+  }
+  return view(deps, po);
+}
+
+/** The failure as Step Functions reports it (a Lambda error's cause is its JSON), in one line. */
+export function describeFailure(failure: { Error?: string; Cause?: string }): string {
+  let message = failure.Cause ?? '';
+  try {
+    const cause = JSON.parse(message) as { errorMessage?: unknown };
+    if (typeof cause.errorMessage === 'string') message = cause.errorMessage;
+  } catch {
+    // a plain-text cause
+  }
+  const text = [failure.Error ?? 'Error', message].filter(Boolean).join(': ').replace(/\s+/g, ' ');
+  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
 }
 
 async function pdfAttachment(deps: MessageDeps, po: PurchaseOrder, doc: DocumentRef): Promise<OutgoingEmail['attachments']> {

@@ -54,6 +54,9 @@ export interface EntryData {
   deliver_digital: { keys: number };
   issue_document: { documentId: string; documentType: DocumentType; number: string; total: number };
   attach: { attachmentId: string; contentType: string; size: number; filename: string | null };
+  flag_attention: { step: string; reason: string };
+  resume: { step: string; reason: string };
+  email_failed: { key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers'; to: string[]; reason: string };
 }
 
 export type EntryType = keyof EntryData;
@@ -115,6 +118,12 @@ export function describe(change: Change, currency: string): string | undefined {
       return `${change.data.keys} licence key(s) delivered`;
     case 'issue_document':
       return `${change.data.documentType.replace('_', ' ')} ${change.data.number}`;
+    case 'flag_attention':
+      return `needs attention: ${change.data.step} failed (${change.data.reason})`;
+    case 'resume':
+      return `workflow resumed after ${change.data.step} failed`;
+    case 'email_failed':
+      return `email ${change.data.notice} to ${change.data.to.join(', ')} refused: ${change.data.reason}`;
     case 'attach':
       return `${change.data.filename ?? 'a file'} attached (${change.data.contentType}, ${Math.ceil(change.data.size / 1024)} KB)`;
   }

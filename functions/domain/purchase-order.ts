@@ -114,7 +114,19 @@ export interface PurchaseOrder {
   licences: Licence[] | null;
   /** Files attached to the PO: the buyer's signed PO on letterhead, checked when they arrive. */
   attachments: Attachment[];
+  /**
+   * Set when a step of the workflow failed for good (not a passing fault, which is retried): the
+   * workflow waits for finance to resume it. Absent on POs stored before it existed.
+   */
+  attention?: Attention | null;
   history: HistoryEntry[];
+}
+
+export interface Attention {
+  /** The step that failed and why, as the workflow saw it. */
+  step: string;
+  reason: string;
+  since: string;
 }
 
 export interface Approval {
@@ -156,7 +168,10 @@ export type Action =
   | { type: 'auto_cancel'; event: string }
   | { type: 'deliver_digital'; licences: Licence[] }
   | { type: 'issue_document'; document: DocumentRef }
-  | { type: 'attach'; attachment: Attachment };
+  | { type: 'attach'; attachment: Attachment }
+  | { type: 'flag_attention'; step: string; reason: string }
+  | { type: 'resume' }
+  | { type: 'email_failed'; key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers'; to: string[]; reason: string };
 
 export interface ActionContext {
   actor: Actor;
@@ -230,9 +245,14 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
     finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
   },
   issue_document: { system: ['ordered', 'deferred', 'overdue', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'completed', 'cancelled'] },
+  // Any step may fail, in any status; finance resumes it from there.
+  flag_attention: { system: statuses },
+  resume: { finance: statuses },
+  email_failed: { system: statuses },
 };
 
 export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor): boolean {
+  if (type === 'resume' && !po.attention) return false;
   return allowedFrom[type][actor]?.includes(po.status) ?? false;
 }
 
@@ -243,6 +263,7 @@ export function allowedActions(po: PurchaseOrder, actor: Actor): Action['type'][
 
 export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {
   if (!canApply(po, action.type, ctx.actor)) {
+    if (action.type === 'resume' && !po.attention) throw new TransitionError('resume', po.status, 'the purchase order does not need attention: its workflow is running');
     if (Object.values(allowedFrom[action.type]).some((from) => from?.includes(po.status))) {
       throw new TransitionError(action.type, po.status, `the ${ctx.actor} role may not ${action.type.replace(/_/g, ' ')} a purchase order that is ${po.status.replace(/_/g, ' ')}`);
     }
@@ -429,6 +450,19 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
       next.attachments = [...(po.attachments ?? []), action.attachment];
       change = { type: 'attach', data: { attachmentId: action.attachment.id, contentType: action.attachment.contentType, size: action.attachment.size, filename: action.attachment.filename } };
       break;
+    case 'flag_attention':
+      if (po.attention?.step === action.step && po.attention.reason === action.reason) return po;
+      next.attention = { step: action.step, reason: action.reason, since: at };
+      change = { type: 'flag_attention', data: { step: action.step, reason: action.reason } };
+      break;
+    case 'resume':
+      next.attention = null;
+      change = { type: 'resume', data: { step: po.attention!.step, reason: po.attention!.reason } };
+      break;
+    case 'email_failed':
+      if (po.history.some((e) => e.type === 'email_failed' && e.data.key === action.key)) return po;
+      change = { type: 'email_failed', data: { key: action.key, notice: action.notice, audience: action.audience, to: action.to, reason: action.reason } };
+      break;
     case 'issue_document':
       if (po.documents.some((doc) => doc.id === action.document.id)) return po;
       next.documents.push(action.document);
@@ -441,6 +475,8 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
 
   if (fulfilmentStatuses.has(next.status) && next.shippingOrders.length === 0) next.shippingOrders = shippingOrdersFor(next);
   if (next.payment.status === 'paid' && fulfilmentStatuses.has(next.status) && isFullyDelivered(next)) next.status = 'completed';
+  // A change that moves the PO supersedes a failed step: the workflow takes the new path.
+  if (next.status !== po.status && next.attention) next.attention = null;
   next.version = po.version + 1;
   next.updatedAt = at;
   next.history.push(entry(change, { at, from: po.status, to: next.status, actor: ctx.actor, by: ctx.by ?? whoFor(ctx.actor) }, po.currency));

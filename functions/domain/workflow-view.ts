@@ -19,6 +19,7 @@ export const nextSteps = [
   'completed',
   'rejected',
   'cancelled',
+  'attention',
 ] as const;
 export type NextStep = (typeof nextSteps)[number];
 
@@ -26,6 +27,7 @@ const hasDocument = (po: PurchaseOrder, type: string) => po.documents.some((doc)
 
 /** The step that follows from the PO as it is now. */
 export function nextStep(po: PurchaseOrder): NextStep {
+  if (po.attention) return 'attention';
   if (po.status === 'awaiting_review') return 'review';
   if (prepaymentStatuses.has(po.status)) {
     return po.delivery === 'prepayment' && po.status === 'awaiting_payment' && !hasDocument(po, 'proforma') ? 'proforma' : 'await_prepayment';

@@ -29,6 +29,8 @@ export function presentPurchaseOrder(po: PurchaseOrder) {
     shippingOrders: po.shippingOrders,
     licences: po.licences,
     attachments: (po.attachments ?? []).map((attachment) => ({ ...attachment, href: `/purchase-orders/${po.id}/attachments/${attachment.id}` })),
+    /** Set when the workflow stopped at a failed step and waits for finance (POST .../resume). */
+    attention: po.attention ?? null,
     history: po.history,
     version: po.version,
     createdAt: po.createdAt,

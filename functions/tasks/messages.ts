@@ -5,11 +5,12 @@ import { mailer, publicBaseUrl, seller } from '../wiring/mail.js';
 import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
-import { exportTasks, notifyInput, task } from './task.js';
+import { attentionInput, exportTasks, notifyInput, task } from './task.js';
 
 /** Every email, from the PO's history through the catalogue; review requests carry a signed link. */
 export const makeMessageTasks = (deps: MessageDeps) => ({
   notify: task('notify', notifyInput, (input) => tasks.notify(deps, input)),
+  needsAttention: task('needs-attention', attentionInput, (input) => tasks.needsAttention(deps, input)),
 });
 
 const exported = exportTasks(() => {
@@ -31,3 +32,4 @@ const exported = exportTasks(() => {
   });
 });
 export const notify = exported('notify');
+export const needsAttention = exported('needsAttention');

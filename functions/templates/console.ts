@@ -269,6 +269,7 @@ function actionForms(base: string, po: PurchaseOrder, allowed: Action['type'][],
     html`<p><label for="${action}-${name}">${label}</label><input id="${action}-${name}" name="${name}" type="text" maxlength="2000"${required ? html` required` : ''}></p>`;
   const forms: SafeHtml[] = [];
   const can = (type: Action['type']) => allowed.includes(type);
+  if (can('resume')) forms.push(form('resume', 'Resume workflow', html`<p class="hint">Once the cause is fixed: the workflow takes the PO’s next step from its status.</p>`, 'primary'));
   if (can('approve')) forms.push(form('approve', 'Approve', text('approve', 'comment', 'Comment (optional)'), 'primary'));
   if (can('reject')) forms.push(form('reject', 'Reject', text('reject', 'comment', 'Reason, sent to the buyer'), 'danger'));
   if (can('record_payment') && po.payment.amountPaid < po.payment.amountDue) {
@@ -320,6 +321,11 @@ export function poPage(page: Page, po: PurchaseOrder, allowed: Action['type'][],
     html`<div class="title"><h1>${po.reference}</h1><span class="status s-${po.status}">${statusName(po.status as Status)}</span></div>
 <p class="muted">${po.customer.company} · ${po.channel} · ${po.paymentMethod.replace(/_/g, ' ')}${po.delivery ? html` · ${po.delivery} delivery` : ''} · placed ${po.createdAt.slice(0, 10)}</p>
 ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
+${
+  po.attention
+    ? html`<p class="error" role="status"><strong>Needs attention since ${po.attention.since.slice(0, 16).replace('T', ' ')} UTC:</strong> the step “${po.attention.step}” failed (${po.attention.reason}). Nothing was lost; the workflow waits for you to resume it.</p>`
+    : ''
+}
 <div class="grid">
 <section class="card" aria-labelledby="h-actions"><h2 id="h-actions">Actions</h2>${
       forms.length ? forms : html`<p class="muted">Nothing for the ${session.role} role to do in this status.</p>`

@@ -378,3 +378,31 @@ export function reminderEmail(po: PurchaseOrder, when: 'before_due' | 'after_due
     ],
   };
 }
+
+/** To finance: a step of the PO's workflow failed for good; the PO waits for them. */
+export function attentionEmail(po: PurchaseOrder, step: string, reason: string): Message {
+  return {
+    subject: `${po.reference}: needs attention - ${step} failed`,
+    blocks: [
+      { kind: 'p', text: `The workflow of ${po.reference} stopped at "${step}" and waits for you. Nothing was lost: the purchase order keeps its status (${po.status.replace(/_/g, ' ')}).` },
+      { kind: 'p', text: `What failed: ${reason}` },
+      orderFacts(po),
+      {
+        kind: 'p',
+        text: 'Once the cause is fixed (for example the email service is sending again), resume it: the Resume button on its page in the back office (queue "Needs attention"), or POST /purchase-orders/{id}/resume.',
+      },
+    ],
+  };
+}
+
+/** To finance: an email the email service refused for good (a rejected address, say); the PO went on. */
+export function emailFailedEmail(po: PurchaseOrder, notice: string, to: string[], reason: string): Message {
+  return {
+    subject: `${po.reference}: an email could not be sent`,
+    blocks: [
+      { kind: 'p', text: `The email "${notice}" of ${po.reference} to ${to.join(', ')} was refused: ${reason}` },
+      { kind: 'p', text: 'The purchase order went on as usual. Please reach the recipient another way, or correct the address with them.' },
+      orderFacts(po),
+    ],
+  };
+}

@@ -18,6 +18,7 @@ export type Binding =
   | 'writeTable'
   | 'startWorkflow'
   | 'signalWorkflow'
+  | 'restartWorkflow'
   | 'apiKeys'
   | 'linkKey'
   | 'sendEmail'
@@ -40,6 +41,7 @@ export interface BindableResources {
   /** By ARN string, not reference: the API's functions start and signal the state machine while its
    * tasks link back to the API, and references would make that a cycle. */
   stateMachineArn: string;
+  stateMachineName: string;
   /** The SES-verified sender of every email. */
   mailFrom: string;
   sellerProfile?: string;
@@ -99,6 +101,17 @@ export class Bindings {
         case 'signalWorkflow':
           fn.addToRolePolicy(this.answerTokens);
           break;
+        case 'restartWorkflow': {
+          env(envNames.stateMachineArn, r.stateMachineArn);
+          fn.addToRolePolicy(this.startExecution);
+          const executions = `${r.stateMachineArn.replace(':stateMachine:', ':execution:')}:*`;
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+          acknowledge(fn.role!, {
+            [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${r.stateMachineName}:*]`]:
+              'Executions are named after their PO (restarts after it too); the wildcard covers this state machine’s executions only.',
+          });
+          break;
+        }
         case 'apiKeys':
           env(envNames.checkoutKeySecret, r.apiKeys.checkout.secretArn);
           env(envNames.financeKeySecret, r.apiKeys.finance.secretArn);

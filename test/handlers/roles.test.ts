@@ -34,6 +34,7 @@ const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => 
   SubmitPayment: (d) => actions.makeSubmitPayment(d),
   VerifyPayment: (d) => actions.makeVerifyPayment(d),
   CancelPurchaseOrder: (d) => actions.makeCancel(d),
+  ResumeWorkflow: (d) => actions.makeResume(d),
   ConvertToPurchaseOrder: (d) => actions.makeConvert(d),
   OpenDispute: (d) => actions.makeDispute(d),
   ResolveDispute: (d) => actions.makeResolveDispute(d),

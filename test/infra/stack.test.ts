@@ -32,14 +32,34 @@ const actions = (statements: { Action: string | string[] }[]) => statements.flat
 describe('the stack', () => {
   it('waits for the review and the payment on task tokens, each with a timeout whose expiry is caught', () => {
     const waits = Object.entries(definition.States).filter(([, s]) => s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(waits.map(([name]) => name).sort()).toEqual(['Await payment on terms', 'Await prepayment', 'Await release']);
-    for (const [, state] of waits) {
+    expect(waits.map(([name]) => name).sort()).toEqual(['Await payment on terms', 'Await prepayment', 'Await release', 'Await resume']);
+    for (const [name, state] of waits) {
       expect(state.TimeoutSecondsPath).toBe('$.po.waitSeconds');
       expect((state.Parameters as { Payload: Record<string, unknown> }).Payload['token.$']).toBe('$$.Task.Token');
-      expect(state.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'] })]);
+      // The timer first; any other failure asks for attention.
+      expect(state.Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.Timeout'] }),
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: `${name} failed` }),
+      ]);
     }
-    expect(definition.States['Await release']!.Catch).toEqual([expect.objectContaining({ Next: 'Review timer' })]);
-    expect(definition.States['Await payment on terms']!.Catch).toEqual([expect.objectContaining({ Next: 'Payment calendar' })]);
+    expect((definition.States['Await release']!.Catch as unknown[])[0]).toMatchObject({ Next: 'Review timer' });
+    expect((definition.States['Await payment on terms']!.Catch as unknown[])[0]).toMatchObject({ Next: 'Payment calendar' });
+  });
+
+  it('retries passing faults with capped, jittered backoff, and sends every other failure to "Needs attention"', () => {
+    const tasks = Object.entries(definition.States).filter(([name, s]) => s.Type === 'Task' && name !== 'Needs attention');
+    expect(tasks.length).toBe(10);
+    for (const [name, state] of tasks) {
+      const retries = state.Retry as { ErrorEquals: string[]; MaxDelaySeconds?: number; JitterStrategy?: string; MaxAttempts: number }[];
+      const transient = retries.find((retry) => retry.ErrorEquals.includes('Transient'))!;
+      expect(transient).toMatchObject({ MaxDelaySeconds: 300, JitterStrategy: 'FULL', MaxAttempts: 10 });
+      const caught = (state.Catch as { ErrorEquals: string[]; Next: string; ResultPath: string }[]).find((c) => c.ErrorEquals.includes('States.ALL'))!;
+      expect(caught).toMatchObject({ Next: `${name} failed`, ResultPath: '$.failure' });
+      expect(definition.States[caught.Next]).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedStep', Next: 'Needs attention' });
+    }
+    // Needs attention tells finance and waits for them; if it fails itself, the execution fails (and the alarm fires).
+    expect(definition.States['Needs attention']).toMatchObject({ Next: 'Await resume' });
+    expect(definition.States['Needs attention']!.Catch).toBeUndefined();
   });
 
   it('routes every step with one choice on one field the domain computes, and tells every change before an end state', () => {
@@ -134,6 +154,7 @@ describe('the stack', () => {
       GlobalSecondaryIndexes: [
         Match.objectLike({ IndexName: 'byStatus' }),
         Match.objectLike({ IndexName: 'signalsOwed', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({ IndexName: 'needsAttention' }),
       ],
     });
   });
@@ -176,6 +197,7 @@ describe('the stack', () => {
         'GET /purchase-orders/{id}/documents/{docId}',
         'POST /purchase-orders/{id}/review',
         'POST /purchase-orders/{id}/payments',
+        'POST /purchase-orders/{id}/resume',
         'POST /purchase-orders/{id}/payment-submissions',
         'POST /purchase-orders/{id}/payment-verification',
         'POST /purchase-orders/{id}/cancel',
@@ -199,19 +221,20 @@ describe('the stack', () => {
 
   it('grants each function only what it needs', () => {
     const starters = functionsWith((s) => actions(s).includes('states:StartExecution'));
-    expect(starters).toHaveLength(1);
-    expect(starters[0]).toMatch(/^PlacePurchaseOrder/);
+    // Placement starts a PO's execution; finance's resume (API or console) starts a fresh one after one ended badly.
+    expect(starters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['Console', 'PlacePurchaseOrder', 'ResumeWorkflow']);
 
     const signallers = functionsWith((s) => actions(s).includes('states:SendTaskSuccess'));
     expect(signallers.some((r) => r.startsWith('GetPurchaseOrder'))).toBe(false);
     expect(signallers.some((r) => r.startsWith('ReviewDecision'))).toBe(true);
     expect(signallers.some((r) => r.startsWith('RecordPayment'))).toBe(true);
 
-    // Only Notify emails, and only it (of the tasks) reads the link key for review requests.
+    // Only the message tasks email (Notify, and Needs attention, which tells finance when Notify may be
+    // what failed), and only they (of the tasks) read the link key for review requests.
     const emailers = functionsWith((s) => actions(s).includes('ses:SendEmail'));
-    expect(emailers.map((r) => r.replace(/Role.*$/, ''))).toEqual(['TaskNotify']);
+    expect(emailers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskNeedsAttention', 'TaskNotify']);
     const linkKeyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s).includes('LinkSigningKey'));
-    expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, ''))).toEqual(['TaskNotify']);
+    expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskNeedsAttention', 'TaskNotify']);
 
     // Only the authorizer reads the API keys: handlers take the caller's role from its context.
     const keyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && /CheckoutKey|FinanceKey/.test(JSON.stringify(s)));

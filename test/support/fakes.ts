@@ -11,6 +11,7 @@ import {
   type OutgoingEmail,
   type PolicyStore,
   type PurchaseOrderStore,
+  type SendOutcome,
   type ReviewRecord,
   type ReviewStore,
   type Secrets,
@@ -54,6 +55,14 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
     if (current?.owedToken !== token) return;
     current.owedToken = null;
     this.owedSince.delete(id);
+  }
+  async needingAttention(limit: number) {
+    return [...this.items.values()]
+      .map((item) => item.po)
+      .filter((po) => po.attention)
+      .sort((a, b) => (`${b.attention!.since}#${b.id}` > `${a.attention!.since}#${a.id}` ? 1 : -1))
+      .slice(0, limit)
+      .map(clone);
   }
   async owedSignals(before: string, limit: number) {
     return [...this.owedSince.entries()]
@@ -185,9 +194,22 @@ export class MemoryPolicies implements PolicyStore {
 
 export class MemoryMailer implements Mailer {
   readonly sent: { poId: string; key: string; email: OutgoingEmail }[] = [];
-  async sendOnce(poId: string, key: string, email: OutgoingEmail) {
-    if (this.sent.some((s) => s.poId === poId && s.key === key)) return;
+  readonly refused = new Map<string, string>();
+  /** Addresses the email service refuses for good, and an error it throws on every send (a paused account). */
+  readonly rejects = new Set<string>();
+  failWith: Error | null = null;
+  async sendOnce(poId: string, key: string, email: OutgoingEmail): Promise<SendOutcome> {
+    const refused = this.refused.get(`${poId}|${key}`);
+    if (refused) return { refused };
+    if (this.sent.some((s) => s.poId === poId && s.key === key)) return 'sent';
+    if (this.failWith) throw this.failWith;
+    if (email.to.some((to) => this.rejects.has(to))) {
+      const reason = 'MessageRejected: Email address is on the suppression list';
+      this.refused.set(`${poId}|${key}`, reason);
+      return { refused: reason };
+    }
     this.sent.push({ poId, key, email });
+    return 'sent';
   }
 }
 
@@ -196,6 +218,16 @@ export class RecordingWorkflow implements Workflow {
   readonly signals: { token: string; output: Record<string, unknown> }[] = [];
   async start(poId: string, input: Record<string, unknown>) {
     if (!this.started.some((s) => s.poId === poId)) this.started.push({ poId, input });
+  }
+  /** Executions that ended (failed, timed out), by PO, and the restarts asked for. */
+  readonly ended = new Set<string>();
+  readonly restarted: { poId: string; input: Record<string, unknown> }[] = [];
+  async isRunning(poId: string) {
+    return this.started.some((s) => s.poId === poId) && !this.ended.has(poId);
+  }
+  async restart(poId: string, input: Record<string, unknown>) {
+    this.ended.delete(poId);
+    this.restarted.push({ poId, input });
   }
   /** How many of the next signals Step Functions refuses (as a throttle would). */
   refuseNext = 0;

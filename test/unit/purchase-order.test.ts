@@ -132,6 +132,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
     cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'], attach: ['checkout', 'finance'],
+    flag_attention: ['system'], resume: ['finance'], email_failed: ['system'],
   };
   const actorFor = (action: Action) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fitting[action.type]) }, { weight: 1, arbitrary: anyActor });
   const amount = fc.oneof(fc.constantFrom(29700, 30000, 10000, 19700, 20000), fc.integer({ min: -5, max: 40000 }));
@@ -147,6 +148,9 @@ describe('the lifecycle as a whole (model-based)', () => {
     fc.record({ type: fc.constant('update_shipping' as const), shippingOrderId: fc.constantFrom('SO-1', 'SO-2'), status: fc.constantFrom('shipped' as const, 'delivered' as const) }),
     fc.constant<Action>({ type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['K'] }] }),
     fc.constant<Action>({ type: 'attach', attachment: { id: 'A1', contentType: 'application/pdf', size: 1000, filename: 'po.pdf', at: at.toISOString() } }),
+    fc.record({ type: fc.constant('flag_attention' as const), step: fc.constantFrom('Notify', 'Deliver and invoice'), reason: fc.constantFrom('SendingPausedException', 'Error: boom') }),
+    fc.constant<Action>({ type: 'resume' }),
+    fc.record({ type: fc.constant('email_failed' as const), key: fc.constantFrom('3-cancelled', '5-overdue'), notice: fc.constant('cancelled'), audience: fc.constantFrom('buyer' as const, 'finance' as const), to: fc.constant<string[]>(['ap@acme.example']), reason: fc.constant('MessageRejected') }),
   );
   const starts = fc.constantFrom<Partial<OrderRequest>>(
     {},
@@ -200,7 +204,11 @@ describe('the lifecycle as a whole (model-based)', () => {
           // The workflow's next step follows from the status, and an end state is one of its ends.
           const next = nextStep(po);
           expect(nextSteps).toContain(next);
-          if (terminalStatuses.has(po.status)) expect(['completed', 'rejected', 'cancelled', 'credit_note']).toContain(next);
+          // A failed step holds the workflow until finance resumes it or a decision moves the PO.
+          if (action.type === 'flag_attention') expect(po.attention).toMatchObject({ step: action.step, reason: action.reason });
+          if (action.type === 'resume' || po.status !== before.status) expect(po.attention ?? null).toBeNull();
+          if (po.attention) expect(next).toBe('attention');
+          else if (terminalStatuses.has(po.status)) expect(['completed', 'rejected', 'cancelled', 'credit_note']).toContain(next);
           else expect(['completed', 'rejected', 'cancelled', 'credit_note']).not.toContain(next);
         }
       }),
