@@ -74,6 +74,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     // With a workflow parked on the PO, the write turns its token into a signal owed, in the same
     // write: a crash before the signal leaves it on record for the reconciler, never lost.
     const owe = parkedToken !== null;
+    const removed = [...(owe ? ['waitToken'] : []), ...(po.attention ? [] : ['attentionKey', 'attentionSince'])];
     try {
       await this.db.send(
         new UpdateCommand({
@@ -83,7 +84,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText`,
             owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
             po.attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
-            ` REMOVE ${[owe ? 'waitToken' : '', po.attention ? '' : 'attentionKey, attentionSince'].filter(Boolean).join(', ')}`,
+            removed.length ? ` REMOVE ${removed.join(', ')}` : '',
           ].join(''),
           ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
           ExpressionAttributeNames: { '#status': 'status' },

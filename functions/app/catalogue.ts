@@ -138,7 +138,15 @@ export const catalogue: Catalogue = {
   deliver_digital: [],
   // The reviewers see the buyer's signed PO on the review page.
   attach: [],
-  flag_attention: [{ name: 'attention', to: 'finance', email: ({ po, entry }) => emails.attentionEmail(po, entry.data.step, entry.data.reason) }],
+  flag_attention: [
+    {
+      name: 'attention',
+      to: 'finance',
+      when: (entry, po) => po.attention?.since === entry.at,
+      about: 'at once, from the step itself; later only if the PO still waits for finance',
+      email: ({ po, entry }) => emails.attentionEmail(po, entry.data.step, entry.data.reason),
+    },
+  ],
   resume: [],
   email_failed: [
     {

@@ -37,6 +37,26 @@ export interface LocalFunction {
   exportName: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
+  /** The execution role's logical id (its statements are in `roles`). */
+  role: string | null;
+}
+
+/** An IAM policy statement as the template has it, intrinsics resolved to local names and ARNs. */
+export interface PolicyStatement {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface LocalRole {
+  logicalId: string;
+  /** Every statement of the role's inline policies and of the AWS::IAM::Policy resources attached to it. */
+  statements: PolicyStatement[];
+  /** AWS-managed policies the template attaches by ARN; the local stack knows none of their statements. */
+  managedPolicyArns: string[];
 }
 
 export interface LocalRoute {
@@ -97,6 +117,7 @@ export interface LocalAssembly {
   userPools: LocalUserPool[];
   buckets: string[];
   schedules: LocalSchedule[];
+  roles: LocalRole[];
 }
 
 /**
@@ -151,6 +172,8 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(id);
     if (resource.Type === 'AWS::IAM::Role' && attribute === 'Arn') return arn('iam', `role/${id}`);
     if (resource.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${ref(id)}`;
+    if (resource.Type === 'AWS::Cognito::UserPool' && attribute === 'Arn') return arn('cognito-idp', `userpool/${ref(id)}`);
+    if (resource.Type === 'AWS::SecretsManager::Secret' && attribute === 'Id') return ref(id);
     return `${id}.${attribute}`;
   };
 
@@ -221,6 +244,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
         exportName: handler.slice(dot + 1),
         environment,
         timeoutSeconds: Number(p.Timeout ?? 3),
+        role: ((r.Properties?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0] as string | undefined) ?? null,
       },
     ];
   });
@@ -295,5 +319,20 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     return [{ logicalId: id, expression, everySeconds: Number(rate[1]) * units[rate[2]!]!, functionName: fn[1]!, input }];
   });
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, schedules };
+  const statementsOf = (document: Json | undefined): PolicyStatement[] => {
+    const list = (resolve(document ?? {}) as { Statement?: Json }).Statement ?? [];
+    return (Array.isArray(list) ? list : [list]) as unknown as PolicyStatement[];
+  };
+  const roles: LocalRole[] = ofType('AWS::IAM::Role').map(([id, r]) => ({
+    logicalId: id,
+    statements: [
+      ...((r.Properties?.Policies as { PolicyDocument: Json }[] | undefined) ?? []).flatMap((policy) => statementsOf(policy.PolicyDocument)),
+      ...ofType('AWS::IAM::Policy')
+        .filter(([, policy]) => ((policy.Properties?.Roles as { Ref?: string }[] | undefined) ?? []).some((role) => role.Ref === id))
+        .flatMap(([, policy]) => statementsOf(policy.Properties!.PolicyDocument)),
+    ],
+    managedPolicyArns: ((resolve(r.Properties?.ManagedPolicyArns ?? []) as Json[]) ?? []).map(String),
+  }));
+
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, schedules, roles };
 }

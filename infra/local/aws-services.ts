@@ -1,10 +1,19 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTable } from './assembly.js';
+import { accessKeyOf, authorize, type AccessCheck, type LocalIam } from './iam.js';
 import { SfnError, type LocalStepFunctions } from './stepfunctions.js';
 
 /**
- * The AWS JSON-protocol endpoint of the local stack for the services that have no emulator package:
- * Step Functions (ours) and Secrets Manager's GetSecretValue. The SDK reaches it through
- * AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_SECRETS_MANAGER; requests are told apart by X-Amz-Target.
+ * The one AWS endpoint the local stack's functions talk to (AWS_ENDPOINT_URL_DYNAMODB, _SFN,
+ * _SECRETS_MANAGER, _SESV2 all point here). Each request is told apart by X-Amz-Target (the JSON
+ * protocols) or its path (SES v2), then:
+ *
+ * 1. checked against the calling function's role in the template (iam.ts), as AWS would: a call the
+ *    role does not grant gets AccessDeniedException, in the service's own error format;
+ * 2. failed on purpose if a fault is set for it (`POST /_local/faults`: SES throttling, a paused
+ *    sending account...), so the failure paths that only AWS shows can be run here;
+ * 3. served: Step Functions (ours) and Secrets Manager here, DynamoDB and SES by their emulators,
+ *    to which the request is passed on as it came.
  */
 export interface LocalSecretValue {
   arn: string;
@@ -21,41 +30,128 @@ class ServiceError extends Error {
   }
 }
 
+/** A failure the stack answers instead of a service, for as many calls as `count` (every call if absent). */
+export interface Fault {
+  service: 'dynamodb' | 'states' | 'secretsmanager' | 'ses';
+  /** e.g. SendEmail, PutItem; every operation of the service if absent. */
+  operation?: string;
+  error: string;
+  message: string;
+  /** The HTTP status of the error (400 unless given). */
+  status?: number;
+  count?: number;
+}
+
+export class LocalFaults {
+  private faults: Fault[] = [];
+  set(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+  clear(): void {
+    this.faults = [];
+  }
+  take(service: string, operation: string): Fault | null {
+    const fault = this.faults.find((f) => f.service === service && (!f.operation || f.operation === operation));
+    if (!fault) return null;
+    if (fault.count !== undefined && --fault.count <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    return fault;
+  }
+}
+
+type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses';
+const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
+const jsonType: Record<Service, string> = {
+  dynamodb: 'application/x-amz-json-1.0',
+  states: 'application/x-amz-json-1.0',
+  secretsmanager: 'application/x-amz-json-1.1',
+  ses: 'application/json',
+};
+
 export function startAwsServices(options: {
   port: number;
   stepFunctions: LocalStepFunctions;
   secrets: LocalSecretValue[];
+  iam: LocalIam;
+  tables: LocalTable[];
+  upstream: { dynamodb: string; ses: string };
+  faults: LocalFaults;
 }): Promise<Server> {
-  const { stepFunctions } = options;
+  const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
-  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
-    'AWSStepFunctions.StartExecution': (b) => stepFunctions.startExecution(b as never),
-    'AWSStepFunctions.DescribeExecution': (b) => stepFunctions.describeExecution(b as never),
-    'AWSStepFunctions.SendTaskSuccess': (b) => stepFunctions.sendTaskSuccess(b as never),
-    'AWSStepFunctions.SendTaskFailure': (b) => stepFunctions.sendTaskFailure(b as never),
-    'AWSStepFunctions.SendTaskHeartbeat': (b) => stepFunctions.sendTaskHeartbeat(b as never),
-    'secretsmanager.GetSecretValue': (b) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const served: Record<string, (body: Record<string, unknown>) => unknown> = {
+    'states:StartExecution': (b) => stepFunctions.startExecution(b as never),
+    'states:DescribeExecution': (b) => stepFunctions.describeExecution(b as never),
+    'states:SendTaskSuccess': (b) => stepFunctions.sendTaskSuccess(b as never),
+    'states:SendTaskFailure': (b) => stepFunctions.sendTaskFailure(b as never),
+    'states:SendTaskHeartbeat': (b) => stepFunctions.sendTaskHeartbeat(b as never),
+    'secretsmanager:GetSecretValue': (b) => {
       const secret = secretFor(String(b.SecretId ?? ''));
       if (!secret) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
       return { ARN: secret.arn, Name: secret.name, SecretString: secret.value, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: 0 };
     },
   };
 
+  /** What the call asks of IAM: the action, the resource and the condition keys AWS would evaluate. */
+  const checksFor = (service: Service, operation: string, body: Record<string, unknown>): AccessCheck[] => {
+    const action = `${service}:${operation}`;
+    if (service === 'dynamodb') return dynamoChecks(operation, body, options.tables);
+    if (service === 'states') {
+      if (operation === 'StartExecution') return [{ action, resources: [String(body.stateMachineArn ?? '')], context: {} }];
+      if (operation === 'DescribeExecution') return [{ action, resources: [String(body.executionArn ?? '')], context: {} }];
+      const machine = stepFunctions.stateMachineOfToken(body.taskToken as string | undefined);
+      return [{ action, resources: machine ? [machine] : [], context: {} }];
+    }
+    if (service === 'secretsmanager') return [{ action, resources: [secretFor(String(body.SecretId ?? ''))?.arn ?? String(body.SecretId ?? '')], context: {} }];
+    // SES authorizes a send by the identity of the From address: the address itself or its domain.
+    const from = String(body.FromEmailAddress ?? '').replace(/^.*</, '').replace(/>.*$/, '').trim();
+    return [{ action, resources: [arn('ses', `identity/${from}`), arn('ses', `identity/${from.split('@')[1] ?? ''}`)], context: {} }];
+  };
+
   const server = createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
-    const contentType = target.startsWith('secretsmanager.') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'Content-Type': contentType, 'x-amzn-RequestId': 'local' });
-      res.end(JSON.stringify(body));
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const [service, operation] = ((): [Service, string] | [null, string] => {
+      const [prefix, op = ''] = target.split('.');
+      if (prefix === 'DynamoDB_20120810') return ['dynamodb', op];
+      if (prefix === 'AWSStepFunctions') return ['states', op];
+      if (prefix === 'secretsmanager') return ['secretsmanager', op];
+      if (path === '/v2/email/outbound-emails' && req.method === 'POST') return ['ses', 'SendEmail'];
+      return [null, target || `${req.method} ${path}`];
+    })();
+    const fail = (status: number, type: string, message: string) => {
+      if (res.headersSent) return void res.destroy();
+      const kind = service ?? 'states';
+      const headers: Record<string, string> = { 'Content-Type': jsonType[kind], 'x-amzn-RequestId': 'local' };
+      if (kind === 'ses') headers['x-amzn-ErrorType'] = type;
+      res.writeHead(status, headers);
+      res.end(JSON.stringify(kind === 'ses' ? { message } : { __type: kind === 'dynamodb' ? `com.amazon.coral.service#${type}` : type, message }));
     };
     try {
-      const operation = operations[target];
-      if (!operation) throw new ServiceError('UnknownOperationException', `the local stack does not implement ${target || 'this operation'}`);
-      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
-      reply(200, operation(body));
+      if (!service) throw new ServiceError('UnknownOperationException', `the local stack does not implement ${operation}`);
+      const raw = await readBody(req);
+      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+
+      const principal = iam.principal(accessKeyOf(req.headers.authorization));
+      if (principal) {
+        for (const check of checksFor(service, operation, body)) {
+          const verdict = authorize(principal, check);
+          if (!verdict.allowed) return fail(service === 'ses' ? 403 : 400, 'AccessDeniedException', verdict.message);
+        }
+      }
+      const fault = faults.take(service, operation);
+      if (fault) return fail(fault.status ?? 400, fault.error, fault.message);
+
+      if (service === 'dynamodb' || service === 'ses') return forward(service === 'dynamodb' ? options.upstream.dynamodb : options.upstream.ses, req, raw, res, agent);
+      const serve = served[`${service}:${operation}`];
+      if (!serve) throw new ServiceError('UnknownOperationException', `the local stack does not implement ${service}:${operation}`);
+      const result = JSON.stringify(serve(body));
+      res.writeHead(200, { 'Content-Type': jsonType[service], 'x-amzn-RequestId': 'local' });
+      res.end(result);
     } catch (error) {
-      if (error instanceof SfnError || error instanceof ServiceError) reply(400, { __type: error.type, message: error.message });
-      else reply(500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+      if (error instanceof SfnError || error instanceof ServiceError) fail(400, error.type, error.message);
+      else if (error instanceof SyntaxError) fail(400, 'SerializationException', 'the request body is not valid JSON');
+      else fail(500, 'InternalFailure', error instanceof Error ? error.message : String(error));
     }
   });
   return new Promise((resolve, reject) => {
@@ -64,7 +160,74 @@ export function startAwsServices(options: {
   });
 }
 
-async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+/** DynamoDB's checks: per table (or index) and action, with the partition keys the call touches as dynamodb:LeadingKeys. */
+function dynamoChecks(operation: string, body: Record<string, unknown>, tables: LocalTable[]): AccessCheck[] {
+  const tableArn = (name: string) => arn('dynamodb', `table/${name}`);
+  const hashKey = (name: string) => tables.find((t) => t.name === name)?.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
+  const keyValue = (name: string, item: unknown) => {
+    const attribute = hashKey(name);
+    const value = attribute ? (item as Record<string, Record<string, unknown>> | undefined)?.[attribute] : undefined;
+    return value ? [String(value.S ?? value.N ?? value.B ?? '')] : [];
+  };
+  const leading = (keys: string[]): Record<string, string[]> => (keys.length ? { 'dynamodb:LeadingKeys': keys } : {});
+  const table = String(body.TableName ?? '');
+  switch (operation) {
+    case 'GetItem':
+    case 'UpdateItem':
+    case 'DeleteItem':
+      return [{ action: `dynamodb:${operation}`, resources: [tableArn(table)], context: leading(keyValue(table, body.Key)) }];
+    case 'PutItem':
+      return [{ action: 'dynamodb:PutItem', resources: [tableArn(table)], context: leading(keyValue(table, body.Item)) }];
+    case 'Query': {
+      const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
+      const values = (body.ExpressionAttributeValues ?? {}) as Record<string, Record<string, unknown>>;
+      const equal = /(#?[\w]+)\s*=\s*(:[\w]+)/.exec(String(body.KeyConditionExpression ?? ''));
+      const attribute = equal ? (names[equal[1]!] ?? equal[1]!) : undefined;
+      const keys = !body.IndexName && attribute === hashKey(table) && equal ? [String(values[equal[2]!]?.S ?? '')] : [];
+      return [{ action: 'dynamodb:Query', resources: [body.IndexName ? `${tableArn(table)}/index/${String(body.IndexName)}` : tableArn(table)], context: leading(keys) }];
+    }
+    case 'Scan':
+      return [{ action: 'dynamodb:Scan', resources: [body.IndexName ? `${tableArn(table)}/index/${String(body.IndexName)}` : tableArn(table)], context: {} }];
+    case 'BatchWriteItem':
+    case 'BatchGetItem': {
+      const requests = (body.RequestItems ?? {}) as Record<string, unknown>;
+      return Object.entries(requests).map(([name, entries]) => {
+        const items =
+          operation === 'BatchGetItem'
+            ? (((entries as { Keys?: unknown[] }).Keys ?? []) as unknown[])
+            : ((entries as { PutRequest?: { Item: unknown }; DeleteRequest?: { Key: unknown } }[]).map((entry) => entry.PutRequest?.Item ?? entry.DeleteRequest?.Key) as unknown[]);
+        return { action: `dynamodb:${operation}`, resources: [tableArn(name)], context: leading(items.flatMap((item) => keyValue(name, item))) };
+      });
+    }
+    case 'TransactWriteItems':
+      return ((body.TransactItems ?? []) as Record<string, { TableName: string; Key?: unknown; Item?: unknown }>[]).flatMap((entry) =>
+        Object.entries(entry).map(([kind, op]) => ({
+          action: `dynamodb:${kind === 'Put' ? 'PutItem' : kind === 'Update' ? 'UpdateItem' : kind === 'Delete' ? 'DeleteItem' : 'ConditionCheckItem'}`,
+          resources: [tableArn(op.TableName)],
+          context: leading(keyValue(op.TableName, op.Key ?? op.Item)),
+        })),
+      );
+    default:
+      return [{ action: `dynamodb:${operation}`, resources: table ? [tableArn(table)] : ['*'], context: {} }];
+  }
+}
+
+/** Passes a request on to an emulator as it came (the emulators do not check signatures). */
+function forward(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent): void {
+  const url = new URL(req.url ?? '/', upstream);
+  const out = request(url, { method: req.method, headers: { ...req.headers, host: url.host }, agent }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  out.on('error', (error) => {
+    if (res.headersSent) return res.destroy();
+    res.writeHead(503, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: `the local emulator did not answer: ${error.message}` }));
+  });
+  out.end(body);
+}
+
+async function readBody(req: IncomingMessage, limit = 40 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -72,5 +235,5 @@ async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise
     if (size > limit) throw new ServiceError('RequestEntityTooLarge', 'request too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -35,6 +35,8 @@ export class LocalLambdaRuntime {
     functions: LocalFunction[],
     private readonly localEnv: Record<string, string>,
     private readonly clock: SharedArrayBuffer,
+    /** What one function's sandbox gets on top of the shared local environment (its own credentials). */
+    private readonly envOf: (fn: LocalFunction) => Record<string, string> = () => ({}),
   ) {
     for (const fn of functions) this.spawn(fn);
   }
@@ -49,6 +51,7 @@ export class LocalLambdaRuntime {
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
         ...fn.environment,
         ...this.localEnv,
+        ...this.envOf(fn),
       },
       execArgv: [],
       stdout: false,

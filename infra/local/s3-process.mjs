@@ -7,9 +7,11 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const S3rver = require('s3rver');
-// The stack's functions sign with the local credentials (local/local); s3rver knows only its own.
-require('s3rver/lib/models/account').DUMMY_ACCOUNT.createKeyPair('local', 'local');
-const [port, directory, buckets] = process.argv.slice(2);
+// The stack's functions sign with access keys of their own (secret "local"), and the developer with
+// local/local; s3rver knows only its own until told.
+const [port, directory, buckets, accessKeys] = process.argv.slice(2);
+const account = require('s3rver/lib/models/account').DUMMY_ACCOUNT;
+for (const key of ['local', ...String(accessKeys ?? '').split(',').filter(Boolean)]) account.createKeyPair(key, 'local');
 const server = new S3rver({
   port: Number(port),
   address: '127.0.0.1',

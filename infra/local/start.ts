@@ -18,7 +18,8 @@ import {
 import { localSecretValues } from '../../functions/config/env.js';
 import { startApiGateway } from './api-gateway.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
-import { startAwsServices, type LocalSecretValue } from './aws-services.js';
+import { LocalFaults, startAwsServices, type Fault, type LocalSecretValue } from './aws-services.js';
+import { accessKeyFor, LocalIam } from './iam.js';
 import { seededStaff, startLocalCognito } from './cognito.js';
 import { LocalClock } from './clock.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   ddb.destroy();
 
   // S3: s3rver with the template's buckets, their objects in the data dir.
-  const s3 = fork(path.join(import.meta.dirname, 's3-process.mjs'), [String(options.s3Port), path.join(options.dataDir, 's3'), assembly.buckets.join(',')], {
+  const s3 = fork(path.join(import.meta.dirname, 's3-process.mjs'), [String(options.s3Port), path.join(options.dataDir, 's3'), assembly.buckets.join(','), assembly.functions.map(accessKeyFor).join(',')], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     execArgv: [],
   });
@@ -234,11 +235,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+      // Every AWS call of the functions goes through the stack's one endpoint, which checks it
+      // against the function's role in the template (aws-services.ts).
+      AWS_ENDPOINT_URL_DYNAMODB: awsUrl,
       AWS_ENDPOINT_URL_SFN: awsUrl,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
-      AWS_ENDPOINT_URL_SESV2: sesUrl,
-      AWS_ENDPOINT_URL_SES: sesUrl,
+      AWS_ENDPOINT_URL_SESV2: awsUrl,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
       AWS_ENDPOINT_URL_S3: s3Url,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
@@ -247,10 +249,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       PUBLIC_BASE_URL: `${apiUrl}/`,
     },
     clock.buffer,
+    (fn) => ({ AWS_ACCESS_KEY_ID: accessKeyFor(fn) }),
   );
 
   const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambda, clock, options.dataDir);
-  const aws = await startAwsServices({ port: options.awsPort, stepFunctions, secrets: secretValues(assembly, options.dataDir) });
+  const faults = new LocalFaults();
+  const aws = await startAwsServices({
+    port: options.awsPort,
+    stepFunctions,
+    secrets: secretValues(assembly, options.dataDir),
+    iam: new LocalIam(assembly.functions, assembly.roles),
+    tables: assembly.tables,
+    upstream: { dynamodb: dynamoUrl, ses: sesUrl },
+    faults,
+  });
   stepFunctions.start();
   const scheduler = new LocalScheduler(assembly.schedules, lambda, clock, options.dataDir);
   scheduler.start();
@@ -282,6 +294,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           },
         }),
       },
+      {
+        // Failures that only AWS shows, on demand: e.g. {"service":"ses","error":"SendingPausedException","message":"..."}.
+        method: 'POST',
+        path: '/_local/faults',
+        handle: async (_req, body) => {
+          let fault: Partial<Fault>;
+          try {
+            fault = JSON.parse(body.toString('utf8') || '{}') as Partial<Fault>;
+          } catch {
+            return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' } };
+          }
+          const valid =
+            ['dynamodb', 'states', 'secretsmanager', 'ses'].includes(String(fault.service)) &&
+            typeof fault.error === 'string' &&
+            /^[A-Za-z.]{1,100}$/.test(fault.error) &&
+            typeof fault.message === 'string' &&
+            (fault.operation === undefined || typeof fault.operation === 'string') &&
+            (fault.status === undefined || (Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) &&
+            (fault.count === undefined || (Number.isInteger(fault.count) && fault.count > 0));
+          if (!valid) return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'give service (dynamodb, states, secretsmanager, ses), error and message; operation, status and count are optional' } };
+          faults.set(fault as Fault);
+          return { status: 201, body: fault };
+        },
+      },
+      { method: 'DELETE', path: '/_local/faults', handle: async () => (faults.clear(), { status: 200, body: { cleared: true } }) },
       { method: 'GET', path: '/_local/clock', handle: async () => ({ status: 200, body: { now: clock.now().toISOString(), offsetSeconds: clock.offsetMs / 1000 } }) },
       {
         method: 'POST',

@@ -62,6 +62,7 @@ interface ExecutionRecord {
 
 interface Waiting {
   executionName: string;
+  stateMachineArn: string;
   state: string;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
@@ -206,6 +207,11 @@ export class LocalStepFunctions {
     return {};
   }
 
+  /** The state machine a task token belongs to (what IAM checks a signal against); undefined for an unknown token. */
+  stateMachineOfToken(token: string | undefined): string | undefined {
+    return token ? this.tokens.get(token)?.stateMachineArn : undefined;
+  }
+
   private peek(token: string | undefined): Waiting {
     if (!token || token.length > 1024) throw new SfnError('InvalidToken', 'Invalid Token');
     const waiting = this.tokens.get(token);
@@ -298,7 +304,7 @@ export class LocalStepFunctions {
         record.wait = wait;
         this.persist(record);
         const settled = new Promise((resolve, reject) => {
-          this.tokens.set(token, { executionName: record.name, state: stateName, resolve, reject, deadline });
+          this.tokens.set(token, { executionName: record.name, stateMachineArn: record.stateMachineArn, state: stateName, resolve, reject, deadline });
         });
         // Once the wait is over (answered or timed out), its deadline no longer applies.
         const over = () => {

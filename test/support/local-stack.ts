@@ -82,6 +82,11 @@ export class LocalStack {
     }
   }
 
+  /** The stack's AWS endpoint: what the functions call (IAM-checked), Step Functions, Secrets Manager. */
+  get aws(): string {
+    return `http://127.0.0.1:${this.ports.aws}`;
+  }
+
   /** The stack's own DynamoDB endpoint (its process of its own). */
   get dynamodb(): string {
     return `http://127.0.0.1:${this.ports.dynamo}`;

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessKeyFor } from '../../infra/local/iam.js';
+import { keys, LocalStack } from '../support/local-stack.js';
+import { buyer, licence, order } from '../support/orders.js';
+
+/**
+ * The local stack as strict as AWS: each function may call only what its role in the template
+ * grants; and the failures only AWS shows (a paused sending account, a refused address, throttling)
+ * can be made to happen, to see the workflow survive them.
+ */
+const stack = new LocalStack();
+beforeAll(() => stack.start(), 120_000);
+afterAll(() => stack.stop());
+
+const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as {
+  Resources: Record<string, { Type: string }>;
+};
+const logicalId = (prefix: string) => Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(prefix))![0];
+const secretId = (prefix: string) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:${Object.keys(template.Resources).find((id) => id.startsWith(prefix))!}`;
+/** The credentials a function signs with on the local stack. */
+const as = (fn: string) => ({ endpoint: stack.aws, region: 'us-east-1', credentials: { accessKeyId: accessKeyFor({ logicalId: logicalId(fn) }), secretAccessKey: 'local' } });
+const denied = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('is not authorized to perform') });
+const table = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::DynamoDB::GlobalTable')![0];
+const key = (pk: string) => ({ pk: { S: pk }, sk: { S: 'PO' } });
+
+describe('IAM on the local stack', () => {
+  it('refuses a call the template does not grant with AccessDeniedException, and lets a granted one through', async () => {
+    const reader = new DynamoDBClient(as('GetPurchaseOrder'));
+    await expect(reader.send(new GetItemCommand({ TableName: table, Key: key('PO#none') }))).resolves.toBeDefined();
+    await denied(reader.send(new PutItemCommand({ TableName: table, Item: { ...key('PO#forged'), po: { S: 'x' } } })));
+    await denied(new SFNClient(as('GetPurchaseOrder')).send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:PurchaseOrders-purchase-orders', name: 'forged' })));
+    await denied(new SecretsManagerClient(as('GetPurchaseOrder')).send(new GetSecretValueCommand({ SecretId: secretId('LinkSigningKey') })));
+    await expect(new SecretsManagerClient(as('Authorizer')).send(new GetSecretValueCommand({ SecretId: secretId('CheckoutKey') }))).resolves.toMatchObject({ SecretString: keys.checkout });
+
+    // The review page may count a wrong secret on review items (dynamodb:LeadingKeys REVIEW#*), and update nothing else.
+    const reviewPage = new DynamoDBClient(as('ReviewPage'));
+    const update = (pk: string) =>
+      reviewPage.send(new UpdateItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: 'REVIEW' } }, UpdateExpression: 'ADD failures :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': { N: '1' } } }));
+    await expect(update('REVIEW#none')).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await denied(update('PO#none'));
+
+    // Only Notify (and Needs attention) may email, and only from the seller's address.
+    const email = (from: string) => ({ FromEmailAddress: from, Destination: { ToAddresses: ['x@acme.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } });
+    await denied(new SESv2Client(as('GetPurchaseOrder')).send(new SendEmailCommand(email('orders@seller.example'))));
+    await denied(new SESv2Client(as('TaskNotify')).send(new SendEmailCommand(email('someone@elsewhere.example'))));
+    await expect(new SESv2Client(as('TaskNotify')).send(new SendEmailCommand(email('orders@seller.example')))).resolves.toMatchObject({ MessageId: expect.any(String) });
+  });
+});
+
+const place = async (company: string) =>
+  (
+    await stack.request('POST', '/purchase-orders', {
+      key: keys.checkout,
+      body: order({ customer: buyer(`cust-${company}`, company, `ap@${company.toLowerCase()}.example`), lines: [licence(40000, 1, 'LIC-F')] }),
+      headers: { 'Idempotency-Key': `fault-${company}` },
+    })
+  ).body;
+const fault = (body: Record<string, unknown>) => stack.request('POST', '/_local/faults', { body });
+
+describe('failures only AWS shows', () => {
+  it('a paused sending account stops the step: the PO needs attention, finance is told, and resuming goes on from where it stood', { timeout: 90_000 }, async () => {
+    // Notify's first try and its two retries meet a paused account; then SES sends again.
+    expect((await fault({ service: 'ses', operation: 'SendEmail', error: 'SendingPausedException', message: 'Email sending is disabled for your entire account.', count: 3 })).status).toBe(201);
+    const po = await place('Paused');
+    const flagged = await stack.waitForPo(po.id, keys.finance, (p) => p.attention !== null, 30_000, () => 250);
+    expect(flagged).toMatchObject({ status: 'awaiting_review', attention: { step: 'Notify', reason: expect.stringContaining('SendingPausedException') } });
+    const mail = await stack.waitForEmail((e) => e.subject === `${po.reference}: needs attention - Notify failed`);
+    expect(mail.destination.to).toEqual(['finance@seller.example']);
+    const listed = await stack.request('GET', '/purchase-orders?attention=true', { key: keys.finance });
+    expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(po.id);
+    // Nothing was told while the account was paused; nothing moves until finance resumes.
+    expect((await stack.emails()).some((e) => e.subject.startsWith(`${po.reference}: purchase order to review`))).toBe(false);
+
+    const resumed = await stack.request('POST', `/purchase-orders/${po.id}/resume`, { key: keys.finance });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.attention).toBeNull();
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+    expect((await stack.request('GET', '/purchase-orders?attention=true', { key: keys.finance })).body.items.map((item: { id: string }) => item.id)).not.toContain(po.id);
+    // The late "needs attention" notice is not sent again once resumed.
+    expect((await stack.emails()).filter((e) => e.subject.includes('needs attention'))).toHaveLength(1);
+    expect((await stack.request('POST', `/purchase-orders/${po.id}/resume`, { key: keys.finance })).status).toBe(409);
+  });
+
+  it('an address SES refuses for good is recorded on the PO, finance is told, and the rest goes on', { timeout: 60_000 }, async () => {
+    await fault({ service: 'ses', operation: 'SendEmail', error: 'MessageRejected', message: 'Email address is on the account-level suppression list.', count: 1 });
+    const po = await place('Refused');
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+    await stack.waitForEmail((e) => e.subject === `${po.reference}: an email could not be sent`);
+    const seen = await stack.waitForPo(po.id, keys.finance, (p) => p.history.some((h: { type: string }) => h.type === 'email_failed'));
+    expect(seen.attention).toBeNull();
+    expect(seen.history.find((h: { type: string }) => h.type === 'email_failed').data).toMatchObject({ notice: 'po-received', to: ['ap@refused.example'], reason: expect.stringContaining('MessageRejected') });
+  });
+
+  it('throttling is retried until it passes: the emails arrive and nobody is asked for attention', { timeout: 90_000 }, async () => {
+    await fault({ service: 'ses', operation: 'SendEmail', error: 'TooManyRequestsException', message: 'Maximum sending rate exceeded.', status: 429, count: 5 });
+    const po = await place('Throttled');
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`), 60_000);
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.attention).toBeNull();
+  });
+});
