@@ -48,9 +48,9 @@ const taskDescriptions: Record<WorkflowTask, string> = {
 
 /** What each bundle of tasks may use. */
 const groupBindings: Record<'lifecycle' | 'messages' | 'documents', Binding[]> = {
-  lifecycle: ['writeTable', 'signalWorkflow'],
-  messages: ['writeTable', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl'],
-  documents: ['writeTable', 'signalWorkflow', 'sellerProfile'],
+  lifecycle: ['readTable', 'updateItems', 'signalWorkflow'],
+  messages: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl'],
+  documents: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'sellerProfile'],
 };
 
 /** Which bundle (functions/tasks/<group>.ts) serves each task. */
@@ -241,7 +241,7 @@ export class PurchaseOrderStack extends Stack {
       description: 'Wake every workflow parked on a PO that changed after it parked (a lost signal)',
       timeout: Duration.minutes(2),
     });
-    bindings.bind(reconciler, ['writeTable', 'signalWorkflow']);
+    bindings.bind(reconciler, ['readTable', 'updateItems', 'signalWorkflow']);
     const scheduleRole = new iam.Role(this, 'ReconcileScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'Lets EventBridge Scheduler run the reconciler',

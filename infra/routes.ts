@@ -30,7 +30,7 @@ export interface RouteSpec {
 
 /** A lifecycle action: a POST on a PO, served by functions/api/actions.ts, writing the PO and waking its workflow. */
 function action(id: string, path: string, handler: string, description: string, roles: RouteSpec['roles'], extra: Partial<RouteSpec> = {}): RouteSpec {
-  return { id, method: 'POST', path, entry: 'functions/api/actions.ts', handler, description, roles, bindings: ['writeTable', 'signalWorkflow'], ...extra };
+  return { id, method: 'POST', path, entry: 'functions/api/actions.ts', handler, description, roles, bindings: ['readTable', 'updateItems', 'signalWorkflow'], ...extra };
 }
 
 export const routes: RouteSpec[] = [
@@ -41,7 +41,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/place-purchase-order.ts',
     description: 'Place a purchase order (checkout)',
     roles: ['checkout'],
-    bindings: ['writeTable', 'startWorkflow'],
+    bindings: ['readTable', 'putItems', 'updateItems', 'releaseIdempotency', 'startWorkflow'],
     body: orderRequestSchema,
   },
   {
@@ -80,7 +80,7 @@ export const routes: RouteSpec[] = [
   action('OpenDispute', '/purchase-orders/{id}/dispute', 'dispute', 'Open a payment dispute (checkout, finance)', ['checkout', 'finance']),
   action('ResolveDispute', '/purchase-orders/{id}/dispute/resolve', 'resolveDispute', 'Resolve a payment dispute (finance)', ['finance'], { body: bodies.resolve }),
   action('ResumeWorkflow', '/purchase-orders/{id}/resume', 'resume', 'Resume the workflow of a PO that needs attention, or restart one that ended badly (finance)', ['finance'], {
-    bindings: ['writeTable', 'signalWorkflow', 'restartWorkflow'],
+    bindings: ['readTable', 'updateItems', 'signalWorkflow', 'restartWorkflow'],
   }),
   action('UpdateShippingOrder', '/purchase-orders/{id}/shipping-orders/{soId}/status', 'updateShipping', 'Mark a shipping order shipped or delivered (finance)', ['finance'], { body: bodies.shipping }),
   {
@@ -91,7 +91,7 @@ export const routes: RouteSpec[] = [
     handler: 'addHandler',
     description: "Attach the buyer's signed PO: the file, or a presigned upload (checkout, finance)",
     roles: ['checkout', 'finance'],
-    bindings: ['writeTable', 'signalWorkflow', 'writeAttachments'],
+    bindings: ['readTable', 'updateItems', 'signalWorkflow', 'writeAttachments'],
   },
   {
     id: 'CompleteAttachment',
@@ -101,7 +101,7 @@ export const routes: RouteSpec[] = [
     handler: 'completeHandler',
     description: 'Check a presigned upload and attach it (checkout, finance)',
     roles: ['checkout', 'finance'],
-    bindings: ['writeTable', 'signalWorkflow', 'writeAttachments'],
+    bindings: ['readTable', 'updateItems', 'signalWorkflow', 'writeAttachments'],
   },
   {
     id: 'GetAttachment',
@@ -142,7 +142,7 @@ export const routes: RouteSpec[] = [
     handler: 'decisionHandler',
     description: "Record the reviewer's decision (once)",
     roles: [],
-    bindings: ['writeTable', 'signalWorkflow', 'linkKey'],
+    bindings: ['readTable', 'updateItems', 'signalWorkflow', 'linkKey'],
     public: true,
   },
   {
@@ -163,7 +163,7 @@ export const routes: RouteSpec[] = [
     handler: 'putHandler',
     description: 'Replace the PO policy (finance)',
     roles: ['finance'],
-    bindings: ['writeTable'],
+    bindings: ['putItems'],
     body: policySchema,
   },
   {
@@ -174,7 +174,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/console.ts',
     description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline',
     roles: [],
-    bindings: ['writeTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments'],
+    bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments'],
     public: true,
   },
 ];

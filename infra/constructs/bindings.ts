@@ -14,8 +14,16 @@ import type { PoFunction } from './po-function.js';
  * so the three can never disagree.
  */
 export type Binding =
+  /** Read items and query the table and its indexes. */
   | 'readTable'
-  | 'writeTable'
+  /** Update items in place (every PO change, waits, review marks, number series). */
+  | 'updateItems'
+  /** Create items (POs, documents, emails sent, reviews, the policy). */
+  | 'putItems'
+  /** Scan the table (the back office's search). */
+  | 'searchTable'
+  /** Forget an Idempotency-Key whose request created nothing: a delete of IDEM# items only. */
+  | 'releaseIdempotency'
   | 'startWorkflow'
   | 'signalWorkflow'
   | 'restartWorkflow'
@@ -74,17 +82,28 @@ export class Bindings {
     for (const binding of new Set(bindings)) {
       switch (binding) {
         case 'readTable':
-        case 'writeTable': {
+        case 'updateItems':
+        case 'putItems':
+        case 'searchTable': {
           env(envNames.table, r.table.tableName);
-          if (binding === 'readTable') r.table.grantReadData(fn);
-          else r.table.grantReadWriteData(fn);
+          const actions = { readTable: ['dynamodb:GetItem', 'dynamodb:Query'], updateItems: ['dynamodb:UpdateItem'], putItems: ['dynamodb:PutItem'], searchTable: ['dynamodb:Scan'] }[binding];
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [r.table.tableArn, `${r.table.tableArn}/index/*`] }));
           const stack = Stack.of(fn);
           Validations.of(fn.role!).acknowledge({
             id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(r.table.node.defaultChild as dynamodb.CfnGlobalTable)}.Arn>/index/*]`,
-            reason: 'The table grant covers its index (byStatus), which the finance queues query.',
+            reason: 'The table grant covers its indexes (byStatus, signalsOwed, needsAttention), which queues and the reconciler query.',
           });
           break;
         }
+        case 'releaseIdempotency':
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:DeleteItem'],
+              resources: [r.table.tableArn],
+              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } },
+            }),
+          );
+          break;
         case 'recordLinkFailures':
           fn.addToRolePolicy(
             new iam.PolicyStatement({

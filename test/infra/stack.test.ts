@@ -254,6 +254,42 @@ describe('the stack', () => {
     }
   });
 
+  it('gives each function the DynamoDB writes it makes and no other', () => {
+    const dynamoActions = (prefix: string) =>
+      [
+        ...new Set(
+          Object.values(template.findResources('AWS::IAM::Policy'))
+            .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref.startsWith(prefix)))
+            .flatMap((policy) => actions(policy.Properties.PolicyDocument.Statement))
+            .filter((action) => action.startsWith('dynamodb:')),
+        ),
+      ].sort();
+    const read = ['dynamodb:GetItem', 'dynamodb:Query'];
+    const expected: Record<string, string[]> = {
+      // Creates the PO and claims the Idempotency-Key; forgets a key whose request created nothing.
+      PlacePurchaseOrder: [...read, 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      GetPurchaseOrder: read,
+      ListPurchaseOrders: read,
+      RecordPayment: [...read, 'dynamodb:UpdateItem'],
+      ResumeWorkflow: [...read, 'dynamodb:UpdateItem'],
+      AddAttachment: [...read, 'dynamodb:UpdateItem'],
+      ReviewDecision: [...read, 'dynamodb:UpdateItem'],
+      ReviewPage: [...read, 'dynamodb:UpdateItem'], // review items only (above)
+      PutPolicy: ['dynamodb:PutItem'],
+      Console: [...read, 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+      Reconciler: [...read, 'dynamodb:UpdateItem'],
+      TaskAwaitChange: [...read, 'dynamodb:UpdateItem'],
+      TaskFulfil: [...read, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      TaskNotify: [...read, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    };
+    for (const [fn, granted] of Object.entries(expected)) expect(dynamoActions(fn), fn).toEqual([...granted].sort());
+    // The delete is for Idempotency-Keys only.
+    const deletes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: { Action: unknown }) => statement.Action === 'dynamodb:DeleteItem');
+    expect(deletes).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } } })]);
+  });
+
   it('runs every function on one runtime with tracing, and keeps every log for a bounded time', () => {
     template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] });
     const retention = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
