@@ -261,7 +261,30 @@ export function allowedActions(po: PurchaseOrder, actor: Actor): Action['type'][
   return (Object.keys(allowedFrom) as Action['type'][]).filter((type) => canApply(po, type, actor));
 }
 
+/**
+ * A PO lives in one DynamoDB item (at most 400 KB) for its whole life: its lines, a copy of the
+ * physical ones in shipping orders, every licence key, and every history entry. These bounds keep it
+ * there: at placement, at most `digitalSeats` keys and `orderBytes` of order (so a delivered PO takes
+ * under about 200 KB); later, people's changes stop at `personBytes` (422, rule "po_full"),
+ * which leaves the workflow's own steps (documents, reminders) room to finish. See docs/api.md.
+ */
+export const sizeLimits = { digitalSeats: 2_000, orderBytes: 64 * 1024, personBytes: 300 * 1024 } as const;
+
+const encoder = new TextEncoder();
+export const utf8Bytes = (value: unknown): number => encoder.encode(JSON.stringify(value)).length;
+
 export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {
+  const next = applyUnbounded(po, action, ctx);
+  if (next !== po && ctx.actor !== 'system' && utf8Bytes(next) > sizeLimits.personBytes) {
+    throw new RuleViolation(
+      `this purchase order is full (${Math.ceil(utf8Bytes(next) / 1024)} KB of history and data): record the rest outside it, or cancel it and place a new one`,
+      'po_full',
+    );
+  }
+  return next;
+}
+
+function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {
   if (!canApply(po, action.type, ctx.actor)) {
     if (action.type === 'resume' && !po.attention) throw new TransitionError('resume', po.status, 'the purchase order does not need attention: its workflow is running');
     if (Object.values(allowedFrom[action.type]).some((from) => from?.includes(po.status))) {
@@ -541,6 +564,14 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
   const violation = (message: string, rule: string) => new RuleViolation(message, rule);
   // Nothing to pay, nothing to invoice: a free order is not a purchase order.
   if (total === 0) throw violation('an order needs a total above zero', 'zero_total');
+  const seats = order.lines.filter((line) => line.fulfilment === 'digital').reduce((n, line) => n + line.quantity, 0);
+  if (seats > sizeLimits.digitalSeats) {
+    throw violation(`a purchase order delivers at most ${sizeLimits.digitalSeats} licence keys (this one asks for ${seats}); split the order`, 'too_many_licences');
+  }
+  const bytes = utf8Bytes(order);
+  if (bytes > sizeLimits.orderBytes) {
+    throw violation(`the order's lines and addresses take ${Math.ceil(bytes / 1024)} KB; a purchase order holds at most ${sizeLimits.orderBytes / 1024} KB of them`, 'order_too_large');
+  }
   switch (order.paymentMethod) {
     case 'purchase_order': {
       const delivery = order.delivery ?? policy.defaultDelivery;

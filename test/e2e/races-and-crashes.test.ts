@@ -2,10 +2,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
-import { apply } from '../../functions/domain/purchase-order.js';
+import { apply, sizeLimits, utf8Bytes } from '../../functions/domain/purchase-order.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
-import { buyer, licence, order as orderBody } from '../support/orders.js';
+import { addresses, buyer, goods, licence, order as orderBody } from '../support/orders.js';
 
 /** Money and orders under races, retries and crashes: nothing lost, nothing counted twice. */
 const stack = new LocalStack();
@@ -95,6 +95,46 @@ describe('hostile requests over HTTP', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.version).toBe(1);
+  });
+});
+
+describe('the largest order the API accepts', () => {
+  /** 2,000 licence keys and 80 physical lines of Japanese text (3 bytes a character), grown to the byte limit. */
+  const largest = () => {
+    const body = orderBody({
+      customer: buyer('cust-big', 'Big Buyer', 'ap@big.example'),
+      lines: [licence(100, sizeLimits.digitalSeats, 'LIC-BIG'), ...Array.from({ length: 80 }, (_, i) => goods(1000, 2, `BOX-${i}`, '', `seller-${i % 3}`))],
+      shippingAddress: addresses.JP,
+    });
+    let length = 1;
+    const fill = (n: number) => body.lines.slice(1).forEach((line, i) => (line.description = `${i} ${'倉'.repeat(n)}`.slice(0, 500)));
+    for (fill(length); length < 500; fill(++length)) if (utf8Bytes(body) > sizeLimits.orderBytes) break;
+    fill(length - 1);
+    return body;
+  };
+
+  it('runs its whole flow without a 5xx: placed, released, every key delivered, invoiced, shipped; one key more, or the next size up, is refused with 422', { timeout: 90_000 }, async () => {
+    const body = largest();
+    expect(utf8Bytes(body)).toBeGreaterThan(sizeLimits.orderBytes - 80 * 3); // within one character per line of the limit
+    const placed = await place('largest', body);
+    expect(placed.status).toBe(201);
+    const po = placed.body;
+    expect((await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } })).status).toBe(200);
+    const released = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1 && p.licences !== null, 30_000, () => 250);
+    expect(released.licences[0].keys).toHaveLength(sizeLimits.digitalSeats);
+    expect(released.shippingOrders).toHaveLength(3);
+    await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: your order is released`), 30_000);
+    for (const so of released.shippingOrders) {
+      expect((await stack.request('POST', `/purchase-orders/${po.id}/shipping-orders/${so.id}/status`, { key: keys.finance, body: { status: 'shipped' } })).status).toBe(200);
+    }
+    expect((await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: released.total, reference: 'BIG-1' } })).status).toBe(200);
+
+    const oneKeyMore = structuredClone(body);
+    oneKeyMore.lines[0]!.quantity += 1;
+    expect(await place('largest-keys', oneKeyMore)).toMatchObject({ status: 422, body: { rule: 'too_many_licences' } });
+    const oneCharMore = structuredClone(body);
+    for (const line of oneCharMore.lines.slice(1)) line.description += '倉'; // the next size up, over the limit
+    expect(await place('largest-bytes', oneCharMore)).toMatchObject({ status: 422, body: { rule: 'order_too_large' } });
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../../functions/domain/errors.js';
 import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
 import { defaultPolicy, policySchema, type Policy } from '../../functions/domain/policy.js';
-import { apply, decidePlacement, placePurchaseOrder, statuses, terminalStatuses, type Action, type Actor, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { apply, decidePlacement, placePurchaseOrder, sizeLimits, statuses, terminalStatuses, utf8Bytes, type Action, type Actor, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
 import { noticesFor } from '../../functions/app/catalogue.js';
 import { nextStep, nextSteps, workflowView } from '../../functions/domain/workflow-view.js';
 import { sampleOrder } from '../support/fakes.js';
@@ -296,5 +296,30 @@ describe('review reminders', () => {
     // No reminder when the policy asks for none, or for more days than the review lasts.
     expect(place({}, { ...policy, reviewReminderDays: null }).review.reminderAt).toBeNull();
     expect(place({}, { ...policy, reviewReminderDays: 20 }).review.reminderAt).toBeNull();
+  });
+});
+
+describe('a PO stays within one DynamoDB item', () => {
+  it('refuses people’s changes once it is full (422 po_full), changing nothing, and leaves the workflow room to finish', () => {
+    let po = place({ delivery: 'prepayment' });
+    po = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
+    const reason = 'Bank statement shows no such transfer. '.repeat(50).slice(0, 2000);
+    let refused: unknown = null;
+    for (let i = 0; i < 1000 && !refused; i += 1) {
+      try {
+        po = apply(po, { type: 'submit_payment', amount: 100, reference: `R-${i}` }, { actor: 'checkout', at });
+        po = apply(po, { type: 'verify_payment', decision: 'reject', reason }, { actor: 'finance', at });
+      } catch (error) {
+        refused = error;
+      }
+    }
+    expect(refused).toBeInstanceOf(RuleViolation);
+    expect((refused as RuleViolation).rule).toBe('po_full');
+    expect(utf8Bytes(po)).toBeLessThanOrEqual(sizeLimits.personBytes);
+    // The workflow's own steps still go through, well inside DynamoDB's 400 KB.
+    const proforma = { id: 'PRO-1', type: 'proforma' as const, number: 'PRO-1', issuedAt: at.toISOString(), total: po.total, dueDate: null };
+    const issued = apply(po, { type: 'issue_document', document: proforma }, { actor: 'system', at });
+    expect(issued.documents).toHaveLength(1);
+    expect(utf8Bytes(issued)).toBeLessThan(400 * 1024 - 50 * 1024);
   });
 });
