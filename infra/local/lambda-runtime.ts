@@ -37,6 +37,8 @@ export class LocalLambdaRuntime {
     private readonly clock: SharedArrayBuffer,
     /** What one function's sandbox gets on top of the shared local environment (its own credentials). */
     private readonly envOf: (fn: LocalFunction) => Record<string, string> = () => ({}),
+    /** Where each line a function writes goes (CloudWatch Logs on AWS); the terminal if not given. */
+    private readonly logLine: (fn: LocalFunction, line: string) => void = (_fn, line) => console.log(line),
   ) {
     for (const fn of functions) this.spawn(fn);
   }
@@ -54,9 +56,18 @@ export class LocalLambdaRuntime {
         ...this.envOf(fn),
       },
       execArgv: [],
-      stdout: false,
-      stderr: false,
+      stdout: true,
+      stderr: true,
     });
+    for (const stream of [worker.stdout, worker.stderr]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) if (line) this.logLine(fn, line);
+      });
+    }
     const entry = { worker, fn, pending: new Map<number, Pending>() };
     worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: InvokeError }) => {
       const pending = entry.pending.get(message.id);

@@ -1,6 +1,6 @@
 import { execFileSync, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -48,7 +48,8 @@ export interface LocalStackOptions {
   dataDir: string;
   cdkOut: string;
   stackName: string;
-  synth: boolean;
+  /** 'auto': synthesize when the app's sources changed since the last synthesis; 'always'; 'never' (reuse cdk.out). */
+  synth: 'auto' | 'always' | 'never';
   quiet?: boolean;
 }
 
@@ -71,7 +72,7 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     dataDir: path.resolve(env.PO_DATA_DIR ?? '.data'),
     cdkOut: path.resolve(env.CDK_OUT ?? path.join(projectRoot, 'cdk.out')),
     stackName: env.STACK_NAME ?? 'PurchaseOrders',
-    synth: env.PO_SYNTH !== '0',
+    synth: env.PO_SYNTH === '0' ? 'never' : env.PO_SYNTH === '1' ? 'always' : 'auto',
   };
 }
 
@@ -111,13 +112,40 @@ export interface RunningStack {
   stop: () => Promise<void>;
 }
 
+/**
+ * What the synthesized template and bundles follow from: the app's sources (not the local stack's
+ * own code, which runs from source), its lock file and settings. A content hash, so a checkout or a
+ * touch without a change does not synthesize again.
+ */
+function sourcesFingerprint(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): string[] =>
+    readdirSync(path.join(projectRoot, dir), { withFileTypes: true }).flatMap((entry) => {
+      const relative = path.join(dir, entry.name);
+      if (entry.isDirectory()) return relative === path.join('infra', 'local') ? [] : walk(relative);
+      return /\.(ts|mts|js|mjs|json|ttf|otf|woff2?)$/.test(entry.name) ? [relative] : [];
+    });
+  const files = [...['functions', 'workflows', 'infra'].flatMap(walk), 'package-lock.json', 'cdk.json', 'tsconfig.json'].sort();
+  for (const file of files) {
+    if (!existsSync(path.join(projectRoot, file))) continue;
+    hash.update(`${file}\0`).update(readFileSync(path.join(projectRoot, file))).update('\0');
+  }
+  for (const name of Object.keys(process.env).filter((key) => key.startsWith('CDK_CONTEXT') || key === 'STACK_NAME').sort()) hash.update(`${name}=${process.env[name]}\0`);
+  return hash.digest('hex');
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningStack> {
   const say = (line: string) => {
     if (!options.quiet) console.log(line);
   };
   const started = Date.now();
-  // PO_SYNTH=0 reuses the last synthesis; with none there yet, synthesize anyway.
-  if (options.synth || !existsSync(path.join(options.cdkOut, `${options.stackName}.template.json`))) {
+  // Synthesize when the app's sources changed since the last synthesis (PO_SYNTH=1 always, 0 never;
+  // with none there yet, synthesize anyway).
+  const fingerprintFile = path.join(options.cdkOut, '.sources.sha256');
+  const fingerprint = sourcesFingerprint();
+  const synthesized = existsSync(path.join(options.cdkOut, `${options.stackName}.template.json`));
+  const upToDate = synthesized && existsSync(fingerprintFile) && readFileSync(fingerprintFile, 'utf8') === fingerprint;
+  if (!synthesized || options.synth === 'always' || (options.synth === 'auto' && !upToDate)) {
     say('Synthesizing the CDK app (cdk synth)...');
     try {
       execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', options.cdkOut], {
@@ -130,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       throw new Error(`cdk synth failed:\n${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`);
     }
   }
+  if (options.synth !== 'never') writeFileSync(fingerprintFile, fingerprint);
   // On Lambda the bundle's folder has no package.json, so Node reads it as CommonJS; say so here.
   writeFileSync(path.join(options.cdkOut, 'package.json'), '{"type":"commonjs"}\n');
   mkdirSync(options.dataDir, { recursive: true });
@@ -228,6 +257,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   const awsUrl = `http://127.0.0.1:${options.awsPort}`;
   const apiUrl = `http://127.0.0.1:${options.port}`;
 
+  // The functions' logs (CloudWatch Logs on AWS) go to $PO_DATA_DIR/logs/functions.jsonl; the
+  // terminal shows their warnings and errors in a line each, or everything with LOG_LEVEL=info.
+  mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
+  const logFile = createWriteStream(path.join(options.dataDir, 'logs', 'functions.jsonl'), { flags: 'a' });
+  const verbose = ['info', 'debug'].includes((process.env.LOG_LEVEL ?? '').toLowerCase());
+  const functionLog = (fn: { name: string }, line: string) => {
+    logFile.write(`${line}\n`);
+    if (verbose || options.quiet) {
+      if (verbose) console.log(line);
+      return;
+    }
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return void console.log(`${fn.name}: ${line}`);
+    }
+    if (record.level !== 'warn' && record.level !== 'error') return;
+    const time = String(record.time ?? new Date().toISOString()).slice(11, 19);
+    const about = ['poId', 'task', 'route', 'error', 'reason'].flatMap((key) => (record[key] ? [`${key}=${String(typeof record[key] === 'object' ? JSON.stringify(record[key]) : record[key])}`] : []));
+    console.log(`${time} ${String(record.level).toUpperCase()} ${fn.name.replace(/[A-F0-9]{8}$/, '')}: ${String(record.message)} ${about.join(' ')}`.trimEnd());
+  };
+
   const lambda = new LocalLambdaRuntime(
     assembly.functions,
     {
@@ -250,6 +302,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     },
     clock.buffer,
     (fn) => ({ AWS_ACCESS_KEY_ID: accessKeyFor(fn) }),
+    functionLog,
   );
 
   const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambda, clock, options.dataDir);
@@ -355,6 +408,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   say(`  Cognito        ${cognito.url}`);
   say(`  S3             ${s3Url}`);
   say(`  Data           ${options.dataDir}`);
+  say(`  Logs           ${path.join(options.dataDir, 'logs', 'functions.jsonl')} (warnings and errors shown here; LOG_LEVEL=info for all)`);
   say(`  Checkout key   ${keys.checkout}`);
   say(`  Finance key    ${keys.finance}`);
   say(`  Console        ${apiUrl}/console`);
@@ -368,6 +422,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       await scheduler.stop();
       await stepFunctions.stop();
       await lambda.stop();
+      await new Promise((resolve) => logFile.end(resolve));
       await close(aws);
       await close(ses);
       await cognito.stop();

@@ -14,7 +14,8 @@ import { buyer, licence, order } from '../support/orders.js';
  * grants; and the failures only AWS shows (a paused sending account, a refused address, throttling)
  * can be made to happen, to see the workflow survive them.
  */
-const stack = new LocalStack();
+// The terminal as a developer sees it by default: a line per warning or error, the JSON in the data directory.
+const stack = new LocalStack(undefined, { LOG_LEVEL: '' });
 beforeAll(() => stack.start(), 120_000);
 afterAll(() => stack.stop());
 
@@ -85,6 +86,12 @@ describe('failures only AWS shows', () => {
     // The late "needs attention" notice is not sent again once resumed.
     expect((await stack.emails()).filter((e) => e.subject.includes('needs attention'))).toHaveLength(1);
     expect((await stack.request('POST', `/purchase-orders/${po.id}/resume`, { key: keys.finance })).status).toBe(409);
+
+    // The terminal told of it in a line a person reads; the full JSON is in the data directory's log.
+    expect(stack.output).toMatch(/\d\d:\d\d:\d\d WARN TaskNotify: task failed poId=\S+ task=notify error=SendingPausedException/);
+    expect(stack.output.split('\n').some((line) => line.startsWith('{"level":"info"'))).toBe(false);
+    const logged = readFileSync(path.join(stack.dataDir, 'logs', 'functions.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(logged.some((line) => JSON.parse(line).message === 'task failed' && line.includes(po.id))).toBe(true);
   });
 
   it('an address SES refuses for good is recorded on the PO, finance is told, and the rest goes on', { timeout: 60_000 }, async () => {

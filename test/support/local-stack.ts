@@ -48,7 +48,11 @@ export class LocalStack {
   readonly dataDir: string;
   private ports!: { api: number; ses: number; dynamo: number; aws: number; cognito: number; s3: number };
 
-  constructor(dataDir?: string) {
+  constructor(
+    dataDir?: string,
+    /** More environment for the stack; tests read the functions' JSON logs in the output unless LOG_LEVEL is set here. */
+    private readonly env: Record<string, string> = {},
+  ) {
     this.dataDir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'po-e2e-'));
   }
 
@@ -110,6 +114,8 @@ export class LocalStack {
         PO_DATA_DIR: this.dataDir,
         // The test run synthesizes once (global setup); every stack runs that assembly.
         PO_SYNTH: '0',
+        LOG_LEVEL: 'info',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
