@@ -2,6 +2,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import {
@@ -39,6 +40,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export interface LocalStackOptions {
   port: number;
   sesPort: number;
+  /** A negative port is a default derived from SES_PORT: used if free, else another free port is. */
   dynamoPort: number;
   awsPort: number;
   cognitoPort: number;
@@ -61,13 +63,17 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number, not ${value}`);
     return parsed;
   };
+  // The other services' ports follow SES_PORT (8006-8009 by default) unless set; one that is taken
+  // (by a second stack, say) is swapped for a free one at start-up.
+  const sesPort = int('SES_PORT', 8005);
+  const derived = (name: string, offset: number) => (env[name] ? int(name, 0) : -(sesPort + offset));
   return {
     port: int('PORT', 3000),
-    sesPort: int('SES_PORT', 8005),
-    dynamoPort: int('DYNAMODB_PORT', 8006),
-    awsPort: int('AWS_SERVICES_PORT', 8007),
-    cognitoPort: int('COGNITO_PORT', 8008),
-    s3Port: int('S3_PORT', 8009),
+    sesPort,
+    dynamoPort: derived('DYNAMODB_PORT', 1),
+    awsPort: derived('AWS_SERVICES_PORT', 2),
+    cognitoPort: derived('COGNITO_PORT', 3),
+    s3Port: derived('S3_PORT', 4),
     staffPassword: env.PO_STAFF_PASSWORD || 'dev-staff-password',
     dataDir: path.resolve(env.PO_DATA_DIR ?? '.data'),
     cdkOut: path.resolve(env.CDK_OUT ?? path.join(projectRoot, 'cdk.out')),
@@ -75,6 +81,23 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     synth: env.PO_SYNTH === '0' ? 'never' : env.PO_SYNTH === '1' ? 'always' : 'auto',
   };
 }
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 
 /** Stops accepting connections, lets requests in flight finish (a few seconds at most). */
 function close(server: Server | undefined, graceMs = 5_000): Promise<void> {
@@ -139,6 +162,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     if (!options.quiet) console.log(line);
   };
   const started = Date.now();
+  options = { ...options };
+  for (const key of ['dynamoPort', 'awsPort', 'cognitoPort', 's3Port'] as const) {
+    if (options[key] < 0) options[key] = (await portIsFree(-options[key])) ? -options[key] : await freePort();
+  }
   // Synthesize when the app's sources changed since the last synthesis (PO_SYNTH=1 always, 0 never;
   // with none there yet, synthesize anyway).
   const fingerprintFile = path.join(options.cdkOut, '.sources.sha256');

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
+import { freePort, keys, LocalStack, reviewLinkIn } from '../support/local-stack.js';
 import { addresses, buyer, licence, order as orderBody } from '../support/orders.js';
 
 /** A PO waiting for its review, and then for its payment, survives a restart of `npm start`. */
@@ -90,5 +90,26 @@ describe('restarting the local stack', () => {
       }
     });
     expect(torn).toEqual([fragment]);
+  });
+});
+
+describe('two stacks side by side', () => {
+  it('given only another PORT, SES_PORT and PO_DATA_DIR, a second stack finds ports of its own and keeps its own POs', { timeout: 90_000 }, async () => {
+    if (!stack.running) await stack.start();
+    // SES_PORT one below the first stack's API port: the ports derived from it are the first stack's.
+    const api = new URL(stack.api);
+    const second = new LocalStack(undefined, { PORT: String(await freePort()), SES_PORT: String(Number(api.port) - 1) });
+    try {
+      await second.start();
+      const taken = [stack.api, stack.ses, stack.cognito, stack.dynamodb, stack.aws].map((url) => new URL(url).port);
+      for (const url of [second.dynamodb, second.aws, second.cognito]) expect(taken).not.toContain(new URL(url).port);
+      await second.updatePolicy({ cartMinimum: { USD: 15000, JPY: 20000 } });
+      const placed = await second.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'side-by-side-1' } });
+      expect(placed.status).toBe(201);
+      await second.waitForEmail((e) => e.subject.startsWith(`${placed.body.reference}: purchase order to review`));
+      expect((await stack.request('GET', `/purchase-orders/${placed.body.id}`, { key: keys.finance })).status).toBe(404);
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -32,6 +32,16 @@ async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number;
   }
 }
 
+/** A port nobody listens on now (the system's pick). */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
 export interface Email {
   messageId: string;
   from: string;
@@ -54,6 +64,10 @@ export class LocalStack {
     private readonly env: Record<string, string> = {},
   ) {
     this.dataDir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'po-e2e-'));
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
   }
 
   get api(): string {
@@ -98,7 +112,9 @@ export class LocalStack {
 
   /** Starts (or restarts) the stack on this data directory and waits for /health. Returns ms to healthy. */
   async start(): Promise<number> {
-    this.ports ??= await stackPorts();
+    // Given PORT and SES_PORT only, the stack derives (or finds) the rest, as a developer's second stack would.
+    const own = this.env.PORT !== undefined && this.env.SES_PORT !== undefined;
+    this.ports ??= own ? { api: Number(this.env.PORT), ses: Number(this.env.SES_PORT), dynamo: 0, aws: 0, cognito: 0, s3: 0 } : await stackPorts();
     const started = Date.now();
     this.output = '';
     this.child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
@@ -107,10 +123,14 @@ export class LocalStack {
         ...process.env,
         PORT: String(this.ports.api),
         SES_PORT: String(this.ports.ses),
-        DYNAMODB_PORT: String(this.ports.dynamo),
-        AWS_SERVICES_PORT: String(this.ports.aws),
-        COGNITO_PORT: String(this.ports.cognito),
-        S3_PORT: String(this.ports.s3),
+        ...(own
+          ? {}
+          : {
+              DYNAMODB_PORT: String(this.ports.dynamo),
+              AWS_SERVICES_PORT: String(this.ports.aws),
+              COGNITO_PORT: String(this.ports.cognito),
+              S3_PORT: String(this.ports.s3),
+            }),
         PO_DATA_DIR: this.dataDir,
         // The test run synthesizes once (global setup); every stack runs that assembly.
         PO_SYNTH: '0',
@@ -136,6 +156,11 @@ export class LocalStack {
       }
     })();
     await Promise.race([healthy, exited]);
+    if (own) {
+      // Where it put the other services, from its start-up summary.
+      const at = (label: string) => Number(new RegExp(`${label}\\s+http://127\\.0\\.0\\.1:(\\d+)`).exec(this.output)?.[1]);
+      this.ports = { ...this.ports, dynamo: at('DynamoDB'), aws: at('Step Functions'), cognito: at('Cognito'), s3: at('S3') };
+    }
     return Date.now() - started;
   }
 
