@@ -4,7 +4,7 @@ import { RuleViolation } from '../domain/errors.js';
 import { canApply, type Actor, type Attachment, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { FileTooLargeError, NotFoundError, UnsupportedFileError } from './errors.js';
-import type { FileStore } from './ports.js';
+import type { FileStore, StoredPurchaseOrder } from './ports.js';
 
 /**
  * The buyer's signed PO, attached by checkout (or by finance for a letter that came by post). The
@@ -24,11 +24,11 @@ function declared(contentType: string, size: number): AttachmentType {
   return contentType;
 }
 
-async function attachable(deps: AttachmentDeps, poId: string, actor: Actor): Promise<PurchaseOrder> {
-  const po = (await deps.pos.get(poId))?.po;
-  if (!po) throw new NotFoundError(`purchase order ${poId} not found`);
-  if (!canApply(po, 'attach', actor)) throw new RuleViolation(`a purchase order that is ${po.status.replace(/_/g, ' ')} takes no more files`, 'attachment_closed');
-  return po;
+async function attachable(deps: AttachmentDeps, poId: string, actor: Actor): Promise<StoredPurchaseOrder> {
+  const stored = await deps.pos.get(poId);
+  if (!stored) throw new NotFoundError(`purchase order ${poId} not found`);
+  if (!canApply(stored.po, 'attach', actor)) throw new RuleViolation(`a purchase order that is ${stored.po.status.replace(/_/g, ' ')} takes no more files`, 'attachment_closed');
+  return stored;
 }
 
 /** Step one of an upload: where to PUT the file. The PO lists it once `completeUpload` has checked it. */
@@ -43,9 +43,9 @@ export async function requestUpload(deps: AttachmentDeps, poId: string, actor: A
 
 /** Step two: the file is checked where it landed and, if it is what it says, attached to the PO. */
 export async function completeUpload(deps: AttachmentDeps, poId: string, attachmentId: string, ctx: { actor: Actor; by: Who }, filename?: string | null): Promise<PurchaseOrder> {
-  const po = await attachable(deps, poId, ctx.actor);
-  const known = (po.attachments ?? []).find((attachment) => attachment.id === attachmentId);
-  if (known) return po;
+  const current = await attachable(deps, poId, ctx.actor);
+  const po = current.po;
+  if ((po.attachments ?? []).some((attachment) => attachment.id === attachmentId)) return po;
   const stored = await deps.files.inspect(keyOf(poId, attachmentId));
   if (!stored) throw new NotFoundError(`nothing was uploaded for attachment ${attachmentId}`);
   const kind = sniffAttachment(stored.head);
@@ -55,7 +55,7 @@ export async function completeUpload(deps: AttachmentDeps, poId: string, attachm
     throw new RuleViolation(`the file is not the ${stored.contentType || 'declared'} it claims to be`, 'attachment_signature');
   }
   const attachment: Attachment = { id: attachmentId, contentType: kind, size: stored.size, filename: filename ?? null, at: deps.clock.now().toISOString() };
-  return changePurchaseOrder(deps, poId, { type: 'attach', attachment }, { ...ctx, at: deps.clock.now() }, po);
+  return changePurchaseOrder(deps, poId, { type: 'attach', attachment }, { ...ctx, at: deps.clock.now() }, current);
 }
 
 /** A small file sent through the API itself: stored, checked and attached in one call. */

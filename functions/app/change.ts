@@ -1,7 +1,7 @@
 import { apply, type Action, type ActionContext, type PurchaseOrder } from '../domain/purchase-order.js';
 import { workflowView } from '../domain/workflow-view.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
-import type { Clock, PurchaseOrderStore, Workflow } from './ports.js';
+import type { Clock, PurchaseOrderStore, StoredPurchaseOrder, Workflow } from './ports.js';
 import { log } from '../http/log.js';
 
 export interface ChangeDeps {
@@ -14,7 +14,8 @@ export interface ChangeDeps {
  * Applies an action (or several in order, saved as one write) to a PO with a conditional write,
  * re-reading and re-deciding when another writer got there first (so the loser of a race sees the
  * winner's status and gets a TransitionError). A caller that has just read the PO passes it as
- * `known` and saves a read; if it is stale, the write fails its condition and the loop re-reads.
+ * `known` (as stored, with its parked token, when a workflow may be waiting on it) and saves a read;
+ * if it is stale, the write fails its condition and the loop re-reads.
  *
  * If the PO's workflow is parked on it, the write turns the parked token into a signal owed, and
  * this then sends it with the new view. A signal that fails (a crash, a throttle, a timeout) does
@@ -25,11 +26,12 @@ export async function changePurchaseOrder(
   id: string,
   actions: Action | Action[],
   ctx: ActionContext,
-  known?: PurchaseOrder,
+  known?: StoredPurchaseOrder | PurchaseOrder,
 ): Promise<PurchaseOrder> {
   for (let attempt = 0; ; attempt += 1) {
-    // A caller's PO comes without the parked token; if one is parked, the write's condition fails and the loop reads it.
-    const current = attempt === 0 && known ? { po: known, waitToken: null } : await deps.pos.get(id);
+    // A bare PO says no token is parked (the caller's own workflow step is running); if one is, the
+    // write's condition fails and the loop reads it.
+    const current = attempt === 0 && known ? ('po' in known ? known : { po: known, waitToken: null }) : await deps.pos.get(id);
     if (!current) throw new NotFoundError(`purchase order ${id} not found`);
     const next = (Array.isArray(actions) ? actions : [actions]).reduce((po, action) => apply(po, action, ctx), current.po);
     if (next === current.po) return next; // nothing to change (a repeated, idempotent action)

@@ -15,12 +15,12 @@ export async function resumeWorkflow(deps: ChangeDeps, id: string, ctx: Omit<Act
   const stored = await deps.pos.get(id);
   if (!stored) throw new NotFoundError(`purchase order ${id} not found`);
   const at = () => ({ ...ctx, at: deps.clock.now() });
-  if (await deps.workflow.isRunning(id)) return changePurchaseOrder(deps, id, { type: 'resume' }, at(), stored.po);
+  if (await deps.workflow.isRunning(id)) return changePurchaseOrder(deps, id, { type: 'resume' }, at(), stored);
   let po = stored.po;
   if (['completed', 'rejected', 'cancelled'].includes(nextStep(po))) {
     throw new TransitionError('resume', po.status, 'the purchase order is finished: its workflow has nothing left to do');
   }
-  if (po.attention) po = await changePurchaseOrder(deps, id, { type: 'resume' }, at(), po);
+  if (po.attention) po = await changePurchaseOrder(deps, id, { type: 'resume' }, at(), stored);
   await deps.workflow.restart(id, { ...executionInput(po, deps.clock.now()) });
   return po;
 }

@@ -1,7 +1,7 @@
 import { TransitionError } from '../domain/errors.js';
 import type { PurchaseOrder } from '../domain/purchase-order.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
-import type { ReviewRecord, ReviewStore, Secrets } from './ports.js';
+import type { ReviewRecord, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
 import { reviewSecretMatches } from './review-links.js';
 
 /**
@@ -25,7 +25,7 @@ export type ReviewRefusal =
   | { refused: 'expired'; reference: string }
   | { refused: 'decided'; reference: string; status: string };
 
-export type OpenedReview = { refused?: undefined; review: ReviewRecord; po: PurchaseOrder };
+export type OpenedReview = { refused?: undefined; review: ReviewRecord; po: PurchaseOrder; stored: StoredPurchaseOrder };
 
 /** Opens the review when the token is right and it is still undecided and in time. */
 export async function openReview(deps: ReviewDeps, reviewId: string, token: string | undefined): Promise<OpenedReview | ReviewRefusal> {
@@ -41,13 +41,14 @@ export async function openReview(deps: ReviewDeps, reviewId: string, token: stri
     if (failures % LOCKOUT_AFTER_FAILURES === 0) await deps.reviews.lockUntil(review.id, new Date(now.getTime() + LOCKOUT_MS).toISOString());
     return { refused: 'bad_token' };
   }
-  const po = (await deps.pos.get(review.poId))?.po;
-  if (!po) return { refused: 'not_found' };
+  const stored = await deps.pos.get(review.poId);
+  if (!stored) return { refused: 'not_found' };
+  const po = stored.po;
   if (po.review.decision === 'expired' || (po.status === 'awaiting_review' && now.toISOString() > review.expiresAt)) {
     return { refused: 'expired', reference: po.reference };
   }
   if (review.decidedAt || po.status !== 'awaiting_review') return { refused: 'decided', reference: po.reference, status: po.status };
-  return { review, po };
+  return { review, po, stored };
 }
 
 /** Records the reviewer's decision once; a decision that lost a race is refused as decided. */
@@ -63,7 +64,7 @@ export async function decideReview(
   try {
     const comment = decision.comment ? { comment: decision.comment } : {};
     const by = { type: 'link' as const, email: opened.review.reviewer };
-    po = await changePurchaseOrder(deps, opened.po.id, { type: decision.decision, ...comment }, { actor: 'reviewer', by, at: deps.clock.now() }, opened.po);
+    po = await changePurchaseOrder(deps, opened.po.id, { type: decision.decision, ...comment }, { actor: 'reviewer', by, at: deps.clock.now() }, opened.stored);
   } catch (error) {
     if (!(error instanceof TransitionError)) throw error;
     return { refused: 'decided', reference: opened.po.reference, status: error.status };

@@ -13,7 +13,7 @@ import { log } from '../http/log.js';
 import { noticesFor, type Audience } from './catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
-import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets } from './ports.js';
+import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
 /**
@@ -45,11 +45,13 @@ export interface DocumentDeps extends ChangeDeps {
   renderPdf: (content: DocumentContent) => Promise<Uint8Array>;
 }
 
-async function load(deps: ChangeDeps, poId: string): Promise<PurchaseOrder> {
+async function loadStored(deps: ChangeDeps, poId: string): Promise<StoredPurchaseOrder> {
   const stored = await deps.pos.get(poId);
   if (!stored) throw new NotFoundError(`purchase order ${poId} not found`);
-  return stored.po;
+  return stored;
 }
+
+const load = async (deps: ChangeDeps, poId: string): Promise<PurchaseOrder> => (await loadStored(deps, poId)).po;
 
 const view = (deps: { clock: ChangeDeps['clock'] }, po: PurchaseOrder): WorkflowView => workflowView(po, deps.clock.now());
 
@@ -76,14 +78,16 @@ export async function awaitChange(deps: LifecycleDeps, input: WaitInput): Promis
  * moment); before it, the reviewers are reminded once when their reminder is due.
  */
 export async function reviewTimer(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
-  const po = await load(deps, input.poId);
+  // Right after the wait timed out: its token is still parked (stale), and the write must expect it.
+  const stored = await loadStored(deps, input.poId);
+  const po = stored.po;
   if (po.status !== 'awaiting_review') return view(deps, po);
   const now = deps.clock.now();
   const expired = po.reviewDeadline !== null && now.toISOString() >= po.reviewDeadline;
   const remind = !po.review.reminded && po.review.reminderAt !== null && now.toISOString() >= po.review.reminderAt;
   if (!expired && !remind) return view(deps, po);
   try {
-    return view(deps, await changePurchaseOrder(deps, po.id, { type: expired ? 'expire_review' : 'remind_review' }, { actor: 'system', at: now }, po));
+    return view(deps, await changePurchaseOrder(deps, po.id, { type: expired ? 'expire_review' : 'remind_review' }, { actor: 'system', at: now }, stored));
   } catch (error) {
     if (!(error instanceof TransitionError)) throw error;
     return view(deps, await load(deps, input.poId)); // decided meanwhile
@@ -95,17 +99,20 @@ export async function reviewTimer(deps: LifecycleDeps, input: StepInput): Promis
  * automatically, each once, in order, for every event now due (unless it was paid meanwhile).
  */
 export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
-  let po = await load(deps, input.poId);
+  // Right after the wait timed out: its token is still parked (stale), and the first write must expect it.
+  let known: StoredPurchaseOrder | PurchaseOrder = await loadStored(deps, input.poId);
+  let po = known.po;
   if (!po.payment.dueDate) return view(deps, po);
   for (const event of pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, deps.clock.now()).due) {
     if (!['ordered', 'overdue'].includes(po.status) || po.payment.status === 'paid') break;
     const action: Action =
       event.kind === 'due' ? { type: 'mark_overdue' } : event.kind === 'auto_cancel' ? { type: 'auto_cancel', event: event.key } : { type: 'remind', event: event.key };
     try {
-      po = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, po);
+      po = known = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, known);
     } catch (error) {
       if (!(error instanceof TransitionError)) throw error;
-      po = await load(deps, input.poId); // paid or cancelled meanwhile
+      known = await loadStored(deps, input.poId); // paid or cancelled meanwhile
+      po = known.po;
     }
   }
   return view(deps, po);

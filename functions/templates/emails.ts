@@ -389,7 +389,7 @@ export function attentionEmail(po: PurchaseOrder, step: string, reason: string):
       orderFacts(po),
       {
         kind: 'p',
-        text: 'Once the cause is fixed (for example the email service is sending again), resume it: the Resume button on its page in the back office (queue "Needs attention"), or POST /purchase-orders/{id}/resume.',
+        text: `Once the cause is fixed (for example the email service is sending again), resume it: the Resume button on its page in the back office (queue "Needs attention"), or POST /purchase-orders/${po.id}/resume.`,
       },
     ],
   };

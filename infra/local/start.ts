@@ -2,7 +2,6 @@ import { execFileSync, fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import {
@@ -24,6 +23,7 @@ import { accessKeyFor, LocalIam } from './iam.js';
 import { seededStaff, startLocalCognito } from './cognito.js';
 import { LocalClock } from './clock.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
+import { freePort, portIsFree } from './ports.js';
 import { LocalScheduler } from './scheduler.js';
 import { LocalStepFunctions } from './stepfunctions.js';
 
@@ -81,23 +81,6 @@ export function optionsFromEnv(env = process.env): LocalStackOptions {
     synth: env.PO_SYNTH === '0' ? 'never' : env.PO_SYNTH === '1' ? 'always' : 'auto',
   };
 }
-
-const portIsFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const probe = createNetServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** Stops accepting connections, lets requests in flight finish (a few seconds at most). */
 function close(server: Server | undefined, graceMs = 5_000): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, portIsFree } from '../../infra/local/ports.js';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -10,13 +10,7 @@ import * as path from 'node:path';
  * and a data directory of its own; drives it over HTTP like checkout, finance and reviewers would.
  */
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
-
-const isFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+export { freePort };
 
 /**
  * Ports for one stack from a range of its test worker's own, never handed out twice in a run: two
@@ -28,19 +22,9 @@ async function stackPorts(): Promise<{ api: number; ses: number; dynamo: number;
   for (;;) {
     const base = 21000 + (worker % 16) * 2000 + (nextBlock++ % 300) * 6;
     const ports = [base, base + 1, base + 2, base + 3, base + 4, base + 5];
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]!, cognito: ports[4]!, s3: ports[5]! };
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return { api: ports[0]!, ses: ports[1]!, dynamo: ports[2]!, aws: ports[3]!, cognito: ports[4]!, s3: ports[5]! };
   }
 }
-
-/** A port nobody listens on now (the system's pick). */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 export interface Email {
   messageId: string;
