@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -194,6 +195,123 @@ async function coldStart(file: string, exportName: string, event: unknown): Prom
   });
 }
 
+/** Resident memory of a process and all its descendants (the stack and its emulators), in bytes, from /proc. */
+function treeRss(root: number): { main: number; tree: number } {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const rss = (pid: number) => {
+    try {
+      return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      return 0;
+    }
+  };
+  let tree = 0;
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    tree += rss(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return { main: rss(root), tree };
+}
+
+/** A POST that may take minutes to answer (the clock advance over thousands of timers): no client timeout. */
+function postSlowly(url: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/**
+ * `npm run bench -- --open N`: the embedded default with N POs open on net terms, as a small seller
+ * runs it for months. Places N POs of a trusted customer (each is invoiced at once and waits for its
+ * payment), restarts `npm start` on the same data, and measures: restart to healthy, memory per
+ * waiting PO (the whole process tree after the restart, against an empty stack's), and a clock
+ * advance that makes every PO's reminder due at once, answered only when all N reminders are sent.
+ */
+async function openPos(n: number) {
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  const quiet = { LOG_LEVEL: 'warn' };
+  const measureIdle = async (stack: LocalStack) => {
+    await new Promise((r) => setTimeout(r, 5000)); // start-up garbage collected, timers armed
+    return treeRss(stack.pid!);
+  };
+
+  // An empty stack, restarted the same way: the baseline.
+  const empty = new LocalStack(undefined, quiet);
+  await empty.start();
+  await empty.stop();
+  const emptyRestart = await empty.start();
+  const baseline = await measureIdle(empty);
+  await empty.stop();
+
+  const stack = new LocalStack(undefined, quiet);
+  await stack.start();
+  await stack.updatePolicy({ trustedCustomers: ['bench-open'], reviewByDefault: true });
+  const body = orderBody({ customer: buyer('bench-open', 'Open Terms Ltd', 'ap@open.example'), lines: [licence(50000, 1, 'LIC')] });
+  const placingStarted = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < n) {
+        const i = next++;
+        const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body, headers: { 'Idempotency-Key': `open-${i}` } });
+        if (placed.status !== 201) throw new Error(`place: ${placed.status} ${JSON.stringify(placed.body)}`);
+      }
+    }),
+  );
+  // Every PO invoiced and parked on its payment.
+  for (;;) {
+    const { waiting } = (await stats(stack)).stepFunctions;
+    if (waiting >= n) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const placingSeconds = (performance.now() - placingStarted) / 1000;
+  console.log(`${n} POs placed, invoiced and waiting for payment in ${placingSeconds.toFixed(0)} s (${(n / placingSeconds).toFixed(1)} POs/s)`);
+  const beforeRestart = treeRss(stack.pid!);
+
+  await stack.stop();
+  const restartMs = await stack.start();
+  const after = await measureIdle(stack);
+  const waiting = (await stats(stack)).stepFunctions.waiting;
+  const perPo = (bytes: number) => bytes / n / 1024;
+  console.log(`restart to healthy with ${waiting} waiting executions: ${restartMs} ms (empty stack: ${emptyRestart} ms)`);
+  console.log(
+    `memory after the restart: main process ${(after.main / 2 ** 20).toFixed(0)} MiB, with the emulators ${(after.tree / 2 ** 20).toFixed(0)} MiB; empty stack ${(baseline.main / 2 ** 20).toFixed(0)} / ${(baseline.tree / 2 ** 20).toFixed(0)} MiB; before the restart ${(beforeRestart.tree / 2 ** 20).toFixed(0)} MiB`,
+  );
+  console.log(`memory per waiting PO: ${perPo(after.main - baseline.main).toFixed(1)} KB (main process), ${perPo(after.tree - baseline.tree).toFixed(1)} KB (with the emulators)`);
+
+  // Net terms of 30 days, a reminder 7 days before the due date: 24 days on makes every reminder due.
+  const advanceStarted = performance.now();
+  const status = await postSlowly(`${stack.api}/_local/clock`, { advanceSeconds: 24 * 86_400 });
+  const advanceSeconds = (performance.now() - advanceStarted) / 1000;
+  const reminders = (await stack.emails()).filter((e) => e.subject.includes(': payment due on ')).length;
+  const settled = await stats(stack);
+  console.log(
+    `clock advance over ${n} due reminders: answered ${status} after ${advanceSeconds.toFixed(1)} s, with ${reminders} reminder emails sent and ${settled.stepFunctions.running - settled.stepFunctions.waiting} executions still running`,
+  );
+  const rssAfterAdvance = treeRss(stack.pid!);
+  await stack.stop();
+  console.log(
+    `open: pos=${n} restart_ms=${restartMs} kb_per_waiting_po=${perPo(after.tree - baseline.tree).toFixed(1)} kb_per_waiting_po_main=${perPo(after.main - baseline.main).toFixed(1)} advance_s=${advanceSeconds.toFixed(1)} reminders=${reminders} unsettled=${settled.stepFunctions.running - settled.stepFunctions.waiting} rss_after_advance_mib=${(rssAfterAdvance.tree / 2 ** 20).toFixed(0)}`,
+  );
+}
+
 async function main() {
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   const stack = new LocalStack();
@@ -311,4 +429,11 @@ async function main() {
   );
 }
 
-await main();
+const open = process.argv.indexOf('--open');
+if (open >= 0) {
+  const n = Number(process.argv[open + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--open takes a number of POs, e.g. --open 10000');
+  await openPos(n);
+} else {
+  await main();
+}

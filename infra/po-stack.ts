@@ -44,6 +44,7 @@ const taskDescriptions: Record<WorkflowTask, string> = {
   paymentCalendar: 'Reminders, overdue and automatic cancellation of an unpaid invoice',
   issueCreditNote: 'Issue the credit note of a cancelled invoice',
   needsAttention: 'Mark a PO whose workflow step failed for good as needing attention and tell finance',
+  handOver: 'Start the execution that takes over a PO from one nearing the one-year limit',
 };
 
 /** What each bundle of tasks may use. */
@@ -63,6 +64,12 @@ const taskGroups: Record<WorkflowTask, 'lifecycle' | 'messages' | 'documents'> =
   fulfil: 'documents',
   issueCreditNote: 'documents',
   needsAttention: 'messages',
+  handOver: 'lifecycle',
+};
+
+/** A task that needs other than its bundle's bindings: the hand-over reads the PO and starts an execution, and writes nothing. */
+const taskBindings: Partial<Record<WorkflowTask, Binding[]>> = {
+  handOver: ['readTable', 'restartWorkflow'],
 };
 
 export class PurchaseOrderStack extends Stack {
@@ -203,7 +210,7 @@ export class PurchaseOrderStack extends Stack {
           description: taskDescriptions[task],
           timeout: Duration.seconds(60),
         });
-        bindings.bind(fn, groupBindings[group]);
+        bindings.bind(fn, taskBindings[task] ?? groupBindings[group]);
         return [task, fn];
       }),
     ) as Record<WorkflowTask, PoFunction>;

@@ -38,7 +38,15 @@ export function executionInput(po: PurchaseOrder, now: Date): ExecutionState {
 
 /** What each kind of task receives. */
 export const stepInput = z.object({ poId: z.string().min(1) });
-export const waitInput = stepInput.extend({ token: z.string().min(1), seenVersion: z.number().int().nonnegative() });
+export const waitInput = stepInput.extend({
+  token: z.string().min(1),
+  seenVersion: z.number().int().nonnegative(),
+  /** When the waiting execution started (`$$.Execution.StartTime`): it hands over before a year. */
+  startedAt: z.string().optional(),
+});
+/** The execution that hands over (`$$.Execution.Name`). */
+export const handOverInput = stepInput.extend({ execution: z.string().min(1) });
+export type HandOverInput = z.infer<typeof handOverInput>;
 export const notifyInput = stepInput.extend({ notifiedVersion: z.number().int().nonnegative() });
 export type StepInput = z.infer<typeof stepInput>;
 export type WaitInput = z.infer<typeof waitInput>;
@@ -50,4 +58,4 @@ export const attentionInput = stepInput.extend({
 export type AttentionInput = z.infer<typeof attentionInput>;
 
 /** The workflow's tasks, each a function of its own. */
-export type WorkflowTask = 'notify' | 'awaitChange' | 'reviewTimer' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote' | 'needsAttention';
+export type WorkflowTask = 'notify' | 'awaitChange' | 'reviewTimer' | 'issueProforma' | 'fulfil' | 'paymentCalendar' | 'issueCreditNote' | 'needsAttention' | 'handOver';

@@ -106,6 +106,7 @@ export class PurchaseOrderWorkflow extends Construct {
           poId: sfn.JsonPath.stringAt(statePaths.poId),
           token: sfn.JsonPath.taskToken,
           seenVersion: sfn.JsonPath.numberAt(statePaths.version),
+          startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
         }),
         taskTimeout: sfn.Timeout.at(statePaths.waitSeconds),
         resultPath: statePaths.po,
@@ -145,6 +146,12 @@ export class PurchaseOrderWorkflow extends Construct {
     // A cancelled PO that was invoiced gets a credit note.
     const creditNote = step('Issue credit note', 'issueCreditNote', statePaths.po).next(notify);
 
+    // Before a year is up (Step Functions' limit), the reconciler wakes a waiting execution with
+    // "handover": it starts its successor, which takes the PO's next step, and ends.
+    const handOver = step('Hand over', 'handOver', sfn.JsonPath.DISCARD, { execution: sfn.JsonPath.stringAt('$$.Execution.Name') }).next(
+      new sfn.Succeed(this, 'Handed over'),
+    );
+
     // One choice on one field routes every step (a state transition is billed, so no second choice follows).
     const to: Record<NextStep, sfn.IChainable> = {
       review: awaitRelease,
@@ -157,6 +164,7 @@ export class PurchaseOrderWorkflow extends Construct {
       rejected: new sfn.Succeed(this, 'Rejected'),
       cancelled: new sfn.Succeed(this, 'Cancelled'),
       attention: awaitResume,
+      handover: handOver,
     };
     const nextStep = new sfn.Choice(this, 'Next step?');
     for (const [next, state] of Object.entries(to)) nextStep.when(sfn.Condition.stringEquals(statePaths.next, next), state);

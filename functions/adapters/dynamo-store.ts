@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
-import { searchTextOf, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
+import { searchTextOf, statuses, terminalStatuses, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../app/errors.js';
 import {
   type DocumentStore,
@@ -213,15 +213,44 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     return found.sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1)).slice(0, limit);
   }
 
-  async registerWait(id: string, token: string, atVersion: number): Promise<boolean> {
+  /**
+   * An execution is never older than its PO, so the candidates are the open POs created before
+   * `before` (the status index, no index of its own); of those, the ones whose waiting execution
+   * started before it. Run every few minutes by the reconciler: a handful of queries that find
+   * nothing on most days.
+   */
+  async longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]> {
+    const found: { id: string; token: string }[] = [];
+    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'byStatus',
+            KeyConditionExpression: 'gsi1pk = :status AND gsi1sk < :before',
+            FilterExpression: 'workflowSince < :before AND attribute_exists(waitToken)',
+            ExpressionAttributeValues: { ':status': `STATUS#${status}`, ':before': before },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) found.push({ id: String(item.pk).slice('PO#'.length), token: String(item.waitToken) });
+        start = page.LastEvaluatedKey;
+      } while (start && found.length < limit);
+      if (found.length >= limit) break;
+    }
+    return found.slice(0, limit);
+  }
+
+  async registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: poKey(id),
-          UpdateExpression: 'SET waitToken = :token',
+          UpdateExpression: since ? 'SET waitToken = :token, workflowSince = :since' : 'SET waitToken = :token',
           ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':token': token, ':version': atVersion },
+          ExpressionAttributeValues: { ':token': token, ':version': atVersion, ...(since ? { ':since': since } : {}) },
         }),
       );
       return true;

@@ -13,7 +13,8 @@ import type { Workflow } from '../app/ports.js';
 
 /**
  * One Step Functions execution per PO, named after it, so starting twice starts once. An execution
- * that ended badly is followed by `<id>-r2`, `<id>-r3`, ... (names cannot be reused).
+ * that ended badly, or handed over before its year was up, is followed by `<id>-r2`, `<id>-r3`, ...
+ * (names cannot be reused).
  */
 export class StepFunctionsWorkflow implements Workflow {
   constructor(
@@ -54,6 +55,16 @@ export class StepFunctionsWorkflow implements Workflow {
     }
   }
 
+  async handOver(poId: string, fromExecution: string, input: Record<string, unknown>): Promise<string> {
+    const name = nextGeneration(poId, fromExecution);
+    try {
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error; // a retry: it started already
+    }
+    return name;
+  }
+
   /** The PO's latest execution: the first name, then each restart's, until one does not exist. */
   private async latest(poId: string): Promise<{ generation: number; status: string } | null> {
     let found: { generation: number; status: string } | null = null;
@@ -69,4 +80,11 @@ export class StepFunctionsWorkflow implements Workflow {
     }
     return found;
   }
+}
+
+/** The name of the execution after `execution` of this PO: `<id>` -> `<id>-r2` -> `<id>-r3`. */
+export function nextGeneration(poId: string, execution: string): string {
+  const generation = execution === poId ? 1 : Number(/-r(\d+)$/.exec(execution)?.[1] ?? Number.NaN);
+  if (!execution.startsWith(poId) || !Number.isInteger(generation)) throw new Error(`execution ${execution} is not one of purchase order ${poId}`);
+  return `${poId}-r${generation + 1}`;
 }

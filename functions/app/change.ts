@@ -64,7 +64,37 @@ export async function deliverSignal(deps: ChangeDeps, po: PurchaseOrder, token: 
  * `graceSeconds` are left to the change that owes them. Runs on a schedule; safe to run at any time
  * and more than once (a token that has moved on is ignored).
  */
-export async function reconcile(deps: ChangeDeps, graceSeconds = 60): Promise<{ found: number; woken: number }> {
+export async function reconcile(deps: ChangeDeps, graceSeconds = 60): Promise<{ found: number; woken: number; handedOver: number }> {
+  const signals = await reconcileSignals(deps, graceSeconds);
+  return { ...signals, handedOver: await handOverLongWaits(deps) };
+}
+
+/**
+ * A Standard execution may run for a year; a PO may wait longer (prepayment, collection on
+ * delivery, goods paid and not shipped). An execution waiting for more than `HAND_OVER_AFTER_DAYS`
+ * is woken with "handover": it starts its successor and ends. If a change wakes it first, the
+ * reconciler's signal is refused and the next run tries again (the execution's age is unchanged).
+ */
+export const HAND_OVER_AFTER_DAYS = 355;
+
+export async function handOverLongWaits(deps: ChangeDeps): Promise<number> {
+  const now = deps.clock.now();
+  const before = new Date(now.getTime() - HAND_OVER_AFTER_DAYS * 86_400_000).toISOString();
+  let handed = 0;
+  for (const { id, token } of await deps.pos.longWaits(before, 500)) {
+    const stored = await deps.pos.get(id);
+    if (!stored || stored.waitToken !== token) continue; // it moved meanwhile
+    try {
+      await deps.workflow.signal(token, { ...workflowView(stored.po, now), next: 'handover' });
+      handed += 1;
+    } catch (error) {
+      log.warn('hand-over not sent', { poId: id, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+  }
+  return handed;
+}
+
+async function reconcileSignals(deps: ChangeDeps, graceSeconds: number): Promise<{ found: number; woken: number }> {
   const before = new Date(deps.clock.now().getTime() - graceSeconds * 1000).toISOString();
   let found = 0;
   let woken = 0;

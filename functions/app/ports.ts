@@ -34,8 +34,13 @@ export interface PurchaseOrderStore {
   countByStatus(status: Status): Promise<number>;
   /** POs whose reference, buyer's PO number, company, customer id or email contains the text. */
   search(text: string, limit: number): Promise<PurchaseOrder[]>;
-  /** Parks the workflow's task token on the PO, unless the PO's version has moved past `atVersion`. */
-  registerWait(id: string, token: string, atVersion: number): Promise<boolean>;
+  /**
+   * Parks the workflow's task token on the PO, unless the PO's version has moved past `atVersion`;
+   * `since` is when the waiting execution started (what the reconciler hands over before a year).
+   */
+  registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean>;
+  /** Open POs whose workflow waits in an execution started before `before` (ISO time), with its token. */
+  longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]>;
 }
 
 export interface IdempotencyRecord {
@@ -132,6 +137,11 @@ export interface Workflow {
   isRunning(poId: string): Promise<boolean>;
   /** Starts a fresh execution of the PO after its latest one ended. */
   restart(poId: string, input: Record<string, unknown>): Promise<void>;
+  /**
+   * Starts the execution that takes over from `fromExecution` (named after it, so a retry starts
+   * it once), while that one ends: a Standard execution may not run for more than a year.
+   */
+  handOver(poId: string, fromExecution: string, input: Record<string, unknown>): Promise<string>;
 }
 
 export interface Secrets {

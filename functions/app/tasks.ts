@@ -8,7 +8,7 @@ import { hasDigitalLines, type Action, type DocumentRef, type DocumentType, type
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
-import type { AttentionInput, NotifyInput, StepInput, WaitInput } from '../../workflows/contract.js';
+import { executionInput, type AttentionInput, type HandOverInput, type NotifyInput, type StepInput, type WaitInput } from '../../workflows/contract.js';
 import { log } from '../http/log.js';
 import { noticesFor, type Audience } from './catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
@@ -68,9 +68,21 @@ export async function awaitChange(deps: LifecycleDeps, input: WaitInput): Promis
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const po = await load(deps, input.poId);
     if (po.version > input.seenVersion) return deps.workflow.signal(input.token, { ...view(deps, po) });
-    if (await deps.pos.registerWait(po.id, input.token, po.version)) return;
+    if (await deps.pos.registerWait(po.id, input.token, po.version, input.startedAt)) return;
   }
   throw new Error(`purchase order ${input.poId} kept changing while the workflow tried to wait on it`);
+}
+
+/**
+ * The execution nears Step Functions' one-year limit (the reconciler woke it): start its successor,
+ * which tells what is still untold and takes the PO's next step from its status. The successor's
+ * name follows from this execution's, so a retried hand-over starts it once.
+ */
+export async function handOver(deps: LifecycleDeps, input: HandOverInput): Promise<{ successor: string }> {
+  const po = await load(deps, input.poId);
+  const successor = await deps.workflow.handOver(po.id, input.execution, { ...executionInput(po, deps.clock.now()) });
+  log.info('workflow handed over', { poId: po.id, from: input.execution, to: successor });
+  return { successor };
 }
 
 /**

@@ -20,6 +20,9 @@ export const nextSteps = [
   'rejected',
   'cancelled',
   'attention',
+  // Never from the PO: the reconciler sends it to an execution near Step Functions' one-year limit,
+  // which then starts its successor and ends.
+  'handover',
 ] as const;
 export type NextStep = (typeof nextSteps)[number];
 

@@ -27,6 +27,9 @@ import { freePort, portIsFree } from './ports.js';
 import { LocalScheduler } from './scheduler.js';
 import { LocalStepFunctions } from './stepfunctions.js';
 
+/** How long a clock advance waits for what it woke to settle, at most. */
+const SETTLE_MS = 10 * 60_000;
+
 /**
  * `npm start`: the whole product on one machine. It synthesizes the CDK app, then runs exactly
  * that: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions and Secrets Manager (ours), the
@@ -396,10 +399,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
             return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
           }
-          await stepFunctions.advance(seconds);
+          // Answered once what the move made due has settled (emails sent, statuses written), also
+          // over thousands of due timers; an execution sleeping in a long retry holds it ten minutes at most.
+          await stepFunctions.advance(seconds, SETTLE_MS);
           // Then the schedules now due (the reconciler), and what they woke.
           await scheduler.runDue();
-          await stepFunctions.idle(15_000);
+          await stepFunctions.idle(SETTLE_MS);
           const now = clock.now();
           await cognito.setOffset(clock.offsetMs);
           saveClock();

@@ -10,8 +10,15 @@ import { LambdaInvokeError, type LocalLambdaRuntime } from './lambda-runtime.js'
  * A Step Functions service for the local stack. aws-local-stepfunctions interprets the synthesized
  * ASL; this service adds what it lacks: the API (StartExecution with name idempotency,
  * DescribeExecution, SendTaskSuccess/Failure), task tokens, durable timeouts on the stack's clock,
- * and persistence: each execution's position is written as it moves, and running executions resume
- * at that state after a restart.
+ * the one-year limit of a Standard execution, and persistence: each execution's position is written
+ * as it moves, and running executions resume at that state after a restart.
+ *
+ * An execution parked on a task token (its task has returned) holds no interpreter: its position
+ * and its token are on disk and a few hundred bytes stay in memory. A signal or its timer wakes it:
+ * the interpreter starts again at the waiting state, whose task answers with what the signal brought,
+ * so Retry, Catch and ResultPath apply as if it had waited all along. A restart re-arms parked
+ * tokens without invoking anything; a small seller's thousands of open POs cost little memory and
+ * no start-up time.
  */
 
 // The interpreter expects Node 22's Promise.withResolvers; the local stack runs on Node 20 too.
@@ -30,6 +37,10 @@ promiseWithResolvers.withResolvers ??= function withResolvers<T>() {
 // the most a JS timer holds), since this service enforces the real timeouts durably.
 const INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
 const LOCAL_TIMEOUT = '__localTimeoutSeconds';
+/** A Standard execution runs for at most a year; then it times out (States.Timeout, TIMED_OUT). */
+export const EXECUTION_LIMIT_MS = 365 * 86_400_000;
+/** Executions woken by their timers at once; the rest wait their turn (a clock advance over 10,000 due timers). */
+const MAX_WOKEN_BY_TIMERS = 48;
 
 export class SfnError extends Error {
   constructor(
@@ -55,29 +66,37 @@ interface ExecutionRecord {
   cause?: string;
   /** Where the execution stands: the state it entered last and that state's input. */
   current: { state: string; input: unknown; enteredAt: string };
-  /** The deadline of the task-token wait in progress, kept across restarts. */
-  wait?: { state: string; deadline: string; id: string };
+  /**
+   * The deadline of the task-token wait in progress, kept across restarts; `token` once the task has
+   * returned and the execution is parked on it.
+   */
+  wait?: { state: string; deadline: string; id: string; token?: string };
   transitions: number;
 }
 
+/** What memory keeps of an execution that is not running an interpreter (parked or ended); the rest is on disk. */
+type Slim = Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'transitions' | 'wait'> & { slim: true };
+
+/** A token handed out: answered by resolving the live interpreter's task, or by waking the parked execution. */
 interface Waiting {
-  executionName: string;
+  executionArn: string;
   stateMachineArn: string;
   state: string;
-  resolve: (output: unknown) => void;
-  reject: (error: Error) => void;
   deadline: number | null;
+  live?: { resolve: (output: unknown) => void; reject: (error: Error) => void };
 }
+
+/** How a run begins: from the start state, re-entering the current state after a restart, or waking a parked wait with its answer. */
+type RunMode = { kind: 'start' } | { kind: 'restart' } | { kind: 'wake'; state: string; outcome: { output: unknown } | { error: Error } };
 
 type State = Record<string, unknown> & { Type: string };
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, { def: LocalStateMachine; localDefinition: Record<string, unknown> }>();
-  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly executions = new Map<string, ExecutionRecord | Slim>();
+  /** Executions with an interpreter running, by ARN. */
   private readonly running = new Map<string, { abort: () => void }>();
   private readonly tokens = new Map<string, Waiting>();
-  /** Executions parked on a task token (their Lambda has returned), by execution ARN. */
-  private readonly parked = new Set<string>();
   private readonly dir: string;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -102,9 +121,19 @@ export class LocalStepFunctions {
     for (const name of names) {
       const record = this.load(name);
       if (!record) continue;
-      this.executions.set(record.executionArn, record);
-      if (record.status === 'RUNNING' && this.machines.has(record.stateMachineArn)) this.run(record, true);
+      const parked = record.status === 'RUNNING' && record.wait?.token && record.wait.state === record.current.state;
+      if (record.status !== 'RUNNING' || !this.machines.has(record.stateMachineArn)) {
+        this.executions.set(record.executionArn, slim(record));
+      } else if (parked) {
+        // Parked: its token is armed again as it was; nothing runs until a signal or its timer.
+        this.executions.set(record.executionArn, slim(record));
+        this.tokens.set(record.wait!.token!, { executionArn: record.executionArn, stateMachineArn: record.stateMachineArn, state: record.wait!.state, deadline: Date.parse(record.wait!.deadline) });
+      } else {
+        this.executions.set(record.executionArn, record);
+        this.run(record, { kind: 'restart' });
+      }
     }
+    this.fireDueTimers();
     this.timer = setInterval(() => this.fireDueTimers(), 250);
     this.timer.unref();
   }
@@ -131,7 +160,8 @@ export class LocalStepFunctions {
       throw new SfnError('InvalidExecutionInput', 'Invalid execution input');
     }
     const executionArn = machine.def.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
-    const existing = this.executions.get(executionArn);
+    const known = this.executions.get(executionArn);
+    const existing = known && this.full(known);
     if (existing) {
       // As on AWS: the same name and input while running returns the running execution.
       if (existing.status === 'RUNNING' && existing.input === input) {
@@ -153,12 +183,13 @@ export class LocalStepFunctions {
     };
     this.executions.set(executionArn, record);
     this.persist(record);
-    this.run(record, false);
+    this.run(record, { kind: 'start' });
     return { executionArn, startDate: Date.parse(now) / 1000 };
   }
 
   describeExecution(req: { executionArn?: string }) {
-    const record = req.executionArn ? this.executions.get(req.executionArn) : undefined;
+    const known = req.executionArn ? this.executions.get(req.executionArn) : undefined;
+    const record = known && this.full(known);
     if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${req.executionArn}'`);
     return {
       executionArn: record.executionArn,
@@ -179,7 +210,8 @@ export class LocalStepFunctions {
    */
   stats(): { executions: number; running: number; waiting: number; transitions: number } {
     const all = [...this.executions.values()];
-    return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, waiting: this.parked.size, transitions: all.reduce((n, e) => n + e.transitions, 0) };
+    const waiting = [...this.tokens.values()].filter((w) => !w.live).length;
+    return { executions: all.length, running: all.filter((e) => e.status === 'RUNNING').length, waiting, transitions: all.reduce((n, e) => n + e.transitions, 0) };
   }
 
   sendTaskSuccess(req: { taskToken?: string; output?: string }): Record<string, never> {
@@ -190,7 +222,7 @@ export class LocalStepFunctions {
     } catch {
       throw new SfnError('InvalidOutput', 'Invalid output');
     }
-    waiting.resolve(output);
+    this.answer(waiting, { output });
     return {};
   }
 
@@ -198,7 +230,7 @@ export class LocalStepFunctions {
     const waiting = this.take(req.taskToken);
     const error = new Error(req.cause ?? '');
     error.name = req.error ?? 'States.TaskFailed';
-    waiting.reject(error);
+    this.answer(waiting, { error });
     return {};
   }
 
@@ -240,35 +272,82 @@ export class LocalStepFunctions {
     return this.clock.now();
   }
 
-  /** Resolves when every running execution is parked on a task token (or after `maxMs`). */
+  /** Resolves when no interpreter runs and no timer is due (or after `maxMs`). */
   async idle(maxMs: number): Promise<void> {
     const until = Date.now() + maxMs;
-    while ([...this.running.keys()].some((arn) => !this.parked.has(arn)) && Date.now() < until) {
+    while ((this.running.size > 0 || this.dueTimers() > 0) && Date.now() < until) {
+      this.fireDueTimers();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
-  private fireDueTimers(): void {
+  private dueTimers(): number {
     const now = this.clock.now().getTime();
-    for (const [token, waiting] of this.tokens) {
-      if (waiting.deadline !== null && waiting.deadline <= now) {
-        this.tokens.delete(token);
-        const error = new Error('The task timed out');
-        error.name = 'States.Timeout';
-        waiting.reject(error);
-      }
+    let due = 0;
+    for (const waiting of this.tokens.values()) if (waiting.deadline !== null && waiting.deadline <= now) due += 1;
+    return due;
+  }
+
+  /**
+   * Times out every wait now due (a few dozen parked executions at a time, so that a clock advance
+   * over thousands of timers does not start thousands of interpreters at once), and every execution
+   * that reached the one-year limit.
+   */
+  private fireDueTimers(): void {
+    if (this.stopped) return;
+    const now = this.clock.now().getTime();
+    for (const entry of [...this.executions.values()]) {
+      if (entry.status === 'RUNNING' && Date.parse(entry.startDate) + EXECUTION_LIMIT_MS <= now) this.timeOutExecution(entry);
     }
+    for (const [token, waiting] of this.tokens) {
+      if (waiting.deadline === null || waiting.deadline > now) continue;
+      if (!waiting.live && this.running.size >= MAX_WOKEN_BY_TIMERS) continue;
+      this.tokens.delete(token);
+      this.answer(waiting, { error: namedError('States.Timeout', 'The task timed out') });
+    }
+  }
+
+  /** Gives a waiting task its answer: to the live interpreter, or by waking the parked execution. */
+  private answer(waiting: Waiting, outcome: { output: unknown } | { error: Error }): void {
+    if (waiting.live) {
+      if ('error' in outcome) waiting.live.reject(outcome.error);
+      else waiting.live.resolve(outcome.output);
+      return;
+    }
+    const known = this.executions.get(waiting.executionArn);
+    const record = known && known.status === 'RUNNING' ? this.full(known) : undefined;
+    if (!record) return;
+    delete record.wait;
+    this.executions.set(record.executionArn, record);
+    this.persist(record);
+    this.run(record, { kind: 'wake', state: waiting.state, outcome });
+  }
+
+  /** The execution ran for a year: it stops where it is, as on AWS. */
+  private timeOutExecution(entry: ExecutionRecord | Slim): void {
+    const record = this.full(entry);
+    if (!record) return;
+    this.running.get(record.executionArn)?.abort();
+    for (const [token, waiting] of this.tokens) if (waiting.executionArn === record.executionArn) this.tokens.delete(token);
+    this.finish(record, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution reached the maximum duration of a Standard workflow (one year)' });
   }
 
   // ---- running -----------------------------------------------------------------------------
 
-  private run(record: ExecutionRecord, resuming: boolean): void {
+  private run(record: ExecutionRecord, mode: RunMode): void {
     const machine = this.machines.get(record.stateMachineArn)!;
-    const definition: Record<string, unknown> = { ...machine.localDefinition, StartAt: record.current.state };
+    const definition: Record<string, unknown> = {
+      ...bindExecutionContext(machine.localDefinition, { StartTime: record.startDate, Input: JSON.parse(record.input) }),
+      StartAt: mode.kind === 'wake' ? mode.state : record.current.state,
+    };
     const states = definition.States as Record<string, State>;
     let pendingToken: string | null = null;
     // A wait resumed after a restart keeps the deadline it had, not a fresh one.
-    let carried = resuming && record.wait?.state === record.current.state ? record.wait : undefined;
+    let carried = mode.kind === 'restart' && record.wait?.state === record.current.state ? record.wait : undefined;
+    // A woken wait answers once with what its signal or timer brought; a retry of it runs the task again.
+    let answer = mode.kind === 'wake' ? mode.outcome : undefined;
+    // Re-entering the waiting state to hand it its answer is not a transition of its own.
+    let uncounted = mode.kind === 'wake' ? 1 : 0;
     const context = {
       Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate, RoleArn: 'arn:aws:iam::000000000000:role/local' },
       StateMachine: { Id: record.stateMachineArn, Name: machine.def.name },
@@ -294,6 +373,13 @@ export class LocalStepFunctions {
       const { [LOCAL_TIMEOUT]: _omit, ...params } = parameters;
       const resource = String(state.Resource);
 
+      if (answer) {
+        const outcome = answer;
+        answer = undefined;
+        pendingToken = null;
+        if ('error' in outcome) throw outcome.error;
+        return outcome.output;
+      }
       if (resource.endsWith('.waitForTaskToken')) {
         const token = pendingToken;
         pendingToken = null;
@@ -304,7 +390,7 @@ export class LocalStepFunctions {
         record.wait = wait;
         this.persist(record);
         const settled = new Promise((resolve, reject) => {
-          this.tokens.set(token, { executionName: record.name, stateMachineArn: record.stateMachineArn, state: stateName, resolve, reject, deadline });
+          this.tokens.set(token, { executionArn: record.executionArn, stateMachineArn: record.stateMachineArn, state: stateName, deadline, live: { resolve, reject } });
         });
         // Once the wait is over (answered or timed out), its deadline no longer applies.
         const over = () => {
@@ -320,12 +406,7 @@ export class LocalStepFunctions {
           this.tokens.delete(token);
           throw error;
         }
-        if (this.tokens.has(token)) {
-          this.parked.add(record.executionArn);
-          const unpark = () => this.parked.delete(record.executionArn);
-          settled.then(unpark, unpark);
-        }
-        this.fireDueTimers();
+        if (this.tokens.has(token) && !this.stopped) this.park(record, token, wait);
         return settled;
       }
       carried = undefined;
@@ -339,7 +420,7 @@ export class LocalStepFunctions {
         .map(([name]) => [name, taskHandler(name)]),
     );
 
-    const execution = new StateMachine(definition as never, { validationOptions: { noValidate: true } }).run(JSON.parse(JSON.stringify(record.current.input)), {
+    const execution = new StateMachine(definition as never, { validationOptions: { noValidate: true } }).run(structuredClone(record.current.input) as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },
       context,
       noThrowOnAbort: true,
@@ -350,6 +431,10 @@ export class LocalStepFunctions {
       for await (const event of execution.eventLogs) {
         if (this.stopped) return;
         if (event.type === 'StateEntered') {
+          if (uncounted > 0) {
+            uncounted -= 1;
+            continue;
+          }
           record.current = { state: event.state.name, input: event.state.input, enteredAt: this.clock.now().toISOString() };
           record.transitions += 1;
           this.persist(record);
@@ -371,11 +456,33 @@ export class LocalStepFunctions {
     );
   }
 
+  /**
+   * The task has returned and the execution waits for its token: its position (with the token) goes
+   * to disk, its interpreter is stopped, and memory keeps a summary.
+   */
+  private park(record: ExecutionRecord, token: string, wait: NonNullable<ExecutionRecord['wait']>): void {
+    const waiting = this.tokens.get(token)!;
+    record.wait = { ...wait, token };
+    this.persist(record);
+    this.tokens.set(token, { executionArn: waiting.executionArn, stateMachineArn: waiting.stateMachineArn, state: waiting.state, deadline: waiting.deadline });
+    this.running.get(record.executionArn)?.abort();
+    this.running.delete(record.executionArn);
+    this.executions.set(record.executionArn, slim(record));
+    this.fireDueTimers();
+  }
+
+  /** The whole record of an execution: in memory while it runs, else read back from disk. */
+  private full(entry: ExecutionRecord | Slim): ExecutionRecord | undefined {
+    return 'slim' in entry ? this.load(entry.name) : entry;
+  }
+
   private finish(record: ExecutionRecord, status: ExecutionStatus, fields: Partial<ExecutionRecord>): void {
     this.running.delete(record.executionArn);
     Object.assign(record, fields, { status, stopDate: this.clock.now().toISOString() });
     delete record.wait;
     this.persist(record);
+    this.executions.set(record.executionArn, slim(record));
+    this.fireDueTimers();
     if (status === 'FAILED') {
       console.error(JSON.stringify({ level: 'error', message: 'execution failed', execution: record.name, error: record.error, cause: record.cause }));
     }
@@ -431,6 +538,28 @@ export class LocalStepFunctions {
     const file = path.join(this.dir, `${name}.json`);
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord) : undefined;
   }
+}
+
+/**
+ * The interpreter sets `$$.Execution.StartTime` to the machine's time when it starts running and
+ * `$$.Execution.Input` to the input of the state it starts at; an execution resumed here (after a
+ * restart, a wait, a clock advance) must see its own. Parameters that read them get the values.
+ */
+function bindExecutionContext<T>(node: T, values: { StartTime: string; Input: unknown }): T {
+  if (Array.isArray(node)) return node.map((item: unknown) => bindExecutionContext(item, values)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const bound: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const field = value === '$$.Execution.StartTime' ? 'StartTime' : value === '$$.Execution.Input' ? 'Input' : undefined;
+    if (key.endsWith('.$') && field) bound[key.slice(0, -2)] = values[field];
+    else bound[key] = bindExecutionContext(value, values);
+  }
+  return bound as T;
+}
+
+function slim(record: ExecutionRecord): Slim {
+  const { executionArn, stateMachineArn, name, status, startDate, transitions, wait } = record;
+  return { executionArn, stateMachineArn, name, status, startDate, transitions, ...(wait ? { wait } : {}), slim: true };
 }
 
 function namedError(name: string, message: string): Error {

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessKeyFor } from '../../infra/local/iam.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { addresses, buyer, goods, order } from '../support/orders.js';
 
@@ -22,6 +26,13 @@ const place = (overrides: Record<string, unknown>) =>
   stack.request('POST', '/purchase-orders', { key: keys.checkout, body: { ...base, ...overrides }, headers: { 'Idempotency-Key': `sb-${++n}` } });
 const act = (id: string, action: string, body: unknown = {}, key = keys.finance) => stack.request('POST', `/purchase-orders/${id}/${action}`, { key, body });
 const ship = (id: string, so: string, status: string) => act(id, `shipping-orders/${so}/status`, { status });
+const advance = (days: number) => stack.request('POST', '/_local/clock', { body: { advanceSeconds: days * 86_400 } });
+const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+/** The credentials a function signs with on the local stack. */
+const as = (fn: string) => {
+  const logicalId = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(fn))![0];
+  return { endpoint: stack.aws, region: 'us-east-1', credentials: { accessKeyId: accessKeyFor({ logicalId }), secretAccessKey: 'local' } };
+};
 const emailTo = (reference: string, subjectPart: string) => stack.waitForEmail((e) => e.subject.startsWith(`${reference}:`) && e.subject.includes(subjectPart));
 
 beforeAll(() => stack.start(), 120_000);
@@ -130,5 +141,28 @@ describe('Shopbay flows on the local stack', () => {
     expect(page2.body.items.map((p: { id: string }) => p.id)).toEqual([first.id]);
     expect((await stack.request('GET', '/purchase-orders?status=nonsense', { key: keys.finance })).status).toBe(400);
     expect((await stack.request('GET', '/purchase-orders?status=overdue', { key: keys.checkout })).status).toBe(403);
+  });
+
+  it('a PO paid and not shipped for over a year still moves: its execution hands over before Step Functions\' one-year limit', { timeout: 240_000 }, async () => {
+    const po = (await place({ paymentMethod: 'online', onlinePayment: { reference: 'ch_slow', amount: total } })).body;
+    await emailTo(po.reference, 'invoice');
+    const execution = (name: string) =>
+      new SFNClient(as('ResumeWorkflow'))
+        .send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:PurchaseOrders-purchase-orders:${name}` }))
+        .then((e) => e.status, (error: Error) => error.name);
+
+    // 356 days on the clock: the reconciler wakes the waiting execution, which starts its successor and ends.
+    expect((await advance(356)).status).toBe(200);
+    expect(await execution(po.id)).toBe('SUCCEEDED');
+    expect(await execution(`${po.id}-r2`)).toBe('RUNNING');
+    // Past the year of the first execution (which would have timed out on AWS), the PO still moves and the buyer is told.
+    await advance(20);
+    expect(await execution(`${po.id}-r2`)).toBe('RUNNING');
+    expect((await ship(po.id, 'SO-1', 'shipped')).status).toBe(200);
+    await emailTo(po.reference, 'shipment SO-1 shipped');
+    await ship(po.id, 'SO-1', 'delivered');
+    expect((await ship(po.id, 'SO-2', 'delivered')).body.status).toBe('completed');
+    for (let i = 0; i < 100 && (await execution(`${po.id}-r2`)) === 'RUNNING'; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await execution(`${po.id}-r2`)).toBe('SUCCEEDED');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { changePurchaseOrder, reconcile } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { awaitChange, fulfil, issueCreditNote, issueProforma, notify, paymentCalendar, reviewTimer } from '../../functions/app/tasks.js';
+import { awaitChange, fulfil, handOver, issueCreditNote, issueProforma, notify, paymentCalendar, reviewTimer } from '../../functions/app/tasks.js';
+import { nextGeneration } from '../../functions/adapters/workflow-client.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { approvedOnFakes, sampleOrder } from '../support/fakes.js';
@@ -66,12 +67,12 @@ describe('waiting and telling', () => {
     expect(paid.status).toBe('completed');
     expect(deps.workflow.signals).toEqual([]);
     // Within its grace period the signal is left to the change that owes it; after it, it is sent.
-    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0, handedOver: 0 });
     deps.clock.advance(61);
-    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1 });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1, handedOver: 0 });
     expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed', next: 'completed' }) }]);
     // Sent once: the next run finds nothing.
-    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0, handedOver: 0 });
   });
 
   it('a reconciler that fails to signal leaves the signal owed for its next run', async () => {
@@ -81,11 +82,37 @@ describe('waiting and telling', () => {
     deps.workflow.refuseNext = 2;
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 100, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
     deps.clock.advance(120);
-    expect(await reconcile(deps)).toEqual({ found: 1, woken: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 0, handedOver: 0 });
     // Another change meanwhile: the owed signal carries the PO as it is when it is finally sent.
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29600, reference: 'WIRE-2' }, { actor: 'finance', at: deps.clock.now() });
-    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1 });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1, handedOver: 0 });
     expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed' }) }]);
+  });
+
+  it('an execution waiting for almost a year is handed over: woken with "handover", its successor named after it', async () => {
+    const { deps, poId } = await approved();
+    const view = await fulfil(deps, { poId });
+    const startedAt = deps.clock.now().toISOString();
+    await awaitChange(deps, { poId, token: 'pay-token', seenVersion: view.version, startedAt });
+    deps.clock.advance(354 * 86_400);
+    expect((await reconcile(deps)).handedOver).toBe(0);
+    deps.clock.advance(2 * 86_400);
+    expect((await reconcile(deps)).handedOver).toBe(1);
+    expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'ordered', next: 'handover' }) }]);
+
+    // The woken execution starts its successor (twice, as a retry would: once), which routes on the PO as it is.
+    expect(await handOver(deps, { poId, execution: poId })).toEqual({ successor: `${poId}-next` });
+    await handOver(deps, { poId, execution: poId });
+    expect(deps.workflow.handedOver).toEqual([{ poId, from: poId, input: expect.objectContaining({ poId, po: expect.objectContaining({ next: 'await_payment' }) }) }]);
+    // Once the successor parks, it is a year from its own start.
+    await awaitChange(deps, { poId, token: 'pay-token-2', seenVersion: view.version, startedAt: deps.clock.now().toISOString() });
+    expect((await reconcile(deps)).handedOver).toBe(0);
+  });
+
+  it('names each execution after the one it follows', () => {
+    expect(nextGeneration('PO1', 'PO1')).toBe('PO1-r2');
+    expect(nextGeneration('PO1', 'PO1-r2')).toBe('PO1-r3');
+    expect(() => nextGeneration('PO1', 'PO2')).toThrow(/not one of/);
   });
 
   it('notify tells each change once, however often it runs', async () => {

@@ -48,7 +48,7 @@ describe('the stack', () => {
 
   it('retries passing faults with capped, jittered backoff, and sends every other failure to "Needs attention"', () => {
     const tasks = Object.entries(definition.States).filter(([name, s]) => s.Type === 'Task' && name !== 'Needs attention');
-    expect(tasks.length).toBe(10);
+    expect(tasks.length).toBe(11);
     for (const [name, state] of tasks) {
       const retries = state.Retry as { ErrorEquals: string[]; MaxDelaySeconds?: number; JitterStrategy?: string; MaxAttempts: number }[];
       const transient = retries.find((retry) => retry.ErrorEquals.includes('Transient'))!;
@@ -71,9 +71,12 @@ describe('the stack', () => {
     expect(definition.States[choice.Default]).toMatchObject({ Type: 'Fail' });
     // Every end state is reached only from the choice, which only Notify precedes.
     const into = (name: string) => Object.entries(definition.States).filter(([, s]) => s.Next === name || s.Default === name || (s.Choices as { Next: string }[] | undefined)?.some((c) => c.Next === name));
-    for (const [end] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Succeed')) {
+    // (The one exception: an execution that hands over to its successor ends after starting it.)
+    for (const [end] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Succeed' && s !== definition.States['Handed over'])) {
       expect(into(end).map(([name]) => name)).toEqual(['Next step?']);
     }
+    expect(into('Handed over').map(([name]) => name)).toEqual(['Hand over']);
+    expect(into('Hand over').map(([name]) => name)).toEqual(['Next step?']);
     expect(into('Next step?').map(([name]) => name)).toEqual(['Notify']);
     // Every task that changes the PO goes on to Notify.
     for (const name of ['Deliver and invoice', 'Issue proforma', 'Issue credit note', 'Payment calendar', 'Review timer']) {
@@ -221,8 +224,9 @@ describe('the stack', () => {
 
   it('grants each function only what it needs', () => {
     const starters = functionsWith((s) => actions(s).includes('states:StartExecution'));
-    // Placement starts a PO's execution; finance's resume (API or console) starts a fresh one after one ended badly.
-    expect(starters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['Console', 'PlacePurchaseOrder', 'ResumeWorkflow']);
+    // Placement starts a PO's execution; finance's resume (API or console) starts a fresh one after one
+    // ended badly; an execution near the one-year limit starts its successor.
+    expect(starters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['Console', 'PlacePurchaseOrder', 'ResumeWorkflow', 'TaskHandOver']);
 
     const signallers = functionsWith((s) => actions(s).includes('states:SendTaskSuccess'));
     expect(signallers.some((r) => r.startsWith('GetPurchaseOrder'))).toBe(false);
@@ -279,6 +283,7 @@ describe('the stack', () => {
       Console: [...read, 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
       Reconciler: [...read, 'dynamodb:UpdateItem'],
       TaskAwaitChange: [...read, 'dynamodb:UpdateItem'],
+      TaskHandOver: read,
       TaskFulfil: [...read, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       TaskNotify: [...read, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     };

@@ -21,7 +21,7 @@ import {
 } from '../../functions/app/ports.js';
 import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { searchTextOf, type PurchaseOrder, type Status } from '../../functions/domain/purchase-order.js';
+import { searchTextOf, terminalStatuses, type PurchaseOrder, type Status } from '../../functions/domain/purchase-order.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { orderRequestSchema } from '../../functions/domain/order-request.js';
@@ -92,11 +92,20 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
       .slice(0, limit)
       .map(clone);
   }
-  async registerWait(id: string, token: string, atVersion: number) {
+  /** When each PO's waiting execution started. */
+  readonly workflowSince = new Map<string, string>();
+  async registerWait(id: string, token: string, atVersion: number, since?: string) {
     const current = this.items.get(id);
     if (!current || current.po.version !== atVersion) return false;
     current.waitToken = token;
+    if (since) this.workflowSince.set(id, since);
     return true;
+  }
+  async longWaits(before: string, limit: number) {
+    return [...this.items.values()]
+      .filter(({ po, waitToken }) => waitToken && !terminalStatuses.has(po.status) && po.createdAt < before && (this.workflowSince.get(po.id) ?? before) < before)
+      .slice(0, limit)
+      .map(({ po, waitToken }) => ({ id: po.id, token: waitToken! }));
   }
 }
 
@@ -228,6 +237,11 @@ export class RecordingWorkflow implements Workflow {
   async restart(poId: string, input: Record<string, unknown>) {
     this.ended.delete(poId);
     this.restarted.push({ poId, input });
+  }
+  readonly handedOver: { poId: string; from: string; input: Record<string, unknown> }[] = [];
+  async handOver(poId: string, from: string, input: Record<string, unknown>) {
+    if (!this.handedOver.some((h) => h.from === from)) this.handedOver.push({ poId, from, input });
+    return `${from}-next`;
   }
   /** How many of the next signals Step Functions refuses (as a throttle would). */
   refuseNext = 0;

@@ -50,6 +50,11 @@ export class LocalStack {
     this.dataDir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'po-e2e-'));
   }
 
+  /** The process id of `npm start` (its emulators run as its child processes). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null;
   }
