@@ -47,7 +47,7 @@ type Stats = {
   dynamodb: Record<string, number>;
   lambda: Record<string, number>;
   lambdaBusyMs: Record<string, number>;
-  stepFunctions: { transitions: number; running: number; waiting: number };
+  stepFunctions: { executions: number; transitions: number; running: number; waiting: number };
 };
 
 /** Sums the DynamoDB requests of the functions' metrics log lines (see functions/adapters/usage.ts). */
@@ -266,19 +266,35 @@ async function openPos(n: number) {
   const body = orderBody({ customer: buyer('bench-open', 'Open Terms Ltd', 'ap@open.example'), lines: [licence(50000, 1, 'LIC')] });
   const placingStarted = performance.now();
   let next = 0;
+  // Places as fast as the workflows keep up (at most 200 executions between placement and their wait),
+  // as a busy shop would over a day, not faster than the machine can invoice.
+  let backlog = 0;
+  let placing = true;
+  const watch = (async () => {
+    while (placing) {
+      const { running, waiting } = (await stats(stack)).stepFunctions;
+      backlog = running - waiting;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < n) {
+        while (backlog > 200) await new Promise((r) => setTimeout(r, 100));
+        if (next >= n) break;
         const i = next++;
         const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body, headers: { 'Idempotency-Key': `open-${i}` } });
         if (placed.status !== 201) throw new Error(`place: ${placed.status} ${JSON.stringify(placed.body)}`);
       }
     }),
   );
+  placing = false;
+  await watch;
   // Every PO invoiced and parked on its payment.
   for (;;) {
-    const { waiting } = (await stats(stack)).stepFunctions;
+    const { waiting, running, executions } = (await stats(stack)).stepFunctions;
     if (waiting >= n) break;
+    if (executions - running > 0) throw new Error(`${executions - running} executions ended instead of waiting for payment`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   const placingSeconds = (performance.now() - placingStarted) / 1000;

@@ -75,7 +75,7 @@ export const routes: RouteSpec[] = [
   action('RecordPayment', '/purchase-orders/{id}/payments', 'recordPayment', 'Record a confirmed payment (finance)', ['finance'], { body: bodies.payment }),
   action('SubmitPayment', '/purchase-orders/{id}/payment-submissions', 'submitPayment', "Report a buyer's offline payment (checkout)", ['checkout'], { body: bodies.payment }),
   action('VerifyPayment', '/purchase-orders/{id}/payment-verification', 'verifyPayment', 'Accept or reject a reported payment (finance)', ['finance'], { body: bodies.verification }),
-  action('CancelPurchaseOrder', '/purchase-orders/{id}/cancel', 'cancel', 'Cancel (checkout before release or payment; finance until completed)', ['checkout', 'finance']),
+  action('CancelPurchaseOrder', '/purchase-orders/{id}/cancel', 'cancel', 'Cancel (checkout before release and before any money arrived; finance until completed, recording what to refund)', ['checkout', 'finance']),
   action('ConvertToPurchaseOrder', '/purchase-orders/{id}/convert-to-purchase-order', 'convert', 'Turn an order awaiting offline payment into a reviewed PO (finance)', ['finance']),
   action('OpenDispute', '/purchase-orders/{id}/dispute', 'dispute', 'Open a payment dispute (checkout, finance)', ['checkout', 'finance']),
   action('ResolveDispute', '/purchase-orders/{id}/dispute/resolve', 'resolveDispute', 'Resolve a payment dispute (finance)', ['finance'], { body: bodies.resolve }),

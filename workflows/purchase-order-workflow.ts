@@ -131,15 +131,19 @@ export class PurchaseOrderWorkflow extends Construct {
     const awaitRelease = wait('Await release', reviewTimer);
     awaitRelease.next(notify);
 
+    // The payment calendar: on net terms, reminders, the due date and an automatic cancellation; before
+    // delivery (offline payment, proforma), reminders and a cancellation of what is not paid.
+    const calendar = step('Payment calendar', 'paymentCalendar', statePaths.po).next(notify);
+
     // Prepayment (proforma) and offline payment: payments reported, verified, rejected, disputed.
-    const awaitPrepayment = wait('Await prepayment', notify);
+    // Its timer is the next date of the unpaid calendar: a reminder, the cancellation.
+    const awaitPrepayment = wait('Await prepayment', calendar);
     awaitPrepayment.next(notify);
     const issueProforma = step('Issue proforma', 'issueProforma', statePaths.po).next(notify);
 
     // Ordered (net terms, online, partner) or deferred: deliver and invoice, then wait for payment and delivery.
     const fulfil = step('Deliver and invoice', 'fulfil', statePaths.po).next(notify);
-    // The wait's timer is the next date of the payment calendar: reminder, due date, automatic cancellation.
-    const calendar = step('Payment calendar', 'paymentCalendar', statePaths.po).next(notify);
+    // The wait's timer is the next date of the payment calendar.
     const awaitPayment = wait('Await payment on terms', calendar);
     awaitPayment.next(notify);
 

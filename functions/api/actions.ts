@@ -64,6 +64,7 @@ export const actionOf = {
       reviewTimeoutDays: policy.reviewTimeoutDays,
       reviewReminderDays: policy.reviewReminderDays,
       approvalRules: policy.approvalRules,
+      rules: { offline: policy.offline, partners: policy.partners },
     };
   },
 };

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { pendingEvents } from '../domain/calendar.js';
+import { pendingEvents, pendingUnpaid } from '../domain/calendar.js';
 import { documentContent, type DocumentContent } from '../domain/documents.js';
 import { TransitionError } from '../domain/errors.js';
 import type { EntryType, HistoryEntryOf } from '../domain/history.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
-import { hasDigitalLines, type Action, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
+import { creditDue, hasDigitalLines, paymentAskedAt, type Action, type DocumentRef, type DocumentType, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView, type WorkflowView } from '../domain/workflow-view.js';
 import { renderHtml, renderText, type Message } from '../templates/render.js';
@@ -108,15 +108,32 @@ export async function reviewTimer(deps: LifecycleDeps, input: StepInput): Promis
 
 /**
  * A date of the payment calendar has come: send the reminder, mark the invoice overdue, or cancel it
- * automatically, each once, in order, for every event now due (unless it was paid meanwhile).
+ * automatically, each once, in order, for every event now due (unless it was paid meanwhile). Before
+ * delivery (an offline order, a proforma), the same for its reminders and its cancellation.
  */
 export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
   // Right after the wait timed out: its token is still parked (stale), and the first write must expect it.
   let known: StoredPurchaseOrder | PurchaseOrder = await loadStored(deps, input.poId);
   let po = known.po;
+  const asked = paymentAskedAt(po);
+  if (asked && po.unpaidCalendar && ['awaiting_payment', 'payment_rejected'].includes(po.status)) {
+    // Not paid yet before delivery: remind, then cancel, each once.
+    for (const event of pendingUnpaid(asked, po.unpaidCalendar, po.payment.calendarDone, deps.clock.now()).due) {
+      if (!['awaiting_payment', 'payment_rejected'].includes(po.status) || po.payment.status === 'paid') break;
+      const action: Action = event.kind === 'unpaid_cancel' ? { type: 'cancel_unpaid', event: event.key } : { type: 'remind_unpaid', event: event.key };
+      try {
+        po = known = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, known);
+      } catch (error) {
+        if (!(error instanceof TransitionError)) throw error;
+        known = await loadStored(deps, input.poId); // paid or reported meanwhile
+        po = known.po;
+      }
+    }
+    return view(deps, po);
+  }
   if (!po.payment.dueDate) return view(deps, po);
   for (const event of pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, deps.clock.now()).due) {
-    if (!['ordered', 'overdue'].includes(po.status) || po.payment.status === 'paid') break;
+    if (!['ordered', 'deferred', 'overdue'].includes(po.status) || po.payment.status === 'paid') break;
     const action: Action =
       event.kind === 'due' ? { type: 'mark_overdue' } : event.kind === 'auto_cancel' ? { type: 'auto_cancel', event: event.key } : { type: 'remind', event: event.key };
     try {
@@ -175,7 +192,8 @@ export async function issueDocument(
   const dueDate = type === 'invoice' ? po.payment.dueDate : null;
   const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller));
   const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered });
-  const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total: po.total, dueDate };
+  const total = type === 'credit_note' ? (creditDue(po) ?? po.total) : po.total;
+  const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total, dueDate };
   const updated = await changePurchaseOrder(deps, po.id, [...alongside, { type: 'issue_document', document: doc }], { actor: 'system', at: deps.clock.now() }, po);
   return { po: updated, doc, pdf: kept.pdf };
 }

@@ -39,6 +39,8 @@ export function policyToFields(policy: Policy): PolicyFields {
     offlineTypes: policy.offline.eligibleCustomerTypes.join(','),
     offlineMinimum: amountsText(policy.offline.minimum),
     offlineMaximum: amountsText(policy.offline.maximum),
+    unpaidReminderDays: policy.offline.reminderDays.join(', '),
+    unpaidCancelAfterDays: policy.offline.cancelAfterDays === null ? '' : String(policy.offline.cancelAfterDays),
     reviewTimeoutDays: String(policy.reviewTimeoutDays),
     reviewReminderDays: policy.reviewReminderDays === null ? '' : String(policy.reviewReminderDays),
     beforeDueDays: policy.reminders.beforeDueDays.join(', '),
@@ -52,7 +54,10 @@ export function policyToFields(policy: Policy): PolicyFields {
 /** Which form field a schema path belongs to. */
 function fieldOf(path: readonly PropertyKey[]): string {
   const [first, second] = path.map(String);
-  if (first === 'offline') return second === 'eligibleCustomerTypes' ? 'offlineTypes' : second === 'minimum' ? 'offlineMinimum' : 'offlineMaximum';
+  if (first === 'offline') {
+    const fields: Record<string, string> = { eligibleCustomerTypes: 'offlineTypes', minimum: 'offlineMinimum', reminderDays: 'unpaidReminderDays', cancelAfterDays: 'unpaidCancelAfterDays' };
+    return fields[second ?? ''] ?? 'offlineMaximum';
+  }
   if (first === 'reminders') return second ?? 'beforeDueDays';
   return first ?? 'form';
 }
@@ -101,7 +106,13 @@ export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | un
     paymentTermsDays: whole('paymentTermsDays'),
     defaultDelivery: fields.defaultDelivery,
     cartMinimum: amounts('cartMinimum'),
-    offline: { eligibleCustomerTypes: customerTypes.filter(Boolean), minimum: amounts('offlineMinimum'), maximum: amounts('offlineMaximum') },
+    offline: {
+      eligibleCustomerTypes: customerTypes.filter(Boolean),
+      minimum: amounts('offlineMinimum'),
+      maximum: amounts('offlineMaximum'),
+      reminderDays: days('unpaidReminderDays'),
+      cancelAfterDays: whole('unpaidCancelAfterDays', true),
+    },
     partners: json('partners') ?? {},
     reviewTimeoutDays: whole('reviewTimeoutDays'),
     approvalRules: json('approvalRules') ?? [],

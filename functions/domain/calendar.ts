@@ -47,3 +47,39 @@ export function pendingEvents(dueDate: string, calendar: CalendarPolicy, done: r
   const due = open.filter((event) => Date.parse(event.at) <= now.getTime());
   return { due, next: open.find((event) => Date.parse(event.at) > now.getTime()) ?? null };
 }
+
+/**
+ * The calendar of a payment asked for before delivery (an offline order, a proforma): reminders some
+ * days after the buyer was asked to pay, and a cancellation, from the policy when it was asked.
+ */
+export interface UnpaidCalendar {
+  reminderDays: number[];
+  cancelAfterDays: number | null;
+}
+
+export interface UnpaidEvent {
+  key: string;
+  kind: 'unpaid_reminder' | 'unpaid_cancel';
+  days: number;
+  at: string;
+}
+
+export function unpaidEvents(askedAt: string, calendar: UnpaidCalendar): UnpaidEvent[] {
+  const start = Date.parse(askedAt);
+  const events: UnpaidEvent[] = [
+    ...calendar.reminderDays.map((days) => ({ key: `unpaid-${days}`, kind: 'unpaid_reminder' as const, days, at: new Date(start + days * DAY_MS).toISOString() })),
+    ...(calendar.cancelAfterDays === null
+      ? []
+      : [{ key: `unpaid-cancel-${calendar.cancelAfterDays}`, kind: 'unpaid_cancel' as const, days: calendar.cancelAfterDays, at: new Date(start + calendar.cancelAfterDays * DAY_MS).toISOString() }]),
+  ];
+  // Reminders on or after the cancellation are never sent.
+  const cancelAt = calendar.cancelAfterDays === null ? Infinity : calendar.cancelAfterDays;
+  return events.filter((event) => event.kind === 'unpaid_cancel' || event.days < cancelAt).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/** The unpaid calendar's events not handled yet, in order; `due` ones are those whose time has come. */
+export function pendingUnpaid(askedAt: string, calendar: UnpaidCalendar, done: readonly string[], now: Date): { due: UnpaidEvent[]; next: UnpaidEvent | null } {
+  const open = unpaidEvents(askedAt, calendar).filter((event) => !done.includes(event.key));
+  const due = open.filter((event) => Date.parse(event.at) <= now.getTime());
+  return { due, next: open.find((event) => Date.parse(event.at) > now.getTime()) ?? null };
+}

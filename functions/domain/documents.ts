@@ -30,8 +30,13 @@ export function documentContent(
   const money = (amount: number) => formatMoney(type === 'credit_note' ? -amount : amount, po.currency);
   const address = po.billingAddress;
   const notes: string[] = [];
+  const collected = po.paymentMethod === 'deferred';
   if (type === 'invoice' && po.payment.status !== 'paid') {
-    notes.push(`Payment terms: ${po.paymentTermsDays} days net. Please pay by ${dueDate ?? 'the due date'}.`);
+    notes.push(
+      collected
+        ? `Payment is collected on delivery${dueDate ? `; everything was delivered, so it is due by ${dueDate}` : ''}.`
+        : `Payment terms: ${po.paymentTermsDays} days net. Please pay by ${dueDate ?? 'the due date'}.`,
+    );
   }
   if (type === 'proforma') {
     notes.push('This proforma invoice is a request for prepayment; delivery follows receipt of payment.');
@@ -42,9 +47,18 @@ export function documentContent(
       `Quote ${number} and ${po.reference} as the payment reference.`,
     );
   }
-  if (type === 'invoice' && po.payment.status === 'paid') notes.push('Paid in full. Thank you.');
-  if (type === 'credit_note') {
-    const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  const shortfall = po.status !== 'cancelled' ? (po.payment.shortfall ?? 0) : 0;
+  if (type === 'invoice' && po.payment.status === 'paid') {
+    notes.push(
+      shortfall
+        ? `Paid ${money(po.payment.amountPaid)}, as agreed when the payment dispute was resolved; the remaining ${money(shortfall)} is credited by a credit note.`
+        : 'Paid in full. Thank you.',
+    );
+  }
+  const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  if (type === 'credit_note' && shortfall) {
+    notes.push(`This credit note reduces invoice ${invoice?.number ?? ''} of order ${po.reference} by ${money(shortfall)}, as agreed when the payment dispute was resolved. Nothing more is due.`);
+  } else if (type === 'credit_note') {
     notes.push(`This credit note cancels invoice ${invoice?.number ?? ''} of order ${po.reference} in full.`);
     if (po.payment.amountPaid > 0) notes.push(`${money(-po.payment.amountPaid)} already paid will be refunded.`);
   }
@@ -68,14 +82,17 @@ export function documentContent(
         po.customer.email,
       ],
     },
-    rows: po.lines.map((line) => ({
-      description: line.description,
-      sku: line.sku,
-      quantity: String(line.quantity),
-      unit: money(line.unitAmount),
-      amount: money(line.amount),
-    })),
-    total: money(po.total),
+    rows:
+      type === 'credit_note' && shortfall
+        ? [{ description: `Reduction of invoice ${invoice?.number ?? ''} agreed on resolving the payment dispute`, sku: '', quantity: '1', unit: money(shortfall), amount: money(shortfall) }]
+        : po.lines.map((line) => ({
+            description: line.description,
+            sku: line.sku,
+            quantity: String(line.quantity),
+            unit: money(line.unitAmount),
+            amount: money(line.amount),
+          })),
+    total: money(type === 'credit_note' && shortfall ? shortfall : po.total),
     notes,
   };
 }

@@ -45,12 +45,16 @@ export interface EntryData {
   dispute: { reason: string | null };
   resolve_dispute: { outcome: 'accept_payment' | 'cancel'; reason: string | null };
   record_payment: { amount: number; reference: string; outstanding: number };
-  cancel: { reason: string | null };
+  /** `refund`: what was paid and is owed back (absent on entries from before it was recorded). */
+  cancel: { reason: string | null; refund?: number };
   convert_to_purchase_order: { delivery: 'instant' | 'prepayment' };
   update_shipping: { shippingOrderId: string; seller: string; status: 'shipped' | 'delivered' };
   mark_overdue: { dueDate: string | null; outstanding: number };
   remind: { reminder: string; when: 'before_due' | 'after_due'; days: number; dueDate: string | null; outstanding: number };
   auto_cancel: { reminder: string; daysAfterDue: number; dueDate: string | null; outstanding: number };
+  /** `since`: when the buyer was asked to pay (the order placed, the proforma issued). */
+  remind_unpaid: { reminder: string; days: number; since: string; outstanding: number };
+  cancel_unpaid: { days: number; since: string; outstanding: number; refund: number };
   deliver_digital: { keys: number };
   issue_document: { documentId: string; documentType: DocumentType; number: string; total: number };
   attach: { attachmentId: string; contentType: string; size: number; filename: string | null };
@@ -98,8 +102,9 @@ export function describe(change: Change, currency: string): string | undefined {
         ? (change.data.reason ?? `payment ${change.data.reference} could not be verified`)
         : `payment ${change.data.reference} of ${minor(change.data.amount)} verified, ${minor(change.data.outstanding)} outstanding`;
     case 'dispute':
-    case 'cancel':
       return change.data.reason ?? undefined;
+    case 'cancel':
+      return [change.data.reason, change.data.refund ? `${minor(change.data.refund)} paid, to be refunded` : null].filter(Boolean).join('; ') || undefined;
     case 'resolve_dispute':
       return [change.data.outcome.replace('_', ' '), change.data.reason].filter(Boolean).join(': ');
     case 'record_payment':
@@ -114,6 +119,10 @@ export function describe(change: Change, currency: string): string | undefined {
       return `reminder ${change.data.reminder}: ${minor(change.data.outstanding)} outstanding, due ${change.data.dueDate}`;
     case 'auto_cancel':
       return `cancelled automatically: unpaid ${change.data.daysAfterDue} days after the due date ${change.data.dueDate}`;
+    case 'remind_unpaid':
+      return `reminder: ${minor(change.data.outstanding)} unpaid ${change.data.days} days after the buyer was asked to pay`;
+    case 'cancel_unpaid':
+      return `cancelled automatically: unpaid ${change.data.days} days after the buyer was asked to pay${change.data.refund ? `; ${minor(change.data.refund)} paid, to be refunded` : ''}`;
     case 'deliver_digital':
       return `${change.data.keys} licence key(s) delivered`;
     case 'issue_document':

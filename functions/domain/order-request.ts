@@ -45,15 +45,13 @@ export const orderRequestSchema = z
     currency: z.string().refine(isCurrency, { message: 'must be an ISO 4217 currency code' }),
     lines: z.array(lineSchema).min(1).max(200),
     billingAddress: addressSchema,
+    /** Where physical lines go; without it, the billing address. */
     shippingAddress: addressSchema.optional(),
     onlinePayment: z.strictObject({ reference: text(200), amount: minorAmount }).optional(),
   })
   .superRefine((order, ctx) => {
     if (order.delivery !== undefined && order.paymentMethod !== 'purchase_order') {
       ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'applies only to paymentMethod purchase_order' });
-    }
-    if (order.lines.some((line) => line.fulfilment === 'physical') && !order.shippingAddress) {
-      ctx.addIssue({ code: 'custom', path: ['shippingAddress'], message: 'is required when a line is physical' });
     }
   });
 

@@ -23,6 +23,10 @@ export const policySchema = z
       eligibleCustomerTypes: z.array(customerType),
       minimum: amountsByCurrency,
       maximum: amountsByCurrency,
+      /** An unpaid offline order or proforma: the buyer is reminded this many days after it was asked to pay. */
+      reminderDays: z.array(days.min(1)).max(10).default([7, 14]),
+      /** ... and it is cancelled (buyer told) this many days after; never when null. */
+      cancelAfterDays: days.min(1).nullable().default(30),
     }),
     partners: z.record(
       z.string().min(1).max(200),
@@ -70,6 +74,8 @@ export const defaultPolicy: Policy = {
     eligibleCustomerTypes: ['business', 'government', 'education'],
     minimum: { USD: 50000 },
     maximum: { USD: 10000000 },
+    reminderDays: [7, 14],
+    cancelAfterDays: 30,
   },
   partners: {},
   reviewTimeoutDays: 14,

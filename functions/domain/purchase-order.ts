@@ -1,6 +1,6 @@
 import { ReferenceConflict, RuleViolation, TransitionError } from './errors.js';
 import type { AttachmentType } from './attachments.js';
-import { parseEventKey, type CalendarPolicy } from './calendar.js';
+import { calendarEvents, parseEventKey, unpaidEvents, type CalendarPolicy, type UnpaidCalendar } from './calendar.js';
 import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, type Who } from './history.js';
 import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
@@ -48,6 +48,10 @@ export interface Payment {
   calendarDone: string[];
   /** The payment the buyer reported last: waiting for verification, or rejected (and perhaps disputed). */
   pending: { amount: number; reference: string; at: string } | null;
+  /** Cancelled after money arrived: what is owed back to the buyer (finance refunds it outside the PO). */
+  refundDue?: number;
+  /** A dispute settled for less than the total: the difference, credited by a credit note (the invoice stays as issued). */
+  shortfall?: number;
 }
 
 export type DocumentType = 'invoice' | 'proforma' | 'credit_note';
@@ -105,6 +109,8 @@ export interface PurchaseOrder {
   paymentTermsDays: number;
   /** Reminders and automatic cancellation of an unpaid invoice, as the policy said at placement. */
   calendar: CalendarPolicy;
+  /** Reminders and cancellation of an unpaid offline order or proforma, as the policy said at placement (absent on older POs). */
+  unpaidCalendar?: UnpaidCalendar;
   /** When an undecided review expires (the PO is then cancelled). */
   reviewDeadline: string | null;
   review: Review;
@@ -161,11 +167,22 @@ export type Action =
   | { type: 'resolve_dispute'; outcome: 'accept_payment' | 'cancel'; reason?: string }
   | { type: 'record_payment'; amount: number; reference: string }
   | { type: 'cancel'; reason?: string }
-  | { type: 'convert_to_purchase_order'; delivery: 'instant' | 'prepayment'; paymentTermsDays: number; reviewTimeoutDays: number; reviewReminderDays: number | null; approvalRules: Policy['approvalRules'] }
+  | {
+      type: 'convert_to_purchase_order';
+      delivery: 'instant' | 'prepayment';
+      paymentTermsDays: number;
+      reviewTimeoutDays: number;
+      reviewReminderDays: number | null;
+      approvalRules: Policy['approvalRules'];
+      /** The offline PO rules as they are now: the converted order must meet them. */
+      rules: OfflineRules;
+    }
   | { type: 'update_shipping'; shippingOrderId: string; status: 'shipped' | 'delivered' }
   | { type: 'mark_overdue' }
   | { type: 'remind'; event: string }
   | { type: 'auto_cancel'; event: string }
+  | { type: 'remind_unpaid'; event: string }
+  | { type: 'cancel_unpaid'; event: string }
   | { type: 'deliver_digital'; licences: Licence[] }
   | { type: 'issue_document'; document: DocumentRef }
   | { type: 'attach'; attachment: Attachment }
@@ -205,6 +222,52 @@ export function isFullyDelivered(po: PurchaseOrder): boolean {
   return digitalDone && po.shippingOrders.every((order) => order.status === 'delivered');
 }
 
+/**
+ * Payment collected on delivery (deferred): once everything is delivered and it has not been
+ * collected, it is due that day, and the usual calendar follows (the PO turns overdue at the end of
+ * it, then the reminders after the due date). Reminders before a due date that is already here are
+ * skipped, not sent late.
+ */
+function collectionDue(po: PurchaseOrder, at: string): void {
+  const dueDate = at.slice(0, 10);
+  po.payment.dueDate = dueDate;
+  const passed = calendarEvents(dueDate, po.calendar).filter((event) => event.kind === 'reminder_before' && event.at <= at);
+  po.payment.calendarDone = [...po.payment.calendarDone, ...passed.map((event) => event.key)];
+}
+
+/**
+ * What a credit note for this PO credits, if one is due: all of an invoiced PO that was cancelled, or
+ * the shortfall of a dispute settled for less; null when no credit note is due (none invoiced, or one
+ * issued already).
+ */
+export function creditDue(po: PurchaseOrder): number | null {
+  const invoiced = po.documents.some((doc) => doc.type === 'invoice');
+  if (!invoiced || po.documents.some((doc) => doc.type === 'credit_note')) return null;
+  if (po.status === 'cancelled') return po.total;
+  return po.payment.shortfall ? po.payment.shortfall : null;
+}
+
+/** The payment calendar runs from a due date: none yet (collection on delivery, before it) -> nothing to do. */
+function noCalendarWithoutDueDate(po: PurchaseOrder): void {
+  if (!po.payment.dueDate) throw new RuleViolation('the payment has no due date yet (it is collected on delivery)', 'no_due_date');
+}
+
+/**
+ * When the buyer was asked to pay before delivery: an offline order when it was placed, a prepayment
+ * PO when its proforma was issued; null while nothing was asked yet.
+ */
+export function paymentAskedAt(po: PurchaseOrder): string | null {
+  if (po.paymentMethod === 'offline') return po.createdAt;
+  if (po.delivery === 'prepayment') return po.documents.find((doc) => doc.type === 'proforma')?.issuedAt ?? null;
+  return null;
+}
+
+/** A PO cancelled after money arrived owes it back: recorded on the PO, returned as the amount. */
+function owedBack(po: PurchaseOrder): number {
+  if (po.payment.amountPaid > 0) po.payment.refundDue = po.payment.amountPaid;
+  return po.payment.amountPaid;
+}
+
 export function outstanding(po: PurchaseOrder): number {
   return po.payment.amountDue - po.payment.amountPaid;
 }
@@ -235,9 +298,13 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
   },
   convert_to_purchase_order: { finance: ['awaiting_payment'] },
   update_shipping: { finance: ['ordered', 'deferred', 'overdue', 'completed'] },
-  mark_overdue: { system: ['ordered', 'overdue'] },
-  remind: { system: ['ordered', 'overdue'] },
-  auto_cancel: { system: ['ordered', 'overdue'] },
+  // The payment calendar: on net terms from the release; collected on delivery (deferred) once everything is delivered.
+  mark_overdue: { system: ['ordered', 'deferred', 'overdue'] },
+  remind: { system: ['ordered', 'deferred', 'overdue'] },
+  auto_cancel: { system: ['ordered', 'deferred', 'overdue'] },
+  // An offline order or a proforma the buyer has not paid: reminded, then cancelled.
+  remind_unpaid: { system: ['awaiting_payment', 'payment_rejected'] },
+  cancel_unpaid: { system: ['awaiting_payment', 'payment_rejected'] },
   deliver_digital: { system: ['ordered', 'deferred', 'overdue'] },
   // The buyer's signed PO may arrive any time before the order ends.
   attach: {
@@ -253,6 +320,8 @@ const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[
 
 export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor): boolean {
   if (type === 'resume' && !po.attention) return false;
+  // The buyer may cancel only before any money arrived; after that, finance cancels (and refunds).
+  if (type === 'cancel' && actor === 'checkout' && po.payment.amountPaid > 0) return false;
   return allowedFrom[type][actor]?.includes(po.status) ?? false;
 }
 
@@ -378,11 +447,13 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
     case 'resolve_dispute':
       if (action.outcome === 'cancel') {
         next.status = 'cancelled';
+        owedBack(next);
       } else {
         // Settled as agreed: what the buyer reported paying is accepted and closes the amount due.
         const pending = po.payment.pending;
         if (pending && !po.payment.records.some((r) => r.reference === pending.reference)) credit(pending.amount, pending.reference);
         if (next.payment.amountPaid === 0) throw new RuleViolation('there is no reported payment to accept; cancel instead', 'nothing_to_accept');
+        if (next.payment.amountPaid < po.total) next.payment.shortfall = po.total - next.payment.amountPaid;
         next.payment.amountDue = next.payment.amountPaid;
         next.payment.status = 'paid';
         next.status = 'ordered';
@@ -405,12 +476,13 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
     }
     case 'cancel':
       next.status = 'cancelled';
-      change = { type: 'cancel', data: { reason: action.reason ?? null } };
+      change = { type: 'cancel', data: { reason: action.reason ?? null, refund: owedBack(next) } };
       break;
     case 'convert_to_purchase_order':
       if (po.paymentMethod !== 'offline' || po.payment.amountPaid > 0) {
         throw new RuleViolation('only an unpaid order awaiting offline payment can become a purchase order', 'convert_offline_only');
       }
+      checkOfflineAccess(po.customer, po.currency, po.total, action.rules);
       next.paymentMethod = 'purchase_order';
       next.delivery = action.delivery;
       next.paymentTermsDays = action.paymentTermsDays;
@@ -435,6 +507,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
     }
     case 'mark_overdue':
       if (po.status === 'overdue' || po.payment.status === 'paid') return po;
+      noCalendarWithoutDueDate(po);
       next.status = 'overdue';
       next.payment.status = 'overdue';
       next.payment.calendarDone = [...po.payment.calendarDone, 'due'];
@@ -442,6 +515,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       break;
     case 'remind':
       if (po.payment.calendarDone.includes(action.event) || po.payment.status === 'paid') return po;
+      noCalendarWithoutDueDate(po);
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
       change = {
         type: 'remind',
@@ -456,13 +530,30 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       break;
     case 'auto_cancel':
       if (po.payment.status === 'paid') return po;
+      noCalendarWithoutDueDate(po);
       next.status = 'cancelled';
+      owedBack(next);
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
       change = {
         type: 'auto_cancel',
         data: { reminder: action.event, daysAfterDue: parseEventKey(action.event).days, dueDate: po.payment.dueDate, outstanding: outstanding(po) },
       };
       break;
+    case 'remind_unpaid':
+    case 'cancel_unpaid': {
+      if (po.payment.calendarDone.includes(action.event) || po.payment.status === 'paid') return po;
+      const asked = paymentAskedAt(po);
+      const event = asked && po.unpaidCalendar ? unpaidEvents(asked, po.unpaidCalendar).find((e) => e.key === action.event) : undefined;
+      if (!event) throw new RuleViolation(`no unpaid-payment event ${action.event} on this purchase order`, 'unknown_event');
+      next.payment.calendarDone = [...po.payment.calendarDone, action.event];
+      if (action.type === 'cancel_unpaid') {
+        next.status = 'cancelled';
+        change = { type: 'cancel_unpaid', data: { days: event.days, since: asked!, outstanding: outstanding(po), refund: owedBack(next) } };
+      } else {
+        change = { type: 'remind_unpaid', data: { reminder: event.key, days: event.days, since: asked!, outstanding: outstanding(po) } };
+      }
+      break;
+    }
     case 'deliver_digital':
       if (po.licences !== null) return po;
       next.licences = action.licences;
@@ -498,6 +589,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
 
   if (fulfilmentStatuses.has(next.status) && next.shippingOrders.length === 0) next.shippingOrders = shippingOrdersFor(next);
   if (next.payment.status === 'paid' && fulfilmentStatuses.has(next.status) && isFullyDelivered(next)) next.status = 'completed';
+  if (next.status === 'deferred' && next.payment.dueDate === null && isFullyDelivered(next)) collectionDue(next, at);
   // A change that moves the PO supersedes a failed step: the workflow takes the new path.
   if (next.status !== po.status && next.attention) next.attention = null;
   next.version = po.version + 1;
@@ -588,30 +680,10 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
         return { status: reviewRequired ? 'awaiting_review' : released(delivery), reviewRequired, delivery };
       }
       if (order.channel === 'offline') {
-        if (!policy.offline.eligibleCustomerTypes.includes(order.customer.type)) {
-          throw violation(`customers of type ${order.customer.type} may not pay by offline purchase order`, 'offline_customer_type');
-        }
-        const minimum = policy.offline.minimum[order.currency];
-        const maximum = policy.offline.maximum[order.currency];
-        if (minimum === undefined && maximum === undefined) {
-          throw violation(`offline purchase orders are not accepted in ${order.currency}`, 'offline_currency');
-        }
-        if (minimum !== undefined && total < minimum) {
-          throw violation(`an offline purchase order needs a total of at least ${minimum} (${order.currency} minor units)`, 'offline_minimum');
-        }
-        if (maximum !== undefined && total > maximum) {
-          throw violation(`an offline purchase order may total at most ${maximum} (${order.currency} minor units)`, 'offline_maximum');
-        }
+        checkOfflineAccess(order.customer, order.currency, total, policy);
         return { status: 'awaiting_review', reviewRequired: true, delivery };
       }
-      const partnerId = order.customer.partnerId;
-      const partner = partnerId === undefined ? undefined : policy.partners[partnerId];
-      if (!partner || !partner.poEnabled) throw violation('the partner may not pay by purchase order', 'partner_po_disabled');
-      if (partner.limit === 0) throw violation('the partner has a purchase-order limit of zero', 'partner_limit_zero');
-      if (partner.currency !== order.currency) {
-        throw violation(`the partner's purchase-order limit is in ${partner.currency}, not ${order.currency}`, 'partner_currency');
-      }
-      if (total > partner.limit) throw violation(`the order exceeds the partner's purchase-order limit of ${partner.limit}`, 'partner_limit');
+      checkPartnerAccess(order.customer.partnerId, order.currency, total, policy);
       return { status: released(delivery), reviewRequired: false, delivery };
     }
     case 'online':
@@ -625,6 +697,43 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
     case 'deferred':
       return { status: 'deferred', reviewRequired: false, delivery: null };
   }
+}
+
+/** The rules an offline PO (placed by letter, or converted from an order awaiting offline payment) must meet. */
+export type OfflineRules = Pick<Policy, 'offline' | 'partners'>;
+
+/**
+ * Whether this customer may pay this total by offline PO: a registered partner by the partner's own
+ * settings (PO enabled, a limit above zero in this currency, the total within it); anyone else by the
+ * offline rules (an eligible customer type, the minimum and maximum in this currency).
+ */
+export function checkOfflineAccess(customer: Customer, currency: string, total: number, rules: OfflineRules): void {
+  if (customer.partnerId !== undefined) return checkPartnerAccess(customer.partnerId, currency, total, rules);
+  if (!rules.offline.eligibleCustomerTypes.includes(customer.type)) {
+    throw new RuleViolation(`customers of type ${customer.type} may not pay by offline purchase order`, 'offline_customer_type');
+  }
+  const minimum = rules.offline.minimum[currency];
+  const maximum = rules.offline.maximum[currency];
+  if (minimum === undefined && maximum === undefined) {
+    throw new RuleViolation(`offline purchase orders are not accepted in ${currency}`, 'offline_currency');
+  }
+  if (minimum !== undefined && total < minimum) {
+    throw new RuleViolation(`an offline purchase order needs a total of at least ${minimum} (${currency} minor units)`, 'offline_minimum');
+  }
+  if (maximum !== undefined && total > maximum) {
+    throw new RuleViolation(`an offline purchase order may total at most ${maximum} (${currency} minor units)`, 'offline_maximum');
+  }
+}
+
+/** A partner's PO option: enabled, a limit above zero (zero means no access), in this currency, and the total within it. */
+function checkPartnerAccess(partnerId: string | undefined, currency: string, total: number, rules: Pick<Policy, 'partners'>): void {
+  const partner = partnerId === undefined ? undefined : rules.partners[partnerId];
+  if (!partner || !partner.poEnabled) throw new RuleViolation('the partner may not pay by purchase order', 'partner_po_disabled');
+  if (partner.limit === 0) throw new RuleViolation('the partner has a purchase-order limit of zero', 'partner_limit_zero');
+  if (partner.currency !== currency) {
+    throw new RuleViolation(`the partner's purchase-order limit is in ${partner.currency}, not ${currency}`, 'partner_currency');
+  }
+  if (total > partner.limit) throw new RuleViolation(`the order exceeds the partner's purchase-order limit of ${partner.limit}`, 'partner_limit');
 }
 
 export interface NewPurchaseOrder {
@@ -673,9 +782,11 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     lines,
     total,
     billingAddress: order.billingAddress,
-    shippingAddress: order.shippingAddress ?? null,
+    // Physical lines without a shipping address ship to the billing address (the PO shows where).
+    shippingAddress: order.shippingAddress ?? (order.lines.some((line) => line.fulfilment === 'physical') ? order.billingAddress : null),
     paymentTermsDays: policy.paymentTermsDays,
     calendar: policy.reminders,
+    unpaidCalendar: { reminderDays: policy.offline.reminderDays, cancelAfterDays: policy.offline.cancelAfterDays },
     reviewDeadline,
     review: openReview(approvalsRequired(policy, order.currency, total), reviewDeadline && reminderAt(reviewDeadline, policy.reviewReminderDays, at), placement.reviewRequired),
     payment,

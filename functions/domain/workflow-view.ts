@@ -1,5 +1,5 @@
-import { pendingEvents } from './calendar.js';
-import { fulfilmentStatuses, hasDigitalLines, prepaymentStatuses, type PurchaseOrder, type Status } from './purchase-order.js';
+import { pendingEvents, pendingUnpaid } from './calendar.js';
+import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaymentStatuses, type PurchaseOrder, type Status } from './purchase-order.js';
 
 /**
  * What the workflow needs to know of a PO to choose its next step, computed in one place. The PO in
@@ -35,10 +35,12 @@ export function nextStep(po: PurchaseOrder): NextStep {
   if (prepaymentStatuses.has(po.status)) {
     return po.delivery === 'prepayment' && po.status === 'awaiting_payment' && !hasDocument(po, 'proforma') ? 'proforma' : 'await_prepayment';
   }
+  // An invoiced PO that was cancelled, or settled for less after a dispute, is credited first.
+  if (creditDue(po) !== null) return 'credit_note';
   if (fulfilmentStatuses.has(po.status)) {
     return hasDocument(po, 'invoice') && (!hasDigitalLines(po) || po.licences !== null) ? 'await_payment' : 'fulfil';
   }
-  if (po.status === 'cancelled') return hasDocument(po, 'invoice') && !hasDocument(po, 'credit_note') ? 'credit_note' : 'cancelled';
+  if (po.status === 'cancelled') return 'cancelled';
   return po.status === 'completed' ? 'completed' : 'rejected';
 }
 
@@ -60,9 +62,14 @@ export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
     const reminder = po.review.reminderAt && !po.review.reminded ? po.review.reminderAt : null;
     waitSeconds = until(reminder && reminder < po.reviewDeadline ? reminder : po.reviewDeadline);
   }
-  else if ((po.status === 'ordered' || po.status === 'overdue') && po.payment.dueDate && po.payment.status !== 'paid') {
+  else if ((po.status === 'ordered' || po.status === 'deferred' || po.status === 'overdue') && po.payment.dueDate && po.payment.status !== 'paid') {
     // Until the next event of the payment calendar: a reminder, the due date, an automatic cancellation.
     const { due, next } = pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, now);
+    waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
+  } else if ((po.status === 'awaiting_payment' || po.status === 'payment_rejected') && po.unpaidCalendar && po.payment.status !== 'paid') {
+    // An offline order or a proforma not paid yet: until its next reminder or its cancellation.
+    const asked = paymentAskedAt(po);
+    const { due, next } = asked ? pendingUnpaid(asked, po.unpaidCalendar, po.payment.calendarDone, now) : { due: [], next: null };
     waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
   }
   return { status: po.status, version: po.version, next: nextStep(po), waitSeconds };

@@ -162,6 +162,8 @@ export function policyPage(page: Page, fields: Record<string, string>, errors: R
     offlineTypes: 'Eligible customer types',
     offlineMinimum: 'Offline minimum',
     offlineMaximum: 'Offline maximum',
+    unpaidReminderDays: 'Remind unpaid orders and proformas',
+    unpaidCancelAfterDays: 'Cancel unpaid orders and proformas',
     partners: 'Partners',
   };
   return layout(
@@ -197,6 +199,8 @@ ${text('autoCancelAfterDueDays', 'Cancel automatically (days after the due date)
     )}${problem('offlineTypes')}</fieldset>
 ${area('offlineMinimum', 'Minimum per currency', 'One a line, as “USD 500.00”.')}
 ${area('offlineMaximum', 'Maximum per currency', 'One a line, as “USD 100,000.00”.')}
+${text('unpaidReminderDays', 'Remind unpaid offline orders and proformas (days after the buyer was asked to pay)', 'For example 7, 14')}
+${text('unpaidCancelAfterDays', 'Cancel them (days after the buyer was asked to pay)', 'Leave empty never to cancel them.')}
 ${area('partners', 'Partners (JSON)', 'For example {"partner-1": {"poEnabled": true, "limit": 500000, "currency": "USD"}} (limit in minor units).', 4)}
 </fieldset>
 <p><button type="submit" class="primary">Save policy</button></p>
@@ -345,7 +349,7 @@ ${
 <div class="grid">
 <section class="card" aria-labelledby="h-payment"><h2 id="h-payment">Payment</h2><dl>
 <dt>Status</dt><dd>${statusName(po.payment.status)}</dd><dt>Due</dt><dd>${money(po.payment.amountDue)}${po.payment.dueDate ? ` by ${po.payment.dueDate}` : ''}</dd>
-<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(po.payment.amountDue - po.payment.amountPaid)}</dd></dl>
+<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(po.payment.amountDue - po.payment.amountPaid)}</dd>${po.payment.refundDue ? `<dt>To refund</dt><dd>${money(po.payment.refundDue)}</dd>` : ''}</dl>
 ${
   po.payment.records.length
     ? html`<table><caption>Payments</caption><thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="n">Amount</th></tr></thead><tbody>${po.payment.records.map(

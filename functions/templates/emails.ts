@@ -117,10 +117,16 @@ export function releasedEmail(po: PurchaseOrder, invoice: DocumentRef, seller: S
   const shipping: Block[] = po.shippingOrders.length
     ? [{ kind: 'p', text: `Physical items will ship in ${po.shippingOrders.length} shipment(s); we will tell you when each one ships.` }]
     : [];
+  const collected = po.paymentMethod === 'deferred';
   return {
-    subject: `${po.reference}: your order is released - invoice ${invoice.number}`,
+    subject: `${po.reference}: your order is ${collected ? 'confirmed' : 'released'} - invoice ${invoice.number}`,
     blocks: [
-      { kind: 'p', text: `Your purchase order has been released. Your invoice ${invoice.number} is attached.` },
+      {
+        kind: 'p',
+        text: collected
+          ? `Your order is confirmed. Your invoice ${invoice.number} is attached; payment is collected on delivery.`
+          : `Your purchase order has been released. Your invoice ${invoice.number} is attached.`,
+      },
       orderFacts(po),
       ...licenceBlocks,
       ...shipping,
@@ -128,7 +134,7 @@ export function releasedEmail(po: PurchaseOrder, invoice: DocumentRef, seller: S
         kind: 'facts',
         rows: [
           ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
-          ['Due date', invoice.dueDate ?? ''],
+          ...(invoice.dueDate ? [['Due date', invoice.dueDate] as [string, string]] : collected ? [['Payment', 'collected on delivery'] as [string, string]] : []),
           ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
           ['IBAN', seller.bank.iban],
           ['BIC', seller.bank.bic],
@@ -297,6 +303,35 @@ export function disputeResolvedEmail(po: PurchaseOrder, outcome: 'accept_payment
 }
 
 /** Why an unpaid invoice was cancelled by the payment calendar. */
+export function unpaidFor(data: { days: number; since: string }): string {
+  return `not paid ${data.days} days after we asked for payment on ${data.since.slice(0, 10)}`;
+}
+
+/** To the buyer of an offline order or a proforma not paid yet: what is owed and how to pay it. */
+export function unpaidReminderEmail(po: PurchaseOrder, since: string, seller: SellerProfile): Message {
+  const proforma = po.documents.find((doc) => doc.type === 'proforma');
+  return {
+    subject: `${po.reference}: reminder - payment awaited${proforma ? ` for proforma ${proforma.number}` : ''}`,
+    blocks: [
+      {
+        kind: 'p',
+        text: `We asked for payment of ${po.reference} on ${since.slice(0, 10)} and have not received it yet. ${proforma ? 'Delivery follows as soon as it arrives.' : 'We process your order as soon as it arrives.'}`,
+      },
+      {
+        kind: 'facts',
+        rows: [
+          ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
+          ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
+          ['IBAN', seller.bank.iban],
+          ['BIC', seller.bank.bic],
+          ['Payment reference', proforma ? `${proforma.number} / ${po.reference}` : po.reference],
+        ],
+      },
+      { kind: 'p', text: `Already paid? Reply to ${seller.email} with your payment reference.` },
+    ],
+  };
+}
+
 export function unpaidSince(data: { daysAfterDue: number; dueDate: string | null }): string {
   return `unpaid ${data.daysAfterDue} days after the due date ${data.dueDate}`;
 }
@@ -307,6 +342,9 @@ export function cancelledEmail(po: PurchaseOrder, reason: string | null, seller:
     blocks: [
       { kind: 'p', text: `Your order ${po.reference} has been cancelled.` },
       ...(reason ? [{ kind: 'p', text: `Reason: ${reason}` } as Block] : []),
+      ...(po.payment.refundDue
+        ? [{ kind: 'p', text: `We will refund the ${formatMoney(po.payment.refundDue, po.currency)} you paid to the account it came from.` } as Block]
+        : []),
       orderFacts(po),
       { kind: 'p', text: `Questions? Reply to ${seller.email} quoting ${po.reference}.` },
     ],
@@ -319,6 +357,9 @@ export function shippingEmail(po: PurchaseOrder, shippingOrderId: string, status
     subject: `${po.reference}: shipment ${shippingOrderId} ${status}`,
     blocks: [
       { kind: 'p', text: status === 'delivered' ? `Shipment ${shippingOrderId} has been delivered.` : `Shipment ${shippingOrderId} is on its way.` },
+      ...(po.paymentMethod === 'deferred' && status === 'delivered' && po.payment.dueDate && po.payment.status !== 'paid'
+        ? [{ kind: 'p', text: `Everything is delivered: payment of ${formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)} is due by ${po.payment.dueDate}.` } as Block]
+        : []),
       { kind: 'list', items: (order?.lines ?? []).map((line) => `${line.quantity} x ${line.description} (${line.sku})`) },
       { kind: 'facts', rows: [['Order reference', po.reference]] },
     ],
@@ -339,6 +380,23 @@ export function overdueEmail(po: PurchaseOrder, seller: SellerProfile): Message 
 
 /** To the buyer of a cancelled, invoiced order: the credit note that cancels the invoice. */
 export function creditNoteEmail(po: PurchaseOrder, note: DocumentRef, invoice: DocumentRef): Message {
+  if (po.status !== 'cancelled') {
+    return {
+      subject: `${po.reference}: credit note ${note.number} for invoice ${invoice.number}`,
+      blocks: [
+        { kind: 'p', text: `As agreed when your payment dispute was resolved, the attached credit note ${note.number} reduces invoice ${invoice.number} by ${formatMoney(note.total, po.currency)}. Nothing more is due.` },
+        {
+          kind: 'facts',
+          rows: [
+            ['Credit note', note.number],
+            ['Reduces invoice', invoice.number],
+            ['Amount credited', formatMoney(note.total, po.currency)],
+            ['Paid', formatMoney(po.payment.amountPaid, po.currency)],
+          ],
+        },
+      ],
+    };
+  }
   return {
     subject: `${po.reference}: credit note ${note.number} for invoice ${invoice.number}`,
     blocks: [

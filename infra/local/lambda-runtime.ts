@@ -15,6 +15,17 @@ export class LambdaInvokeError extends Error {
   }
 }
 
+/** Invocations of one function running in its worker at once; more wait in its queue. */
+const MAX_IN_FLIGHT = 16;
+
+interface Sandbox {
+  worker: Worker;
+  fn: LocalFunction;
+  pending: Map<number, Pending>;
+  /** Invocations waiting for a place in the worker. */
+  queue: (() => void)[];
+}
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -26,7 +37,7 @@ interface Pending {
  * (the template's variables plus the local endpoints), loaded from its bundle under cdk.out.
  */
 export class LocalLambdaRuntime {
-  private readonly workers = new Map<string, { worker: Worker; fn: LocalFunction; pending: Map<number, Pending> }>();
+  private readonly workers = new Map<string, Sandbox>();
   private nextId = 1;
   /** Invocations per function since start (for `GET /_local/stats`). */
   readonly invocations = new Map<string, number>();
@@ -68,7 +79,7 @@ export class LocalLambdaRuntime {
         for (const line of lines) if (line) this.logLine(fn, line);
       });
     }
-    const entry = { worker, fn, pending: new Map<number, Pending>() };
+    const entry: Sandbox = { worker, fn, pending: new Map<number, Pending>(), queue: [] };
     worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: InvokeError }) => {
       const pending = entry.pending.get(message.id);
       if (!pending) return;
@@ -102,16 +113,40 @@ export class LocalLambdaRuntime {
     const name = nameOrArn.includes(':function:') ? nameOrArn.split(':function:')[1]!.split(':')[0]! : nameOrArn;
     const entry = this.workers.get(name);
     if (!entry) return Promise.reject(new LambdaInvokeError({ errorType: 'Lambda.ResourceNotFoundException', errorMessage: `no function ${name}` }));
-    const id = this.nextId++;
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
+    const payload = JSON.parse(JSON.stringify(event ?? null)) as unknown;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        entry.pending.delete(id);
-        reject(new LambdaInvokeError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${entry.fn.timeoutSeconds} seconds` }));
-      }, entry.fn.timeoutSeconds * 1000);
-      entry.pending.set(id, { resolve, reject, timer });
-      entry.worker.postMessage({ id, event: JSON.parse(JSON.stringify(event ?? null)), requestId: randomUUID() });
+      entry.queue.push(() => this.dispatch(entry, payload, resolve, reject));
+      this.drain(entry);
     });
+  }
+
+  /**
+   * On AWS each invocation gets a sandbox of its own; here a function's invocations share its worker.
+   * At most `MAX_IN_FLIGHT` run in it at once and the rest wait their turn, so that a burst (thousands
+   * of timers due at once) slows a function down instead of timing its invocations out: an
+   * invocation's timeout starts when it starts running, as on AWS.
+   */
+  private drain(entry: Sandbox): void {
+    while (entry.pending.size < MAX_IN_FLIGHT && entry.queue.length) entry.queue.shift()!();
+  }
+
+  private dispatch(entry: Sandbox, event: unknown, resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+    const id = this.nextId++;
+    const settle = (done: () => void) => {
+      entry.pending.delete(id);
+      done();
+      this.drain(entry);
+    };
+    const timer = setTimeout(() => {
+      settle(() => reject(new LambdaInvokeError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${entry.fn.timeoutSeconds} seconds` })));
+    }, entry.fn.timeoutSeconds * 1000);
+    entry.pending.set(id, {
+      resolve: (value) => settle(() => resolve(value)),
+      reject: (error) => settle(() => reject(error)),
+      timer,
+    });
+    entry.worker.postMessage({ id, event, requestId: randomUUID() });
   }
 
   /** Lets invocations in flight finish (up to `graceMs`), then stops every sandbox. */

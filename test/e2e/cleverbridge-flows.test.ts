@@ -92,12 +92,37 @@ describe('Cleverbridge flows on the local stack', () => {
     expect((await act(order.id, 'convert-to-purchase-order')).status).toBe(409);
   });
 
+  it('conversion applies the offline PO rules: a consumer, or a total over the maximum, stays an order awaiting payment', async () => {
+    const consumer = (await place({ paymentMethod: 'offline', customer: { ...base.customer, id: 'conv-consumer', type: 'consumer' } })).body;
+    const huge = (await place({ paymentMethod: 'offline', lines: [{ ...base.lines[0], unitAmount: 200_000_000 }] })).body;
+    const refused = [await act(consumer.id, 'convert-to-purchase-order'), await act(huge.id, 'convert-to-purchase-order')];
+    expect(refused.map((r) => [r.status, r.body.rule])).toEqual([
+      [422, 'offline_customer_type'],
+      [422, 'offline_maximum'],
+    ]);
+    // Nothing changed.
+    expect((await stack.request('GET', `/purchase-orders/${consumer.id}`, { key: keys.finance })).body).toMatchObject({ status: 'awaiting_payment', paymentMethod: 'offline' });
+  });
+
   it('registered partners: accepted without review from the portal, reviewed offline, refused outside the limit', async () => {
     const partner = (id: string) => ({ customer: { ...base.customer, id: `${id}-buyer`, partnerId: id } });
     const portal = await place({ channel: 'partner_portal', ...partner('partner-ok') });
     expect(portal.body).toMatchObject({ status: 'ordered', review: { required: false } });
     const offline = await place({ channel: 'offline', ...partner('partner-ok') });
     expect(offline.body.status).toBe('awaiting_review');
+    // Offline, a partner's own settings decide too: switched off, a limit of zero, another currency, over the limit.
+    const offlineRefusals = [
+      await place({ channel: 'offline', ...partner('partner-off') }),
+      await place({ channel: 'offline', ...partner('partner-zero') }),
+      await place({ channel: 'offline', ...partner('partner-ok'), currency: 'EUR' }),
+      await place({ channel: 'offline', ...partner('partner-ok'), lines: [{ ...base.lines[0], unitAmount: 500001 }] }),
+    ];
+    expect(offlineRefusals.map((r) => [r.status, r.body.rule])).toEqual([
+      [422, 'partner_po_disabled'],
+      [422, 'partner_limit_zero'],
+      [422, 'partner_currency'],
+      [422, 'partner_limit'],
+    ]);
     const refusals = [
       await place({ channel: 'partner_portal', ...partner('partner-off') }),
       await place({ channel: 'partner_portal', ...partner('partner-zero') }),

@@ -4,6 +4,7 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessKeyFor } from '../../infra/local/iam.js';
 import { keys, LocalStack } from '../support/local-stack.js';
+import { pdfText } from '../support/pdf-text.js';
 import { addresses, buyer, goods, order } from '../support/orders.js';
 
 /**
@@ -141,6 +142,35 @@ describe('Shopbay flows on the local stack', () => {
     expect(page2.body.items.map((p: { id: string }) => p.id)).toEqual([first.id]);
     expect((await stack.request('GET', '/purchase-orders?status=nonsense', { key: keys.finance })).status).toBe(400);
     expect((await stack.request('GET', '/purchase-orders?status=overdue', { key: keys.checkout })).status).toBe(403);
+  });
+
+  it('collection on delivery: the invoice says so (no net terms, no empty due date); once delivered the payment is due, then overdue', async () => {
+    const po = (await place({ paymentMethod: 'deferred', shippingAddress: undefined })).body;
+    expect(po.shippingAddress).toEqual(base.billingAddress); // no shipping address: ships to the billing address
+    const invoiceEmail = await emailTo(po.reference, 'invoice');
+    expect(invoiceEmail.body.text).toContain('payment is collected on delivery');
+    const invoice = (await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1)).documents[0];
+    const pdf = await stack.request('GET', `/purchase-orders/${po.id}/documents/${invoice.id}`, { key: keys.finance });
+    const text = await pdfText(pdf.body);
+    expect(text).toContain('Payment is collected on delivery.');
+    expect(text).not.toMatch(/days net|Due date/);
+    await ship(po.id, 'SO-1', 'delivered');
+    const delivered = await ship(po.id, 'SO-2', 'delivered');
+    expect(delivered.body).toMatchObject({ status: 'deferred', payment: { dueDate: expect.any(String) } });
+    expect((await emailTo(po.reference, 'shipment SO-2 delivered')).body.text).toContain('Everything is delivered: payment of');
+    await advance(1);
+    await emailTo(po.reference, 'payment overdue');
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('overdue');
+  });
+
+  it('an unpaid offline order is reminded after 7 and 14 days and cancelled after 30, the buyer told', async () => {
+    const po = (await place({ paymentMethod: 'offline' })).body;
+    await advance(8);
+    await emailTo(po.reference, 'reminder - payment awaited');
+    await advance(23);
+    const cancelled = await emailTo(po.reference, 'your order is cancelled');
+    expect(cancelled.body.text).toContain('not paid 30 days after we asked for payment');
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('cancelled');
   });
 
   it('a PO paid and not shipped for over a year still moves: its execution hands over before Step Functions\' one-year limit', { timeout: 240_000 }, async () => {

@@ -44,6 +44,7 @@ describe('the stack', () => {
     }
     expect((definition.States['Await release']!.Catch as unknown[])[0]).toMatchObject({ Next: 'Review timer' });
     expect((definition.States['Await payment on terms']!.Catch as unknown[])[0]).toMatchObject({ Next: 'Payment calendar' });
+    expect((definition.States['Await prepayment']!.Catch as unknown[])[0]).toMatchObject({ Next: 'Payment calendar' });
   });
 
   it('retries passing faults with capped, jittered backoff, and sends every other failure to "Needs attention"', () => {

@@ -9,7 +9,7 @@ describe('the policy form', () => {
     const policy: Policy = {
       ...defaultPolicy,
       cartMinimum: { USD: 15000, JPY: 2000, KWD: 50125 },
-      offline: { eligibleCustomerTypes: ['business', 'education'], minimum: { USD: 50000 }, maximum: { USD: 10000000 } },
+      offline: { eligibleCustomerTypes: ['business', 'education'], minimum: { USD: 50000 }, maximum: { USD: 10000000 }, reminderDays: [5, 10], cancelAfterDays: 21 },
       partners: { 'p-1': { poEnabled: true, limit: 500000, currency: 'USD' } },
       approvalRules: [{ minTotal: { USD: 1000000 }, approvals: 2 }],
       reviewReminderDays: 3,

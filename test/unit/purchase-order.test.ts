@@ -123,7 +123,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     'disputed>ordered', 'disputed>completed', 'disputed>cancelled',
     'ordered>overdue', 'ordered>completed', 'ordered>cancelled',
     'overdue>ordered', 'overdue>completed', 'overdue>cancelled',
-    'deferred>completed', 'deferred>cancelled',
+    'deferred>completed', 'deferred>cancelled', 'deferred>overdue',
   ]);
   const anyActor = fc.constantFrom<Actor>('checkout', 'finance', 'reviewer', 'system');
   // Mostly the role that would take the action, sometimes any role (which the domain must refuse).
@@ -131,7 +131,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     approve: ['reviewer', 'finance'], reject: ['reviewer', 'finance'], expire_review: ['system'], remind_review: ['system'], mark_overdue: ['system'],
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
-    cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'], attach: ['checkout', 'finance'],
+    cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'], remind_unpaid: ['system'], cancel_unpaid: ['system'], attach: ['checkout', 'finance'],
     flag_attention: ['system'], resume: ['finance'], email_failed: ['system'],
   };
   const actorFor = (action: Action) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fitting[action.type]) }, { weight: 1, arbitrary: anyActor });
@@ -140,11 +140,12 @@ describe('the lifecycle as a whole (model-based)', () => {
   const actions: fc.Arbitrary<Action> = fc.oneof(
     fc.constantFrom<Action>({ type: 'approve' }, { type: 'reject' }, { type: 'expire_review' }, { type: 'remind_review' }, { type: 'mark_overdue' }, { type: 'cancel' }, { type: 'dispute' }),
     fc.constantFrom<Action>({ type: 'remind', event: 'before-7' }, { type: 'remind', event: 'after-7' }, { type: 'auto_cancel', event: 'cancel-30' }),
+    fc.constantFrom<Action>({ type: 'remind_unpaid', event: 'unpaid-7' }, { type: 'cancel_unpaid', event: 'unpaid-cancel-30' }, { type: 'remind_unpaid', event: 'unpaid-99' }),
     fc.record({ type: fc.constant('record_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('submit_payment' as const), amount, reference: ref }),
     fc.record({ type: fc.constant('verify_payment' as const), decision: fc.constantFrom('accept' as const, 'reject' as const) }),
     fc.record({ type: fc.constant('resolve_dispute' as const), outcome: fc.constantFrom('accept_payment' as const, 'cancel' as const) }),
-    fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14, reviewReminderDays: null, approvalRules: [] }),
+    fc.constant<Action>({ type: 'convert_to_purchase_order', delivery: 'instant', paymentTermsDays: 30, reviewTimeoutDays: 14, reviewReminderDays: null, approvalRules: [], rules: defaultPolicy }),
     fc.record({ type: fc.constant('update_shipping' as const), shippingOrderId: fc.constantFrom('SO-1', 'SO-2'), status: fc.constantFrom('shipped' as const, 'delivered' as const) }),
     fc.constant<Action>({ type: 'deliver_digital', licences: [{ sku: 'LIC-PRO', description: 'x', keys: ['K'] }] }),
     fc.constant<Action>({ type: 'attach', attachment: { id: 'A1', contentType: 'application/pdf', size: 1000, filename: 'po.pdf', at: at.toISOString() } }),
