@@ -5,14 +5,14 @@ import { SfnError, type LocalStepFunctions } from './stepfunctions.js';
 
 /**
  * The one AWS endpoint the local stack's functions talk to (AWS_ENDPOINT_URL_DYNAMODB, _SFN,
- * _SECRETS_MANAGER, _SESV2 all point here). Each request is told apart by X-Amz-Target (the JSON
+ * _SECRETS_MANAGER, _SESV2, _COGNITO_IDENTITY_PROVIDER all point here). Each request is told apart by X-Amz-Target (the JSON
  * protocols) or its path (SES v2), then:
  *
  * 1. checked against the calling function's role in the template (iam.ts), as AWS would: a call the
  *    role does not grant gets AccessDeniedException, in the service's own error format;
  * 2. failed on purpose if a fault is set for it (`POST /_local/faults`: SES throttling, a paused
  *    sending account...), so the failure paths that only AWS shows can be run here;
- * 3. served: Step Functions (ours) and Secrets Manager here, DynamoDB and SES by their emulators,
+ * 3. served: Step Functions (ours) and Secrets Manager here, DynamoDB, SES and Cognito by their emulators,
  *    to which the request is passed on as it came.
  */
 export interface LocalSecretValue {
@@ -58,13 +58,19 @@ export class LocalFaults {
   }
 }
 
-type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses';
+type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses' | 'cognito-idp';
+/** Cognito's APIs that a user calls with their own tokens or password: IAM does not apply to them. */
+const cognitoPublic = new Set([
+  'InitiateAuth', 'RespondToAuthChallenge', 'ChangePassword', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
+  'ForgotPassword', 'ConfirmForgotPassword', 'AssociateSoftwareToken', 'VerifySoftwareToken', 'SetUserMFAPreference', 'GetTokensFromRefreshToken',
+]);
 const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
 const jsonType: Record<Service, string> = {
   dynamodb: 'application/x-amz-json-1.0',
   states: 'application/x-amz-json-1.0',
   secretsmanager: 'application/x-amz-json-1.1',
   ses: 'application/json',
+  'cognito-idp': 'application/x-amz-json-1.1',
 };
 
 export function startAwsServices(options: {
@@ -73,7 +79,9 @@ export function startAwsServices(options: {
   secrets: LocalSecretValue[];
   iam: LocalIam;
   tables: LocalTable[];
-  upstream: { dynamodb: string; ses: string };
+  upstream: { dynamodb: string; ses: string; cognito: string; s3: string };
+  /** The template's buckets (S3 requests are path-style: /<bucket>/<key>). */
+  buckets: string[];
   faults: LocalFaults;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
@@ -102,6 +110,9 @@ export function startAwsServices(options: {
       const machine = stepFunctions.stateMachineOfToken(body.taskToken as string | undefined);
       return [{ action, resources: machine ? [machine] : [], context: {} }];
     }
+    if (service === 'cognito-idp') {
+      return cognitoPublic.has(operation) ? [] : [{ action, resources: [arn('cognito-idp', `userpool/${String(body.UserPoolId ?? '')}`)], context: {} }];
+    }
     if (service === 'secretsmanager') return [{ action, resources: [secretFor(String(body.SecretId ?? ''))?.arn ?? String(body.SecretId ?? '')], context: {} }];
     // SES authorizes a send by the identity of the From address: the address itself or its domain.
     const from = String(body.FromEmailAddress ?? '').replace(/^.*</, '').replace(/>.*$/, '').trim();
@@ -116,6 +127,7 @@ export function startAwsServices(options: {
       if (prefix === 'DynamoDB_20120810') return ['dynamodb', op];
       if (prefix === 'AWSStepFunctions') return ['states', op];
       if (prefix === 'secretsmanager') return ['secretsmanager', op];
+      if (prefix === 'AWSCognitoIdentityProviderService') return ['cognito-idp', op];
       if (path === '/v2/email/outbound-emails' && req.method === 'POST') return ['ses', 'SendEmail'];
       return [null, target || `${req.method} ${path}`];
     })();
@@ -127,6 +139,12 @@ export function startAwsServices(options: {
       res.writeHead(status, headers);
       res.end(JSON.stringify(kind === 'ses' ? { message } : { __type: kind === 'dynamodb' ? `com.amazon.coral.service#${type}` : type, message }));
     };
+    // S3, path-style: checked against the signer's role (the function that signed, or presigned, the
+    // request), then passed on to s3rver with its Host, which its signature covers.
+    const bucket = decodeURIComponent(path.split('/')[1] ?? '');
+    if (options.buckets.includes(bucket)) return s3Request(req, res, bucket, path);
+    // The user pool's public keys, where the tokens' issuer says they are (no signature: public).
+    if (req.method === 'GET' && /^\/[\w-]+\/\.well-known\/(jwks\.json|openid-configuration)$/.test(path)) return forward(options.upstream.cognito, req, Buffer.alloc(0), res, agent);
     try {
       if (!service) throw new ServiceError('UnknownOperationException', `the local stack does not implement ${operation}`);
       const raw = await readBody(req);
@@ -142,7 +160,9 @@ export function startAwsServices(options: {
       const fault = faults.take(service, operation);
       if (fault) return fail(fault.status ?? 400, fault.error, fault.message);
 
-      if (service === 'dynamodb' || service === 'ses') return forward(service === 'dynamodb' ? options.upstream.dynamodb : options.upstream.ses, req, raw, res, agent);
+      if (service === 'dynamodb' || service === 'ses' || service === 'cognito-idp') {
+        return forward(service === 'dynamodb' ? options.upstream.dynamodb : service === 'ses' ? options.upstream.ses : options.upstream.cognito, req, raw, res, agent);
+      }
       const serve = served[`${service}:${operation}`];
       if (!serve) throw new ServiceError('UnknownOperationException', `the local stack does not implement ${service}:${operation}`);
       const result = JSON.stringify(serve(body));
@@ -154,6 +174,33 @@ export function startAwsServices(options: {
       else fail(500, 'InternalFailure', error instanceof Error ? error.message : String(error));
     }
   });
+  async function s3Request(req: IncomingMessage, res: ServerResponse, bucket: string, path: string): Promise<void> {
+    const denied = (message: string) => {
+      res.writeHead(403, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'local' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${message.replace(/[<>&]/g, '')}</Message></Error>`);
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const key = decodeURIComponent(path.split('/').slice(2).join('/'));
+      const principal = iam.principal(accessKeyOf(req.headers.authorization, url.searchParams));
+      // A browser's CORS preflight carries no signature; S3 answers it from the bucket's CORS rules.
+      if (principal && req.method !== 'OPTIONS') {
+        const method = req.method ?? 'GET';
+        const action = !key
+          ? method === 'GET' ? 's3:ListBucket' : `s3:${method}Bucket`
+          : method === 'PUT' ? 's3:PutObject' : method === 'DELETE' ? 's3:DeleteObject' : 's3:GetObject';
+        const verdict = authorize(principal, { action, resources: [key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`], context: {} });
+        if (!verdict.allowed) return denied(verdict.message);
+      }
+      const body = await readBody(req);
+      forward(options.upstream.s3, req, body, res, agent, true);
+    } catch (error) {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'Content-Type': 'application/xml' });
+      res.end(`<Error><Code>InternalError</Code><Message>${String(error).replace(/[<>&]/g, '')}</Message></Error>`);
+    }
+  }
+
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve(server));
@@ -213,9 +260,9 @@ function dynamoChecks(operation: string, body: Record<string, unknown>, tables: 
 }
 
 /** Passes a request on to an emulator as it came (the emulators do not check signatures). */
-function forward(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent): void {
+function forward(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent, keepHost = false): void {
   const url = new URL(req.url ?? '/', upstream);
-  const out = request(url, { method: req.method, headers: { ...req.headers, host: url.host }, agent }, (answer) => {
+  const out = request(url, { method: req.method, headers: { ...req.headers, host: keepHost ? req.headers.host : url.host }, agent }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });

@@ -4,11 +4,11 @@
  * and reads PORT and HOST when it loads, so both are set before it is required. It stops when the
  * stack that started it goes away, however that happens (the IPC channel closes even on SIGKILL).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const [port, dataDir, offsetMs] = process.argv.slice(2);
+const [port, dataDir, offsetMs, issuerDomain] = process.argv.slice(2);
 
 // The stack's clock (see clock.ts): tokens are issued at the time the functions that verify them see.
 let offset = Number(offsetMs ?? 0);
@@ -29,6 +29,14 @@ globalThis.Date = /** @type {DateConstructor} */ (/** @type {unknown} */ (Shifte
 
 mkdirSync(String(dataDir), { recursive: true });
 process.chdir(String(dataDir));
+// Tokens name the endpoint the functions reach Cognito at (the stack's AWS front door, which checks
+// their calls against their roles and passes them on here) as their issuer, as AWS's do.
+if (issuerDomain) {
+  mkdirSync('.cognito', { recursive: true });
+  const file = '.cognito/config.json';
+  const config = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  writeFileSync(file, JSON.stringify({ ...config, TokenConfig: { ...config.TokenConfig, IssuerDomain: issuerDomain } }, null, 2));
+}
 process.env.PORT = String(port);
 process.env.HOST = '127.0.0.1';
 const pino = require('pino');

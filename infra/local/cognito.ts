@@ -33,10 +33,18 @@ export interface LocalCognito {
   stop: () => Promise<void>;
 }
 
-export async function startLocalCognito(options: { port: number; dataDir: string; pools: LocalUserPool[]; staffPassword: string; offsetMs: number }): Promise<LocalCognito> {
+export async function startLocalCognito(options: {
+  port: number;
+  dataDir: string;
+  pools: LocalUserPool[];
+  staffPassword: string;
+  offsetMs: number;
+  /** The issuer's domain in the tokens: where the functions reach Cognito. */
+  issuerDomain: string;
+}): Promise<LocalCognito> {
   const dir = path.join(options.dataDir, 'cognito');
   mkdirSync(dir, { recursive: true });
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'cognito-process.mjs'), [String(options.port), dir, String(options.offsetMs)], {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, 'cognito-process.mjs'), [String(options.port), dir, String(options.offsetMs), options.issuerDomain], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     execArgv: [],
     env: { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },

@@ -185,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     pools: readAssembly(options.cdkOut, options.stackName).userPools,
     staffPassword: options.staffPassword,
     offsetMs: clock.offsetMs,
+    issuerDomain: `http://127.0.0.1:${options.awsPort}`,
   });
   const assembly = readAssembly(options.cdkOut, options.stackName, cognito.refs);
   const saveClock = () => {
@@ -306,8 +307,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_SFN: awsUrl,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: awsUrl,
       AWS_ENDPOINT_URL_SESV2: awsUrl,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
-      AWS_ENDPOINT_URL_S3: s3Url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsUrl,
+      AWS_ENDPOINT_URL_S3: awsUrl,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Links in emails point at this API, whatever the template says for AWS.
@@ -326,7 +327,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     secrets: secretValues(assembly, options.dataDir),
     iam: new LocalIam(assembly.functions, assembly.roles),
     tables: assembly.tables,
-    upstream: { dynamodb: dynamoUrl, ses: sesUrl },
+    upstream: { dynamodb: dynamoUrl, ses: sesUrl, cognito: cognito.url, s3: s3Url },
+    buckets: assembly.buckets,
     faults,
   });
   stepFunctions.start();

@@ -4,6 +4,9 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } fro
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { AdminCreateUserCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessKeyFor } from '../../infra/local/iam.js';
 import { keys, LocalStack } from '../support/local-stack.js';
@@ -51,6 +54,26 @@ describe('IAM on the local stack', () => {
     await denied(new SESv2Client(as('GetPurchaseOrder')).send(new SendEmailCommand(email('orders@seller.example'))));
     await denied(new SESv2Client(as('TaskNotify')).send(new SendEmailCommand(email('someone@elsewhere.example'))));
     await expect(new SESv2Client(as('TaskNotify')).send(new SendEmailCommand(email('orders@seller.example')))).resolves.toMatchObject({ MessageId: expect.any(String) });
+
+    // Managing staff is the console's: another function may not list or invite people.
+    const ids = JSON.parse(readFileSync(path.join(stack.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
+    const pool = ids[Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')![0]]!;
+    await denied(new CognitoIdentityProviderClient(as('GetPurchaseOrder')).send(new AdminCreateUserCommand({ UserPoolId: pool, Username: 'mallory@elsewhere.example' })));
+    await denied(new CognitoIdentityProviderClient(as('GetPurchaseOrder')).send(new ListUsersCommand({ UserPoolId: pool })));
+    const listed = await new CognitoIdentityProviderClient(as('Console')).send(new ListUsersCommand({ UserPoolId: pool }));
+    expect(listed.Users?.map((u) => u.Attributes?.find((a) => a.Name === 'email')?.Value)).toContain('finance@seller.example');
+
+    // The attachments bucket: the function that receives files may write them, another may not even read them.
+    // Locally a bucket is named after its logical id, in lower case.
+    const name = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')![0].toLowerCase();
+    const s3 = (fn: string) => new S3Client({ ...as(fn), forcePathStyle: true });
+    const put = (fn: string, key: string) => s3(fn).send(new PutObjectCommand({ Bucket: name, Key: key, Body: '%PDF-1.4 test' }));
+    await expect(put('AddAttachment', 'attachments/iam-test/a.pdf')).resolves.toBeDefined();
+    await expect(put('GetPurchaseOrder', 'attachments/iam-test/b.pdf')).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3('GetPurchaseOrder').send(new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    // A URL presigned by a function that may not read is refused too: S3 checks the signer's role.
+    const presigned = await getSignedUrl(s3('GetPurchaseOrder'), new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }), { expiresIn: 60 });
+    expect((await fetch(presigned)).status).toBe(403);
   });
 });
 
