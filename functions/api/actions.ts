@@ -65,6 +65,7 @@ export const actionOf = {
       reviewReminderDays: policy.reviewReminderDays,
       approvalRules: policy.approvalRules,
       rules: { offline: policy.offline, partners: policy.partners },
+      customerTerms: Object.fromEntries(Object.entries(policy.customers).flatMap(([id, c]) => (c.paymentTermsDays ? [[id, c.paymentTermsDays]] : []))),
     };
   },
 };

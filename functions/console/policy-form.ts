@@ -47,6 +47,7 @@ export function policyToFields(policy: Policy): PolicyFields {
     afterDueDays: policy.reminders.afterDueDays.join(', '),
     autoCancelAfterDueDays: policy.reminders.autoCancelAfterDueDays === null ? '' : String(policy.reminders.autoCancelAfterDueDays),
     partners: JSON.stringify(policy.partners, null, 2),
+    customers: JSON.stringify(policy.customers, null, 2),
     approvalRules: JSON.stringify(policy.approvalRules, null, 2),
   };
 }
@@ -114,6 +115,7 @@ export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | un
       cancelAfterDays: whole('unpaidCancelAfterDays', true),
     },
     partners: json('partners') ?? {},
+    customers: json('customers') ?? {},
     reviewTimeoutDays: whole('reviewTimeoutDays'),
     approvalRules: json('approvalRules') ?? [],
     reviewReminderDays: whole('reviewReminderDays', true),

@@ -57,7 +57,7 @@ export function documentContent(
   }
   const invoice = po.documents.find((doc) => doc.type === 'invoice');
   if (type === 'credit_note' && shortfall) {
-    notes.push(`This credit note reduces invoice ${invoice?.number ?? ''} of order ${po.reference} by ${money(shortfall)}, as agreed when the payment dispute was resolved. Nothing more is due.`);
+    notes.push(`This credit note reduces invoice ${invoice?.number ?? ''} of order ${po.reference} by ${money(-shortfall)}, as agreed when the payment dispute was resolved. Nothing more is due.`);
   } else if (type === 'credit_note') {
     notes.push(`This credit note cancels invoice ${invoice?.number ?? ''} of order ${po.reference} in full.`);
     if (po.payment.amountPaid > 0) notes.push(`${money(-po.payment.amountPaid)} already paid will be refunded.`);

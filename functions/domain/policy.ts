@@ -33,6 +33,14 @@ export const policySchema = z
       z.strictObject({ poEnabled: z.boolean(), limit: minorAmount, currency: currencyCode }),
     ),
     reviewTimeoutDays: days.min(1),
+    /**
+     * Per customer id: payment terms of their own (any number of days, e.g. 14, 30, 60) and whether
+     * they are trusted (their cart POs are released without review, as `trustedCustomers`).
+     */
+    customers: z
+      .record(z.string().min(1).max(200), z.strictObject({ paymentTermsDays: days.min(1).optional(), trusted: z.boolean().optional() }))
+      .refine((customers) => Object.keys(customers).length <= 10_000, { message: 'at most 10,000 customers' })
+      .default({}),
     /** At or above an amount per currency, a PO needs that many approvals from distinct people. */
     approvalRules: z
       .array(z.strictObject({ minTotal: amountsByCurrency, approvals: z.number().int().min(1).max(10) }))
@@ -79,7 +87,18 @@ export const defaultPolicy: Policy = {
   },
   partners: {},
   reviewTimeoutDays: 14,
+  customers: {},
   approvalRules: [],
   reviewReminderDays: null,
   reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
 };
+
+/** The payment terms of this customer: their own if the policy names them, else the policy's. */
+export function termsFor(policy: Pick<Policy, 'paymentTermsDays' | 'customers'>, customerId: string): number {
+  return policy.customers[customerId]?.paymentTermsDays ?? policy.paymentTermsDays;
+}
+
+/** Whether this customer's cart POs are released without review. */
+export function isTrusted(policy: Pick<Policy, 'trustedCustomers' | 'customers'>, customerId: string): boolean {
+  return policy.trustedCustomers.includes(customerId) || policy.customers[customerId]?.trusted === true;
+}

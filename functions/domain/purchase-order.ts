@@ -4,7 +4,7 @@ import { calendarEvents, parseEventKey, unpaidEvents, type CalendarPolicy, type 
 import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, type Who } from './history.js';
 import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
-import type { Policy } from './policy.js';
+import { isTrusted, termsFor, type Policy } from './policy.js';
 
 /**
  * The purchase order and its lifecycle: every status, every allowed move, in one place.
@@ -176,6 +176,8 @@ export type Action =
       approvalRules: Policy['approvalRules'];
       /** The offline PO rules as they are now: the converted order must meet them. */
       rules: OfflineRules;
+      /** Customers' own payment terms, by customer id. */
+      customerTerms?: Record<string, number>;
     }
   | { type: 'update_shipping'; shippingOrderId: string; status: 'shipped' | 'delivered' }
   | { type: 'mark_overdue' }
@@ -356,6 +358,9 @@ export function apply(po: PurchaseOrder, action: Action, ctx: ActionContext): Pu
 function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): PurchaseOrder {
   if (!canApply(po, action.type, ctx.actor)) {
     if (action.type === 'resume' && !po.attention) throw new TransitionError('resume', po.status, 'the purchase order does not need attention: its workflow is running');
+    if (action.type === 'cancel' && ctx.actor === 'checkout' && po.payment.amountPaid > 0 && allowedFrom.cancel.checkout?.includes(po.status)) {
+      throw new TransitionError('cancel', po.status, 'money has arrived for this purchase order: only finance may cancel it now (and refund what was paid)');
+    }
     if (Object.values(allowedFrom[action.type]).some((from) => from?.includes(po.status))) {
       throw new TransitionError(action.type, po.status, `the ${ctx.actor} role may not ${action.type.replace(/_/g, ' ')} a purchase order that is ${po.status.replace(/_/g, ' ')}`);
     }
@@ -485,7 +490,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       checkOfflineAccess(po.customer, po.currency, po.total, action.rules);
       next.paymentMethod = 'purchase_order';
       next.delivery = action.delivery;
-      next.paymentTermsDays = action.paymentTermsDays;
+      next.paymentTermsDays = action.customerTerms?.[po.customer.id] ?? action.paymentTermsDays;
       next.reviewDeadline = new Date(ctx.at.getTime() + action.reviewTimeoutDays * 86_400_000).toISOString();
       next.review = openReview(approvalsRequired(action, po.currency, po.total), reminderAt(next.reviewDeadline, action.reviewReminderDays, ctx.at));
       next.status = 'awaiting_review';
@@ -675,7 +680,7 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
         if (total < minimum) {
           throw violation(`a cart purchase order needs a total of at least ${minimum} (${order.currency} minor units)`, 'cart_minimum');
         }
-        const trusted = policy.trustedCustomers.includes(order.customer.id);
+        const trusted = isTrusted(policy, order.customer.id);
         const reviewRequired = policy.reviewByDefault && !trusted;
         return { status: reviewRequired ? 'awaiting_review' : released(delivery), reviewRequired, delivery };
       }
@@ -756,7 +761,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     status: placement.status === 'awaiting_review' ? 'not_due' : 'unpaid',
     amountDue: total,
     amountPaid: 0,
-    dueDate: order.paymentMethod === 'purchase_order' && placement.status === 'ordered' ? dueDateFrom(at, policy.paymentTermsDays) : null,
+    dueDate: order.paymentMethod === 'purchase_order' && placement.status === 'ordered' ? dueDateFrom(at, termsFor(policy, order.customer.id)) : null,
     records: [],
     pending: null,
     calendarDone: [],
@@ -784,7 +789,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     billingAddress: order.billingAddress,
     // Physical lines without a shipping address ship to the billing address (the PO shows where).
     shippingAddress: order.shippingAddress ?? (order.lines.some((line) => line.fulfilment === 'physical') ? order.billingAddress : null),
-    paymentTermsDays: policy.paymentTermsDays,
+    paymentTermsDays: termsFor(policy, order.customer.id),
     calendar: policy.reminders,
     unpaidCalendar: { reminderDays: policy.offline.reminderDays, cancelAfterDays: policy.offline.cancelAfterDays },
     reviewDeadline,

@@ -165,6 +165,7 @@ export function policyPage(page: Page, fields: Record<string, string>, errors: R
     unpaidReminderDays: 'Remind unpaid orders and proformas',
     unpaidCancelAfterDays: 'Cancel unpaid orders and proformas',
     partners: 'Partners',
+    customers: 'Customers',
   };
   return layout(
     { ...page, title: 'Policy', current: 'policy' },
@@ -191,6 +192,7 @@ ${area('financeEmails', 'Finance team', 'Email addresses, one a line: told of re
 ${text('beforeDueDays', 'Reminders before the due date (days)', 'For example 7, 3')}
 ${text('afterDueDays', 'Reminders after the due date (days)', 'For example 7, 14')}
 ${text('autoCancelAfterDueDays', 'Cancel automatically (days after the due date)', 'Leave empty never to cancel automatically.')}
+${area('customers', 'Customers (JSON)', 'Terms and trust per customer id, for example {"cust-1": {"paymentTermsDays": 60, "trusted": true}}.', 4)}
 </fieldset>
 <fieldset class="card"><legend>Offline purchase orders</legend>
 <fieldset class="inline"><legend>Eligible customer types</legend>${['business', 'government', 'education', 'consumer'].map(

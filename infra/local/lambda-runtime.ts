@@ -39,6 +39,7 @@ interface Pending {
 export class LocalLambdaRuntime {
   private readonly workers = new Map<string, Sandbox>();
   private nextId = 1;
+  private stopping = false;
   /** Invocations per function since start (for `GET /_local/stats`). */
   readonly invocations = new Map<string, number>();
 
@@ -88,12 +89,24 @@ export class LocalLambdaRuntime {
       if (message.ok) pending.resolve(message.result);
       else pending.reject(new LambdaInvokeError(message.error!));
     });
+    let crash = 'the sandbox exited';
     worker.on('error', (error) => {
-      for (const pending of entry.pending.values()) {
+      crash = error.message;
+      this.logLine(fn, JSON.stringify({ level: 'error', message: 'sandbox crashed', error: error.message }));
+    });
+    // A sandbox that dies (an uncaught error in the function's code) fails what ran in it, and the
+    // next invocations get a fresh one, as on Lambda; those waiting their turn move over.
+    worker.on('exit', () => {
+      for (const pending of [...entry.pending.values()]) {
         clearTimeout(pending.timer);
-        pending.reject(new LambdaInvokeError({ errorType: 'Runtime.ExitError', errorMessage: error.message }));
+        pending.reject(new LambdaInvokeError({ errorType: 'Runtime.ExitError', errorMessage: crash }));
       }
       entry.pending.clear();
+      if (this.stopping || this.workers.get(fn.name) !== entry) return;
+      this.spawn(fn);
+      const fresh = this.workers.get(fn.name)!;
+      fresh.queue.push(...entry.queue);
+      this.drain(fresh);
     });
     worker.unref();
     this.workers.set(fn.name, entry);
@@ -155,6 +168,7 @@ export class LocalLambdaRuntime {
     while ([...this.workers.values()].some((w) => w.pending.size > 0) && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    this.stopping = true;
     await Promise.all([...this.workers.values()].map(({ worker }) => worker.terminate()));
     this.workers.clear();
   }

@@ -67,7 +67,7 @@ describe('the seeds to the letter', () => {
     expect(apply(prepaid, { type: 'cancel' }, { actor: 'checkout', at }).status).toBe('cancelled');
     const part = apply(prepaid, { type: 'record_payment', amount: 10000, reference: 'W1' }, { actor: 'finance', at });
     expect(part.status).toBe('awaiting_payment');
-    expect(() => apply(part, { type: 'cancel' }, { actor: 'checkout', at })).toThrow(TransitionError);
+    expect(() => apply(part, { type: 'cancel' }, { actor: 'checkout', at })).toThrow(new TransitionError('cancel', 'awaiting_payment', 'money has arrived for this purchase order: only finance may cancel it now (and refund what was paid)'));
     const cancelled = apply(part, { type: 'cancel', reason: 'Project stopped' }, { actor: 'finance', at });
     expect(cancelled.payment).toMatchObject({ amountPaid: 10000, refundDue: 10000 });
     expect(cancelled.history.at(-1)).toMatchObject({ type: 'cancel', data: { refund: 10000 }, detail: 'Project stopped; $100.00 paid, to be refunded' });
@@ -154,8 +154,23 @@ describe('the seeds to the letter', () => {
     const note = documentContent(po, 'credit_note', 'CN-1', at, null, exampleSellerProfile);
     expect(note.total).toBe('-$47.00');
     expect(note.rows).toHaveLength(1);
-    expect(note.notes[0]).toContain('reduces invoice INV-1');
+    expect(note.notes[0]).toContain('reduces invoice INV-1 of order PO-2026-000001 by $47.00, as agreed');
     po = apply(po, { type: 'issue_document', document: { id: 'CN-1', type: 'credit_note', number: 'CN-1', issuedAt: at.toISOString(), total: 4700, dueDate: null } }, { actor: 'system', at });
     expect(nextStep(po)).toBe('completed');
+  });
+});
+
+describe('customers', () => {
+  it('have payment terms of their own (60 days, 14 days, or the policy\'s) and may be trusted per customer', () => {
+    const customerPolicy: Policy = { ...policy, customers: { 'cust-1': { paymentTermsDays: 60, trusted: true }, 'cust-2': { paymentTermsDays: 14 } } };
+    const placeFor = (id: string) => placePurchaseOrder({ id: 'PO9', reference: 'PO-2026-000009', order: order({ customer: { ...sampleOrder.customer, id } }), policy: customerPolicy, actor: 'checkout', at });
+    expect(placeFor('cust-1')).toMatchObject({ status: 'ordered', paymentTermsDays: 60, payment: { dueDate: '2026-05-01' } });
+    const second = apply(placeFor('cust-2'), { type: 'approve' }, { actor: 'reviewer', at });
+    expect(second).toMatchObject({ paymentTermsDays: 14, payment: { dueDate: '2026-03-16' } });
+    expect(placeFor('cust-3')).toMatchObject({ status: 'awaiting_review', paymentTermsDays: 30 });
+    expect(documentContent(second, 'invoice', 'INV-1', at, second.payment.dueDate, exampleSellerProfile).notes[0]).toBe('Payment terms: 14 days net. Please pay by 2026-03-16.');
+    // A converted order takes the customer's terms too.
+    const offline = placePurchaseOrder({ id: 'PO8', reference: 'PO-2026-000008', order: order({ paymentMethod: 'offline', customer: { ...sampleOrder.customer, id: 'cust-2' }, lines: [{ ...sampleOrder.lines[0]!, quantity: 1, unitAmount: 60000 }] }), policy: customerPolicy, actor: 'checkout', at });
+    expect(apply(offline, { ...convert, customerTerms: { 'cust-2': 14 } } as Action, { actor: 'finance', at }).paymentTermsDays).toBe(14);
   });
 });
