@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
 import { searchTextOf, statuses, terminalStatuses, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../app/errors.js';
@@ -169,23 +169,26 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     };
   }
 
-  async countByStatus(status: Status): Promise<number> {
-    let count = 0;
+  /** Every page of a query, one after the other, until the caller stops asking. */
+  private async *pages(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<QueryCommandOutput> {
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byStatus',
-          KeyConditionExpression: 'gsi1pk = :status',
-          ExpressionAttributeValues: { ':status': `STATUS#${status}` },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += page.Count ?? 0;
+      const page = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      yield page;
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  async countByStatus(status: Status): Promise<number> {
+    let count = 0;
+    for await (const page of this.pages({
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :status',
+      ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+      Select: 'COUNT',
+    })) {
+      count += page.Count ?? 0;
+    }
     return count;
   }
 
@@ -222,24 +225,17 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   async longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]> {
     const found: { id: string; token: string }[] = [];
     for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: 'byStatus',
-            KeyConditionExpression: 'gsi1pk = :status AND gsi1sk < :before',
-            FilterExpression: 'workflowSince < :before AND attribute_exists(waitToken)',
-            ExpressionAttributeValues: { ':status': `STATUS#${status}`, ':before': before },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
+      for await (const page of this.pages({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status AND gsi1sk < :before',
+        FilterExpression: 'workflowSince < :before AND attribute_exists(waitToken)',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}`, ':before': before },
+      })) {
         for (const item of page.Items ?? []) found.push({ id: String(item.pk).slice('PO#'.length), token: String(item.waitToken) });
-        start = page.LastEvaluatedKey;
-      } while (start && found.length < limit);
-      if (found.length >= limit) break;
+        if (found.length >= limit) return found.slice(0, limit);
+      }
     }
-    return found.slice(0, limit);
+    return found;
   }
 
   async registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean> {

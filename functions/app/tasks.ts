@@ -115,32 +115,28 @@ export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Pr
   // Right after the wait timed out: its token is still parked (stale), and the first write must expect it.
   let known: StoredPurchaseOrder | PurchaseOrder = await loadStored(deps, input.poId);
   let po = known.po;
+  const now = deps.clock.now();
   const asked = paymentAskedAt(po);
-  if (asked && po.unpaidCalendar && ['awaiting_payment', 'payment_rejected'].includes(po.status)) {
-    // Not paid yet before delivery: remind, then cancel, each once.
-    for (const event of pendingUnpaid(asked, po.unpaidCalendar, po.payment.calendarDone, deps.clock.now()).due) {
-      if (!['awaiting_payment', 'payment_rejected'].includes(po.status) || po.payment.status === 'paid') break;
-      const action: Action = event.kind === 'unpaid_cancel' ? { type: 'cancel_unpaid', event: event.key } : { type: 'remind_unpaid', event: event.key };
-      try {
-        po = known = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, known);
-      } catch (error) {
-        if (!(error instanceof TransitionError)) throw error;
-        known = await loadStored(deps, input.poId); // paid or reported meanwhile
-        po = known.po;
-      }
-    }
-    return view(deps, po);
-  }
-  if (!po.payment.dueDate) return view(deps, po);
-  for (const event of pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, deps.clock.now()).due) {
-    if (!['ordered', 'deferred', 'overdue'].includes(po.status) || po.payment.status === 'paid') break;
-    const action: Action =
-      event.kind === 'due' ? { type: 'mark_overdue' } : event.kind === 'auto_cancel' ? { type: 'auto_cancel', event: event.key } : { type: 'remind', event: event.key };
+  const beforeDelivery = ['awaiting_payment', 'payment_rejected'];
+  const unpaid = asked !== null && po.unpaidCalendar !== undefined && beforeDelivery.includes(po.status);
+  // Not paid yet before delivery: remind, then cancel. On an invoice: remind, overdue, cancel.
+  const open = unpaid ? beforeDelivery : ['ordered', 'deferred', 'overdue'];
+  const due: Action[] = unpaid
+    ? pendingUnpaid(asked, po.unpaidCalendar!, po.payment.calendarDone, now).due.map((event) =>
+        event.kind === 'unpaid_cancel' ? { type: 'cancel_unpaid', event: event.key } : { type: 'remind_unpaid', event: event.key },
+      )
+    : po.payment.dueDate
+      ? pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, now).due.map((event) =>
+          event.kind === 'due' ? { type: 'mark_overdue' } : event.kind === 'auto_cancel' ? { type: 'auto_cancel', event: event.key } : { type: 'remind', event: event.key },
+        )
+      : [];
+  for (const action of due) {
+    if (!open.includes(po.status) || po.payment.status === 'paid') break;
     try {
       po = known = await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, known);
     } catch (error) {
       if (!(error instanceof TransitionError)) throw error;
-      known = await loadStored(deps, input.poId); // paid or cancelled meanwhile
+      known = await loadStored(deps, input.poId); // paid, reported or cancelled meanwhile
       po = known.po;
     }
   }

@@ -130,17 +130,7 @@ export function releasedEmail(po: PurchaseOrder, invoice: DocumentRef, seller: S
       orderFacts(po),
       ...licenceBlocks,
       ...shipping,
-      {
-        kind: 'facts',
-        rows: [
-          ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
-          ...(invoice.dueDate ? [['Due date', invoice.dueDate] as [string, string]] : collected ? [['Payment', 'collected on delivery'] as [string, string]] : []),
-          ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
-          ['IBAN', seller.bank.iban],
-          ['BIC', seller.bank.bic],
-          ['Payment reference', `${invoice.number} / ${po.reference}`],
-        ],
-      },
+      payTo(po, seller, `${invoice.number} / ${po.reference}`, invoice.dueDate ? [['Due date', invoice.dueDate]] : collected ? [['Payment', 'collected on delivery']] : []),
     ],
   };
 }
@@ -189,11 +179,13 @@ export function reviewExpiredEmail(po: PurchaseOrder, seller: SellerProfile): Me
   };
 }
 
-function payTo(po: PurchaseOrder, seller: SellerProfile, reference: string): Block {
+/** How much to pay, by when (`when`: rows such as the due date), to whom and with which reference. */
+function payTo(po: PurchaseOrder, seller: SellerProfile, reference: string, when: [string, string][] = []): Block {
   return {
     kind: 'facts',
     rows: [
       ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
+      ...when,
       ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
       ['IBAN', seller.bank.iban],
       ['BIC', seller.bank.bic],
@@ -317,16 +309,7 @@ export function unpaidReminderEmail(po: PurchaseOrder, since: string, seller: Se
         kind: 'p',
         text: `We asked for payment of ${po.reference} on ${since.slice(0, 10)} and have not received it yet. ${proforma ? 'Delivery follows as soon as it arrives.' : 'We process your order as soon as it arrives.'}`,
       },
-      {
-        kind: 'facts',
-        rows: [
-          ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
-          ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
-          ['IBAN', seller.bank.iban],
-          ['BIC', seller.bank.bic],
-          ['Payment reference', proforma ? `${proforma.number} / ${po.reference}` : po.reference],
-        ],
-      },
+      payTo(po, seller, proforma ? `${proforma.number} / ${po.reference}` : po.reference),
       { kind: 'p', text: `Already paid? Reply to ${seller.email} with your payment reference.` },
     ],
   };

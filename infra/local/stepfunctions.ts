@@ -133,8 +133,8 @@ export class LocalStepFunctions {
         this.run(record, { kind: 'restart' });
       }
     }
-    this.fireDueTimers();
-    this.timer = setInterval(() => this.fireDueTimers(), 250);
+    this.tick();
+    this.timer = setInterval(() => this.tick(), 250);
     this.timer.unref();
   }
 
@@ -267,7 +267,7 @@ export class LocalStepFunctions {
   async advance(seconds: number, settleMs = 15_000): Promise<Date> {
     await this.idle(settleMs);
     this.clock.setOffset(this.clock.offsetMs + seconds * 1000);
-    this.fireDueTimers();
+    this.tick();
     await this.idle(settleMs);
     return this.clock.now();
   }
@@ -289,16 +289,26 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Times out every wait now due (a few dozen parked executions at a time, so that a clock advance
-   * over thousands of timers does not start thousands of interpreters at once), and every execution
-   * that reached the one-year limit.
+   * As the clock moves (every 250 ms, and at once after an advance): executions that reached the
+   * one-year limit time out first, then the waits now due. The year is checked here only, not each
+   * time an execution parks or ends: it is a scan of every execution.
    */
-  private fireDueTimers(): void {
+  private tick(): void {
     if (this.stopped) return;
     const now = this.clock.now().getTime();
     for (const entry of [...this.executions.values()]) {
       if (entry.status === 'RUNNING' && Date.parse(entry.startDate) + EXECUTION_LIMIT_MS <= now) this.timeOutExecution(entry);
     }
+    this.fireDueTimers();
+  }
+
+  /**
+   * Times out every wait now due, a few dozen parked executions at a time, so that a clock advance
+   * over thousands of timers does not start thousands of interpreters at once.
+   */
+  private fireDueTimers(): void {
+    if (this.stopped) return;
+    const now = this.clock.now().getTime();
     for (const [token, waiting] of this.tokens) {
       if (waiting.deadline === null || waiting.deadline > now) continue;
       if (!waiting.live && this.running.size >= MAX_WOKEN_BY_TIMERS) continue;
