@@ -95,9 +95,21 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
     }
     y -= 4;
   }
-  newPageIfNeeded(60);
+  newPageIfNeeded(60 + content.taxRows.length * 14);
   page.drawLine({ start: { x: 330, y: y + 6 }, end: { x: A4[0] - MARGIN, y: y + 6 }, thickness: 0.5, color: GREY });
   y -= 8;
+  if (content.subtotal !== null) {
+    // Net, then tax per rate, then the gross total: the rows add up to the total.
+    write('Subtotal (net)', 330, regular, 10);
+    rightAlign(content.subtotal, columns.amount, regular, 10);
+    y -= 14;
+    for (const row of content.taxRows) {
+      write(fit(encodable(row.label, regular), regular, 10, 150), 330, regular, 10);
+      rightAlign(row.amount, columns.amount, regular, 10);
+      y -= 14;
+    }
+    y -= 2;
+  }
   write('Total', 330, bold, 12);
   rightAlign(content.total, columns.amount, bold, 12);
   y -= 30;

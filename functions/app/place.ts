@@ -1,6 +1,6 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../domain/order-request.js';
-import { decidePlacement, lineAmounts, placePurchaseOrder, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
+import { decidePlacement, placePurchaseOrder, priceOrder, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
 import { executionInput } from '../../workflows/contract.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
 import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
@@ -54,7 +54,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
 
   if (!po) {
     try {
-      decidePlacement(order, lineAmounts(order.lines).total, policy);
+      decidePlacement(order, priceOrder(order, policy).total, policy);
     } catch (error) {
       // Nothing was created: free the key so the buyer can try again once the cause is fixed.
       await deps.idempotency.release(key);

@@ -48,6 +48,7 @@ export function policyToFields(policy: Policy): PolicyFields {
     autoCancelAfterDueDays: policy.reminders.autoCancelAfterDueDays === null ? '' : String(policy.reminders.autoCancelAfterDueDays),
     partners: JSON.stringify(policy.partners, null, 2),
     customers: JSON.stringify(policy.customers, null, 2),
+    tax: JSON.stringify(policy.tax, null, 2),
     approvalRules: JSON.stringify(policy.approvalRules, null, 2),
   };
 }
@@ -116,6 +117,7 @@ export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | un
     },
     partners: json('partners') ?? {},
     customers: json('customers') ?? {},
+    tax: json('tax') ?? { mode: 'none' },
     reviewTimeoutDays: whole('reviewTimeoutDays'),
     approvalRules: json('approvalRules') ?? [],
     reviewReminderDays: whole('reviewReminderDays', true),

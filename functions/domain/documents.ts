@@ -1,6 +1,7 @@
 import { formatMoney } from './money.js';
-import type { DocumentType, PurchaseOrder } from './purchase-order.js';
+import { taxationOf, type DocumentType, type PurchaseOrder } from './purchase-order.js';
 import type { SellerProfile } from './seller.js';
+import { formatRate, splitGross } from './tax.js';
 
 /** The content of an invoice, proforma or credit note, ready to lay out: every value already formatted. */
 export interface DocumentContent {
@@ -13,6 +14,9 @@ export interface DocumentContent {
   seller: { name: string; lines: string[] };
   buyer: { name: string; lines: string[] };
   rows: { description: string; sku: string; quantity: string; unit: string; amount: string }[];
+  /** With tax: the net subtotal and one row per rate ("VAT 19 % of €100.00"), above the total. */
+  subtotal: string | null;
+  taxRows: { label: string; amount: string }[];
   total: string;
   notes: string[];
 }
@@ -28,6 +32,8 @@ export function documentContent(
   seller: SellerProfile,
 ): DocumentContent {
   const money = (amount: number) => formatMoney(type === 'credit_note' ? -amount : amount, po.currency);
+  // The seller's tax id as the PO's tax settings had it when placed; else the seller profile's.
+  const sellerTaxId = po.taxIds?.seller ?? seller.taxId;
   const address = po.billingAddress;
   const notes: string[] = [];
   const collected = po.paymentMethod === 'deferred';
@@ -56,6 +62,11 @@ export function documentContent(
     );
   }
   const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  // A credit note for a shortfall credits a gross amount: its net part and tax are split by the PO's rates.
+  const taxation = taxationOf(po);
+  const credited = type === 'credit_note' && shortfall ? splitGross(shortfall, taxation.tax) : null;
+  const taxEntries = credited ? credited.tax : taxation.tax;
+  for (const note of new Set(taxEntries.flatMap((entry) => (entry.note ? [entry.note] : [])))) notes.push(note);
   if (type === 'credit_note' && shortfall) {
     notes.push(`This credit note reduces invoice ${invoice?.number ?? ''} of order ${po.reference} by ${money(-shortfall)}, as agreed when the payment dispute was resolved. Nothing more is due.`);
   } else if (type === 'credit_note') {
@@ -69,7 +80,7 @@ export function documentContent(
     dueDate,
     reference: po.reference,
     poNumber: po.poNumber,
-    seller: { name: seller.name, lines: [...seller.addressLines, seller.email, ...(seller.taxId ? [`VAT ID ${seller.taxId}`] : [])] },
+    seller: { name: seller.name, lines: [...seller.addressLines, seller.email, ...(sellerTaxId ? [`VAT ID ${sellerTaxId}`] : [])] },
     buyer: {
       name: po.customer.company,
       lines: [
@@ -80,11 +91,13 @@ export function documentContent(
         ...(address.region ? [address.region] : []),
         address.country,
         po.customer.email,
+        ...(po.customer.taxId ? [`VAT ID ${po.customer.taxId}`] : []),
+        ...(po.customer.taxExemptionId && taxEntries.some((entry) => entry.note?.startsWith('Exempt')) ? [`Tax exemption ${po.customer.taxExemptionId}`] : []),
       ],
     },
     rows:
       type === 'credit_note' && shortfall
-        ? [{ description: `Reduction of invoice ${invoice?.number ?? ''} agreed on resolving the payment dispute`, sku: '', quantity: '1', unit: money(shortfall), amount: money(shortfall) }]
+        ? [{ description: `Reduction of invoice ${invoice?.number ?? ''} agreed on resolving the payment dispute`, sku: '', quantity: '1', unit: money(credited!.net), amount: money(credited!.net) }]
         : po.lines.map((line) => ({
             description: line.description,
             sku: line.sku,
@@ -92,6 +105,8 @@ export function documentContent(
             unit: money(line.unitAmount),
             amount: money(line.amount),
           })),
+    subtotal: taxEntries.length ? money(credited ? credited.net : taxation.subtotal) : null,
+    taxRows: taxEntries.map((entry) => ({ label: `${entry.name} ${formatRate(entry.rate)} of ${money(entry.base)}`, amount: money(entry.amount) })),
     total: money(type === 'credit_note' && shortfall ? shortfall : po.total),
     notes,
   };

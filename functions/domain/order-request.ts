@@ -33,6 +33,10 @@ export const customerSchema = z.strictObject({
   email: z.email(),
   name: text(200).optional(),
   partnerId: text(200).optional(),
+  /** The buyer's VAT or other tax registration id, printed on documents (and what EU reverse charge needs). */
+  taxId: text(40).optional(),
+  /** The buyer's tax exemption certificate (education, government), when exempt. */
+  taxExemptionId: text(100).optional(),
 });
 
 export const orderRequestSchema = z

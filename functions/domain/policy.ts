@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCurrency } from './money.js';
+import { taxPolicySchema } from './tax.js';
 import { singleLine } from './text.js';
 
 /** The seller's PO policy: who may pay by PO, when a PO is reviewed, and the calendar of payment. */
@@ -48,6 +49,8 @@ export const policySchema = z
       .default([]),
     /** Reviewers are reminded this many days before the review deadline (none when null). */
     reviewReminderDays: days.min(1).nullable().default(null),
+    /** Tax added to net prices; none by default (the total is the sum of the lines). */
+    tax: taxPolicySchema.default({ mode: 'none' }),
     reminders: z.strictObject({
       beforeDueDays: z.array(days.min(1)).max(10),
       afterDueDays: z.array(days.min(1)).max(10),
@@ -90,6 +93,7 @@ export const defaultPolicy: Policy = {
   customers: {},
   approvalRules: [],
   reviewReminderDays: null,
+  tax: { mode: 'none' },
   reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
 };
 

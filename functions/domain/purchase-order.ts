@@ -5,6 +5,7 @@ import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, 
 import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
 import { isTrusted, termsFor, type Policy } from './policy.js';
+import { taxFor, type TaxEntry, type Taxation } from './tax.js';
 
 /**
  * The purchase order and its lifecycle: every status, every allowed move, in one place.
@@ -103,6 +104,13 @@ export interface PurchaseOrder {
   customer: Customer;
   currency: string;
   lines: PoLine[];
+  /** The net amount: the sum of the lines (absent on POs placed before taxes: then the total). */
+  subtotal?: number;
+  /** Tax per rate (empty without a tax policy; absent on POs placed before taxes). */
+  tax?: TaxEntry[];
+  /** The tax ids the documents print (absent on POs placed before taxes). */
+  taxIds?: Taxation['taxIds'];
+  /** What the buyer pays: the subtotal plus the tax. */
   total: number;
   billingAddress: Address;
   shippingAddress: Address | null;
@@ -202,6 +210,17 @@ export interface ActionContext {
 export function lineAmounts(lines: readonly OrderLine[]): { lines: PoLine[]; total: number } {
   const priced = lines.map((line) => ({ ...line, amount: multiply(line.unitAmount, line.quantity) }));
   return { lines: priced, total: sum(priced.map((line) => line.amount)) };
+}
+
+/** The order priced: its lines, their sum (net), the tax on it for this buyer, and the total the buyer pays. */
+export function priceOrder(order: Pick<OrderRequest, 'lines' | 'customer' | 'billingAddress'>, policy: Pick<Policy, 'tax'>): Taxation & { lines: PoLine[] } {
+  const { lines, total: subtotal } = lineAmounts(order.lines);
+  return { lines, ...taxFor(subtotal, order, policy.tax) };
+}
+
+/** The net amount, the tax and the gross total of a PO (a PO placed before taxes: no tax, net = total). */
+export function taxationOf(po: PurchaseOrder): Pick<Taxation, 'subtotal' | 'tax' | 'total'> {
+  return { subtotal: po.subtotal ?? po.total, tax: po.tax ?? [], total: po.total };
 }
 
 /** Due date: the day the terms start plus the payment terms, as a calendar date (UTC). */
@@ -752,7 +771,7 @@ export interface NewPurchaseOrder {
 }
 
 export function placePurchaseOrder({ id, reference, order, policy, actor, by, at }: NewPurchaseOrder): PurchaseOrder {
-  const { lines, total } = lineAmounts(order.lines);
+  const { lines, subtotal, tax, total, taxIds } = priceOrder(order, policy);
   const placement = decidePlacement(order, total, policy);
   const when = at.toISOString();
   const reviewDeadline = placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null;
@@ -785,6 +804,9 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     customer: order.customer,
     currency: order.currency,
     lines,
+    subtotal,
+    tax,
+    taxIds,
     total,
     billingAddress: order.billingAddress,
     // Physical lines without a shipping address ship to the billing address (the PO shows where).

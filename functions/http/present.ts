@@ -1,4 +1,4 @@
-import type { PurchaseOrder } from '../domain/purchase-order.js';
+import { taxationOf, type PurchaseOrder } from '../domain/purchase-order.js';
 
 /** The contract's view of a PO: everything a checkout or finance team needs, nothing internal. */
 export function presentPurchaseOrder(po: PurchaseOrder) {
@@ -13,7 +13,8 @@ export function presentPurchaseOrder(po: PurchaseOrder) {
     customer: po.customer,
     currency: po.currency,
     lines: po.lines,
-    total: po.total,
+    ...taxationOf(po),
+    taxIds: po.taxIds ?? { seller: null, buyer: po.customer.taxId ?? null },
     billingAddress: po.billingAddress,
     shippingAddress: po.shippingAddress,
     paymentTermsDays: po.paymentTermsDays,

@@ -2,7 +2,8 @@ import type { StaffMember } from '../app/staff.js';
 import type { Who } from '../domain/history.js';
 import { agingBuckets, type AgingBucket, type Receivable } from '../domain/receivables.js';
 import { formatMoney, toDecimalString } from '../domain/money.js';
-import type { Action, PurchaseOrder, Status } from '../domain/purchase-order.js';
+import { taxationOf, type Action, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
+import { formatRate } from '../domain/tax.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -166,6 +167,7 @@ export function policyPage(page: Page, fields: Record<string, string>, errors: R
     unpaidCancelAfterDays: 'Cancel unpaid orders and proformas',
     partners: 'Partners',
     customers: 'Customers',
+    tax: 'Tax',
   };
   return layout(
     { ...page, title: 'Policy', current: 'policy' },
@@ -192,7 +194,8 @@ ${area('financeEmails', 'Finance team', 'Email addresses, one a line: told of re
 ${text('beforeDueDays', 'Reminders before the due date (days)', 'For example 7, 3')}
 ${text('afterDueDays', 'Reminders after the due date (days)', 'For example 7, 14')}
 ${text('autoCancelAfterDueDays', 'Cancel automatically (days after the due date)', 'Leave empty never to cancel automatically.')}
-${area('customers', 'Customers (JSON)', 'Terms and trust per customer id, for example {"cust-1": {"paymentTermsDays": 60, "trusted": true}}.', 4)}
+${area('customers', 'Customers (JSON)', 'Terms, trust and credit limit per customer id, for example {"cust-1": {"paymentTermsDays": 60, "trusted": true, "creditLimit": {"amount": 5000000, "currency": "USD"}}} (amounts in minor units).', 4)}
+${area('tax', 'Tax (JSON)', 'Prices are net. {"mode": "none"}, or for example {"mode": "exclusive", "sellerCountry": "DE", "sellerTaxId": "DE123456789", "rates": {"DE": 1900, "US-CA": 725}, "reverseCharge": true, "exemptCustomerTypes": ["education"]}: rates in basis points (1900 = 19 %) by the buyer\'s country, or country and state.', 6)}
 </fieldset>
 <fieldset class="card"><legend>Offline purchase orders</legend>
 <fieldset class="inline"><legend>Eligible customer types</legend>${['business', 'government', 'education', 'consumer'].map(
@@ -347,7 +350,7 @@ ${
 </div>
 <section class="card" aria-labelledby="h-lines"><h2 id="h-lines">Lines</h2><table><thead><tr><th scope="col">Item</th><th scope="col" class="n">Qty</th><th scope="col" class="n">Unit</th><th scope="col" class="n">Amount</th></tr></thead>
 <tbody>${po.lines.map((line) => html`<tr><td>${line.description}<br><span class="muted">${line.sku} · ${line.fulfilment}</span></td><td class="n">${line.quantity}</td><td class="n">${money(line.unitAmount)}</td><td class="n">${money(line.amount)}</td></tr>`)}</tbody>
-<tfoot><tr><th scope="row" colspan="3">Total</th><td class="n strong">${money(po.total)}</td></tr></tfoot></table></section>
+<tfoot>${totalRows(po)}</tfoot></table></section>
 <div class="grid">
 <section class="card" aria-labelledby="h-payment"><h2 id="h-payment">Payment</h2><dl>
 <dt>Status</dt><dd>${statusName(po.payment.status)}</dd><dt>Due</dt><dd>${money(po.payment.amountDue)}${po.payment.dueDate ? ` by ${po.payment.dueDate}` : ''}</dd>
@@ -428,3 +431,15 @@ textarea{width:100%;padding:7px 10px;border:1px solid #9fb3c8;border-radius:6px;
 .field-error{display:block;color:#991b1b;font-size:13px}[aria-invalid=true]{border-color:#b91c1c}.notice{background:#ecfdf5;border:1px solid #6ee7b7;color:#065f46;padding:10px 12px;border-radius:6px}ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:4px 0}
 ol.timeline{list-style:none;margin:0;padding:0}ol.timeline li{padding:8px 0;border-bottom:1px solid #f0f4f8}time{color:#52606d;font-variant-numeric:tabular-nums}.by{color:#334e68}.detail{color:#52606d}
 @media (max-width:800px){.frame{flex-direction:column}nav{width:auto}}`;
+
+/** The foot of a PO's lines table: with tax, the net subtotal and the tax per rate (and why none), then the total. */
+export function totalRows(po: PurchaseOrder): SafeHtml {
+  const money = (amount: number) => formatMoney(amount, po.currency);
+  const { subtotal, tax } = taxationOf(po);
+  return html`${
+    tax.length ? html`<tr><th scope="row" colspan="3">Subtotal (net)</th><td class="n">${money(subtotal)}</td></tr>` : ''
+  }${tax.map(
+    (entry) =>
+      html`<tr><th scope="row" colspan="3">${entry.name} ${formatRate(entry.rate)}${entry.note ? html`<br><span class="muted">${entry.note}</span>` : ''}</th><td class="n">${money(entry.amount)}</td></tr>`,
+  )}<tr><th scope="row" colspan="3">Total</th><td class="n strong">${money(po.total)}</td></tr>`;
+}

@@ -1,6 +1,6 @@
 import { formatMoney } from '../domain/money.js';
 import type { PurchaseOrder } from '../domain/purchase-order.js';
-import { layout } from './console.js';
+import { layout, totalRows } from './console.js';
 import { html } from './html.js';
 
 /**
@@ -42,7 +42,7 @@ ${
 <tbody>${po.lines.map(
       (line) =>
         html`<tr><td>${line.description}<br><span class="muted">${line.sku} · ${line.fulfilment}</span></td><td class="n">${line.quantity}</td><td class="n">${money(line.unitAmount)}</td><td class="n">${money(line.amount)}</td></tr>`,
-    )}</tbody><tfoot><tr><th scope="row" colspan="3">Total</th><td class="n strong">${money(po.total)}</td></tr></tfoot></table></section>
+    )}</tbody><tfoot>${totalRows(po)}</tfoot></table></section>
 <section class="card" aria-labelledby="h-decide"><h2 id="h-decide">Your decision</h2>
 <form method="post" action="${reviewId}">
 <input type="hidden" name="token" value="${token}">

@@ -14,6 +14,7 @@ describe('the policy form', () => {
       customers: { 'cust-9': { paymentTermsDays: 60, trusted: true }, 'cust-10': { paymentTermsDays: 14 } },
       approvalRules: [{ minTotal: { USD: 1000000 }, approvals: 2 }],
       reviewReminderDays: 3,
+      tax: { mode: 'exclusive', name: 'VAT', sellerCountry: 'DE', sellerTaxId: 'DE123456789', rates: { DE: 1900, 'US-CA': 725 }, reverseCharge: true, exemptCustomerTypes: ['education'] },
       reminders: { beforeDueDays: [7, 3], afterDueDays: [7, 14], autoCancelAfterDueDays: 60 },
     };
     const fields = policyToFields(policy);

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys, LocalStack } from '../support/local-stack.js';
+import { pdfText } from '../support/pdf-text.js';
+import { buyer, licence, order, type OrderBody } from '../support/orders.js';
+
+/**
+ * Money as finance and the tax office read it, on the local stack: tax-valid invoices for each tax
+ * case, read back from the PDFs the buyers receive.
+ */
+const stack = new LocalStack();
+let n = 0;
+const place = async (body: OrderBody) => {
+  const res = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body, headers: { 'Idempotency-Key': `money-${++n}` } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+};
+/** The PO's invoice once issued, as the text a reader's tools extract from the PDF. */
+const invoiceText = async (id: string) => {
+  const po = await stack.waitForPo(id, keys.finance, (p) => p.documents.some((doc: { type: string }) => doc.type === 'invoice'));
+  const invoice = po.documents.find((doc: { type: string }) => doc.type === 'invoice');
+  const pdf = await stack.request('GET', `/purchase-orders/${id}/documents/${invoice.id}`, { key: keys.finance });
+  return { po, text: await pdfText(pdf.body) };
+};
+
+const vat = {
+  mode: 'exclusive',
+  sellerCountry: 'DE',
+  sellerTaxId: 'DE811907980',
+  rates: { DE: 1900, FR: 2000, 'US-CA': 725 },
+  reverseCharge: true,
+  exemptCustomerTypes: ['education'],
+};
+const software = [licence(10000, 2, 'LIC-TEAM', 'Team licence, 1 year'), licence(9950, 1, 'SUP-1', 'Priority support')]; // 299.50 net
+
+beforeAll(async () => {
+  await stack.start();
+  await stack.updatePolicy({ reviewByDefault: false, cartMinimum: { EUR: 10000, USD: 10000 }, tax: vat });
+}, 120_000);
+afterAll(() => stack.stop());
+
+describe('tax-valid invoices', () => {
+  it('domestic VAT: net lines, VAT 19 % of the net, the gross total, both VAT ids', async () => {
+    const po = await place(
+      order({ currency: 'EUR', customer: { ...buyer('de-1', 'Müller Maschinenbau GmbH', 'ap@mueller.example'), taxId: 'DE129273398' } as OrderBody['customer'], lines: software, billingAddress: { line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', country: 'DE' } }),
+    );
+    expect(po).toMatchObject({ subtotal: 29950, tax: [{ name: 'VAT', rate: 1900, base: 29950, amount: 5691 }], total: 35641, payment: { amountDue: 35641 } });
+    const { text } = await invoiceText(po.id);
+    for (const part of ['€200.00', '€99.50', 'Subtotal (net)', '€299.50', 'VAT 19 % of €299.50', '€56.91', 'Total', '€356.41', 'VAT ID DE811907980', 'VAT ID DE129273398']) expect(text).toContain(part);
+  });
+
+  it('EU reverse charge: a French business with a VAT id is charged no VAT and the invoice says who accounts for it', async () => {
+    const po = await place(
+      order({ currency: 'EUR', customer: { ...buyer('fr-1', 'Société Générale de Logiciels SA', 'compta@sgl.example'), taxId: 'FR40303265045' } as OrderBody['customer'], lines: software, billingAddress: { line1: '12 rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' } }),
+    );
+    expect(po).toMatchObject({ subtotal: 29950, tax: [{ rate: 0, amount: 0 }], total: 29950 });
+    const { text } = await invoiceText(po.id);
+    for (const part of ['VAT 0 % of €299.50', '€0.00', '€299.50', 'Reverse charge', 'Article 196', 'VAT ID FR40303265045', 'VAT ID DE811907980']) expect(text).toContain(part);
+  });
+
+  it('a US state rate: a Californian buyer pays the 7.25 % state rate on the net', async () => {
+    const po = await place(order({ currency: 'USD', customer: buyer('us-1', 'Initech LLC', 'ap@initech.example'), lines: software, billingAddress: { line1: '1 Infinite Loop', city: 'Cupertino', region: 'CA', postalCode: '95014', country: 'US' } as OrderBody['billingAddress'] }));
+    // 299.50 x 7.25 % = 21.71375 -> $21.71
+    expect(po).toMatchObject({ subtotal: 29950, tax: [{ rate: 725, amount: 2171 }], total: 32121 });
+    const { text } = await invoiceText(po.id);
+    for (const part of ['VAT 7.25 % of $299.50', '$21.71', '$321.21']) expect(text).toContain(part);
+  });
+
+  it('exempt: a university with an exemption certificate pays no tax, and the invoice names the certificate', async () => {
+    const po = await place(
+      order({ currency: 'EUR', customer: { ...buyer('edu-1', 'Technische Universität Köln', 'einkauf@tu.example', 'education'), taxExemptionId: 'EX-NRW-2026-0042' } as OrderBody['customer'], lines: software, billingAddress: { line1: 'Albertus-Magnus-Platz', city: 'Köln', postalCode: '50923', country: 'DE' } }),
+    );
+    expect(po).toMatchObject({ total: 29950, tax: [{ rate: 0, amount: 0 }] });
+    const { text } = await invoiceText(po.id);
+    for (const part of ['Exempt from VAT', 'EX-NRW-2026-0042', 'VAT 0 % of €299.50', 'Total', '€299.50']) expect(text).toContain(part);
+  });
+
+  it('no tax: a seller without a tax policy invoices the lines as before, with no tax rows; POs placed earlier keep their tax', async () => {
+    await stack.updatePolicy({ tax: { mode: 'none' } });
+    const po = await place(order({ currency: 'EUR', customer: buyer('de-2', 'Kleinbetrieb Schmidt', 'info@schmidt.example'), lines: software, billingAddress: { line1: 'Marktplatz 1', city: 'Bonn', postalCode: '53111', country: 'DE' } }));
+    expect(po).toMatchObject({ subtotal: 29950, tax: [], total: 29950 });
+    const { text } = await invoiceText(po.id);
+    expect(text).toContain('€299.50');
+    expect(text).not.toContain('Subtotal');
+    expect(text).not.toMatch(/VAT \d/);
+    const earlier = await stack.request('GET', '/purchase-orders?status=ordered', { key: keys.finance });
+    expect(earlier.body.items.find((p: { customer: { id: string } }) => p.customer.id === 'de-1')).toMatchObject({ total: 35641 });
+    await stack.updatePolicy({ tax: vat });
+  });
+});
