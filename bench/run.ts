@@ -446,7 +446,12 @@ async function main() {
 }
 
 const open = process.argv.indexOf('--open');
-if (open >= 0) {
+const documents = process.argv.indexOf('--documents');
+if (documents >= 0) {
+  const { documentsBench } = await import('./documents.js');
+  const other = process.argv[documents + 1];
+  await documentsBench(other && !other.startsWith('--') ? path.resolve(other) : root);
+} else if (open >= 0) {
   const n = Number(process.argv[open + 1]);
   if (!Number.isInteger(n) || n < 1) throw new Error('--open takes a number of POs, e.g. --open 10000');
   await openPos(n);

@@ -209,6 +209,7 @@ export class PurchaseOrderStack extends Stack {
           handler: task,
           description: taskDescriptions[task],
           timeout: Duration.seconds(60),
+          fonts: group === 'documents',
         });
         bindings.bind(fn, taskBindings[task] ?? groupBindings[group]);
         return [task, fn];

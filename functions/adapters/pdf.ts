@@ -1,11 +1,13 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, type Color, type PDFPage } from 'pdf-lib';
 import type { DocumentContent } from '../domain/documents.js';
+import { Typesetter, type Weight } from './fonts.js';
 
-/** Lays out a document as an A4 PDF with pdf-lib's standard fonts. */
+/** Lays out a document as an A4 PDF, in the fonts its text needs (fonts.ts). */
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
 const GREY = rgb(0.4, 0.4, 0.4);
+const BLACK = rgb(0, 0, 0);
 
 export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
@@ -15,14 +17,12 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
   pdf.setCreator('po-workflow');
   pdf.setCreationDate(new Date(`${content.issueDate}T00:00:00Z`));
   pdf.setModificationDate(new Date(`${content.issueDate}T00:00:00Z`));
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const type = await Typesetter.for(pdf, allText(content), content.buyer.country);
 
   let page = pdf.addPage(A4);
   let y = A4[1] - MARGIN;
-  const write = (text: string, x: number, font: PDFFont, size: number, color = rgb(0, 0, 0)) => {
-    page.drawText(encodable(text, font), { x, y, font, size, color });
-  };
+  const write = (text: string, x: number, weight: Weight, size: number, color: Color = BLACK) => type.draw(page, text, { x, y, size, weight, color });
+  const rightAlign = (text: string, right: number, weight: Weight, size: number) => write(text, right - type.width(text, size, weight), weight, size);
   const newPageIfNeeded = (space: number) => {
     if (y - space < MARGIN) {
       page = pdf.addPage(A4);
@@ -30,11 +30,13 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
     }
   };
 
-  write(content.seller.name, MARGIN, bold, 12);
-  write(content.title.toUpperCase(), A4[0] - MARGIN - bold.widthOfTextAtSize(content.title.toUpperCase(), 18), bold, 18);
+  const title = content.title.toUpperCase();
+  const titleX = A4[0] - MARGIN - type.width(title, 18, 'bold');
+  write(type.fit(content.seller.name, 12, 'bold', titleX - MARGIN - 10), MARGIN, 'bold', 12);
+  write(title, titleX, 'bold', 18);
   y -= 14;
   for (const line of content.seller.lines) {
-    write(line, MARGIN, regular, 9, GREY);
+    write(type.fit(line, 9, 'regular', 260), MARGIN, 'regular', 9, GREY);
     y -= 11;
   }
 
@@ -47,50 +49,58 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
     ['Your PO number', content.poNumber],
   ];
   const factsTop = y;
+  let factsBottom = y;
   for (const [label, value] of facts) {
     if (value === null) continue;
-    write(`${label}:`, 330, bold, 10);
-    write(value, 440, regular, 10);
-    y -= 14;
+    write(`${label}:`, 330, 'bold', 10);
+    for (const line of type.wrap(value, 10, 'regular', A4[0] - MARGIN - 440)) {
+      write(line, 440, 'regular', 10);
+      y -= 12;
+    }
+    y -= 2;
   }
+  factsBottom = y;
   y = factsTop;
-  write('Bill to', MARGIN, bold, 10);
+  // The buyer's block keeps left of the facts: long names and addresses wrap.
+  const buyerWidth = 330 - MARGIN - 15;
+  write('Bill to', MARGIN, 'bold', 10);
   y -= 14;
-  write(content.buyer.name, MARGIN, regular, 10);
-  y -= 13;
-  for (const line of content.buyer.lines) {
-    write(line, MARGIN, regular, 10);
+  for (const line of type.wrap(content.buyer.name, 10, 'regular', buyerWidth)) {
+    write(line, MARGIN, 'regular', 10);
     y -= 13;
   }
-  y = Math.min(y, factsTop - facts.length * 14) - 24;
+  for (const text of content.buyer.lines) {
+    for (const line of type.wrap(text, 10, 'regular', buyerWidth)) {
+      write(line, MARGIN, 'regular', 10);
+      y -= 13;
+    }
+  }
+  y = Math.min(y, factsBottom) - 24;
 
   // Text columns start at their x; number columns end at it (right-aligned, so wide amounts never meet).
   const columns = { description: MARGIN, sku: 250, quantity: 360, unit: 455, amount: A4[0] - MARGIN };
   const header = (p: PDFPage) => {
-    write('Description', columns.description, bold, 10);
-    write('SKU', columns.sku, bold, 10);
-    rightAlign('Qty', columns.quantity, bold, 10);
-    rightAlign('Unit price', columns.unit, bold, 10);
-    rightAlign('Amount', columns.amount, bold, 10);
+    write('Description', columns.description, 'bold', 10);
+    write('SKU', columns.sku, 'bold', 10);
+    rightAlign('Qty', columns.quantity, 'bold', 10);
+    rightAlign('Unit price', columns.unit, 'bold', 10);
+    rightAlign('Amount', columns.amount, 'bold', 10);
     y -= 6;
     p.drawLine({ start: { x: MARGIN, y }, end: { x: A4[0] - MARGIN, y }, thickness: 0.5, color: GREY });
     y -= 14;
   };
-  const rightAlign = (text: string, right: number, font: PDFFont, size: number) => {
-    const safe = encodable(text, font);
-    write(safe, right - font.widthOfTextAtSize(safe, size), font, size);
-  };
 
   header(page);
   for (const row of content.rows) {
-    const wrapped = wrap(encodable(row.description, regular), regular, 10, columns.sku - columns.description - 10);
+    const wrapped = type.wrap(row.description, 10, 'regular', columns.sku - columns.description - 10);
     newPageIfNeeded(wrapped.length * 12 + 10);
-    write(fit(encodable(row.sku, regular), regular, 10, 70), columns.sku, regular, 10);
-    rightAlign(row.quantity, columns.quantity, regular, 10);
-    rightAlign(row.unit, columns.unit, regular, 10);
-    rightAlign(row.amount, columns.amount, regular, 10);
+    write(type.fit(row.sku, 10, 'regular', 70), columns.sku, 'regular', 10);
+    rightAlign(row.quantity, columns.quantity, 'regular', 10);
+    rightAlign(row.unit, columns.unit, 'regular', 10);
+    rightAlign(row.amount, columns.amount, 'regular', 10);
     for (const line of wrapped) {
-      write(line, columns.description, regular, 10);
+      newPageIfNeeded(12);
+      write(line, columns.description, 'regular', 10);
       y -= 12;
     }
     y -= 4;
@@ -100,24 +110,24 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
   y -= 8;
   if (content.subtotal !== null) {
     // Net, then tax per rate, then the gross total: the rows add up to the total.
-    write('Subtotal (net)', 330, regular, 10);
-    rightAlign(content.subtotal, columns.amount, regular, 10);
+    write('Subtotal (net)', 330, 'regular', 10);
+    rightAlign(content.subtotal, columns.amount, 'regular', 10);
     y -= 14;
     for (const row of content.taxRows) {
-      write(fit(encodable(row.label, regular), regular, 10, 150), 330, regular, 10);
-      rightAlign(row.amount, columns.amount, regular, 10);
+      write(type.fit(row.label, 10, 'regular', 150), 330, 'regular', 10);
+      rightAlign(row.amount, columns.amount, 'regular', 10);
       y -= 14;
     }
     y -= 2;
   }
-  write('Total', 330, bold, 12);
-  rightAlign(content.total, columns.amount, bold, 12);
+  write('Total', 330, 'bold', 12);
+  rightAlign(content.total, columns.amount, 'bold', 12);
   y -= 30;
 
   for (const note of content.notes) {
-    for (const line of wrap(encodable(note, regular), regular, 9, A4[0] - 2 * MARGIN)) {
+    for (const line of type.wrap(note, 9, 'regular', A4[0] - 2 * MARGIN)) {
       newPageIfNeeded(14);
-      write(line, MARGIN, regular, 9, GREY);
+      write(line, MARGIN, 'regular', 9, GREY);
       y -= 12;
     }
     y -= 4;
@@ -126,32 +136,20 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
   return pdf.save({ useObjectStreams: false });
 }
 
-/** Standard PDF fonts cover WinAnsi only; anything else prints as '?' rather than failing the document. */
-function encodable(text: string, font: PDFFont): string {
-  const supported = new Set(font.getCharacterSet());
-  return Array.from(text.normalize('NFC'), (char) => (supported.has(char.codePointAt(0) ?? 0) ? char : '?')).join('');
-}
-
-/** Shortens text with an ellipsis to fit a column. */
-function fit(text: string, font: PDFFont, size: number, width: number): string {
-  if (font.widthOfTextAtSize(text, size) <= width) return text;
-  let cut = text;
-  while (cut.length > 1 && font.widthOfTextAtSize(`${cut}...`, size) > width) cut = cut.slice(0, -1);
-  return `${cut}...`;
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(/\s+/)) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !current) {
-      current = candidate;
-    } else {
-      lines.push(current);
-      current = word;
-    }
-  }
-  if (current) lines.push(current);
-  return lines;
+/** Every text the document prints: which scripts (and so which fonts) it needs. */
+function allText(content: DocumentContent): string {
+  return [
+    content.title,
+    content.number,
+    content.reference,
+    content.poNumber ?? '',
+    content.seller.name,
+    ...content.seller.lines,
+    content.buyer.name,
+    ...content.buyer.lines,
+    ...content.rows.flatMap((row) => [row.description, row.sku, row.unit, row.amount]),
+    ...content.taxRows.flatMap((row) => [row.label, row.amount]),
+    content.total,
+    ...content.notes,
+  ].join('\n');
 }

@@ -12,7 +12,8 @@ export interface DocumentContent {
   reference: string;
   poNumber: string | null;
   seller: { name: string; lines: string[] };
-  buyer: { name: string; lines: string[] };
+  /** The buyer's country decides how Han characters are drawn (Japanese, Chinese or Korean forms). */
+  buyer: { name: string; lines: string[]; country: string };
   rows: { description: string; sku: string; quantity: string; unit: string; amount: string }[];
   /** With tax: the net subtotal and one row per rate ("VAT 19 % of €100.00"), above the total. */
   subtotal: string | null;
@@ -83,6 +84,7 @@ export function documentContent(
     seller: { name: seller.name, lines: [...seller.addressLines, seller.email, ...(sellerTaxId ? [`VAT ID ${sellerTaxId}`] : [])] },
     buyer: {
       name: po.customer.company,
+      country: address.country,
       lines: [
         ...(address.name ? [address.name] : []),
         address.line1,

@@ -5,8 +5,31 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import { allFontFiles } from '../../functions/adapters/font-files.js';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * A function that prints documents carries the font files in its asset's `fonts/` folder, and the font
+ * engine (fontkit, loaded only for documents Helvetica cannot print) as a file of its own beside the
+ * bundle, so a cold start does not parse it. fontkit's WOFF2 decoder (brotli, 500 KB) is left out:
+ * the fonts are TTF and OTF.
+ */
+const fontBundling = {
+  externalModules: ['fontkit'],
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `mkdir -p "${outputDir}/fonts"`,
+      ...allFontFiles.map(({ pkg, file }) => `cp "${path.join(inputDir, 'node_modules', pkg, 'fonts', file)}" "${outputDir}/fonts/${file}"`),
+      `"${path.join(inputDir, 'node_modules', '.bin', 'esbuild')}" "${path.join(inputDir, 'node_modules', 'fontkit', 'dist', 'main.cjs')}" ${fontkitBuildArgs(inputDir).join(' ')} --outfile="${outputDir}/fontkit.cjs"`,
+    ],
+  },
+};
+
+/** How the font engine's own file is built (also by the benchmark): one minified CommonJS file, without brotli. */
+export const fontkitBuildArgs = (root: string) => ['--bundle', '--platform=node', '--target=node20', '--format=cjs', '--minify', '--log-level=warning', `--alias:brotli=${path.join(root, 'functions', 'adapters', 'no-brotli')}`];
 
 export interface PoFunctionProps {
   /** Source file under functions/, relative to the project root. */
@@ -16,6 +39,8 @@ export interface PoFunctionProps {
   description: string;
   memorySize?: number;
   timeout?: Duration;
+  /** Prints documents: carries the font files (read on first need, so they cost no cold start). */
+  fonts?: boolean;
 }
 
 /**
@@ -46,11 +71,14 @@ export class PoFunction extends NodejsFunction {
         target: 'node20',
         format: OutputFormat.CJS,
         minify: true,
-        externalModules: [],
+        externalModules: props.fonts ? fontBundling.externalModules : [],
         // The SDK's ES modules tree-shake; its CommonJS builds pull in every command of a client.
         mainFields: ['module', 'main'],
         // Handlers are named per function; keep names readable in stack traces.
         keepNames: true,
+        // Code that finds files beside itself (the fonts) reads import.meta.dirname; in CommonJS that is __dirname.
+        define: { 'import.meta.dirname': '__dirname' },
+        ...(props.fonts ? { commandHooks: fontBundling.commandHooks } : {}),
       },
     });
     Validations.of(role).acknowledge({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack } from '../support/local-stack.js';
+import { inkOnFirstPage } from '../support/pdf-pixels.js';
 import { pdfText } from '../support/pdf-text.js';
 import { buyer, licence, order, type OrderBody } from '../support/orders.js';
 
@@ -14,12 +15,12 @@ const place = async (body: OrderBody) => {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 };
-/** The PO's invoice once issued, as the text a reader's tools extract from the PDF. */
+/** The PO's invoice once issued, and the text a reader's tools extract from it. */
 const invoiceText = async (id: string) => {
   const po = await stack.waitForPo(id, keys.finance, (p) => p.documents.some((doc: { type: string }) => doc.type === 'invoice'));
   const invoice = po.documents.find((doc: { type: string }) => doc.type === 'invoice');
-  const pdf = await stack.request('GET', `/purchase-orders/${id}/documents/${invoice.id}`, { key: keys.finance });
-  return { po, text: await pdfText(pdf.body) };
+  const pdf = (await stack.request('GET', `/purchase-orders/${id}/documents/${invoice.id}`, { key: keys.finance })).body as Uint8Array;
+  return { po, pdf, text: await pdfText(pdf) };
 };
 
 const vat = {
@@ -85,5 +86,39 @@ describe('tax-valid invoices', () => {
     const earlier = await stack.request('GET', '/purchase-orders?status=ordered', { key: keys.finance });
     expect(earlier.body.items.find((p: { customer: { id: string } }) => p.customer.id === 'de-1')).toMatchObject({ total: 35641 });
     await stack.updatePolicy({ tax: vat });
+  });
+});
+
+describe('invoices in the buyer\'s script', () => {
+  const buyers = {
+    japanese: { company: '株式会社山田製作所', name: '山田 太郎', line1: '丸の内一丁目1番1号', city: '東京都千代田区', country: 'JP', description: 'ソフトウェア年間ライセンス（チーム版）' },
+    greek: { company: 'Ελληνικά Συστήματα Λογισμικού Α.Ε.', name: 'Γιώργος Παπαδόπουλος', line1: 'Λεωφόρος Κηφισίας 44', city: 'Αθήνα', country: 'GR', description: 'Άδεια χρήσης λογισμικού' },
+    russian: { company: 'ООО «Ромашка»', name: 'Юрий Иванов', line1: 'ул. Тверская, д. 7', city: 'Москва', country: 'RU', description: 'Лицензия, 1 год' },
+    polish: { company: 'Przedsiębiorstwo Handlowe Łódź Sp. z o.o.', name: 'Małgorzata Wójcik', line1: 'ul. Żółkiewskiego 12', city: 'Łódź', country: 'PL', description: 'Licencja zespołowa, roczna' },
+  };
+  it('a Japanese, a Greek, a Russian and a Polish buyer: the invoice PDF extracts exactly what they typed, and draws it', async () => {
+    const blank = { company: '.', name: '.', line1: '.', city: '.', country: 'DE', description: '.' };
+    const placed = await Promise.all(
+      Object.entries({ ...buyers, blank }).map(async ([script, b]) => {
+        const body = order({
+          currency: 'EUR',
+          customer: buyer(`script-${script}`, b.company, `ap@${script}.example`),
+          lines: [licence(10000, 2, 'LIC-TEAM', b.description)],
+          billingAddress: { name: b.name, line1: b.line1, city: b.city, postalCode: '100-0005', country: b.country } as OrderBody['billingAddress'],
+        });
+        return { script, b, po: await place(body) };
+      }),
+    );
+    // The ink of the same invoice without the buyer's text: what the buyer's text adds is measured against it.
+    const base = inkOnFirstPage((await invoiceText(placed.find((p) => p.script === 'blank')!.po.id)).pdf);
+    for (const { script, b, po } of placed.filter((p) => p.script !== 'blank')) {
+      const { pdf, text } = await invoiceText(po.id);
+      const read = text.replace(/\s+/g, ' ');
+      for (const value of [b.company, b.name, b.line1, b.city, b.description]) expect(read, script).toContain(value);
+      expect(read).not.toContain('?');
+      // Drawn, not only extractable (a broken font subset draws blank glyphs that still extract).
+      const characters = [b.company, b.name, b.line1, b.city, b.description].join('').replace(/\s/g, '').length;
+      expect((inkOnFirstPage(pdf, `e2e-invoice-${script}`) - base) / characters, script).toBeGreaterThan(8);
+    }
   });
 });
