@@ -104,6 +104,14 @@ export class PurchaseOrderStack extends Stack {
           partitionKey: { name: 'attentionKey', type: dynamodb.AttributeType.STRING },
           sortKey: { name: 'attentionSince', type: dynamodb.AttributeType.STRING },
         },
+        {
+          // Sparse: only open POs, by customer (credit control: exposure and the overdue hold).
+          indexName: 'openByCustomer',
+          partitionKey: { name: 'customerKey', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'customerSince', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: ['po'],
+        },
       ],
     });
 

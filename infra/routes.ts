@@ -146,6 +146,15 @@ export const routes: RouteSpec[] = [
     public: true,
   },
   {
+    id: 'GetCustomerAccount',
+    method: 'GET',
+    path: '/customers/{id}/account',
+    entry: 'functions/api/customer-account.ts',
+    description: "A customer's credit account: open POs, exposure and overdue per currency, limit, terms (finance)",
+    roles: ['finance'],
+    bindings: ['readTable'],
+  },
+  {
     id: 'GetPolicy',
     method: 'GET',
     path: '/policy',

@@ -20,7 +20,9 @@ import {
  * The single table. Every item has `pk` and `sk`; POs also carry `gsi1pk`/`gsi1sk` (status, newest
  * first) for finance's queues, and while a signal to their workflow is owed, `owedKey`/`owedSince`
  * (the sparse index `signalsOwed`, read by the reconciler), and while their workflow waits for
- * finance after a failed step, `attentionKey`/`attentionSince` (the sparse index `needsAttention`). Every write that can race is a
+ * finance after a failed step, `attentionKey`/`attentionSince` (the sparse index `needsAttention`), and
+ * while they are open (not rejected, completed or cancelled), `customerKey`/`customerSince` (the
+ * sparse index `openByCustomer`: a customer's credit account). Every write that can race is a
  * single-item conditional write.
  *
  *   PO#<id>            PO                the purchase order (version, status, the parked task token, a signal owed)
@@ -74,7 +76,8 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     // With a workflow parked on the PO, the write turns its token into a signal owed, in the same
     // write: a crash before the signal leaves it on record for the reconciler, never lost.
     const owe = parkedToken !== null;
-    const removed = [...(owe ? ['waitToken'] : []), ...(po.attention ? [] : ['attentionKey', 'attentionSince'])];
+    const open = index.customerKey !== undefined;
+    const removed = [...(owe ? ['waitToken'] : []), ...(po.attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince'])];
     try {
       await this.db.send(
         new UpdateCommand({
@@ -84,6 +87,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText`,
             owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
             po.attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
+            open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
             removed.length ? ` REMOVE ${removed.join(', ')}` : '',
           ].join(''),
           ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
@@ -98,6 +102,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
             ':expected': expectedVersion,
             ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
             ...(po.attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${po.attention.since}#${po.id}` } : {}),
+            ...(open ? { ':customerKey': index.customerKey, ':customerSince': index.customerSince } : {}),
           },
         }),
       );
@@ -238,6 +243,60 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     return found;
   }
 
+  async openForCustomer(customerId: string): Promise<PurchaseOrder[]> {
+    const found: PurchaseOrder[] = [];
+    for await (const page of this.pages({
+      IndexName: 'openByCustomer',
+      KeyConditionExpression: 'customerKey = :customer',
+      ExpressionAttributeValues: { ':customer': `CUSTOMER#${customerId}` },
+    })) {
+      found.push(...(page.Items ?? []).map((item) => item.po as PurchaseOrder));
+    }
+    return found;
+  }
+
+  /**
+   * Open POs written before the `openByCustomer` index existed lack its keys, so credit control
+   * would not see them: gives them their keys, at most `limit` a run (each only if unchanged since
+   * read; a change writes the keys itself). Once a run finds none left, a marker item says so and
+   * later runs cost one read.
+   */
+  async indexOpenByCustomer(limit: number): Promise<number> {
+    const marker = { pk: 'MIGRATION', sk: 'openByCustomer' };
+    if ((await this.db.send(new GetCommand({ TableName: this.table, Key: marker }))).Item) return 0;
+    let added = 0;
+    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
+      for await (const page of this.pages({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status',
+        FilterExpression: 'attribute_not_exists(customerKey)',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+      })) {
+        for (const item of page.Items ?? []) {
+          if (added >= limit) return added;
+          const po = item.po as PurchaseOrder;
+          const keys = indexed(po);
+          try {
+            await this.db.send(
+              new UpdateCommand({
+                TableName: this.table,
+                Key: poKey(po.id),
+                UpdateExpression: 'SET customerKey = :customerKey, customerSince = :customerSince',
+                ConditionExpression: 'version = :version AND attribute_not_exists(customerKey)',
+                ExpressionAttributeValues: { ':customerKey': keys.customerKey, ':customerSince': keys.customerSince, ':version': po.version },
+              }),
+            );
+            added += 1;
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }
+      }
+    }
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: marker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
+    return added;
+  }
+
   async registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean> {
     try {
       await this.db.send(
@@ -277,7 +336,15 @@ function startKeyOf(cursor: string): Record<string, string> {
 }
 
 function indexed(po: PurchaseOrder) {
-  return { version: po.version, status: po.status, gsi1pk: `STATUS#${po.status}`, gsi1sk: `${po.createdAt}#${po.id}`, searchText: searchTextOf(po) };
+  const open = !terminalStatuses.has(po.status);
+  return {
+    version: po.version,
+    status: po.status,
+    gsi1pk: `STATUS#${po.status}`,
+    gsi1sk: `${po.createdAt}#${po.id}`,
+    searchText: searchTextOf(po),
+    ...(open ? { customerKey: `CUSTOMER#${po.customer.id}`, customerSince: `${po.createdAt}#${po.id}` } : {}),
+  };
 }
 
 

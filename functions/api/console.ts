@@ -8,6 +8,7 @@ import { attachmentUrl } from '../app/attachments.js';
 import type { DocumentStore, FileStore, PolicyStore } from '../app/ports.js';
 import { staffRole, type StaffDirectory } from '../app/staff.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
+import { creditAccount } from '../domain/credit.js';
 import { parseMajor, toDecimalString } from '../domain/money.js';
 import { agingTotals, csvField, receivables } from '../domain/receivables.js';
 import { allowedActions, type Action, type PurchaseOrder, type Status, type Who } from '../domain/purchase-order.js';
@@ -18,6 +19,7 @@ import { log } from '../http/log.js';
 import {
   bucketLabel,
   consoleCss,
+  customerPage,
   messagePage,
   poPage,
   newPasswordPage,
@@ -271,6 +273,17 @@ export const makeHandler = (deps: ConsoleDeps) =>
     }
     if (path === '/policy' && session.role === 'finance') {
       return respond(200, policyPage(await page('policy'), policyToFields(await deps.policies.get()), {}, event.queryStringParameters?.saved === '1'));
+    }
+    const customer = /^\/customers\/([^/]{1,600})$/.exec(path);
+    if (customer) {
+      let id: string;
+      try {
+        id = decodeURIComponent(customer[1]!);
+      } catch {
+        return respond(404, messagePage(await page(), 'Not found', 'There is no such customer.'));
+      }
+      const [open, policy] = await Promise.all([deps.pos.openForCustomer(id), deps.policies.get()]);
+      return respond(200, customerPage(await page(), creditAccount(id, open, policy), open[0]?.customer.company ?? null));
     }
     if (path === '/staff' && session.role === 'finance') return respond(200, staffPage(await page('staff'), await deps.directory().list()));
     if (path === '/search') {

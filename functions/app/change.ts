@@ -64,9 +64,10 @@ export async function deliverSignal(deps: ChangeDeps, po: PurchaseOrder, token: 
  * `graceSeconds` are left to the change that owes them. Runs on a schedule; safe to run at any time
  * and more than once (a token that has moved on is ignored).
  */
-export async function reconcile(deps: ChangeDeps, graceSeconds = 60): Promise<{ found: number; woken: number; handedOver: number }> {
+export async function reconcile(deps: ChangeDeps, graceSeconds = 60): Promise<{ found: number; woken: number; handedOver: number; indexed: number }> {
   const signals = await reconcileSignals(deps, graceSeconds);
-  return { ...signals, handedOver: await handOverLongWaits(deps) };
+  // Open POs stored before credit control's index: a few hundred a run until none are left.
+  return { ...signals, handedOver: await handOverLongWaits(deps), indexed: await deps.pos.indexOpenByCustomer(500) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../domain/order-request.js';
-import { decidePlacement, placePurchaseOrder, priceOrder, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
+import { creditAccount, creditHolds } from '../domain/credit.js';
+import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
 import { executionInput } from '../../workflows/contract.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
 import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
@@ -63,7 +64,8 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     // PO references need to be unique, not gapless (they are not tax documents): one write, no contention.
     const year = now.getUTCFullYear();
     const sequence = await deps.numbers.next('po', year);
-    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now });
+    const holds = holdsApplyTo(order) ? creditHolds(creditAccount(order.customer.id, await deps.pos.openForCustomer(order.customer.id), policy), order.currency, priceOrder(order, policy).total) : [];
+    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now, holds });
     try {
       await deps.pos.create(placed);
       po = placed;

@@ -41,6 +41,10 @@ export interface PurchaseOrderStore {
   registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean>;
   /** Open POs whose workflow waits in an execution started before `before` (ISO time), with its token. */
   longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]>;
+  /** A customer's open POs (not rejected, completed or cancelled), oldest first: their credit account. */
+  openForCustomer(customerId: string): Promise<PurchaseOrder[]>;
+  /** Gives open POs stored before the by-customer index its keys, at most `limit` a run; how many it gave. */
+  indexOpenByCustomer(limit: number): Promise<number>;
 }
 
 export interface IdempotencyRecord {

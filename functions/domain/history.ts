@@ -1,3 +1,4 @@
+import { holdDescriptions, type HoldReason } from './credit.js';
 import { formatMoney } from './money.js';
 import type { OrderRequest } from './order-request.js';
 import type { DocumentType, Status } from './purchase-order.js';
@@ -35,7 +36,7 @@ export function identityOf(who: Who): string {
 
 /** What each kind of entry records, by the entry's `type` (the action that made it). */
 export interface EntryData {
-  placed: { channel: OrderRequest['channel']; paymentMethod: OrderRequest['paymentMethod']; total: number };
+  placed: { channel: OrderRequest['channel']; paymentMethod: OrderRequest['paymentMethod']; total: number; holds?: HoldReason[] };
   approve: { comment: string | null; approvals: number; approvalsRequired: number };
   reject: { comment: string | null };
   expire_review: { deadline: string | null };
@@ -87,7 +88,7 @@ export function describe(change: Change, currency: string): string | undefined {
   const minor = (amount: number) => formatMoney(amount, currency);
   switch (change.type) {
     case 'placed':
-      return `${change.data.channel} ${change.data.paymentMethod}`;
+      return `${change.data.channel} ${change.data.paymentMethod}${change.data.holds?.length ? `; held for review: ${change.data.holds.map((hold) => holdDescriptions[hold]).join('; ')}` : ''}`;
     case 'approve':
     case 'reject':
       return change.data.comment ?? undefined;

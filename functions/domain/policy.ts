@@ -35,11 +35,20 @@ export const policySchema = z
     ),
     reviewTimeoutDays: days.min(1),
     /**
-     * Per customer id: payment terms of their own (any number of days, e.g. 14, 30, 60) and whether
-     * they are trusted (their cart POs are released without review, as `trustedCustomers`).
+     * Per customer id: payment terms of their own (any number of days, e.g. 14, 30, 60), whether
+     * they are trusted (their cart POs are released without review, as `trustedCustomers`), and a
+     * credit limit.
      */
     customers: z
-      .record(z.string().min(1).max(200), z.strictObject({ paymentTermsDays: days.min(1).optional(), trusted: z.boolean().optional() }))
+      .record(
+        z.string().min(1).max(200),
+        z.strictObject({
+          paymentTermsDays: days.min(1).optional(),
+          trusted: z.boolean().optional(),
+          /** What the customer may owe on open POs in this currency, tax included; a PO beyond it is reviewed. */
+          creditLimit: z.strictObject({ amount: minorAmount, currency: currencyCode }).optional(),
+        }),
+      )
       .refine((customers) => Object.keys(customers).length <= 10_000, { message: 'at most 10,000 customers' })
       .default({}),
     /** At or above an amount per currency, a PO needs that many approvals from distinct people. */

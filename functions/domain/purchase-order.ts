@@ -6,6 +6,7 @@ import { add, multiply, sum } from './money.js';
 import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
 import { isTrusted, termsFor, type Policy } from './policy.js';
 import { taxFor, type TaxEntry, type Taxation } from './tax.js';
+import type { HoldReason } from './credit.js';
 
 /**
  * The purchase order and its lifecycle: every status, every allowed move, in one place.
@@ -159,6 +160,8 @@ export interface Review {
   approvalsRequired: number;
   /** The approvals so far, in order. */
   approvals: Approval[];
+  /** Why credit control sent the PO to review (absent when it did not). */
+  reasons?: HoldReason[];
   /** When the reviewers are reminded of a review still open (policy.reviewReminderDays), and whether they were. */
   reminderAt: string | null;
   reminded: boolean;
@@ -413,7 +416,11 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       change = { type: 'approve', data: { comment: action.comment ?? null, approvals, approvalsRequired: po.review.approvalsRequired } };
       if (approvals < po.review.approvalsRequired) break; // stays awaiting review until enough people approve
       next.review = decision(next.review, 'approved', ctx, action.comment);
-      if (po.delivery === 'prepayment') {
+      if (po.paymentMethod === 'deferred') {
+        // Held by credit control: released, it is delivered first and collected on delivery, as placed.
+        next.status = 'deferred';
+        next.payment.status = 'unpaid';
+      } else if (po.delivery === 'prepayment') {
         next.status = 'awaiting_payment';
         next.payment.status = 'unpaid';
       } else {
@@ -768,11 +775,21 @@ export interface NewPurchaseOrder {
   actor: Actor;
   by?: Who;
   at: Date;
+  /** Credit control's holds on this customer (creditHolds): a PO on credit then waits for review. */
+  holds?: HoldReason[];
 }
 
-export function placePurchaseOrder({ id, reference, order, policy, actor, by, at }: NewPurchaseOrder): PurchaseOrder {
+/**
+ * Which orders credit control may hold for review: those that extend credit, purchase orders and
+ * collection on delivery. Orders paid online or prepaid offline owe nothing to hold.
+ */
+export const holdsApplyTo = (order: Pick<OrderRequest, 'paymentMethod'>) => order.paymentMethod === 'purchase_order' || order.paymentMethod === 'deferred';
+
+export function placePurchaseOrder({ id, reference, order, policy, actor, by, at, holds = [] }: NewPurchaseOrder): PurchaseOrder {
   const { lines, subtotal, tax, total, taxIds } = priceOrder(order, policy);
-  const placement = decidePlacement(order, total, policy);
+  const decided = decidePlacement(order, total, policy);
+  const held = holdsApplyTo(order) && holds.length > 0;
+  const placement: Placement = held ? { ...decided, status: 'awaiting_review', reviewRequired: true } : decided;
   const when = at.toISOString();
   const reviewDeadline = placement.reviewRequired ? new Date(at.getTime() + policy.reviewTimeoutDays * 86_400_000).toISOString() : null;
   const online = order.paymentMethod === 'online' && order.onlinePayment;
@@ -815,13 +832,16 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     calendar: policy.reminders,
     unpaidCalendar: { reminderDays: policy.offline.reminderDays, cancelAfterDays: policy.offline.cancelAfterDays },
     reviewDeadline,
-    review: openReview(approvalsRequired(policy, order.currency, total), reviewDeadline && reminderAt(reviewDeadline, policy.reviewReminderDays, at), placement.reviewRequired),
+    review: {
+      ...openReview(approvalsRequired(policy, order.currency, total), reviewDeadline && reminderAt(reviewDeadline, policy.reviewReminderDays, at), placement.reviewRequired),
+      ...(held ? { reasons: holds } : {}),
+    },
     payment,
     documents: [],
     shippingOrders: [],
     licences: null,
     attachments: [],
-    history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total } }, { at: when, from: null, to: placement.status, actor, by: by ?? whoFor(actor) }, order.currency)],
+    history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total, ...(held ? { holds } : {}) } }, { at: when, from: null, to: placement.status, actor, by: by ?? whoFor(actor) }, order.currency)],
   };
   if (fulfilmentStatuses.has(po.status)) po.shippingOrders = shippingOrdersFor(po);
   return po;

@@ -4,6 +4,7 @@ import { agingBuckets, type AgingBucket, type Receivable } from '../domain/recei
 import { formatMoney, toDecimalString } from '../domain/money.js';
 import { taxationOf, type Action, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
 import { formatRate } from '../domain/tax.js';
+import { holdDescriptions, type CreditAccount } from '../domain/credit.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -330,7 +331,7 @@ export function poPage(page: Page, po: PurchaseOrder, allowed: Action['type'][],
     html`<div class="title"><h1>${po.reference}</h1><span class="status s-${po.status}">${statusName(po.status as Status)}</span></div>
 <p class="muted">${po.customer.company} · ${po.channel} · ${po.paymentMethod.replace(/_/g, ' ')}${po.delivery ? html` · ${po.delivery} delivery` : ''} · placed ${po.createdAt.slice(0, 10)}</p>
 ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
-${
+${po.status === 'awaiting_review' ? holdNotice(po) : ''}${
   po.attention
     ? html`<p class="error" role="status"><strong>Needs attention since ${po.attention.since.slice(0, 16).replace('T', ' ')} UTC:</strong> the step “${po.attention.step}” failed (${po.attention.reason}). Nothing was lost; the workflow waits for you to resume it.</p>`
     : ''
@@ -344,7 +345,7 @@ ${
         : ''
     }</section>
 <section class="card" aria-labelledby="h-buyer"><h2 id="h-buyer">Buyer</h2><dl>
-<dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd><dt>Customer id</dt><dd>${po.customer.id}</dd>
+<dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd><dt>Customer id</dt><dd><a href="${page.base}/customers/${encodeURIComponent(po.customer.id)}">${po.customer.id}</a> <span class="muted">(account)</span></dd>
 <dt>Email</dt><dd>${po.customer.email}</dd><dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
 <dt>Ships to</dt><dd>${[address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', ')}</dd></dl></section>
 </div>
@@ -442,4 +443,41 @@ export function totalRows(po: PurchaseOrder): SafeHtml {
     (entry) =>
       html`<tr><th scope="row" colspan="3">${entry.name} ${formatRate(entry.rate)}${entry.note ? html`<br><span class="muted">${entry.note}</span>` : ''}</th><td class="n">${money(entry.amount)}</td></tr>`,
   )}<tr><th scope="row" colspan="3">Total</th><td class="n strong">${money(po.total)}</td></tr>`;
+}
+
+/** Why credit control held the PO for review, in words, for whoever decides on it. */
+export function holdNotice(po: PurchaseOrder): SafeHtml | '' {
+  const reasons = po.review.reasons ?? [];
+  if (!reasons.length) return '';
+  return html`<p class="notice" role="status"><strong>Held for review by credit control:</strong> ${reasons.map((reason) => holdDescriptions[reason]).join('; ')}. Check the customer's account before you release it.</p>`;
+}
+
+/** A customer's credit account: what they owe on open POs per currency, what is overdue, their limit and terms. */
+export function customerPage(page: Page, account: CreditAccount, company: string | null): string {
+  const currencies = [...new Set([...Object.keys(account.exposure), ...(account.creditLimit ? [account.creditLimit.currency] : [])])].sort();
+  const limit = account.creditLimit;
+  return layout(
+    { ...page, title: `Customer ${account.customerId}` },
+    html`<h1>${company ?? account.customerId}</h1><p class="muted">Customer ${account.customerId} · payment terms ${account.paymentTermsDays} days · ${
+      limit ? html`credit limit ${formatMoney(limit.amount, limit.currency)}` : 'no credit limit'
+    }</p>
+<section class="card" aria-labelledby="h-owed"><h2 id="h-owed">Owed on open orders</h2>${
+      currencies.length
+        ? html`<table><thead><tr><th scope="col">Currency</th><th scope="col" class="n">Open</th><th scope="col" class="n">Overdue</th><th scope="col" class="n">Credit left</th></tr></thead><tbody>${currencies.map(
+            (currency) =>
+              html`<tr><th scope="row">${currency}</th><td class="n">${formatMoney(account.exposure[currency] ?? 0, currency)}</td><td class="n">${formatMoney(account.overdue[currency] ?? 0, currency)}</td><td class="n">${
+                limit?.currency === currency ? formatMoney(limit.amount - (account.exposure[currency] ?? 0), currency) : '—'
+              }</td></tr>`,
+          )}</tbody></table>`
+        : html`<p class="muted">Nothing is open.</p>`
+    }</section>
+<section class="card" aria-labelledby="h-open"><h2 id="h-open">Open orders</h2>${
+      account.openPurchaseOrders.length
+        ? html`<table><thead><tr><th scope="col">Reference</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col" class="n">Total</th><th scope="col" class="n">Outstanding</th></tr></thead><tbody>${account.openPurchaseOrders.map(
+            (po) =>
+              html`<tr><td><a href="${page.base}/po/${po.id}">${po.reference}</a></td><td><span class="status s-${po.status}">${statusName(po.status)}</span></td><td>${po.dueDate ?? '—'}</td><td class="n">${formatMoney(po.total, po.currency)}</td><td class="n">${formatMoney(po.outstanding, po.currency)}</td></tr>`,
+          )}</tbody></table>`
+        : html`<p class="muted">No open order.</p>`
+    }</section>`,
+  );
 }

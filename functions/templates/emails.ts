@@ -1,3 +1,4 @@
+import { holdDescriptions } from '../domain/credit.js';
 import { formatMoney } from '../domain/money.js';
 import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
@@ -57,6 +58,9 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
     subject: `${po.reference}: purchase order to review (${po.customer.company}, ${total(po)})`,
     blocks: [
       { kind: 'p', text: `A purchase order is waiting for release. Check the buyer's confirmation, then approve or reject it.` },
+      ...((po.review.reasons ?? []).length
+        ? [{ kind: 'p', text: `Held for review by credit control: ${po.review.reasons!.map((reason) => holdDescriptions[reason]).join('; ')}.` } as Block]
+        : []),
       orderFacts(po),
       {
         kind: 'facts',

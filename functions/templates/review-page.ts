@@ -1,6 +1,6 @@
 import { formatMoney } from '../domain/money.js';
 import type { PurchaseOrder } from '../domain/purchase-order.js';
-import { layout, totalRows } from './console.js';
+import { holdNotice, layout, totalRows } from './console.js';
 import { html } from './html.js';
 
 /**
@@ -17,7 +17,7 @@ export function reviewFormPage(base: string, po: PurchaseOrder, reviewId: string
     { base, title: `Review ${po.reference}`, session: null },
     html`<h1>Review purchase order ${po.reference}</h1>
 <p>Check the buyer's signed confirmation on company letterhead, then release or reject the order. Your decision is recorded in your name.</p>
-${
+${holdNotice(po)}${
   po.review.approvalsRequired > 1
     ? html`<p><strong>Approvals: ${po.review.approvals.length} of ${po.review.approvalsRequired}.</strong> ${
         po.review.approvals.length ? `Approved so far by ${po.review.approvals.map((approval) => who(approval.by)).join(', ')}. ` : ''

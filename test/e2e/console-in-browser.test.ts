@@ -174,6 +174,13 @@ describe('the console in a browser', () => {
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('Invoice,Reference,Company,Customer id,Currency,Due date,Days past due,Age,Outstanding');
     expect(lines.find((line) => line.includes(po.reference))).toMatch(new RegExp(`^INV-\\d{4}-\\d{6},${po.reference},"Massive Dynamic, Inc\\.",cust-massive,USD,\\d{4}-\\d{2}-\\d{2},15,1-30 days,297\\.00$`));
+    // From the PO to the customer's account: what they owe, of it overdue, and their open orders.
+    await page.getByRole('link', { name: po.reference }).click();
+    await page.getByRole('link', { name: 'cust-massive' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Massive Dynamic, Inc.');
+    await expect(page.getByRole('row', { name: /^USD/ }).textContent()).resolves.toMatch(/USD\s*\$297\.00\s*\$297\.00/);
+    await expect(page.getByRole('row', { name: new RegExp(po.reference) }).textContent()).resolves.toMatch(/overdue/);
+    await check(page, '09b-customer-account');
     await page.context().close();
   });
 

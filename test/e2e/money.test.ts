@@ -122,3 +122,65 @@ describe('invoices in the buyer\'s script', () => {
     }
   });
 });
+
+describe('credit control', () => {
+  const account = async (id: string) => (await stack.request('GET', `/customers/${id}/account`, { key: keys.finance })).body;
+  const get = async (id: string) => (await stack.request('GET', `/purchase-orders/${id}`, { key: keys.finance })).body;
+  const usd = (customer: string) => order({ currency: 'USD', customer: buyer(customer, `${customer} Inc.`, `ap@${customer}.example`), lines: [licence(29_700, 1, 'LIC-PRO', 'Pro licence')] });
+  const emailTo = (reference: string, subjectPart: string) => stack.waitForEmail((e) => e.subject.startsWith(`${reference}:`) && e.subject.includes(subjectPart));
+
+  it('a trusted customer at their credit limit: the PO that would go over it waits for review and says why; once paid down, POs go through again', async () => {
+    await stack.updatePolicy({
+      tax: { mode: 'none' },
+      customers: { 'credit-1': { trusted: true, creditLimit: { amount: 50_000, currency: 'USD' } }, 'late-1': { trusted: true, paymentTermsDays: 14 } },
+    });
+    const first = await place(usd('credit-1'));
+    expect(first.status).toBe('ordered'); // $297 of $500
+    const second = await place(usd('credit-1'));
+    expect(second).toMatchObject({ status: 'awaiting_review', review: { reasons: ['credit_limit'] } });
+    const reviewEmail = await emailTo(second.reference, 'purchase order to review');
+    expect(reviewEmail.body.text).toContain("credit control: this order would take the customer's open amount over their credit limit");
+    expect(await account('credit-1')).toMatchObject({
+      customerId: 'credit-1',
+      exposure: { USD: 59_400 },
+      overdue: {},
+      creditLimit: { amount: 50_000, currency: 'USD' },
+      paymentTermsDays: 30,
+      openPurchaseOrders: [
+        { id: first.id, status: 'ordered', outstanding: 29_700 },
+        { id: second.id, status: 'awaiting_review', outstanding: 29_700 },
+      ],
+    });
+    // Finance takes the first invoice's payment and releases the held PO: it goes on as usual.
+    await stack.waitForPo(first.id, keys.finance, (p) => p.documents.length === 1);
+    expect((await stack.request('POST', `/purchase-orders/${first.id}/payments`, { key: keys.finance, body: { amount: 29_700, reference: 'BANK-771' } })).status).toBe(200);
+    expect((await stack.request('POST', `/purchase-orders/${second.id}/review`, { key: keys.finance, body: { decision: 'approve', comment: 'first invoice paid' } })).status).toBe(200);
+    await stack.waitForPo(first.id, keys.finance, (p) => p.status === 'completed');
+    expect((await account('credit-1')).exposure).toEqual({ USD: 29_700 });
+    // $297 owed on the released PO, plus $150 is within $500; plus another $297 would not be.
+    const small = { ...usd('credit-1'), lines: [licence(15_000, 1, 'LIC-STD', 'Standard licence')] };
+    expect((await place(small)).status).toBe('ordered');
+    expect((await place(usd('credit-1'))).review).toMatchObject({ reasons: ['credit_limit'] });
+  });
+
+  it('a customer with an overdue invoice has new POs held for review until it is paid', { timeout: 60_000 }, async () => {
+    const late = await place(usd('late-1'));
+    expect(late.status).toBe('ordered'); // trusted, due in 14 days
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 15 * 86_400 } });
+    await emailTo(late.reference, 'payment overdue');
+    const held = await place(usd('late-1'));
+    expect(held).toMatchObject({ status: 'awaiting_review', review: { reasons: ['overdue_hold'] } });
+    expect(await account('late-1')).toMatchObject({ exposure: { USD: 59_400 }, overdue: { USD: 29_700 }, creditLimit: null, paymentTermsDays: 14 });
+    // The console shows the reviewer why.
+    expect((await get(held.id)).history[0].detail).toContain('the customer has an overdue invoice');
+    expect((await stack.request('POST', `/purchase-orders/${late.id}/payments`, { key: keys.finance, body: { amount: 29_700, reference: 'BANK-LATE' } })).status).toBe(200);
+    await stack.waitForPo(late.id, keys.finance, (p) => p.status === 'completed');
+    expect((await account('late-1')).overdue).toEqual({});
+    expect((await place(usd('late-1'))).status).toBe('ordered');
+  });
+
+  it('an account request for a customer without open POs is an empty account; finance only', async () => {
+    expect(await account('nobody-yet')).toMatchObject({ customerId: 'nobody-yet', openPurchaseOrders: [], exposure: {}, overdue: {}, creditLimit: null, paymentTermsDays: 30 });
+    expect((await stack.request('GET', '/customers/credit-1/account', { key: keys.checkout })).status).toBe(403);
+  });
+});

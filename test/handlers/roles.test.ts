@@ -8,6 +8,7 @@ import { makeHandler as makeGetPurchaseOrder } from '../../functions/api/get-pur
 import { makeHandler as makeList } from '../../functions/api/list-purchase-orders.js';
 import { makeHandler as makePlace } from '../../functions/api/place-purchase-order.js';
 import { makeGetHandler, makePutHandler } from '../../functions/api/policy.js';
+import { makeHandler as makeCustomerAccount } from '../../functions/api/customer-account.js';
 import { routes } from '../../infra/routes.js';
 import { apiEvent, taskFakes } from '../support/fakes.js';
 
@@ -40,6 +41,7 @@ const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => 
   ResolveDispute: (d) => actions.makeResolveDispute(d),
   UpdateShippingOrder: (d) => actions.makeUpdateShipping(d),
   GetPolicy: (d) => makeGetHandler(d),
+  GetCustomerAccount: (d) => makeCustomerAccount(d),
   AddAttachment: (d) => attachments.makeAddHandler({ ...d, files: noFiles }),
   CompleteAttachment: (d) => attachments.makeCompleteHandler({ ...d, files: noFiles }),
   GetAttachment: (d) => attachments.makeGetHandler({ ...d, files: noFiles }),

@@ -159,6 +159,7 @@ describe('the stack', () => {
         Match.objectLike({ IndexName: 'byStatus' }),
         Match.objectLike({ IndexName: 'signalsOwed', Projection: { ProjectionType: 'KEYS_ONLY' } }),
         Match.objectLike({ IndexName: 'needsAttention' }),
+        Match.objectLike({ IndexName: 'openByCustomer', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['po'] } }),
       ],
     });
   });
@@ -213,6 +214,7 @@ describe('the stack', () => {
         'POST /reviews/{reviewId}',
         'GET /policy',
         'PUT /policy',
+        'GET /customers/{id}/account',
         'ANY /console',
         'ANY /console/{proxy+}',
         'POST /purchase-orders/{id}/attachments',

@@ -22,9 +22,15 @@ export async function startDynalite(path?: string) {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'customerKey', 'customerSince'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+      // The indexes the adapter tests query (the stack defines them all: infra/po-stack.ts).
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+        {
+          IndexName: 'openByCustomer',
+          KeySchema: [{ AttributeName: 'customerKey', KeyType: 'HASH' }, { AttributeName: 'customerSince', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['po'] },
+        },
       ],
     }),
   );

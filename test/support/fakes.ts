@@ -101,6 +101,16 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
     if (since) this.workflowSince.set(id, since);
     return true;
   }
+  /** The fake finds open POs by scanning: nothing to index. */
+  async indexOpenByCustomer() {
+    return 0;
+  }
+  async openForCustomer(customerId: string) {
+    return [...this.items.values()]
+      .map(({ po }) => clone(po))
+      .filter((po) => po.customer.id === customerId && !terminalStatuses.has(po.status))
+      .sort((a, b) => (`${a.createdAt}#${a.id}` < `${b.createdAt}#${b.id}` ? -1 : 1));
+  }
   async longWaits(before: string, limit: number) {
     return [...this.items.values()]
       .filter(({ po, waitToken }) => waitToken && !terminalStatuses.has(po.status) && po.createdAt < before && (this.workflowSince.get(po.id) ?? before) < before)

@@ -1,0 +1,26 @@
+import type { PolicyStore, PurchaseOrderStore } from '../app/ports.js';
+import { creditAccount } from '../domain/credit.js';
+import { authorize, HttpProblem, json, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { stores } from '../wiring/stores.js';
+
+/**
+ * GET /customers/{id}/account (finance): the customer's open POs, what they owe on them per currency
+ * (exposure) and of that what is overdue, their credit limit and payment terms. A customer with no
+ * open PO has an empty account, not a 404: the policy may name customers who have not ordered yet.
+ */
+export const makeHandler = (deps: { pos: PurchaseOrderStore; policies: PolicyStore }) =>
+  withProblems('customer-account', async (event) => {
+    authorize(event, ['finance']);
+    // Customer ids are the shop's own (any single line of up to 200 characters), not our PO ids.
+    const id = event.pathParameters?.id ?? '';
+    // eslint-disable-next-line no-control-regex
+    if (!id || id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) throw new HttpProblem(404, 'Not Found', 'no customer with that id');
+    const [open, policy] = await Promise.all([deps.pos.openForCustomer(id), deps.policies.get()]);
+    return json(200, creditAccount(id, open, policy));
+  });
+
+export const handler = lazyHandler(() => {
+  const { pos, policies } = stores();
+  return makeHandler({ pos, policies });
+});

@@ -1,0 +1,50 @@
+import { add } from './money.js';
+import type { Policy } from './policy.js';
+import { termsFor } from './policy.js';
+import type { PurchaseOrder, Status } from './purchase-order.js';
+
+/**
+ * Credit control: what a customer owes on open POs, per currency, and the two holds that send a new
+ * PO of theirs to review whatever else applies (trusted or not): one that would take what they owe in
+ * the limit's currency over their credit limit, and any PO while one of theirs is overdue.
+ *
+ * Exposure counts every open PO (awaiting review, awaiting payment, ordered, deferred, overdue, ...)
+ * at what is still unpaid on it (amount due minus paid), tax included: a PO under review is credit
+ * the customer asks for, an invoice on net terms is credit given.
+ */
+export type HoldReason = 'credit_limit' | 'overdue_hold';
+
+export interface CreditAccount {
+  customerId: string;
+  openPurchaseOrders: { id: string; reference: string; status: Status; currency: string; total: number; outstanding: number; dueDate: string | null }[];
+  exposure: Record<string, number>;
+  overdue: Record<string, number>;
+  creditLimit: { amount: number; currency: string } | null;
+  paymentTermsDays: number;
+}
+
+export function creditAccount(customerId: string, open: readonly PurchaseOrder[], policy: Pick<Policy, 'customers' | 'paymentTermsDays'>): CreditAccount {
+  const exposure: Record<string, number> = {};
+  const overdue: Record<string, number> = {};
+  const openPurchaseOrders = open.map((po) => {
+    const outstanding = po.payment.amountDue - po.payment.amountPaid;
+    exposure[po.currency] = add(exposure[po.currency] ?? 0, outstanding);
+    if (po.status === 'overdue') overdue[po.currency] = add(overdue[po.currency] ?? 0, outstanding);
+    return { id: po.id, reference: po.reference, status: po.status, currency: po.currency, total: po.total, outstanding, dueDate: po.payment.dueDate };
+  });
+  return { customerId, openPurchaseOrders, exposure, overdue, creditLimit: policy.customers[customerId]?.creditLimit ?? null, paymentTermsDays: termsFor(policy, customerId) };
+}
+
+/** Why a new PO of this total must be reviewed, from the customer's account; none when it may go as usual. */
+export function creditHolds(account: CreditAccount, currency: string, total: number): HoldReason[] {
+  const holds: HoldReason[] = [];
+  const limit = account.creditLimit;
+  if (limit && limit.currency === currency && add(account.exposure[currency] ?? 0, total) > limit.amount) holds.push('credit_limit');
+  if (account.openPurchaseOrders.some((po) => po.status === 'overdue')) holds.push('overdue_hold');
+  return holds;
+}
+
+export const holdDescriptions: Record<HoldReason, string> = {
+  credit_limit: "this order would take the customer's open amount over their credit limit",
+  overdue_hold: 'the customer has an overdue invoice',
+};
