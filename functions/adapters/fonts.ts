@@ -14,9 +14,9 @@ import { fontFiles as files, type Family } from './font-files.js';
  * file is read on the first document that needs it (the CJK fonts are 4–8 MB), and the font engine
  * (fontkit) is loaded then too. Every font file is embedded as a subset of the glyphs used.
  *
- * Right-to-left text (Arabic, Hebrew) prints its letters, joined where the font shapes them, in the
- * order typed: there is no bidirectional reordering, so a reader may see a mixed line's parts in
- * logical rather than visual order. A character no font has prints as "?".
+ * Right-to-left text (Arabic, Hebrew) prints joined where the font shapes it, and fontkit lays a run
+ * of it out right to left; a line that mixes it with Latin text or digits is not reordered by the
+ * bidirectional algorithm, so its parts may read in typed order. A character no font has prints "?".
  */
 
 export type Weight = 'regular' | 'bold';
