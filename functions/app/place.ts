@@ -54,8 +54,10 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
   }
 
   if (!po) {
+    let total: number;
     try {
-      decidePlacement(order, priceOrder(order, policy).total, policy);
+      total = priceOrder(order, policy).total;
+      decidePlacement(order, total, policy);
     } catch (error) {
       // Nothing was created: free the key so the buyer can try again once the cause is fixed.
       await deps.idempotency.release(key);
@@ -64,7 +66,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     // PO references need to be unique, not gapless (they are not tax documents): one write, no contention.
     const year = now.getUTCFullYear();
     const sequence = await deps.numbers.next('po', year);
-    const holds = holdsApplyTo(order) ? creditHolds(creditAccount(order.customer.id, await deps.pos.openForCustomer(order.customer.id), policy), order.currency, priceOrder(order, policy).total) : [];
+    const holds = holdsApplyTo(order) ? creditHolds(creditAccount(order.customer.id, await deps.pos.openForCustomer(order.customer.id), policy), order.currency, total) : [];
     const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now, holds });
     try {
       await deps.pos.create(placed);

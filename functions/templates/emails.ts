@@ -367,36 +367,32 @@ export function overdueEmail(po: PurchaseOrder, seller: SellerProfile): Message 
 
 /** To the buyer of a cancelled, invoiced order: the credit note that cancels the invoice. */
 export function creditNoteEmail(po: PurchaseOrder, note: DocumentRef, invoice: DocumentRef): Message {
-  if (po.status !== 'cancelled') {
+  // A dispute settled for less reduces the invoice; a cancellation cancels it.
+  const reduces = po.status !== 'cancelled';
+  const facts = (invoiceLabel: string, paidLabel: string): Block => ({
+    kind: 'facts',
+    rows: [
+      ['Credit note', note.number],
+      [invoiceLabel, invoice.number],
+      ['Amount credited', formatMoney(note.total, po.currency)],
+      [paidLabel, formatMoney(po.payment.amountPaid, po.currency)],
+    ],
+  });
+  const subject = `${po.reference}: credit note ${note.number} for invoice ${invoice.number}`;
+  if (reduces) {
     return {
-      subject: `${po.reference}: credit note ${note.number} for invoice ${invoice.number}`,
+      subject,
       blocks: [
         { kind: 'p', text: `As agreed when your payment dispute was resolved, the attached credit note ${note.number} reduces invoice ${invoice.number} by ${formatMoney(note.total, po.currency)}. Nothing more is due.` },
-        {
-          kind: 'facts',
-          rows: [
-            ['Credit note', note.number],
-            ['Reduces invoice', invoice.number],
-            ['Amount credited', formatMoney(note.total, po.currency)],
-            ['Paid', formatMoney(po.payment.amountPaid, po.currency)],
-          ],
-        },
+        facts('Reduces invoice', 'Paid'),
       ],
     };
   }
   return {
-    subject: `${po.reference}: credit note ${note.number} for invoice ${invoice.number}`,
+    subject,
     blocks: [
       { kind: 'p', text: `Your order ${po.reference} has been cancelled. The attached credit note ${note.number} cancels invoice ${invoice.number}.` },
-      {
-        kind: 'facts',
-        rows: [
-          ['Credit note', note.number],
-          ['Cancels invoice', invoice.number],
-          ['Amount credited', formatMoney(note.total, po.currency)],
-          ['Already paid', formatMoney(po.payment.amountPaid, po.currency)],
-        ],
-      },
+      facts('Cancels invoice', 'Already paid'),
       ...(po.payment.amountPaid > 0 ? [{ kind: 'p', text: 'What you have paid will be refunded to the account it came from.' } as Block] : []),
     ],
   };
