@@ -9,9 +9,9 @@ import { LambdaInvokeError, type LocalLambdaRuntime } from './lambda-runtime.js'
 /**
  * A Step Functions service for the local stack. aws-local-stepfunctions interprets the synthesized
  * ASL; this service adds what it lacks: the API (StartExecution with name idempotency,
- * DescribeExecution, SendTaskSuccess/Failure), task tokens, durable timeouts on the stack's clock,
- * the one-year limit of a Standard execution, and persistence: each execution's position is written
- * as it moves, and running executions resume at that state after a restart.
+ * DescribeExecution, SendTaskSuccess/Failure), task tokens, durable timeouts and Wait states on the
+ * stack's clock, the one-year limit of a Standard execution, and persistence: each execution's
+ * position is written as it moves, and running executions resume at that state after a restart.
  *
  * An execution parked on a task token (its task has returned) holds no interpreter: its position
  * and its token are on disk and a few hundred bytes stay in memory. A signal or its timer wakes it:
@@ -37,6 +37,8 @@ promiseWithResolvers.withResolvers ??= function withResolvers<T>() {
 // the most a JS timer holds), since this service enforces the real timeouts durably.
 const INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
 const LOCAL_TIMEOUT = '__localTimeoutSeconds';
+/** The task a Wait state becomes locally: it parks the execution on a timer of the stack's clock. */
+const LOCAL_WAIT = 'arn:local:states:::wait';
 /** A Standard execution runs for at most a year; then it times out (States.Timeout, TIMED_OUT). */
 export const EXECUTION_LIMIT_MS = 365 * 86_400_000;
 /** Executions woken by their timers at once; the rest wait their turn (a clock advance over 10,000 due timers). */
@@ -70,7 +72,7 @@ interface ExecutionRecord {
    * The deadline of the task-token wait in progress, kept across restarts; `token` once the task has
    * returned and the execution is parked on it.
    */
-  wait?: { state: string; deadline: string; id: string; token?: string };
+  wait?: { state: string; deadline: string; id: string; token?: string; timer?: boolean };
   transitions: number;
 }
 
@@ -83,6 +85,8 @@ interface Waiting {
   stateMachineArn: string;
   state: string;
   deadline: number | null;
+  /** A Wait state's timer: when due it answers the wait (the execution goes on), not a timeout. */
+  timer?: boolean;
   live?: { resolve: (output: unknown) => void; reject: (error: Error) => void };
 }
 
@@ -127,7 +131,13 @@ export class LocalStepFunctions {
       } else if (parked) {
         // Parked: its token is armed again as it was; nothing runs until a signal or its timer.
         this.executions.set(record.executionArn, slim(record));
-        this.tokens.set(record.wait!.token!, { executionArn: record.executionArn, stateMachineArn: record.stateMachineArn, state: record.wait!.state, deadline: Date.parse(record.wait!.deadline) });
+        this.tokens.set(record.wait!.token!, {
+          executionArn: record.executionArn,
+          stateMachineArn: record.stateMachineArn,
+          state: record.wait!.state,
+          deadline: Date.parse(record.wait!.deadline),
+          ...(record.wait!.timer ? { timer: true } : {}),
+        });
       } else {
         this.executions.set(record.executionArn, record);
         this.run(record, { kind: 'restart' });
@@ -313,7 +323,7 @@ export class LocalStepFunctions {
       if (waiting.deadline === null || waiting.deadline > now) continue;
       if (!waiting.live && this.running.size >= MAX_WOKEN_BY_TIMERS) continue;
       this.tokens.delete(token);
-      this.answer(waiting, { error: namedError('States.Timeout', 'The task timed out') });
+      this.answer(waiting, waiting.timer ? { output: null } : { error: namedError('States.Timeout', 'The task timed out') });
     }
   }
 
@@ -389,6 +399,22 @@ export class LocalStepFunctions {
         pendingToken = null;
         if ('error' in outcome) throw outcome.error;
         return outcome.output;
+      }
+      if (resource === LOCAL_WAIT) {
+        // A Wait state: the execution parks on a timer of the stack's clock, kept on disk, so a clock
+        // advance ends it and a restart keeps it, as a task-token wait's timeout.
+        const deadline = carried?.state === stateName ? Date.parse(carried.deadline) : waitDeadline(stateName, params, this.clock.now().getTime());
+        carried = undefined;
+        const token = `wait-${randomBytes(24).toString('base64url')}`;
+        const wait = { state: stateName, deadline: new Date(deadline).toISOString(), id: randomBytes(8).toString('hex'), timer: true };
+        record.wait = wait;
+        this.persist(record);
+        const settled = new Promise((resolve, reject) => {
+          this.tokens.set(token, { executionArn: record.executionArn, stateMachineArn: record.stateMachineArn, state: stateName, deadline, timer: true, live: { resolve, reject } });
+        });
+        await Promise.resolve();
+        if (this.tokens.has(token) && !this.stopped) this.park(record, token, wait);
+        return settled;
       }
       if (resource.endsWith('.waitForTaskToken')) {
         const token = pendingToken;
@@ -474,7 +500,13 @@ export class LocalStepFunctions {
     const waiting = this.tokens.get(token)!;
     record.wait = { ...wait, token };
     this.persist(record);
-    this.tokens.set(token, { executionArn: waiting.executionArn, stateMachineArn: waiting.stateMachineArn, state: waiting.state, deadline: waiting.deadline });
+    this.tokens.set(token, {
+      executionArn: waiting.executionArn,
+      stateMachineArn: waiting.stateMachineArn,
+      state: waiting.state,
+      deadline: waiting.deadline,
+      ...(waiting.timer ? { timer: true } : {}),
+    });
     this.running.get(record.executionArn)?.abort();
     this.running.delete(record.executionArn);
     this.executions.set(record.executionArn, slim(record));
@@ -567,6 +599,37 @@ function bindExecutionContext<T>(node: T, values: { StartTime: string; Input: un
   return bound as T;
 }
 
+/**
+ * A Wait state becomes a task of the local service that parks the execution until its time on the
+ * stack's clock (aws-local-stepfunctions would wait on a JS timer: not on that clock, and lost in a
+ * restart). Its output is its input, as a Wait state's.
+ */
+function localizeWait(state: State): void {
+  const { Seconds, SecondsPath, Timestamp, TimestampPath, InputPath } = state as Record<string, unknown>;
+  if (InputPath !== undefined && InputPath !== '$') throw new Error('the local stack runs Wait states without an InputPath only');
+  const parameters: Record<string, unknown> = {};
+  if (Seconds !== undefined) parameters.seconds = Seconds;
+  if (typeof SecondsPath === 'string') parameters['seconds.$'] = SecondsPath;
+  if (Timestamp !== undefined) parameters.timestamp = Timestamp;
+  if (typeof TimestampPath === 'string') parameters['timestamp.$'] = TimestampPath;
+  for (const field of ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath']) delete state[field];
+  Object.assign(state, { Type: 'Task', Resource: LOCAL_WAIT, Parameters: parameters, ResultPath: null, TimeoutSeconds: INTERPRETER_TIMEOUT_SECONDS });
+}
+
+/** When a Wait state's time is up, from its seconds or timestamp; what AWS refuses fails the execution. */
+function waitDeadline(stateName: string, params: Record<string, unknown>, now: number): number {
+  if ('seconds' in params) {
+    const seconds = params.seconds;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+      throw namedError('States.Runtime', `The SecondsPath parameter of ${stateName} does not reference a valid non-negative integer: ${JSON.stringify(seconds)}`);
+    }
+    return now + seconds * 1000;
+  }
+  const at = typeof params.timestamp === 'string' ? Date.parse(params.timestamp) : NaN;
+  if (Number.isNaN(at)) throw namedError('States.Runtime', `The TimestampPath parameter of ${stateName} does not reference a valid ISO-8601 timestamp: ${JSON.stringify(params.timestamp)}`);
+  return at;
+}
+
 function slim(record: ExecutionRecord): Slim {
   const { executionArn, stateMachineArn, name, status, startDate, transitions, wait } = record;
   return { executionArn, stateMachineArn, name, status, startDate, transitions, ...(wait ? { wait } : {}), slim: true };
@@ -607,6 +670,10 @@ export function localize(definition: Record<string, unknown>): Record<string, un
     }
     if (state.Type === 'Map' && state.Iterator) state.Iterator = localize(state.Iterator as Record<string, unknown>);
     if (state.Type === 'Map' && state.ItemProcessor) state.ItemProcessor = localize(state.ItemProcessor as Record<string, unknown>);
+    if (state.Type === 'Wait') {
+      localizeWait(state);
+      continue;
+    }
     if (state.Type !== 'Task') continue;
     const parameters = (state.Parameters as Record<string, unknown> | undefined) ?? {};
     if (typeof state.TimeoutSecondsPath === 'string') {
