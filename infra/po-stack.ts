@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -15,6 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PurchaseOrderWorkflow, type WorkflowTask } from '../workflows/purchase-order-workflow.js';
+import { WebhookDelivery } from '../workflows/webhook-delivery.js';
 import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
 import { Staff } from './constructs/staff.js';
@@ -50,7 +52,7 @@ const taskDescriptions: Record<WorkflowTask, string> = {
 /** What each bundle of tasks may use. */
 const groupBindings: Record<'lifecycle' | 'messages' | 'documents', Binding[]> = {
   lifecycle: ['readTable', 'updateItems', 'signalWorkflow'],
-  messages: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl'],
+  messages: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl', 'publishEvents', 'startDeliveries'],
   documents: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'sellerProfile'],
 };
 
@@ -111,6 +113,14 @@ export class PurchaseOrderStack extends Stack {
           sortKey: { name: 'customerSince', type: dynamodb.AttributeType.STRING },
           projectionType: dynamodb.ProjectionType.INCLUDE,
           nonKeyAttributes: ['po'],
+        },
+        {
+          // Sparse: only published events, in the order they were published (the feed GET /events).
+          indexName: 'eventFeed',
+          partitionKey: { name: 'feedKey', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'feedAt', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: ['event'],
         },
       ],
     });
@@ -194,7 +204,12 @@ export class PurchaseOrderStack extends Stack {
     acknowledge(attachments, {
       'AwsSolutions-S1': "Access goes through presigned URLs the API hands out and logs; server access logs are the seller's choice per deployment.",
     });
+    // Every event of every PO, for the seller's own EventBridge rules (webhooks are delivered apart).
+    const eventBus = new events.EventBus(this, 'EventBus', { eventBusName: `${this.stackName}-purchase-orders`, description: 'Events of the purchase orders (source purchase-orders)' });
+    const deliveryStateMachineName = `${this.stackName}-webhook-deliveries`;
     const bindings = new Bindings({
+      eventBus,
+      deliveryStateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: deliveryStateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       staff,
       attachments,
       table,
@@ -248,6 +263,36 @@ export class PurchaseOrderStack extends Stack {
         reason: 'Invoking a task function includes its versions and aliases (function ARN with :*).',
       });
     }
+
+    // Webhook deliveries: one execution per (event, endpoint), retrying on its schedule for about a day and a half.
+    const deliverFn = new PoFunction(this, 'DeliverWebhook', {
+      entry: 'functions/tasks/webhooks.ts',
+      handler: 'deliver',
+      description: 'Deliver an event to a webhook endpoint, signed; record the attempt; disable an endpoint that is gone or failing for days',
+      timeout: Duration.seconds(30),
+    });
+    bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail']);
+    const delivery = new WebhookDelivery(this, 'WebhookDelivery', { deliver: deliverFn });
+    const deliveryMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
+      stateMachineName: deliveryStateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(delivery.definition),
+      tracingEnabled: true,
+      comment: 'One execution per delivery of an event to a webhook endpoint',
+      logs: {
+        destination: new logs.LogGroup(this, 'DeliveryStateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    Validations.of(deliveryMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Step Functions log delivery (logs:CreateLogDelivery and the like) and X-Ray take no resource-level scoping.',
+    });
+    Validations.of(deliveryMachine).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(deliverFn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason: 'Invoking the delivery function includes its versions and aliases (function ARN with :*).',
+    });
 
     // The reconciler: every five minutes, wakes the workflows whose PO changed while the signal to
     // them was lost (a crash or a throttle between the write and SendTaskSuccess).
@@ -344,5 +389,6 @@ export class PurchaseOrderStack extends Stack {
     new CfnOutput(this, 'CheckoutKeySecret', { value: checkoutKey.secretName });
     new CfnOutput(this, 'FinanceKeySecret', { value: financeKey.secretName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
   }
 }

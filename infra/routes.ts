@@ -11,7 +11,7 @@ import type { Binding } from './constructs/bindings.js';
 
 export interface RouteSpec {
   id: string;
-  method: 'GET' | 'POST' | 'PUT' | 'ANY';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
   path: string;
   entry: string;
   handler?: string;
@@ -31,6 +31,11 @@ export interface RouteSpec {
 /** A lifecycle action: a POST on a PO, served by functions/api/actions.ts, writing the PO and waking its workflow. */
 function action(id: string, path: string, handler: string, description: string, roles: RouteSpec['roles'], extra: Partial<RouteSpec> = {}): RouteSpec {
   return { id, method: 'POST', path, entry: 'functions/api/actions.ts', handler, description, roles, bindings: ['readTable', 'updateItems', 'signalWorkflow'], ...extra };
+}
+
+/** A route of webhook endpoints (functions/api/webhooks.ts), finance's. */
+function webhooks(id: string, method: RouteSpec['method'], path: string, handler: string, description: string, bindings: RouteSpec['bindings'], body?: z.ZodType): RouteSpec {
+  return { id, method, path, entry: 'functions/api/webhooks.ts', handler, description, roles: ['finance'], bindings, ...(body ? { body } : {}) };
 }
 
 export const routes: RouteSpec[] = [
@@ -154,6 +159,35 @@ export const routes: RouteSpec[] = [
     roles: ['finance'],
     bindings: ['readTable'],
   },
+  {
+    id: 'ListPurchaseOrderEvents',
+    method: 'GET',
+    path: '/purchase-orders/{id}/events',
+    entry: 'functions/api/events.ts',
+    handler: 'poEventsHandler',
+    description: "A PO's events in sequence (checkout, finance)",
+    roles: ['checkout', 'finance'],
+    bindings: ['readTable'],
+  },
+  {
+    id: 'ListEvents',
+    method: 'GET',
+    path: '/events',
+    entry: 'functions/api/events.ts',
+    handler: 'feedHandler',
+    description: 'Every event in the order published, after a cursor: what a receiver reconciles from (finance)',
+    roles: ['finance'],
+    bindings: ['readTable'],
+  },
+  webhooks('CreateWebhookEndpoint', 'POST', '/webhook-endpoints', 'createHandler', 'Add a webhook endpoint; its signing secret is shown this once (finance)', ['putItems'], bodies.webhookEndpoint),
+  webhooks('ListWebhookEndpoints', 'GET', '/webhook-endpoints', 'listHandler', 'List webhook endpoints (finance)', ['readTable']),
+  webhooks('GetWebhookEndpoint', 'GET', '/webhook-endpoints/{id}', 'getHandler', 'Read a webhook endpoint (finance)', ['readTable']),
+  webhooks('UpdateWebhookEndpoint', 'PATCH', '/webhook-endpoints/{id}', 'updateHandler', 'Change its URL or event types, disable or enable it (finance)', ['readTable', 'putItems'], bodies.webhookUpdate),
+  webhooks('DeleteWebhookEndpoint', 'DELETE', '/webhook-endpoints/{id}', 'deleteHandler', 'Delete a webhook endpoint (finance)', ['deleteWebhooks']),
+  webhooks('RotateWebhookSecret', 'POST', '/webhook-endpoints/{id}/rotate-secret', 'rotateHandler', 'A new signing secret; the old one signs beside it for 24 hours (finance)', ['readTable', 'putItems']),
+  webhooks('ListWebhookDeliveries', 'GET', '/webhook-endpoints/{id}/deliveries', 'deliveriesHandler', "An endpoint's delivery log, newest first (finance)", ['readTable']),
+  webhooks('RedeliverWebhook', 'POST', '/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', 'redeliverHandler', "Send one delivery's event again (finance)", ['readTable', 'startDeliveries']),
+  webhooks('ReplayWebhooks', 'POST', '/webhook-endpoints/{id}/replay', 'replayHandler', 'Send again every event published since a time that the endpoint hears (finance)', ['readTable', 'startDeliveries'], bodies.replay),
   {
     id: 'GetPolicy',
     method: 'GET',

@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -25,6 +26,7 @@ export const documentClient = /* @__PURE__ */ lazy(() => {
   });
 });
 export const sfnClient = /* @__PURE__ */ lazy(() => new SFNClient({}));
+export const eventBridgeClient = /* @__PURE__ */ lazy(() => new EventBridgeClient({}));
 export const sesClient = /* @__PURE__ */ lazy(() => new SESv2Client({}));
 export const secretsClient = /* @__PURE__ */ lazy(() => new SecretsManagerClient({}));
 export const cognitoClient = /* @__PURE__ */ lazy(() => new CognitoIdentityProviderClient({}));

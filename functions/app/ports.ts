@@ -1,4 +1,6 @@
 import type { DocumentType, PurchaseOrder, Status } from '../domain/purchase-order.js';
+import type { EventType, PoEvent } from '../domain/events.js';
+import type { Who } from '../domain/history.js';
 import type { Policy } from '../domain/policy.js';
 
 /** What the use cases need from the outside world; adapters implement these, tests fake them. */
@@ -166,4 +168,93 @@ export interface FileStore {
   /** A URL that serves the file for minutes. */
   downloadUrl(key: string, filename: string, contentType: string): Promise<string>;
   remove(key: string): Promise<void>;
+}
+
+/** The events published so far, kept for the feed finance reconciles from and for deliveries. */
+export interface EventStore {
+  /** Keeps the event as published at `publishedAt`, unless it is kept already (a retried publish keeps the first). */
+  put(event: PoEvent, publishedAt: string): Promise<void>;
+  get(poId: string, sequence: number): Promise<PoEvent | null>;
+  /** Events in the order they were published, after `cursor` (from the first without one). */
+  feed(cursor: string | null, limit: number): Promise<{ items: PoEvent[]; cursor: string | null }>;
+  /** Events published at or after `since` (ISO time), in order, at most `limit`. */
+  since(since: string, limit: number): Promise<{ event: PoEvent; publishedAt: string }[]>;
+}
+
+/** The app's event bus (EventBridge), for sellers who wire rules of their own. */
+export interface EventBus {
+  put(events: PoEvent[]): Promise<void>;
+}
+
+export interface WebhookSecret {
+  /** `whsec_` and the base64 of 32 random bytes. */
+  value: string;
+  createdAt: string;
+  /** When a rotated-out secret stops signing (null while it is the current one). */
+  expiresAt: string | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  /** The event types it hears; empty for all. */
+  events: EventType[];
+  status: 'enabled' | 'disabled';
+  disabled: { at: string; reason: string; by: Who } | null;
+  /** Since when every delivery to it has failed (null while the last one succeeded). */
+  failingSince: string | null;
+  secrets: WebhookSecret[];
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  /** The receiver's HTTP status, or null when there was no answer (refused, timed out). */
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface Delivery {
+  /** The name of its execution: `<eventId>--<endpointId>` for the first, with a suffix for redeliveries. */
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: EventType;
+  poId: string;
+  createdAt: string;
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+  attempts: number;
+  lastAttempt: DeliveryAttempt | null;
+  nextAttemptAt: string | null;
+  /** Why it stopped, when it failed or was cancelled. */
+  reason: string | null;
+}
+
+export interface WebhookStore {
+  /** Writes a new endpoint. */
+  create(endpoint: WebhookEndpoint): Promise<void>;
+  get(id: string): Promise<WebhookEndpoint | null>;
+  list(): Promise<WebhookEndpoint[]>;
+  /** Writes the endpoint if its stored version is still `expectedVersion` (ConcurrentUpdateError otherwise). */
+  save(endpoint: WebhookEndpoint, expectedVersion: number): Promise<WebhookEndpoint>;
+  /** Deletes the endpoint; false if there was none. Its delivery log stays until it expires. */
+  remove(id: string): Promise<boolean>;
+  /** Writes the delivery as it stands after an attempt, unless a later attempt was written already. */
+  recordDelivery(delivery: Delivery): Promise<void>;
+  /** An endpoint's deliveries, newest first, a page at a time. */
+  deliveries(endpointId: string, limit: number, cursor?: string): Promise<{ items: Delivery[]; cursor: string | null }>;
+}
+
+/** Starts the delivery of an event to an endpoint: one execution per name, so starting twice starts once. */
+export interface DeliveryStarter {
+  start(name: string, input: { eventId: string; endpointId: string }): Promise<void>;
+}
+
+/** A signed POST to a receiver, as the Standard Webhooks specification says. */
+export interface WebhookSender {
+  send(url: string, signing: { id: string; timestamp: Date; secrets: string[] }, body: string): Promise<{ status: number | null; retryAfter: string | null; error: string | null; durationMs: number }>;
 }

@@ -14,6 +14,7 @@ import { noticesFor, type Audience } from './catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
 import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
+import { publishEvents, type PublishDeps } from './webhooks.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
 /**
@@ -36,6 +37,8 @@ export interface MessageDeps extends ChangeDeps {
   seller: SellerProfile;
   publicBaseUrl: string;
   recipients: () => Promise<{ reviewers: string[]; finance: string[] }>;
+  /** Where each change's events go: the feed, the bus and the webhook endpoints. */
+  publishing: PublishDeps;
 }
 
 export interface DocumentDeps extends ChangeDeps {
@@ -238,6 +241,8 @@ async function reviewLinkFor(deps: MessageDeps, po: PurchaseOrder, reviewer: str
  */
 export async function notify(deps: MessageDeps, input: NotifyInput): Promise<number> {
   const po = await load(deps, input.poId);
+  // The seller's systems hear of the changes first (they need no email to go out), then people.
+  await publishEvents(deps.publishing, po, input.notifiedVersion);
   const refused: Action[] = [];
   const recipients = lazyRecipients(deps);
   for (let index = input.notifiedVersion; index < po.history.length; index += 1) refused.push(...(await tell(deps, po, index, recipients)));

@@ -14,6 +14,8 @@ export const envNames = {
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   attachmentsBucket: 'ATTACHMENTS_BUCKET',
+  eventBusName: 'EVENT_BUS_NAME',
+  deliveryStateMachineArn: 'DELIVERY_STATE_MACHINE_ARN',
 } as const;
 
 export type EnvName = (typeof envNames)[keyof typeof envNames];

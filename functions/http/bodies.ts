@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { eventTypes } from '../domain/events.js';
 import { multiLine, singleLine } from '../domain/text.js';
 
 /**
@@ -17,4 +18,33 @@ export const bodies = {
   convert: z.strictObject({ delivery: z.enum(['instant', 'prepayment']).optional() }),
   resolve: z.strictObject({ outcome: z.enum(['accept_payment', 'cancel']), reason: note }),
   shipping: z.strictObject({ status: z.enum(['shipped', 'delivered']) }),
+  webhookEndpoint: z.strictObject({ url: webhookUrl(), events: eventList().optional(), description: singleLine(200).optional() }),
+  webhookUpdate: z.strictObject({
+    url: webhookUrl().optional(),
+    events: eventList().optional(),
+    description: singleLine(200).nullable().optional(),
+    status: z.enum(['enabled', 'disabled']).optional(),
+  }),
+  replay: z.strictObject({ since: z.iso.datetime({ offset: true }) }),
 };
+
+/**
+ * Where a webhook endpoint receives: https anywhere, or plain http to this machine (a receiver
+ * beside the local stack, or one in development). Redirects are not followed, so the URL is the
+ * one that answers.
+ */
+function webhookUrl() {
+  return z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    }, 'must be an https URL, or http to 127.0.0.1 or localhost')
+    .refine((value) => !new URL(value).username && !new URL(value).password, 'must not carry a user name or password');
+}
+
+/** The event types an endpoint hears; all of them when empty or absent. */
+function eventList() {
+  return z.array(z.enum(eventTypes)).max(eventTypes.length);
+}

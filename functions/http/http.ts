@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { FileTooLargeError, IdempotencyKeyReusedError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
+import { FileTooLargeError, IdempotencyKeyReusedError, InvalidCursorError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
 import { MoneyOverflowError, ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor, Who } from '../domain/purchase-order.js';
 import { log } from './log.js';
@@ -150,6 +150,7 @@ export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => 
       if (error instanceof FileTooLargeError) return problem(413, 'Payload Too Large', error.message);
       if (error instanceof MoneyOverflowError) return problem(422, 'Unprocessable Content', 'an amount is too large to be represented exactly', { rule: 'amount_overflow' });
       if (error instanceof NotFoundError) return problem(404, 'Not Found', error.message);
+      if (error instanceof InvalidCursorError) return problem(400, 'Bad Request', error.message);
       if (error instanceof IdempotencyKeyReusedError) return problem(422, 'Unprocessable Content', error.message);
       if (error instanceof RequestInFlightError) return problem(409, 'Conflict', error.message);
       if (error instanceof z.ZodError) return problem(400, 'Bad Request', 'the request is not valid', { errors: zodErrors(error) });

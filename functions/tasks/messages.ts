@@ -1,6 +1,7 @@
 import * as tasks from '../app/tasks.js';
 import type { MessageDeps } from '../app/tasks.js';
 import { systemClock } from '../wiring/clock.js';
+import { publishing } from '../wiring/events.js';
 import { mailer, publicBaseUrl, seller } from '../wiring/mail.js';
 import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
@@ -25,6 +26,7 @@ const exported = exportTasks(() => {
     secrets: secrets(),
     seller: seller(),
     publicBaseUrl: publicBaseUrl(),
+    publishing: publishing(),
     recipients: async () => {
       const policy = await all.policies.get();
       return { reviewers: policy.reviewerEmails, finance: policy.financeEmails };

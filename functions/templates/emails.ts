@@ -447,3 +447,28 @@ export function emailFailedEmail(po: PurchaseOrder, notice: string, to: string[]
     ],
   };
 }
+
+/** Where a replay after a webhook outage starts: 15 minutes before the first failure (an event is published moments before its first attempt). */
+const replayFrom = (failingSince: string | null) => (failingSince ? new Date(Date.parse(failingSince) - 15 * 60_000).toISOString() : '<a time before the first failure>');
+
+/** To finance: a webhook endpoint was disabled because its receiver failed for days or said it is gone. */
+export function webhookDisabledEmail(endpoint: { id: string; url: string; failingSince: string | null }, reason: string): Message {
+  return {
+    subject: `Webhook endpoint disabled: ${endpoint.url}`,
+    blocks: [
+      { kind: 'p', text: `We stopped sending events to ${endpoint.url}: ${reason}` },
+      {
+        kind: 'facts',
+        rows: [
+          ['Endpoint', endpoint.id],
+          ['URL', endpoint.url],
+          ...(endpoint.failingSince ? ([['Failing since', endpoint.failingSince]] as [string, string][]) : []),
+        ],
+      },
+      {
+        kind: 'p',
+        text: `Nothing is lost: every event stays in the feed (GET /events) and in each PO's events. Once the receiver works again, enable the endpoint (PATCH /webhook-endpoints/${endpoint.id} with {"status": "enabled"}) and replay what it missed (POST /webhook-endpoints/${endpoint.id}/replay with {"since": "${replayFrom(endpoint.failingSince)}"}): that is a little before the first failure, and what the receiver has already comes again with the same ids, which it ignores.`,
+      },
+    ],
+  };
+}

@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledge } from './acknowledge.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,7 +41,13 @@ export type Binding =
   | 'recordLinkFailures'
   /** The attachments bucket: read (offer files), or read and write (receive and check them). */
   | 'readAttachments'
-  | 'writeAttachments';
+  | 'writeAttachments'
+  /** Put events on the app's event bus. */
+  | 'publishEvents'
+  /** Start deliveries: executions of the webhook delivery state machine. */
+  | 'startDeliveries'
+  /** Delete webhook endpoints: a delete of the WEBHOOKS partition only. */
+  | 'deleteWebhooks';
 
 export interface BindableResources {
   table: dynamodb.TableV2;
@@ -56,6 +63,9 @@ export interface BindableResources {
   publicBaseUrl: string;
   staff: { userPool: cognito.IUserPool; client: cognito.IUserPoolClient };
   attachments: s3.IBucket;
+  eventBus: events.IEventBus;
+  /** By ARN string, as the workflow's: its tasks start deliveries while the delivery machine invokes a function of its own. */
+  deliveryStateMachineArn: string;
 }
 
 export class Bindings {
@@ -173,6 +183,24 @@ export class Bindings {
                 }
               : {}),
           });
+          break;
+        case 'publishEvents':
+          env(envNames.eventBusName, r.eventBus.eventBusName);
+          r.eventBus.grantPutEventsTo(fn);
+          break;
+        case 'startDeliveries':
+          env(envNames.deliveryStateMachineArn, r.deliveryStateMachineArn);
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [r.deliveryStateMachineArn] }));
+          break;
+        case 'deleteWebhooks':
+          env(envNames.table, r.table.tableName);
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:DeleteItem'],
+              resources: [r.table.tableArn],
+              conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WEBHOOKS'] } },
+            }),
+          );
           break;
         case 'manageStaff':
           env(envNames.userPoolId, r.staff.userPool.userPoolId);

@@ -113,6 +113,8 @@ export interface LocalAssembly {
   binaryMediaTypes: string[];
   gatewayResponses: LocalGatewayResponse[];
   stateMachines: LocalStateMachine[];
+  /** EventBridge buses: PutEvents to them is checked and kept (nothing routes them further locally). */
+  eventBuses: { logicalId: string; name: string; arn: string }[];
   secrets: LocalSecret[];
   userPools: LocalUserPool[];
   buckets: string[];
@@ -156,6 +158,8 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
         return arn('secretsmanager', `secret:${id}`);
       case 'AWS::StepFunctions::StateMachine':
         return arn('states', `stateMachine:${stateMachineName(id)}`);
+      case 'AWS::Events::EventBus':
+        return (props(id).Name as string | undefined) ?? id;
       case 'AWS::S3::Bucket':
         // S3 bucket names are lower case.
         return (props(id).BucketName as string | undefined) ?? id.toLowerCase();
@@ -171,6 +175,8 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     if (resource.Type.startsWith('AWS::DynamoDB::') && attribute === 'Arn') return arn('dynamodb', `table/${ref(id)}`);
     if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(id);
     if (resource.Type === 'AWS::IAM::Role' && attribute === 'Arn') return arn('iam', `role/${id}`);
+    if (resource.Type === 'AWS::Events::EventBus' && attribute === 'Arn') return arn('events', `event-bus/${ref(id)}`);
+    if (resource.Type === 'AWS::Events::EventBus' && attribute === 'Name') return ref(id);
     if (resource.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${ref(id)}`;
     if (resource.Type === 'AWS::Cognito::UserPool' && attribute === 'Arn') return arn('cognito-idp', `userpool/${ref(id)}`);
     if (resource.Type === 'AWS::SecretsManager::Secret' && attribute === 'Id') return ref(id);
@@ -304,6 +310,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
   }));
 
   const buckets = ofType('AWS::S3::Bucket').map(([id]) => ref(id));
+  const eventBuses = ofType('AWS::Events::EventBus').map(([id]) => ({ logicalId: id, name: ref(id), arn: getAtt(id, 'Arn') }));
 
   const units: Record<string, number> = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 };
   const schedules: LocalSchedule[] = ofType('AWS::Scheduler::Schedule').flatMap(([id, r]) => {
@@ -334,5 +341,5 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     managedPolicyArns: ((resolve(r.Properties?.ManagedPolicyArns ?? []) as Json[]) ?? []).map(String),
   }));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, schedules, roles };
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, eventBuses, schedules, roles };
 }

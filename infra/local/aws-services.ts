@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTable } from './assembly.js';
 import { accessKeyOf, authorize, type AccessCheck, type LocalIam } from './iam.js';
@@ -58,7 +61,7 @@ export class LocalFaults {
   }
 }
 
-type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses' | 'cognito-idp';
+type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses' | 'cognito-idp' | 'events';
 /** Cognito's APIs that a user calls with their own tokens or password: IAM does not apply to them. */
 const cognitoPublic = new Set([
   'InitiateAuth', 'RespondToAuthChallenge', 'ChangePassword', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
@@ -71,6 +74,7 @@ const jsonType: Record<Service, string> = {
   secretsmanager: 'application/x-amz-json-1.1',
   ses: 'application/json',
   'cognito-idp': 'application/x-amz-json-1.1',
+  events: 'application/x-amz-json-1.1',
 };
 
 export function startAwsServices(options: {
@@ -82,12 +86,33 @@ export function startAwsServices(options: {
   upstream: { dynamodb: string; ses: string; cognito: string; s3: string };
   /** The template's buckets (S3 requests are path-style: /<bucket>/<key>). */
   buckets: string[];
+  /** The template's event buses; what is put on them is appended to `<dataDir>/eventbridge/<bus>.jsonl`. */
+  eventBuses: { name: string; arn: string }[];
+  dataDir: string;
   faults: LocalFaults;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const busFor = (nameOrArn: string) => options.eventBuses.find((bus) => bus.name === nameOrArn || bus.arn === nameOrArn);
+  const busDir = path.join(options.dataDir, 'eventbridge');
   const served: Record<string, (body: Record<string, unknown>) => unknown> = {
+    // EventBridge: the bus must exist (nothing routes it on locally; sellers' rules live on AWS).
+    'events:PutEvents': (b) => {
+      const entries = (b.Entries as Record<string, unknown>[] | undefined) ?? [];
+      if (entries.length < 1 || entries.length > 10) throw new ServiceError('ValidationException', 'Entries must hold 1 to 10 events');
+      mkdirSync(busDir, { recursive: true });
+      return {
+        FailedEntryCount: 0,
+        Entries: entries.map((entry) => {
+          const bus = busFor(String(entry.EventBusName ?? 'default'));
+          if (!bus) throw new ServiceError('ResourceNotFoundException', `Event bus ${String(entry.EventBusName ?? 'default')} does not exist.`);
+          const id = randomUUID();
+          appendFileSync(path.join(busDir, `${bus.name}.jsonl`), `${JSON.stringify({ id, source: entry.Source, 'detail-type': entry.DetailType, time: entry.Time, detail: JSON.parse(String(entry.Detail ?? '{}')) })}\n`);
+          return { EventId: id };
+        }),
+      };
+    },
     'states:StartExecution': (b) => stepFunctions.startExecution(b as never),
     'states:DescribeExecution': (b) => stepFunctions.describeExecution(b as never),
     'states:SendTaskSuccess': (b) => stepFunctions.sendTaskSuccess(b as never),
@@ -114,6 +139,10 @@ export function startAwsServices(options: {
       return cognitoPublic.has(operation) ? [] : [{ action, resources: [arn('cognito-idp', `userpool/${String(body.UserPoolId ?? '')}`)], context: {} }];
     }
     if (service === 'secretsmanager') return [{ action, resources: [secretFor(String(body.SecretId ?? ''))?.arn ?? String(body.SecretId ?? '')], context: {} }];
+    if (service === 'events') {
+      const buses = ((body.Entries as Record<string, unknown>[] | undefined) ?? []).map((entry) => String(entry.EventBusName ?? 'default'));
+      return [...new Set(buses)].map((bus) => ({ action, resources: [busFor(bus)?.arn ?? arn('events', `event-bus/${bus}`)], context: {} }));
+    }
     // SES authorizes a send by the identity of the From address: the address itself or its domain.
     const from = String(body.FromEmailAddress ?? '').replace(/^.*</, '').replace(/>.*$/, '').trim();
     return [{ action, resources: [arn('ses', `identity/${from}`), arn('ses', `identity/${from.split('@')[1] ?? ''}`)], context: {} }];
@@ -128,6 +157,7 @@ export function startAwsServices(options: {
       if (prefix === 'AWSStepFunctions') return ['states', op];
       if (prefix === 'secretsmanager') return ['secretsmanager', op];
       if (prefix === 'AWSCognitoIdentityProviderService') return ['cognito-idp', op];
+      if (prefix === 'AWSEvents') return ['events', op];
       if (path === '/v2/email/outbound-emails' && req.method === 'POST') return ['ses', 'SendEmail'];
       return [null, target || `${req.method} ${path}`];
     })();

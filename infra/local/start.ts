@@ -309,6 +309,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_SESV2: awsUrl,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsUrl,
       AWS_ENDPOINT_URL_S3: awsUrl,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Links in emails point at this API, whatever the template says for AWS.
@@ -329,6 +330,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     tables: assembly.tables,
     upstream: { dynamodb: dynamoUrl, ses: sesUrl, cognito: cognito.url, s3: s3Url },
     buckets: assembly.buckets,
+    eventBuses: assembly.eventBuses,
+    dataDir: options.dataDir,
     faults,
   });
   stepFunctions.start();

@@ -9,6 +9,8 @@ import { makeHandler as makeList } from '../../functions/api/list-purchase-order
 import { makeHandler as makePlace } from '../../functions/api/place-purchase-order.js';
 import { makeGetHandler, makePutHandler } from '../../functions/api/policy.js';
 import { makeHandler as makeCustomerAccount } from '../../functions/api/customer-account.js';
+import * as events from '../../functions/api/events.js';
+import * as webhooks from '../../functions/api/webhooks.js';
 import { routes } from '../../infra/routes.js';
 import { apiEvent, taskFakes } from '../support/fakes.js';
 
@@ -46,6 +48,17 @@ const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => 
   CompleteAttachment: (d) => attachments.makeCompleteHandler({ ...d, files: noFiles }),
   GetAttachment: (d) => attachments.makeGetHandler({ ...d, files: noFiles }),
   PutPolicy: (d) => makePutHandler(d),
+  ListPurchaseOrderEvents: (d) => events.makePoEventsHandler(d),
+  ListEvents: (d) => events.makeFeedHandler(d.publishing),
+  CreateWebhookEndpoint: (d) => webhooks.makeCreateHandler(d.publishing),
+  ListWebhookEndpoints: (d) => webhooks.makeListHandler(d.publishing),
+  GetWebhookEndpoint: (d) => webhooks.makeGetHandler(d.publishing),
+  UpdateWebhookEndpoint: (d) => webhooks.makeUpdateHandler(d.publishing),
+  DeleteWebhookEndpoint: (d) => webhooks.makeDeleteHandler(d.publishing),
+  RotateWebhookSecret: (d) => webhooks.makeRotateHandler(d.publishing),
+  ListWebhookDeliveries: (d) => webhooks.makeDeliveriesHandler(d.publishing),
+  RedeliverWebhook: (d) => webhooks.makeRedeliverHandler(d.publishing),
+  ReplayWebhooks: (d) => webhooks.makeReplayHandler(d.publishing),
 };
 
 describe('who may call each route', () => {

@@ -147,6 +147,28 @@ describe('the stack', () => {
     });
   });
 
+  it('puts every event on a bus of its own and delivers webhooks with a state machine that waits between attempts', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    const delivery = Object.entries(machines).find(([id]) => id.startsWith('DeliveryStateMachine'))!;
+    const definition = JSON.parse(
+      (delivery[1].Properties.DefinitionString['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'ARN')).join(''),
+    ) as { States: Record<string, { Type: string; SecondsPath?: string; Next?: string }> };
+    const states = Object.values(definition.States);
+    expect(states.map((state) => state.Type).sort()).toEqual(['Choice', 'Succeed', 'Task', 'Wait']);
+    expect(definition.States['Wait for the next attempt']).toMatchObject({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'Deliver' });
+    expect(delivery[1].Properties.StateMachineName).toMatch(/-webhook-deliveries$/);
+    // The delivery machine may invoke the delivery function and nothing else.
+    const role = delivery[1].Properties.RoleArn['Fn::GetAtt'][0] as string;
+    const invoked = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: { Action: string | string[] }) => actions([statement]).includes('lambda:InvokeFunction'))
+      .flatMap((statement: { Resource: unknown }) => JSON.stringify(statement.Resource).match(/DeliverWebhook[A-F0-9]{8}/g) ?? ['something else']);
+    expect(new Set(invoked)).toEqual(new Set([invoked[0]]));
+    expect(invoked[0]).toMatch(/^DeliverWebhook/);
+  });
+
   it('keeps the data with point-in-time recovery, encryption and a status index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [
@@ -160,6 +182,7 @@ describe('the stack', () => {
         Match.objectLike({ IndexName: 'signalsOwed', Projection: { ProjectionType: 'KEYS_ONLY' } }),
         Match.objectLike({ IndexName: 'needsAttention' }),
         Match.objectLike({ IndexName: 'openByCustomer', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['po'] } }),
+        Match.objectLike({ IndexName: 'eventFeed', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['event'] } }),
       ],
     });
   });
@@ -221,15 +244,32 @@ describe('the stack', () => {
         'POST /purchase-orders/{id}/attachments/{attachmentId}/complete',
         'GET /purchase-orders/{id}/attachments/{attachmentId}',
         'GET /reviews/{reviewId}/attachments/{attachmentId}',
+        'GET /purchase-orders/{id}/events',
+        'GET /events',
+        'POST /webhook-endpoints',
+        'GET /webhook-endpoints',
+        'GET /webhook-endpoints/{id}',
+        'PATCH /webhook-endpoints/{id}',
+        'DELETE /webhook-endpoints/{id}',
+        'POST /webhook-endpoints/{id}/rotate-secret',
+        'GET /webhook-endpoints/{id}/deliveries',
+        'POST /webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver',
+        'POST /webhook-endpoints/{id}/replay',
       ].sort(),
     );
   });
 
   it('grants each function only what it needs', () => {
-    const starters = functionsWith((s) => actions(s).includes('states:StartExecution'));
+    const starters = functionsWith((s) => s.some((one) => actions([one]).includes('states:StartExecution') && JSON.stringify(one.Resource).includes('-purchase-orders')));
     // Placement starts a PO's execution; finance's resume (API or console) starts a fresh one after one
     // ended badly; an execution near the one-year limit starts its successor.
     expect(starters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['Console', 'PlacePurchaseOrder', 'ResumeWorkflow', 'TaskHandOver']);
+    // Deliveries are started by Notify (and Needs attention, of the same bundle) as they publish, and
+    // by finance's redelivery and replay; nothing else.
+    const deliveryStarters = functionsWith((s) => s.some((one) => actions([one]).includes('states:StartExecution') && JSON.stringify(one.Resource).includes('-webhook-deliveries')));
+    expect(deliveryStarters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['RedeliverWebhook', 'ReplayWebhooks', 'TaskNeedsAttention', 'TaskNotify']);
+    const publishers = functionsWith((s) => actions(s).includes('events:PutEvents'));
+    expect(publishers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskNeedsAttention', 'TaskNotify']);
 
     const signallers = functionsWith((s) => actions(s).includes('states:SendTaskSuccess'));
     expect(signallers.some((r) => r.startsWith('GetPurchaseOrder'))).toBe(false);
@@ -239,7 +279,8 @@ describe('the stack', () => {
     // Only the message tasks email (Notify, and Needs attention, which tells finance when Notify may be
     // what failed), and only they (of the tasks) read the link key for review requests.
     const emailers = functionsWith((s) => actions(s).includes('ses:SendEmail'));
-    expect(emailers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskNeedsAttention', 'TaskNotify']);
+    // The webhook delivery tells finance of an endpoint it disabled.
+    expect(emailers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['DeliverWebhook', 'TaskNeedsAttention', 'TaskNotify']);
     const linkKeyReaders = functionsWith((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s).includes('LinkSigningKey'));
     expect(linkKeyReaders.filter((r) => r.startsWith('Task')).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskNeedsAttention', 'TaskNotify']);
 
@@ -289,13 +330,23 @@ describe('the stack', () => {
       TaskHandOver: read,
       TaskFulfil: [...read, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       TaskNotify: [...read, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      // Records each attempt and changes the endpoint (failing since, disabled): puts only.
+      DeliverWebhook: [...read, 'dynamodb:PutItem'],
+      ListEvents: read,
+      CreateWebhookEndpoint: ['dynamodb:PutItem'],
+      UpdateWebhookEndpoint: [...read, 'dynamodb:PutItem'],
+      DeleteWebhookEndpoint: ['dynamodb:DeleteItem'],
+      ReplayWebhooks: read,
     };
     for (const [fn, granted] of Object.entries(expected)) expect(dynamoActions(fn), fn).toEqual([...granted].sort());
-    // The delete is for Idempotency-Keys only.
+    // The deletes are of Idempotency-Keys and of webhook endpoints only.
     const deletes = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: { Action: unknown }) => statement.Action === 'dynamodb:DeleteItem');
-    expect(deletes).toEqual([expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } } })]);
+    expect(deletes).toEqual([
+      expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } } }),
+      expect.objectContaining({ Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WEBHOOKS'] } } }),
+    ]);
   });
 
   it('runs every function on one runtime with tracing, and keeps every log for a bounded time', () => {
@@ -310,7 +361,7 @@ describe('the edge', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
     expect(open).toHaveLength(5);
-    expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(8);
+    expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(11);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,

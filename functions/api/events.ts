@@ -1,0 +1,38 @@
+import { NotFoundError } from '../app/errors.js';
+import type { EventStore, PurchaseOrderStore } from '../app/ports.js';
+import { eventsOf } from '../domain/events.js';
+import { authorize, HttpProblem, json, pathParam, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { eventStores } from '../wiring/events.js';
+import { stores } from '../wiring/stores.js';
+
+/**
+ * GET /purchase-orders/{id}/events (checkout, finance): the PO's events in sequence, from its
+ * history, the same ids and data as delivered.
+ */
+export const makePoEventsHandler = (deps: { pos: PurchaseOrderStore }) =>
+  withProblems('purchase-order-events', async (event) => {
+    authorize(event, ['checkout', 'finance']);
+    const id = pathParam(event, 'id');
+    const stored = await deps.pos.get(id);
+    if (!stored) throw new NotFoundError(`purchase order ${id} not found`);
+    return json(200, { items: eventsOf(stored.po).map(({ entryIndex: _entry, ...published }) => published) });
+  });
+
+/**
+ * GET /events?after=<cursor>&limit=<n> (finance): every event in the order it was published, a page
+ * at a time. Each page hands back the cursor to ask after; an empty page hands back the same one,
+ * so a receiver that keeps its last cursor reconciles after an outage by asking until it is empty.
+ */
+export const makeFeedHandler = (deps: { events: EventStore }) =>
+  withProblems('event-feed', async (event) => {
+    authorize(event, ['finance']);
+    const after = event.queryStringParameters?.after ?? null;
+    const raw = event.queryStringParameters?.limit;
+    const limit = raw === undefined || raw === null ? 100 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpProblem(400, 'Bad Request', 'limit must be a whole number from 1 to 500', { errors: [{ path: 'limit', message: 'must be 1 to 500' }] });
+    return json(200, await deps.events.feed(after, limit));
+  });
+
+export const poEventsHandler = lazyHandler(() => makePoEventsHandler({ pos: stores().pos }));
+export const feedHandler = lazyHandler(() => makeFeedHandler({ events: eventStores().events }));

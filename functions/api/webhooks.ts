@@ -1,0 +1,107 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { NotFoundError } from '../app/errors.js';
+import { createEndpoint, endpointView, getEndpoint, redeliver, replay, rotateSecret, updateEndpoint, type EndpointDeps, type ResendDeps } from '../app/webhooks.js';
+import { bodies } from '../http/bodies.js';
+import { authorize, HttpProblem, json, parseJson, pathParam, withProblems } from '../http/http.js';
+import { lazyHandler } from '../http/lazy-handler.js';
+import { systemClock } from '../wiring/clock.js';
+import { deliveries, eventStores } from '../wiring/events.js';
+
+/**
+ * Webhook endpoints, managed by finance: create (the secret is shown then, and on rotation, never
+ * again), list, read, change (URL, event types, enabled or disabled), rotate the secret, delete;
+ * each endpoint's delivery log, a redelivery of one delivery, a replay of everything since a time.
+ */
+const endpointId = (event: APIGatewayProxyEvent) => pathParam(event, 'id');
+
+export const makeCreateHandler = (deps: EndpointDeps) =>
+  withProblems('create-webhook-endpoint', async (event) => {
+    authorize(event, ['finance']);
+    const { value } = parseJson(event, bodies.webhookEndpoint);
+    const { endpoint, secret } = await createEndpoint(deps, value);
+    return json(201, { ...endpointView(endpoint, deps.clock.now()), secret }, { Location: `/webhook-endpoints/${endpoint.id}` });
+  });
+
+export const makeListHandler = (deps: EndpointDeps) =>
+  withProblems('list-webhook-endpoints', async (event) => {
+    authorize(event, ['finance']);
+    const now = deps.clock.now();
+    return json(200, { items: (await deps.webhooks.list()).map((endpoint) => endpointView(endpoint, now)) });
+  });
+
+export const makeGetHandler = (deps: EndpointDeps) =>
+  withProblems('get-webhook-endpoint', async (event) => {
+    authorize(event, ['finance']);
+    return json(200, endpointView(await getEndpoint(deps, endpointId(event)), deps.clock.now()));
+  });
+
+export const makeUpdateHandler = (deps: EndpointDeps) =>
+  withProblems('update-webhook-endpoint', async (event) => {
+    const { by } = authorize(event, ['finance']);
+    const id = endpointId(event);
+    const { value } = parseJson(event, bodies.webhookUpdate);
+    return json(200, endpointView(await updateEndpoint(deps, id, value, by), deps.clock.now()));
+  });
+
+export const makeDeleteHandler = (deps: EndpointDeps) =>
+  withProblems('delete-webhook-endpoint', async (event) => {
+    authorize(event, ['finance']);
+    const id = endpointId(event);
+    if (!(await deps.webhooks.remove(id))) throw new NotFoundError(`webhook endpoint ${id} not found`);
+    return { statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' };
+  });
+
+export const makeRotateHandler = (deps: EndpointDeps) =>
+  withProblems('rotate-webhook-secret', async (event) => {
+    authorize(event, ['finance']);
+    const { endpoint, secret } = await rotateSecret(deps, endpointId(event));
+    return json(200, { ...endpointView(endpoint, deps.clock.now()), secret });
+  });
+
+export const makeDeliveriesHandler = (deps: EndpointDeps) =>
+  withProblems('list-webhook-deliveries', async (event) => {
+    authorize(event, ['finance']);
+    const id = endpointId(event);
+    await getEndpoint(deps, id);
+    const limit = limitOf(event);
+    const cursor = event.queryStringParameters?.cursor ?? undefined;
+    return json(200, await deps.webhooks.deliveries(id, limit, cursor));
+  });
+
+export const makeRedeliverHandler = (deps: ResendDeps) =>
+  withProblems('redeliver-webhook', async (event) => {
+    authorize(event, ['finance']);
+    const delivery = await redeliver(deps, endpointId(event), pathParam(event, 'deliveryId'));
+    return json(202, { delivery });
+  });
+
+export const makeReplayHandler = (deps: ResendDeps) =>
+  withProblems('replay-webhooks', async (event) => {
+    authorize(event, ['finance']);
+    const id = endpointId(event);
+    const { value } = parseJson(event, bodies.replay);
+    const since = new Date(value.since);
+    if (since.getTime() > deps.clock.now().getTime()) throw new HttpProblem(400, 'Bad Request', 'since is in the future', { errors: [{ path: 'since', message: 'must not be in the future' }] });
+    return json(202, await replay(deps, id, since));
+  });
+
+function limitOf(event: APIGatewayProxyEvent): number {
+  const raw = event.queryStringParameters?.limit;
+  if (raw === undefined || raw === null) return 50;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpProblem(400, 'Bad Request', 'limit must be a whole number from 1 to 100', { errors: [{ path: 'limit', message: 'must be 1 to 100' }] });
+  return limit;
+}
+
+const endpointDeps = (): EndpointDeps => ({ webhooks: eventStores().webhooks, clock: systemClock });
+const resendDeps = (): ResendDeps => ({ ...eventStores(), deliveries: deliveries(), clock: systemClock });
+
+export const createHandler = lazyHandler(() => makeCreateHandler(endpointDeps()));
+export const listHandler = lazyHandler(() => makeListHandler(endpointDeps()));
+export const getHandler = lazyHandler(() => makeGetHandler(endpointDeps()));
+export const updateHandler = lazyHandler(() => makeUpdateHandler(endpointDeps()));
+export const deleteHandler = lazyHandler(() => makeDeleteHandler(endpointDeps()));
+export const rotateHandler = lazyHandler(() => makeRotateHandler(endpointDeps()));
+export const deliveriesHandler = lazyHandler(() => makeDeliveriesHandler(endpointDeps()));
+export const redeliverHandler = lazyHandler(() => makeRedeliverHandler(resendDeps()));
+export const replayHandler = lazyHandler(() => makeReplayHandler(resendDeps()));

@@ -1,0 +1,25 @@
+import { eventBridgeClient, documentClient, sfnClient } from '../adapters/aws-clients.js';
+import { StepFunctionsDeliveries } from '../adapters/delivery-starter.js';
+import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo-events.js';
+import { EventBridgeBus } from '../adapters/event-bus.js';
+import { HttpWebhookSender } from '../adapters/webhook-sender.js';
+import type { PublishDeps } from '../app/webhooks.js';
+import { envNames, requireEnv } from '../config/env.js';
+import { systemClock } from './clock.js';
+import { tableName } from './stores.js';
+
+/** The event feed and the webhook endpoints, in the table. */
+export const eventStores = () => ({ events: new DynamoEventStore(documentClient(), tableName()), webhooks: new DynamoWebhookStore(documentClient(), tableName()) });
+
+/** Starts deliveries: executions of the delivery state machine. */
+export const deliveries = () => new StepFunctionsDeliveries(sfnClient(), requireEnv(envNames.deliveryStateMachineArn));
+
+/** Everything Notify publishes to: the feed, the bus, the endpoints' deliveries. */
+export const publishing = (): PublishDeps => ({
+  ...eventStores(),
+  bus: new EventBridgeBus(eventBridgeClient(), requireEnv(envNames.eventBusName)),
+  deliveries: deliveries(),
+  clock: systemClock,
+});
+
+export const webhookSender = () => new HttpWebhookSender();
