@@ -1,4 +1,4 @@
 import { writeDocs } from './docs.js';
 
-writeDocs();
+await writeDocs();
 console.log('docs/ generated sections rewritten');

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { orderRequestSchema } from '../functions/domain/order-request.js';
 import { policySchema } from '../functions/domain/policy.js';
 import { bodies } from '../functions/http/bodies.js';
+import * as responses from '../functions/http/responses.js';
 
 import type { Binding } from './constructs/bindings.js';
 
@@ -26,16 +27,25 @@ export interface RouteSpec {
   public?: boolean;
   /** More paths served by the same function and method. */
   alsoAt?: string[];
+  /** What it answers when it succeeds, by status: a JSON schema, or another kind of body (errors are problem+json). */
+  responses: Record<number, ResponseKind | ResponseKind[]>;
+  /** Query parameters it reads, each with what it means. */
+  query?: Record<string, string>;
+  /** Request headers it requires, each with what it means. */
+  headers?: Record<string, string>;
 }
+
+/** A JSON body of this schema, a PDF, an HTML page, a redirect to a URL valid for minutes, nothing, or a JSON document of its own standard (OpenAPI). */
+export type ResponseKind = z.ZodType | 'pdf' | 'html' | 'redirect' | 'empty' | 'json-document';
 
 /** A lifecycle action: a POST on a PO, served by functions/api/actions.ts, writing the PO and waking its workflow. */
 function action(id: string, path: string, handler: string, description: string, roles: RouteSpec['roles'], extra: Partial<RouteSpec> = {}): RouteSpec {
-  return { id, method: 'POST', path, entry: 'functions/api/actions.ts', handler, description, roles, bindings: ['readTable', 'updateItems', 'signalWorkflow'], ...extra };
+  return { id, method: 'POST', path, entry: 'functions/api/actions.ts', handler, description, roles, bindings: ['readTable', 'updateItems', 'signalWorkflow'], responses: { 200: responses.purchaseOrder }, ...extra };
 }
 
 /** A route of webhook endpoints (functions/api/webhooks.ts), finance's. */
-function webhooks(id: string, method: RouteSpec['method'], path: string, handler: string, description: string, bindings: RouteSpec['bindings'], body?: z.ZodType): RouteSpec {
-  return { id, method, path, entry: 'functions/api/webhooks.ts', handler, description, roles: ['finance'], bindings, ...(body ? { body } : {}) };
+function webhooks(id: string, method: RouteSpec['method'], path: string, handler: string, description: string, bindings: RouteSpec['bindings'], answers: RouteSpec['responses'], body?: z.ZodType): RouteSpec {
+  return { id, method, path, entry: 'functions/api/webhooks.ts', handler, description, roles: ['finance'], bindings, responses: answers, ...(body ? { body } : {}) };
 }
 
 export const routes: RouteSpec[] = [
@@ -48,6 +58,8 @@ export const routes: RouteSpec[] = [
     roles: ['checkout'],
     bindings: ['readTable', 'putItems', 'updateItems', 'releaseIdempotency', 'startWorkflow'],
     body: orderRequestSchema,
+    responses: { 201: responses.purchaseOrder },
+    headers: { 'Idempotency-Key': 'required: the same key and body return the same PO (Idempotent-Replayed: true)' },
   },
   {
     id: 'GetPurchaseOrder',
@@ -57,6 +69,7 @@ export const routes: RouteSpec[] = [
     description: 'Read a purchase order (checkout, finance)',
     roles: ['checkout', 'finance', 'reviewer'],
     bindings: ['readTable'],
+    responses: { 200: responses.purchaseOrder },
   },
   {
     id: 'GetDocument',
@@ -66,6 +79,7 @@ export const routes: RouteSpec[] = [
     description: 'Download an issued document as PDF (checkout, finance)',
     roles: ['checkout', 'finance', 'reviewer'],
     bindings: ['readTable'],
+    responses: { 200: 'pdf' },
   },
   {
     id: 'ListPurchaseOrders',
@@ -75,6 +89,8 @@ export const routes: RouteSpec[] = [
     description: 'List POs by status, newest first (finance)',
     roles: ['finance', 'reviewer'],
     bindings: ['readTable'],
+    responses: { 200: responses.purchaseOrderPage },
+    query: { status: 'the queue: a status', attention: 'true: the POs that need attention instead', limit: '1 to 100', nextToken: 'the page after the one that handed it out' },
   },
   action('FinanceReview', '/purchase-orders/{id}/review', 'review', 'Approve or reject in the back office (finance, reviewers)', ['finance', 'reviewer'], { body: bodies.review }),
   action('RecordPayment', '/purchase-orders/{id}/payments', 'recordPayment', 'Record a confirmed payment (finance)', ['finance'], { body: bodies.payment }),
@@ -97,6 +113,7 @@ export const routes: RouteSpec[] = [
     description: "Attach the buyer's signed PO: the file, or a presigned upload (checkout, finance)",
     roles: ['checkout', 'finance'],
     bindings: ['readTable', 'updateItems', 'signalWorkflow', 'writeAttachments'],
+    responses: { 201: responses.attachment },
   },
   {
     id: 'CompleteAttachment',
@@ -107,6 +124,7 @@ export const routes: RouteSpec[] = [
     description: 'Check a presigned upload and attach it (checkout, finance)',
     roles: ['checkout', 'finance'],
     bindings: ['readTable', 'updateItems', 'signalWorkflow', 'writeAttachments'],
+    responses: { 200: responses.attachment },
   },
   {
     id: 'GetAttachment',
@@ -117,6 +135,7 @@ export const routes: RouteSpec[] = [
     description: 'Open an attachment (redirect to a URL valid for minutes)',
     roles: ['checkout', 'finance', 'reviewer'],
     bindings: ['readTable', 'readAttachments'],
+    responses: { 303: 'redirect' },
   },
   {
     id: 'ReviewPage',
@@ -128,6 +147,8 @@ export const routes: RouteSpec[] = [
     roles: [],
     bindings: ['readTable', 'linkKey', 'recordLinkFailures'],
     public: true,
+    responses: { 200: 'html' },
+    query: { token: "the link's secret" },
   },
   {
     id: 'ReviewAttachment',
@@ -138,6 +159,7 @@ export const routes: RouteSpec[] = [
     roles: [],
     bindings: ['readTable', 'linkKey', 'recordLinkFailures', 'readAttachments'],
     public: true,
+    responses: { 303: 'redirect' },
   },
   {
     id: 'ReviewDecision',
@@ -149,6 +171,7 @@ export const routes: RouteSpec[] = [
     roles: [],
     bindings: ['readTable', 'updateItems', 'signalWorkflow', 'linkKey'],
     public: true,
+    responses: { 200: [responses.purchaseOrder, 'html'] },
   },
   {
     id: 'GetCustomerAccount',
@@ -158,6 +181,7 @@ export const routes: RouteSpec[] = [
     description: "A customer's credit account: open POs, exposure and overdue per currency, limit, terms (finance)",
     roles: ['finance'],
     bindings: ['readTable'],
+    responses: { 200: responses.customerAccount },
   },
   {
     id: 'ListPurchaseOrderEvents',
@@ -168,6 +192,7 @@ export const routes: RouteSpec[] = [
     description: "A PO's events in sequence (checkout, finance)",
     roles: ['checkout', 'finance'],
     bindings: ['readTable'],
+    responses: { 200: responses.eventList },
   },
   {
     id: 'ListEvents',
@@ -178,16 +203,21 @@ export const routes: RouteSpec[] = [
     description: 'Every event in the order published, after a cursor: what a receiver reconciles from (finance)',
     roles: ['finance'],
     bindings: ['readTable'],
+    responses: { 200: responses.eventPage },
+    query: { after: 'the cursor of the last page read (from the first event without one)', limit: '1 to 500 (100)' },
   },
-  webhooks('CreateWebhookEndpoint', 'POST', '/webhook-endpoints', 'createHandler', 'Add a webhook endpoint; its signing secret is shown this once (finance)', ['putItems'], bodies.webhookEndpoint),
-  webhooks('ListWebhookEndpoints', 'GET', '/webhook-endpoints', 'listHandler', 'List webhook endpoints (finance)', ['readTable']),
-  webhooks('GetWebhookEndpoint', 'GET', '/webhook-endpoints/{id}', 'getHandler', 'Read a webhook endpoint (finance)', ['readTable']),
-  webhooks('UpdateWebhookEndpoint', 'PATCH', '/webhook-endpoints/{id}', 'updateHandler', 'Change its URL or event types, disable or enable it (finance)', ['readTable', 'putItems'], bodies.webhookUpdate),
-  webhooks('DeleteWebhookEndpoint', 'DELETE', '/webhook-endpoints/{id}', 'deleteHandler', 'Delete a webhook endpoint (finance)', ['deleteWebhooks']),
-  webhooks('RotateWebhookSecret', 'POST', '/webhook-endpoints/{id}/rotate-secret', 'rotateHandler', 'A new signing secret; the old one signs beside it for 24 hours (finance)', ['readTable', 'putItems']),
-  webhooks('ListWebhookDeliveries', 'GET', '/webhook-endpoints/{id}/deliveries', 'deliveriesHandler', "An endpoint's delivery log, newest first (finance)", ['readTable']),
-  webhooks('RedeliverWebhook', 'POST', '/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', 'redeliverHandler', "Send one delivery's event again (finance)", ['readTable', 'startDeliveries']),
-  webhooks('ReplayWebhooks', 'POST', '/webhook-endpoints/{id}/replay', 'replayHandler', 'Send again every event published since a time that the endpoint hears (finance)', ['readTable', 'startDeliveries'], bodies.replay),
+  webhooks('CreateWebhookEndpoint', 'POST', '/webhook-endpoints', 'createHandler', 'Add a webhook endpoint; its signing secret is shown this once (finance)', ['putItems'], { 201: responses.webhookEndpointWithSecret }, bodies.webhookEndpoint),
+  webhooks('ListWebhookEndpoints', 'GET', '/webhook-endpoints', 'listHandler', 'List webhook endpoints (finance)', ['readTable'], { 200: responses.webhookEndpointList }),
+  webhooks('GetWebhookEndpoint', 'GET', '/webhook-endpoints/{id}', 'getHandler', 'Read a webhook endpoint (finance)', ['readTable'], { 200: responses.webhookEndpoint }),
+  webhooks('UpdateWebhookEndpoint', 'PATCH', '/webhook-endpoints/{id}', 'updateHandler', 'Change its URL or event types, disable or enable it (finance)', ['readTable', 'putItems'], { 200: responses.webhookEndpoint }, bodies.webhookUpdate),
+  webhooks('DeleteWebhookEndpoint', 'DELETE', '/webhook-endpoints/{id}', 'deleteHandler', 'Delete a webhook endpoint (finance)', ['deleteWebhooks'], { 204: 'empty' }),
+  webhooks('RotateWebhookSecret', 'POST', '/webhook-endpoints/{id}/rotate-secret', 'rotateHandler', 'A new signing secret; the old one signs beside it for 24 hours (finance)', ['readTable', 'putItems'], { 200: responses.webhookEndpointWithSecret }),
+  {
+    ...webhooks('ListWebhookDeliveries', 'GET', '/webhook-endpoints/{id}/deliveries', 'deliveriesHandler', "An endpoint's delivery log, newest first (finance)", ['readTable'], { 200: responses.deliveryPage }),
+    query: { limit: '1 to 100 (50)', cursor: 'the page after the one that handed it out' },
+  },
+  webhooks('RedeliverWebhook', 'POST', '/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', 'redeliverHandler', "Send one delivery's event again (finance)", ['readTable', 'startDeliveries'], { 202: responses.redelivery }),
+  webhooks('ReplayWebhooks', 'POST', '/webhook-endpoints/{id}/replay', 'replayHandler', 'Send again every event published since a time that the endpoint hears (finance)', ['readTable', 'startDeliveries'], { 202: responses.replayResult }, bodies.replay),
   {
     id: 'GetPolicy',
     method: 'GET',
@@ -197,6 +227,7 @@ export const routes: RouteSpec[] = [
     description: 'Read the PO policy (finance)',
     roles: ['finance'],
     bindings: ['readTable'],
+    responses: { 200: policySchema },
   },
   {
     id: 'PutPolicy',
@@ -208,6 +239,18 @@ export const routes: RouteSpec[] = [
     roles: ['finance'],
     bindings: ['putItems'],
     body: policySchema,
+    responses: { 200: policySchema },
+  },
+  {
+    id: 'GetOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'functions/api/openapi.ts',
+    description: 'The OpenAPI 3.1 document of every route and webhook (no key)',
+    roles: [],
+    bindings: [],
+    public: true,
+    responses: { 200: 'json-document' },
   },
   {
     id: 'Console',
@@ -219,5 +262,7 @@ export const routes: RouteSpec[] = [
     roles: [],
     bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments'],
     public: true,
+    responses: { 200: 'html', 303: 'redirect' },
+    query: { next: 'where to go after signing in', q: 'search text' },
   },
 ];

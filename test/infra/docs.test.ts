@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../functions/app/catalogue.js';
-import { currentSection, generatedSections, projectRoot } from '../../infra/docs.js';
+import { currentSection, generatedFiles, generatedSections, projectRoot } from '../../infra/docs.js';
 import { routes } from '../../infra/routes.js';
 
 describe('docs/', () => {
@@ -10,6 +10,12 @@ describe('docs/', () => {
     it(`${section.file} shows the ${section.name} as they are (run \`npm run docs\` after changing them)`, () => {
       const text = readFileSync(path.join(projectRoot, section.file), 'utf8');
       expect(currentSection(text, section.name)).toBe(section.render());
+    });
+  }
+
+  for (const generated of generatedFiles) {
+    it(`${generated.file} is what the code generates (run \`npm run docs\` after changing routes or schemas)`, async () => {
+      expect(readFileSync(path.join(projectRoot, generated.file), 'utf8')).toBe(await generated.render());
     });
   }
 

@@ -255,6 +255,7 @@ describe('the stack', () => {
         'GET /webhook-endpoints/{id}/deliveries',
         'POST /webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver',
         'POST /webhook-endpoints/{id}/replay',
+        'GET /openapi.json',
       ].sort(),
     );
   });
@@ -357,10 +358,10 @@ describe('the stack', () => {
 });
 
 describe('the edge', () => {
-  it('authenticates every route but the reviewer links and the console (which checks its own session) with the authorizer, and validates bodies', () => {
+  it('authenticates every route but the reviewer links, the console (which checks its own session) and the OpenAPI document with the authorizer, and validates bodies', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
-    expect(open).toHaveLength(5);
+    expect(open).toHaveLength(6);
     expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(11);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {

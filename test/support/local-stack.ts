@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { freePort, portIsFree } from '../../infra/local/ports.js';
+import { purchaseOrdersClient } from '../../client/index.js';
+import { OpenApiCheck } from './openapi-check.js';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -41,6 +43,8 @@ export class LocalStack {
   output = '';
   readonly dataDir: string;
   private ports!: { api: number; ses: number; dynamo: number; aws: number; cognito: number; s3: number };
+  /** Every answer is checked against the OpenAPI document the stack serves (loaded once it is up). */
+  private openApi: OpenApiCheck | undefined;
 
   constructor(
     dataDir?: string,
@@ -150,7 +154,9 @@ export class LocalStack {
       const at = (label: string) => Number(new RegExp(`${label}\\s+http://127\\.0\\.0\\.1:(\\d+)`).exec(this.output)?.[1]);
       this.ports = { ...this.ports, dynamo: at('DynamoDB'), aws: at('Step Functions'), cognito: at('Cognito'), s3: at('S3') };
     }
-    return Date.now() - started;
+    const healthyAfter = Date.now() - started;
+    this.openApi ??= new OpenApiCheck((await (await fetch(`${this.api}/openapi.json`)).json()) as ConstructorParameters<typeof OpenApiCheck>[0]);
+    return healthyAfter;
   }
 
   /** Stops the stack: SIGTERM is a clean Ctrl-C-like stop; SIGKILL is a crash. */
@@ -176,7 +182,25 @@ export class LocalStack {
     });
     const type = res.headers.get('content-type') ?? '';
     const body = type.includes('json') ? await res.json() : type.includes('pdf') ? new Uint8Array(await res.arrayBuffer()) : await res.text();
+    this.openApi?.check(method, route, res.status, type, body);
     return { status: res.status, headers: res.headers, body: body as any };
+  }
+
+  /**
+   * The typed client (client/index.ts) against this stack, with `key`; its answers are checked
+   * against the OpenAPI document like every other request's.
+   */
+  client(key?: string) {
+    const checkedFetch = async (input: Request): Promise<Response> => {
+      const res = await fetch(input);
+      const type = res.headers.get('content-type') ?? '';
+      if (this.openApi && type.includes('json')) {
+        const url = new URL(input.url);
+        this.openApi.check(input.method, `${url.pathname}${url.search}`, res.status, type, await res.clone().json());
+      }
+      return res;
+    };
+    return purchaseOrdersClient(this.api, key, { fetch: checkedFetch as typeof fetch });
   }
 
   /** Changes part of the seller's policy as finance would (read it, change it, put it back). */
