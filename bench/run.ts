@@ -11,6 +11,7 @@ import { writesAndReads } from '../functions/adapters/usage.js';
 import { readAssembly } from '../infra/local/assembly.js';
 import { keys, LocalStack } from '../test/support/local-stack.js';
 import { buyer, licence, order as orderBody } from '../test/support/orders.js';
+import type { components } from '../client/schema.js';
 
 /**
  * `npm run bench`: how fast and how cheap a PO is, measured in one run on the local stack.
@@ -41,7 +42,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (n: number) => n.toFixed(1);
 
-const order = orderBody({ customer: buyer('bench', 'Bench Ltd', 'ap@bench.example'), lines: [licence(50000, 1, 'LIC')] });
+const order = orderBody({ customer: buyer('bench', 'Bench Ltd', 'ap@bench.example'), lines: [licence(50000, 1, 'LIC')] }) as components['schemas']['PlacePurchaseOrderRequest'];
 
 type Stats = {
   dynamodb: Record<string, number>;
@@ -76,21 +77,23 @@ async function stats(stack: LocalStack): Promise<Stats> {
  * harness's own reads (about a dozen per flow at concurrency 16) and slowed down what it measures.
  */
 async function flow(stack: LocalStack, id: string): Promise<Record<string, number>> {
+  const checkout = stack.client(keys.checkout, { check: false });
+  const finance = stack.client(keys.finance, { check: false });
   const t0 = performance.now();
-  const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': id } });
-  if (placed.status !== 201) throw new Error(`place: ${placed.status} ${JSON.stringify(placed.body)}`);
-  const po = placed.body;
+  const placed = await checkout.POST('/purchase-orders', { body: order, params: { header: { 'Idempotency-Key': id } } });
+  if (placed.response.status !== 201) throw new Error(`place: ${placed.response.status} ${JSON.stringify(placed.error)}`);
+  const po = placed.data!;
   const t1 = performance.now();
-  const approved = await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: keys.finance, body: { decision: 'approve' } });
-  if (approved.status !== 200) throw new Error(`approve: ${approved.status}`);
+  const approved = await finance.POST('/purchase-orders/{id}/review', { params: { path: { id: po.id } }, body: { decision: 'approve' } });
+  if (approved.response.status !== 200) throw new Error(`approve: ${approved.response.status}`);
   const t2 = performance.now();
   const approvedAt = Date.now();
   const invoiced = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1, 60_000, (attempt) => Math.min(250, 25 * 2 ** attempt));
   const issuedAt = Date.parse(invoiced.history.find((h: { type: string }) => h.type === 'issue_document').at);
   const invoice = Math.max(0, issuedAt - approvedAt);
   const t3 = performance.now();
-  const paid = await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: 50000, reference: `W-${id}` } });
-  if (paid.body.status !== 'completed') throw new Error(`pay: ${paid.status}`);
+  const paid = await finance.POST('/purchase-orders/{id}/payments', { params: { path: { id: po.id } }, body: { amount: 50000, reference: `W-${id}` } });
+  if (paid.data?.status !== 'completed') throw new Error(`pay: ${paid.response.status}`);
   const t4 = performance.now();
   return { place: t1 - t0, approve: t2 - t1, invoice, pay: t4 - t3, total: t1 - t0 + (t2 - t1) + invoice + (t4 - t3) };
 }
@@ -263,7 +266,8 @@ async function openPos(n: number) {
   const stack = new LocalStack(undefined, quiet);
   await stack.start();
   await stack.updatePolicy({ trustedCustomers: ['bench-open'], reviewByDefault: true });
-  const body = orderBody({ customer: buyer('bench-open', 'Open Terms Ltd', 'ap@open.example'), lines: [licence(50000, 1, 'LIC')] });
+  const body = orderBody({ customer: buyer('bench-open', 'Open Terms Ltd', 'ap@open.example'), lines: [licence(50000, 1, 'LIC')] }) as components['schemas']['PlacePurchaseOrderRequest'];
+  const checkout = stack.client(keys.checkout, { check: false });
   const placingStarted = performance.now();
   let next = 0;
   // Places as fast as the workflows keep up (at most 200 executions between placement and their wait),
@@ -283,8 +287,8 @@ async function openPos(n: number) {
         while (backlog > 200) await new Promise((r) => setTimeout(r, 100));
         if (next >= n) break;
         const i = next++;
-        const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body, headers: { 'Idempotency-Key': `open-${i}` } });
-        if (placed.status !== 201) throw new Error(`place: ${placed.status} ${JSON.stringify(placed.body)}`);
+        const placed = await checkout.POST('/purchase-orders', { body, params: { header: { 'Idempotency-Key': `open-${i}` } } });
+        if (placed.response.status !== 201) throw new Error(`place: ${placed.response.status} ${JSON.stringify(placed.error)}`);
       }
     }),
   );

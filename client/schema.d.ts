@@ -948,6 +948,13 @@ export interface components {
             decision: "accept" | "reject";
             reason?: string;
         };
+        CancelPurchaseOrderRequest: {
+            reason?: string;
+        };
+        ConvertToPurchaseOrderRequest: {
+            /** @enum {string} */
+            delivery?: "instant" | "prepayment";
+        };
         ResolveDisputeRequest: {
             /** @enum {string} */
             outcome: "accept_payment" | "cancel";
@@ -1768,7 +1775,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelPurchaseOrderRequest"];
+            };
+        };
         responses: {
             /** @description Done */
             200: {
@@ -1799,7 +1810,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConvertToPurchaseOrderRequest"];
+            };
+        };
         responses: {
             /** @description Done */
             200: {
@@ -1830,7 +1845,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelPurchaseOrderRequest"];
+            };
+        };
         responses: {
             /** @description Done */
             200: {

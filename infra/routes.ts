@@ -21,6 +21,8 @@ export interface RouteSpec {
   bindings: Binding[];
   /** The JSON body API Gateway validates before the function runs (routes whose body is required). */
   body?: z.ZodType;
+  /** A JSON body the route takes but does not require (checked by the handler; described in the OpenAPI document). */
+  optionalBody?: z.ZodType;
   /** Who may call it: the roles whose key (or staff ID token) the handler accepts. Reviewers are people only. */
   roles: ('checkout' | 'finance' | 'reviewer')[];
   /** Reviewer links carry their own credential, and the console its session; every other route needs a key. */
@@ -96,9 +98,9 @@ export const routes: RouteSpec[] = [
   action('RecordPayment', '/purchase-orders/{id}/payments', 'recordPayment', 'Record a confirmed payment (finance)', ['finance'], { body: bodies.payment }),
   action('SubmitPayment', '/purchase-orders/{id}/payment-submissions', 'submitPayment', "Report a buyer's offline payment (checkout)", ['checkout'], { body: bodies.payment }),
   action('VerifyPayment', '/purchase-orders/{id}/payment-verification', 'verifyPayment', 'Accept or reject a reported payment (finance)', ['finance'], { body: bodies.verification }),
-  action('CancelPurchaseOrder', '/purchase-orders/{id}/cancel', 'cancel', 'Cancel (checkout before release and before any money arrived; finance until completed, recording what to refund)', ['checkout', 'finance']),
-  action('ConvertToPurchaseOrder', '/purchase-orders/{id}/convert-to-purchase-order', 'convert', 'Turn an order awaiting offline payment into a reviewed PO (finance)', ['finance']),
-  action('OpenDispute', '/purchase-orders/{id}/dispute', 'dispute', 'Open a payment dispute (checkout, finance)', ['checkout', 'finance']),
+  action('CancelPurchaseOrder', '/purchase-orders/{id}/cancel', 'cancel', 'Cancel (checkout before release and before any money arrived; finance until completed, recording what to refund)', ['checkout', 'finance'], { optionalBody: bodies.reason }),
+  action('ConvertToPurchaseOrder', '/purchase-orders/{id}/convert-to-purchase-order', 'convert', 'Turn an order awaiting offline payment into a reviewed PO (finance)', ['finance'], { optionalBody: bodies.convert }),
+  action('OpenDispute', '/purchase-orders/{id}/dispute', 'dispute', 'Open a payment dispute (checkout, finance)', ['checkout', 'finance'], { optionalBody: bodies.reason }),
   action('ResolveDispute', '/purchase-orders/{id}/dispute/resolve', 'resolveDispute', 'Resolve a payment dispute (finance)', ['finance'], { body: bodies.resolve }),
   action('ResumeWorkflow', '/purchase-orders/{id}/resume', 'resume', 'Resume the workflow of a PO that needs attention, or restart one that ended badly (finance)', ['finance'], {
     bindings: ['readTable', 'updateItems', 'signalWorkflow', 'restartWorkflow'],

@@ -59,9 +59,10 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
   // A body several routes take is named after the first of them.
   const requestNames = new Map<z.ZodType, string>();
   for (const route of routes) {
-    if (route.body && !requestNames.has(route.body)) {
-      requestNames.set(route.body, `${route.id}Request`);
-      requestRegistry.add(route.body, { id: `${route.id}Request` });
+    const body = route.body ?? route.optionalBody;
+    if (body && !requestNames.has(body)) {
+      requestNames.set(body, `${route.id}Request`);
+      requestRegistry.add(body, { id: `${route.id}Request` });
     }
   }
 
@@ -94,7 +95,9 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
           operationId: route.method === 'ANY' ? `${route.id}${method === 'get' ? 'Get' : 'Post'}${path === route.path ? '' : 'Root'}` : route.id,
           summary: route.description,
           ...(parameters.length ? { parameters } : {}),
-          ...(route.body && method !== 'get' ? { requestBody: { required: true, content: { 'application/json': { schema: ref(requestNames.get(route.body)!) } } } } : {}),
+          ...((route.body ?? route.optionalBody) && method !== 'get'
+            ? { requestBody: { required: Boolean(route.body), content: { 'application/json': { schema: ref(requestNames.get((route.body ?? route.optionalBody)!)!) } } } }
+            : {}),
           responses: {
             ...Object.fromEntries(Object.entries(route.responses).map(([status, kind]) => [status, contentOf(route, Number(status), Array.isArray(kind) ? kind : [kind])])),
             default: problemResponse,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
+import type { components } from '../../client/schema.js';
 
 /**
  * The seller's systems hear every change: a receiver on 127.0.0.1 as a seller would write one
@@ -9,6 +10,9 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
  * hours and days as the retries and the endpoint's failure limit need.
  */
 const stack = new LocalStack();
+/** Finance and checkout through the typed client (client/index.ts), as a seller's systems would call. */
+const finance = () => stack.client(keys.finance);
+const checkout = () => stack.client(keys.checkout);
 const stackNow = async () => Date.parse(((await stack.request('GET', '/_local/clock')).body as { now: string }).now);
 const advance = async (seconds: number) => expect((await stack.request('POST', '/_local/clock', { body: { advanceSeconds: seconds } })).status).toBe(200);
 /** Time passing: the clock moves a step at a time, and each wait that comes due runs in its turn. */
@@ -16,19 +20,22 @@ const pass = async (seconds: number, step: number) => {
   for (let done = 0; done < seconds; done += step) await advance(Math.min(step, seconds - done));
 };
 let n = 0;
+type EventType = components['schemas']['Event']['type'];
 const place = async (customer = buyer('hooks-1', 'Hook & Co', 'ap@hook.example')) => {
-  const res = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order({ customer, lines: [licence(9900, 3, 'LIC-PRO', 'Pro licence, 1 year')] }), headers: { 'Idempotency-Key': `hooks-${++n}` } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; reference: string; total: number };
+  const body = order({ customer, lines: [licence(9900, 3, 'LIC-PRO', 'Pro licence, 1 year')] }) as components['schemas']['PlacePurchaseOrderRequest'];
+  const { data, error, response } = await checkout().POST('/purchase-orders', { body, params: { header: { 'Idempotency-Key': `hooks-${++n}` } } });
+  expect(response.status, JSON.stringify(error)).toBe(201);
+  return data!;
 };
-const createEndpoint = async (receiver: WebhookReceiver, events?: string[]) => {
-  const res = await stack.request('POST', '/webhook-endpoints', { key: keys.finance, body: { url: receiver.url, ...(events ? { events } : {}), description: 'ERP' } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  receiver.secrets = [res.body.secret];
-  return res.body as { id: string; secret: string; status: string; events: string[] };
+const createEndpoint = async (receiver: WebhookReceiver, events?: EventType[]) => {
+  const { data, error, response } = await finance().POST('/webhook-endpoints', { body: { url: receiver.url, ...(events ? { events } : {}), description: 'ERP' } });
+  expect(response.status, JSON.stringify(error)).toBe(201);
+  receiver.secrets = [data!.secret];
+  return data!;
 };
-const poEvents = async (id: string) => (await stack.request('GET', `/purchase-orders/${id}/events`, { key: keys.finance })).body.items as { id: string; type: string; sequence: number }[];
-const deliveries = async (endpointId: string) => (await stack.request('GET', `/webhook-endpoints/${endpointId}/deliveries?limit=100`, { key: keys.finance })).body.items as any[];
+const poEvents = async (id: string) => (await finance().GET('/purchase-orders/{id}/events', { params: { path: { id } } })).data!.items;
+const deliveries = async (endpointId: string) => (await finance().GET('/webhook-endpoints/{id}/deliveries', { params: { path: { id: endpointId }, query: { limit: '100' } } })).data!.items;
+const endpointNow = async (id: string) => (await finance().GET('/webhook-endpoints/{id}', { params: { path: { id } } })).data!;
 
 beforeAll(async () => {
   await stack.start();
@@ -47,18 +54,18 @@ describe('events and signed webhooks', () => {
 
   it('shows the secret once, whsec_, and never again', async () => {
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    const read = await stack.request('GET', `/webhook-endpoints/${endpoint.id}`, { key: keys.finance });
-    expect(read.body).toMatchObject({ id: endpoint.id, url: receiver.url, status: 'enabled', events: [] });
-    expect(JSON.stringify(read.body)).not.toContain('whsec_');
-    const list = await stack.request('GET', '/webhook-endpoints', { key: keys.finance });
-    expect(JSON.stringify(list.body)).not.toContain('whsec_');
-    expect(list.body.items.map((e: { id: string }) => e.id)).toContain(endpoint.id);
+    const read = await endpointNow(endpoint.id);
+    expect(read).toMatchObject({ id: endpoint.id, url: receiver.url, status: 'enabled', events: [] });
+    expect(JSON.stringify(read)).not.toContain('whsec_');
+    const { data: list } = await finance().GET('/webhook-endpoints');
+    expect(JSON.stringify(list)).not.toContain('whsec_');
+    expect(list!.items.map((e) => e.id)).toContain(endpoint.id);
   });
 
   it('delivers each PO event signed, in sequence with no gap, the same as the PO lists and the feed holds', async () => {
     const po = await place();
     await stack.waitForPo(po.id, keys.finance, (p) => p.documents.some((d: { type: string }) => d.type === 'invoice'));
-    expect((await stack.request('POST', `/purchase-orders/${po.id}/payments`, { key: keys.finance, body: { amount: po.total, reference: 'WIRE-HOOKS-1' } })).status).toBe(200);
+    expect((await finance().POST('/purchase-orders/{id}/payments', { params: { path: { id: po.id } }, body: { amount: po.total, reference: 'WIRE-HOOKS-1' } })).response.status).toBe(200);
     await receiver.waitFor((r) => r.eventsOf(po.id).some((e) => e.type === 'po.completed'), 30_000, 'po.completed');
 
     const got = receiver.eventsOf(po.id);
@@ -76,25 +83,24 @@ describe('events and signed webhooks', () => {
     const fromFeed: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 50; page += 1) {
-      const res = await stack.request('GET', `/events?limit=2${cursor ? `&after=${cursor}` : ''}`, { key: keys.finance });
-      expect(res.status).toBe(200);
-      fromFeed.push(...res.body.items.map((e: { id: string }) => e.id));
-      if (!res.body.items.length) break;
-      cursor = res.body.cursor;
+      const { data }: { data?: components['schemas']['EventPage'] } = await finance().GET('/events', { params: { query: { limit: '2', ...(cursor ? { after: cursor } : {}) } } });
+      fromFeed.push(...data!.items.map((e) => e.id));
+      if (!data!.items.length) break;
+      cursor = data!.cursor;
     }
     expect(fromFeed.filter((id) => id.startsWith(`evt_${po.id}_`))).toEqual(got.map((e) => e.id));
-    expect((await stack.request('GET', '/events?after=not-a-cursor', { key: keys.finance })).status).toBe(400);
-    expect((await stack.request('GET', '/events', { key: keys.checkout })).status).toBe(403);
+    expect((await finance().GET('/events', { params: { query: { after: 'not-a-cursor' } } })).response.status).toBe(400);
+    expect((await checkout().GET('/events')).response.status).toBe(403);
 
     // Every delivery is in the endpoint's log as delivered at the first attempt.
     const log = (await deliveries(endpoint.id)).filter((d) => d.poId === po.id);
     expect(log).toHaveLength(6);
-    expect(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastAttempt.status === 204)).toBe(true);
+    expect(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastAttempt?.status === 204)).toBe(true);
 
     // A redelivery sends the same event (same webhook-id) again: the receiver acknowledges it and keeps it once.
     const before = receiver.duplicates;
-    const again = await stack.request('POST', `/webhook-endpoints/${endpoint.id}/deliveries/${log[0].id}/redeliver`, { key: keys.finance });
-    expect(again.status).toBe(202);
+    const again = await finance().POST('/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id: endpoint.id, deliveryId: log[0]!.id } } });
+    expect(again.response.status).toBe(202);
     await receiver.waitFor((r) => r.duplicates === before + 1);
     expect(receiver.eventsOf(po.id)).toHaveLength(6);
   });
@@ -102,7 +108,7 @@ describe('events and signed webhooks', () => {
   it('a cancelled, invoiced PO delivers po.cancelled and credit_note.issued', async () => {
     const po = await place();
     await stack.waitForPo(po.id, keys.finance, (p) => p.documents.some((d: { type: string }) => d.type === 'invoice'));
-    expect((await stack.request('POST', `/purchase-orders/${po.id}/cancel`, { key: keys.finance, body: { reason: 'customer withdrew' } })).status).toBe(200);
+    expect((await finance().POST('/purchase-orders/{id}/cancel', { params: { path: { id: po.id } }, body: { reason: 'customer withdrew' } })).response.status).toBe(200);
     await receiver.waitFor((r) => r.eventsOf(po.id).some((e) => e.type === 'credit_note.issued'), 30_000, 'credit_note.issued');
     const got = receiver.eventsOf(po.id);
     expect(got.map((e) => e.type)).toEqual(['po.placed', 'po.approved', 'licences.delivered', 'invoice.issued', 'po.cancelled', 'credit_note.issued']);
@@ -112,10 +118,11 @@ describe('events and signed webhooks', () => {
   });
 
   it('a rotated secret signs beside the new one for 24 hours, then the new one alone', async () => {
-    const rotated = await stack.request('POST', `/webhook-endpoints/${endpoint.id}/rotate-secret`, { key: keys.finance });
-    expect(rotated.status).toBe(200);
-    expect(rotated.body.secret).toMatch(/^whsec_/);
-    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    const { data: rotated, response } = await finance().POST('/webhook-endpoints/{id}/rotate-secret', { params: { path: { id: endpoint.id } } });
+    expect(response.status).toBe(200);
+    expect(rotated!.secret).toMatch(/^whsec_/);
+    expect(rotated!.secret).not.toBe(endpoint.secret);
+    expect(rotated!.previousSecretExpiresAt).not.toBeNull();
     const old = endpoint.secret;
     // A receiver that still has only the old secret verifies; so does one with only the new.
     receiver.secrets = [old];
@@ -124,7 +131,7 @@ describe('events and signed webhooks', () => {
     const signatures = receiver.requests.filter((r) => r.id === `evt_${first.id}_1`).at(-1)!.signature.split(' ');
     expect(signatures).toHaveLength(2);
     expect(receiver.verify('x', { 'webhook-id': 'a', 'webhook-timestamp': '1', 'webhook-signature': 'v1,x' }, Date.now())).toBeNull();
-    receiver.secrets = [rotated.body.secret];
+    receiver.secrets = [rotated!.secret];
     const second = await place();
     await receiver.waitFor((r) => r.eventsOf(second.id).length >= 2);
     expect(receiver.rejected).toEqual([]);
@@ -136,8 +143,8 @@ describe('events and signed webhooks', () => {
     expect(latest.signature.split(' ')).toHaveLength(1);
     receiver.secrets = [old];
     expect(receiver.verify('{}', { 'webhook-id': latest.id, 'webhook-timestamp': latest.timestamp, 'webhook-signature': latest.signature }, await stackNow())).toBeNull();
-    receiver.secrets = [rotated.body.secret];
-    endpoint.secret = rotated.body.secret;
+    receiver.secrets = [rotated!.secret];
+    endpoint.secret = rotated!.secret;
   });
 });
 
@@ -153,7 +160,7 @@ describe('a receiver that was down', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const pending = (await deliveries(ep.id)).filter((d) => d.poId === po.id);
     expect(pending.length).toBe(4);
-    expect(pending.every((d) => d.status === 'pending' && d.lastAttempt.status === null && d.nextAttemptAt)).toBe(true);
+    expect(pending.every((d) => d.status === 'pending' && d.lastAttempt?.status === null && d.nextAttemptAt)).toBe(true);
 
     await pass(3 * 3600, 300);
     await stack.stop();
@@ -187,14 +194,14 @@ describe('a receiver that was down', () => {
     await pass(2 * 86_400, 1800);
     const gaveUp = (await deliveries(ep.id)).find((d) => d.poId === first.id);
     expect(gaveUp).toMatchObject({ status: 'failed', attempts: 9, lastAttempt: { status: 500 } });
-    expect((await stack.request('GET', `/webhook-endpoints/${ep.id}`, { key: keys.finance })).body).toMatchObject({ status: 'enabled', failingSince: expect.any(String) });
+    expect(await endpointNow(ep.id)).toMatchObject({ status: 'enabled', failingSince: expect.any(String) });
 
     await advance(3 * 86_400 + 60);
     const second = await place(buyer('hooks-fail-2', 'Failing Ltd', 'ap@failing.example'));
     const disabledEmail = await stack.waitForEmail((e) => e.subject === `Webhook endpoint disabled: ${receiver.url}`, 20_000);
     expect(disabledEmail.destination.to).toEqual(['finance@seller.example']);
     expect(disabledEmail.body.text).toContain('every delivery since');
-    const disabled = (await stack.request('GET', `/webhook-endpoints/${ep.id}`, { key: keys.finance })).body;
+    const disabled = await endpointNow(ep.id);
     expect(disabled).toMatchObject({ status: 'disabled', disabled: { reason: expect.stringContaining('every delivery since'), by: { type: 'system' } } });
     // Nothing more goes to a disabled endpoint.
     const third = await place(buyer('hooks-fail-3', 'Failing Ltd', 'ap@failing.example'));
@@ -204,13 +211,13 @@ describe('a receiver that was down', () => {
 
     // Fixed: finance enables it and replays since the failures began; the receiver gets every po.placed it missed.
     receiver.answer = { status: 200 };
-    expect((await stack.request('PATCH', `/webhook-endpoints/${ep.id}`, { key: keys.finance, body: { status: 'enabled' } })).body).toMatchObject({ status: 'enabled', failingSince: null, disabled: null });
+    expect((await finance().PATCH('/webhook-endpoints/{id}', { params: { path: { id: ep.id } }, body: { status: 'enabled' } })).data).toMatchObject({ status: 'enabled', failingSince: null, disabled: null });
     // As the email says: replay from a little before the first failure.
     const since = /"since": "([^"]+)"/.exec(disabledEmail.body.text ?? '')![1]!;
-    expect(Date.parse(since)).toBeLessThan(Date.parse(disabled.failingSince));
-    const replay = await stack.request('POST', `/webhook-endpoints/${ep.id}/replay`, { key: keys.finance, body: { since } });
-    expect(replay.status).toBe(202);
-    expect(replay.body.replayed).toBeGreaterThanOrEqual(3);
+    expect(Date.parse(since)).toBeLessThan(Date.parse(disabled.failingSince!));
+    const replay = await finance().POST('/webhook-endpoints/{id}/replay', { params: { path: { id: ep.id } }, body: { since } });
+    expect(replay.response.status).toBe(202);
+    expect(replay.data!.replayed).toBeGreaterThanOrEqual(3);
     await receiver.waitFor((r) => [first, second, third].every((po) => r.events.some((e) => e.id === `evt_${po.id}_1`)), 30_000, 'the replayed po.placed events');
     expect(receiver.events.every((e) => e.type === 'po.placed')).toBe(true);
     await receiver.stop();
@@ -223,9 +230,9 @@ describe('a receiver that was down', () => {
     const ep = await createEndpoint(receiver, ['po.placed']);
     await place(buyer('hooks-gone', 'Gone Inc', 'ap@gone.example'));
     await stack.waitForEmail((e) => e.subject === `Webhook endpoint disabled: ${receiver.url}`, 20_000);
-    expect((await stack.request('GET', `/webhook-endpoints/${ep.id}`, { key: keys.finance })).body).toMatchObject({ status: 'disabled', disabled: { reason: expect.stringContaining('410') } });
-    expect((await stack.request('DELETE', `/webhook-endpoints/${ep.id}`, { key: keys.finance })).status).toBe(204);
-    expect((await stack.request('GET', `/webhook-endpoints/${ep.id}`, { key: keys.finance })).status).toBe(404);
+    expect(await endpointNow(ep.id)).toMatchObject({ status: 'disabled', disabled: { reason: expect.stringContaining('410') } });
+    expect((await finance().DELETE('/webhook-endpoints/{id}', { params: { path: { id: ep.id } } })).response.status).toBe(204);
+    expect((await finance().GET('/webhook-endpoints/{id}', { params: { path: { id: ep.id } } })).response.status).toBe(404);
     await receiver.stop();
   });
 
