@@ -262,7 +262,7 @@ export const routes: RouteSpec[] = [
     entry: 'functions/api/console.ts',
     description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline',
     roles: [],
-    bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments'],
+    bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments', 'deleteWebhooks', 'startDeliveries'],
     public: true,
     responses: { 200: 'html', 303: 'redirect' },
     query: { next: 'where to go after signing in', q: 'search text' },

@@ -5,7 +5,10 @@ import type { StaffSignIn } from '../adapters/staff-sign-in.js';
 import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import { attachmentUrl } from '../app/attachments.js';
-import type { DocumentStore, FileStore, PolicyStore } from '../app/ports.js';
+import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, WebhookStore } from '../app/ports.js';
+import { createEndpoint, endpointView, redeliver, replay, rotateSecret, updateEndpoint } from '../app/webhooks.js';
+import { NotFoundError } from '../app/errors.js';
+import { eventTypes } from '../domain/events.js';
 import { staffRole, type StaffDirectory } from '../app/staff.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import { creditAccount } from '../domain/credit.js';
@@ -26,6 +29,8 @@ import {
   policyPage,
   staffPage,
   queuePage,
+  webhookPage,
+  webhooksPage,
   receivablesPage,
   searchPage,
   signInPage,
@@ -37,6 +42,7 @@ import { systemClock } from '../wiring/clock.js';
 import { files } from '../wiring/files.js';
 import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
 import { stores } from '../wiring/stores.js';
+import { deliveries, eventStores } from '../wiring/events.js';
 import { workflow } from '../wiring/workflow.js';
 import { resumeWorkflow } from '../app/resume.js';
 import { fieldsToPolicy, policyToFields } from '../console/policy-form.js';
@@ -56,6 +62,9 @@ export interface ConsoleDeps extends ChangeDeps {
   signIn: () => StaffSignIn;
   directory: () => StaffDirectory;
   files: FileStore;
+  webhooks: WebhookStore;
+  events: EventStore;
+  deliveries: DeliveryStarter;
 }
 
 const SESSION = 'po_session';
@@ -234,6 +243,9 @@ export const makeHandler = (deps: ConsoleDeps) =>
       }
       const action = /^\/po\/([A-Za-z0-9_-]{1,64})\/actions\/(.+)$/.exec(path);
       if (action) return act(action[1]!, action[2]!, fields);
+      if (session.role === 'finance' && path === '/webhooks/create') return addWebhook(fields, new URLSearchParams(raw).getAll('events'));
+      const webhookChange = /^\/webhooks\/(we_[0-9a-f]{16})\/(enable|disable|rotate|delete|replay|deliveries\/([A-Za-z0-9_-]{1,100})\/redeliver)$/.exec(path);
+      if (session.role === 'finance' && webhookChange) return changeWebhook(webhookChange[1]!, webhookChange[2]!, webhookChange[3], fields);
       return respond(404, messagePage({ base, title: 'Not found', session }, 'Not found', 'There is nothing at this address.'));
     }
 
@@ -286,6 +298,9 @@ export const makeHandler = (deps: ConsoleDeps) =>
       return respond(200, customerPage(await page(), creditAccount(id, open, policy), open[0]?.customer.company ?? null));
     }
     if (path === '/staff' && session.role === 'finance') return respond(200, staffPage(await page('staff'), await deps.directory().list()));
+    if (path === '/webhooks' && session.role === 'finance') return showWebhooks(200);
+    const webhook = /^\/webhooks\/(we_[0-9a-f]{16})$/.exec(path);
+    if (webhook && session.role === 'finance') return showWebhook(webhook[1]!);
     if (path === '/search') {
       const query = (event.queryStringParameters?.q ?? '').trim().slice(0, 200);
       const found = query.length >= 2 ? await deps.pos.search(query, 50) : [];
@@ -318,6 +333,56 @@ export const makeHandler = (deps: ConsoleDeps) =>
       return respond(200, poPage(await page(), po, allowedActions(po, session.role)));
     }
     return respond(404, messagePage(await page(), 'Not found', 'There is nothing at this address.'));
+
+    async function showWebhooks(status: number, notice?: { text: string; secret?: string }, problem?: string): Promise<APIGatewayProxyResult> {
+      const now = deps.clock.now();
+      return respond(status, webhooksPage(await page('webhooks'), (await deps.webhooks.list()).map((endpoint) => endpointView(endpoint, now)), eventTypes, notice, problem));
+    }
+
+    async function showWebhook(id: string, notice?: { text: string; secret?: string }): Promise<APIGatewayProxyResult> {
+      const endpoint = await deps.webhooks.get(id);
+      if (!endpoint) return respond(404, messagePage(await page('webhooks'), 'Not found', 'There is no such webhook endpoint.'));
+      const log = await deps.webhooks.deliveries(id, 50);
+      return respond(200, webhookPage(await page('webhooks'), endpointView(endpoint, deps.clock.now()), log.items, notice));
+    }
+
+    /** Finance adds an endpoint: the same rules as the API; the secret is shown on the page that answers, once. */
+    async function addWebhook(fields: Record<string, string>, events: string[]): Promise<APIGatewayProxyResult> {
+      const parsed = bodies.webhookEndpoint.safeParse({ url: (fields.url ?? '').trim(), events, ...(fields.description?.trim() ? { description: fields.description.trim() } : {}) });
+      if (!parsed.success) return showWebhooks(400, undefined, `Not added: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'} ${issue.message}`).join('; ')}.`);
+      const { endpoint, secret } = await createEndpoint(deps, parsed.data);
+      log.info('webhook endpoint added in the console', { by: person!.sub, endpoint: endpoint.id });
+      return showWebhooks(201, { text: `Added ${endpoint.url}.`, secret });
+    }
+
+    async function changeWebhook(id: string, change: string, deliveryId: string | undefined, fields: Record<string, string>): Promise<APIGatewayProxyResult> {
+      try {
+        if (change === 'enable' || change === 'disable') {
+          await updateEndpoint(deps, id, { status: change === 'enable' ? 'enabled' : 'disabled' }, by);
+          return redirect(`${base}/webhooks/${id}`);
+        }
+        if (change === 'rotate') {
+          const { secret } = await rotateSecret(deps, id);
+          return showWebhook(id, { text: 'A new signing secret signs from now on.', secret });
+        }
+        if (change === 'delete') {
+          await deps.webhooks.remove(id);
+          return showWebhooks(200, { text: 'Endpoint deleted. Deliveries in flight stop at their next attempt.' });
+        }
+        if (change === 'replay') {
+          // The form's local date and time is taken as UTC, as every time in the console is shown.
+          const since = new Date(`${fields.since ?? ''}${/Z$/.test(fields.since ?? '') ? '' : 'Z'}`);
+          if (Number.isNaN(since.getTime()) || since > deps.clock.now()) return showWebhook(id, { text: 'Replay: choose a time in the past.' });
+          const result = await replay(deps, id, since);
+          return showWebhook(id, { text: `Replaying ${result.replayed} event(s) published since ${since.toISOString().slice(0, 16).replace('T', ' ')}${result.more ? '; there are more: replay again from the last one' : ''}.` });
+        }
+        await redeliver(deps, id, deliveryId!);
+        return showWebhook(id, { text: 'Sent again.' });
+      } catch (error) {
+        if (error instanceof NotFoundError) return respond(404, messagePage(await page('webhooks'), 'Not found', 'There is no such webhook endpoint or delivery.'));
+        throw error;
+      }
+    }
 
     /** Finance invites people, sets their group, disables and enables them (not themselves). */
     async function manageStaff(change: string, fields: Record<string, string>): Promise<APIGatewayProxyResult> {
@@ -419,5 +484,17 @@ async function actionFor(
 
 export const handler = lazyHandler(() => {
   const { pos, documents, policies } = stores();
-  return makeHandler({ pos, documents, policies, workflow: workflow(), clock: systemClock, staff: staffTokens, signIn: staffSignIn, directory: staffDirectory, files: files() });
+  return makeHandler({
+    pos,
+    documents,
+    policies,
+    workflow: workflow(),
+    clock: systemClock,
+    staff: staffTokens,
+    signIn: staffSignIn,
+    directory: staffDirectory,
+    files: files(),
+    ...eventStores(),
+    deliveries: deliveries(),
+  });
 });

@@ -5,6 +5,7 @@ import { accessibilityProblems, launchBrowser } from '../support/browser.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 import { pdfText } from '../support/pdf-text.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * The back office as finance and reviewers use it, in a real browser: sign in, find a PO, open its
@@ -247,5 +248,44 @@ describe('the console in a browser', () => {
     await expect(again.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
     await again.context().close();
     await finance.context().close();
+  });
+
+  it('finance adds a webhook endpoint, whose secret (shown once) verifies what it receives; the delivery log shows it; disable, enable and rotate', async () => {
+    const receiver = new WebhookReceiver(async () => Date.parse(((await stack.request('GET', '/_local/clock')).body as { now: string }).now));
+    await receiver.start();
+    const finance = await signIn('finance@seller.example');
+    await finance.getByRole('link', { name: 'Webhooks' }).click();
+    await check(finance, '14-webhooks');
+    await finance.getByLabel('URL (https, or http to 127.0.0.1)').fill(receiver.url);
+    await finance.getByLabel('Description').fill('ERP');
+    await finance.getByLabel('po.placed').check();
+    await finance.getByLabel('invoice.issued').check();
+    await finance.getByRole('button', { name: 'Add endpoint' }).click();
+    await expect(finance.getByRole('status').textContent()).resolves.toContain(`Added ${receiver.url}.`);
+    const secret = await finance.locator('[role=status] code').textContent();
+    expect(secret).toMatch(/^whsec_/);
+    receiver.secrets = [secret!];
+    expect(await finance.getByRole('row', { name: new RegExp(receiver.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) }).textContent()).toContain('po.placed, invoice.issued');
+
+    const placed = await place('hooks-console', 'Webhook Works', 'WW-1');
+    await receiver.waitFor((r) => r.events.some((e) => e.poId === placed.body.id && e.type === 'po.placed'));
+    expect(receiver.rejected).toEqual([]);
+    await finance.getByRole('link', { name: receiver.url }).click();
+    await expect(finance.locator('h1').textContent()).resolves.toBe(receiver.url);
+    const row = finance.getByRole('row', { name: new RegExp(`evt_${placed.body.id}_1`) });
+    await expect(row.textContent()).resolves.toMatch(/po\.placed.*delivered.*1.*HTTP 204/);
+    await check(finance, '15-webhook-deliveries');
+
+    await finance.getByRole('button', { name: 'Disable' }).click();
+    await expect(finance.locator('dl').textContent()).resolves.toMatch(/Status\s*disabled[\s\S]*disabled by finance/);
+    await finance.getByRole('button', { name: 'Enable' }).click();
+    await expect(finance.locator('dl').textContent()).resolves.toMatch(/Status\s*enabled/);
+    await finance.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = await finance.locator('[role=status] code').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await expect(finance.locator('dl').textContent()).resolves.toContain('Previous secret');
+    await finance.context().close();
+    await receiver.stop();
   });
 });

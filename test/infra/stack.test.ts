@@ -266,9 +266,9 @@ describe('the stack', () => {
     // ended badly; an execution near the one-year limit starts its successor.
     expect(starters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['Console', 'PlacePurchaseOrder', 'ResumeWorkflow', 'TaskHandOver']);
     // Deliveries are started by Notify (and Needs attention, of the same bundle) as they publish, and
-    // by finance's redelivery and replay; nothing else.
+    // by finance's redelivery and replay (API and console); nothing else.
     const deliveryStarters = functionsWith((s) => s.some((one) => actions([one]).includes('states:StartExecution') && JSON.stringify(one.Resource).includes('-webhook-deliveries')));
-    expect(deliveryStarters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['RedeliverWebhook', 'ReplayWebhooks', 'TaskNeedsAttention', 'TaskNotify']);
+    expect(deliveryStarters.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['Console', 'RedeliverWebhook', 'ReplayWebhooks', 'TaskNeedsAttention', 'TaskNotify']);
     const publishers = functionsWith((s) => actions(s).includes('events:PutEvents'));
     expect(publishers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['TaskNeedsAttention', 'TaskNotify']);
 
@@ -325,7 +325,7 @@ describe('the stack', () => {
       ReviewDecision: [...read, 'dynamodb:UpdateItem'],
       ReviewPage: [...read, 'dynamodb:UpdateItem'], // review items only (above)
       PutPolicy: ['dynamodb:PutItem'],
-      Console: [...read, 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+      Console: [...read, 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
       Reconciler: [...read, 'dynamodb:UpdateItem'],
       TaskAwaitChange: [...read, 'dynamodb:UpdateItem'],
       TaskHandOver: read,
@@ -344,10 +344,10 @@ describe('the stack', () => {
     const deletes = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: { Action: unknown }) => statement.Action === 'dynamodb:DeleteItem');
-    expect(deletes).toEqual([
-      expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } } }),
-      expect.objectContaining({ Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WEBHOOKS'] } } }),
-    ]);
+    expect(deletes.length).toBeGreaterThanOrEqual(3);
+    for (const statement of deletes) {
+      expect([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } }, { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['WEBHOOKS'] } }]).toContainEqual(statement.Condition);
+    }
   });
 
   it('runs every function on one runtime with tracing, and keeps every log for a bounded time', () => {
