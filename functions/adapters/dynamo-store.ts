@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { OpenPurchaseOrder } from '../domain/credit.js';
 import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
 import { searchTextOf, statuses, terminalStatuses, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../app/errors.js';
@@ -44,6 +45,17 @@ export const poKey = (id: string) => ({ pk: `PO#${id}`, sk: 'PO' });
 const OWED = 'OWED';
 /** The one key of the sparse index of POs whose workflow waits for finance (few, until resumed). */
 const ATTENTION = 'ATTENTION';
+
+/** The fields of an open PO that credit control reads, as a projection (every name a placeholder: some are reserved words). */
+const openPoProjection = (() => {
+  const paths = ['id', 'reference', 'status', 'currency', 'total', 'createdAt', 'payment.amountDue', 'payment.amountPaid', 'payment.dueDate', 'customer.company'].map((path) => `po.${path}`.split('.'));
+  const names = [...new Set(paths.flat())];
+  const placeholder = (name: string) => `#p${names.indexOf(name)}`;
+  return {
+    ProjectionExpression: paths.map((path) => path.map(placeholder).join('.')).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [placeholder(name), name])),
+  };
+})();
 
 export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   constructor(
@@ -243,14 +255,16 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     return found;
   }
 
-  async openForCustomer(customerId: string): Promise<PurchaseOrder[]> {
-    const found: PurchaseOrder[] = [];
+  async openForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
+    const found: OpenPurchaseOrder[] = [];
     for await (const page of this.pages({
       IndexName: 'openByCustomer',
       KeyConditionExpression: 'customerKey = :customer',
       ExpressionAttributeValues: { ':customer': `CUSTOMER#${customerId}` },
+      // Only what credit control reads: a PO's history and lines stay in the table, not on the wire.
+      ...openPoProjection,
     })) {
-      found.push(...(page.Items ?? []).map((item) => item.po as PurchaseOrder));
+      found.push(...(page.Items ?? []).map((item) => item.po as OpenPurchaseOrder));
     }
     return found;
   }

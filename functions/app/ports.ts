@@ -1,4 +1,5 @@
 import type { DocumentType, PurchaseOrder, Status } from '../domain/purchase-order.js';
+import type { OpenPurchaseOrder } from '../domain/credit.js';
 import type { EventType, PoEvent } from '../domain/events.js';
 import type { Who } from '../domain/history.js';
 import type { Policy } from '../domain/policy.js';
@@ -44,7 +45,7 @@ export interface PurchaseOrderStore {
   /** Open POs whose workflow waits in an execution started before `before` (ISO time), with its token. */
   longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]>;
   /** A customer's open POs (not rejected, completed or cancelled), oldest first: their credit account. */
-  openForCustomer(customerId: string): Promise<PurchaseOrder[]>;
+  openForCustomer(customerId: string): Promise<OpenPurchaseOrder[]>;
   /** Gives open POs stored before the by-customer index its keys, at most `limit` a run; how many it gave. */
   indexOpenByCustomer(limit: number): Promise<number>;
 }

@@ -14,6 +14,15 @@ import type { PurchaseOrder, Status } from './purchase-order.js';
  */
 export type HoldReason = 'credit_limit' | 'overdue_hold';
 
+/**
+ * What credit control reads of an open PO: a few fields, not the PO (a customer may have thousands of
+ * open POs, and each placement of theirs reads them all).
+ */
+export type OpenPurchaseOrder = Pick<PurchaseOrder, 'id' | 'reference' | 'status' | 'currency' | 'total' | 'createdAt'> & {
+  payment: Pick<PurchaseOrder['payment'], 'amountDue' | 'amountPaid' | 'dueDate'>;
+  customer: Pick<PurchaseOrder['customer'], 'company'>;
+};
+
 export interface CreditAccount {
   customerId: string;
   openPurchaseOrders: { id: string; reference: string; status: Status; currency: string; total: number; outstanding: number; dueDate: string | null }[];
@@ -23,7 +32,7 @@ export interface CreditAccount {
   paymentTermsDays: number;
 }
 
-export function creditAccount(customerId: string, open: readonly PurchaseOrder[], policy: Pick<Policy, 'customers' | 'paymentTermsDays'>): CreditAccount {
+export function creditAccount(customerId: string, open: readonly OpenPurchaseOrder[], policy: Pick<Policy, 'customers' | 'paymentTermsDays'>): CreditAccount {
   const exposure: Record<string, number> = {};
   const overdue: Record<string, number> = {};
   const openPurchaseOrders = open.map((po) => {
