@@ -240,29 +240,13 @@ export class PurchaseOrderStack extends Stack {
     ) as Record<WorkflowTask, PoFunction>;
 
     const workflow = new PurchaseOrderWorkflow(this, 'Workflow', { functions: taskFunctions });
-    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(workflow.definition),
-      tracingEnabled: true,
+    const stateMachine = this.standardMachine('StateMachine', {
+      name: stateMachineName,
+      definition: workflow.definition,
       comment: 'One execution per purchase order',
-      // Every event, but no execution data: inputs and outputs carry task tokens.
-      logs: {
-        destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.THREE_MONTHS }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
+      retention: logs.RetentionDays.THREE_MONTHS,
+      invokes: Object.values(taskFunctions),
     });
-    Validations.of(stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Step Functions log delivery (logs:CreateLogDelivery and the like) and X-Ray take no resource-level scoping.',
-    });
-    for (const fn of Object.values(taskFunctions)) {
-      Validations.of(stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-        reason: 'Invoking a task function includes its versions and aliases (function ARN with :*).',
-      });
-    }
 
     // Webhook deliveries: one execution per (event, endpoint), retrying on its schedule for about a day and a half.
     const deliverFn = new PoFunction(this, 'DeliverWebhook', {
@@ -273,25 +257,12 @@ export class PurchaseOrderStack extends Stack {
     });
     bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail']);
     const delivery = new WebhookDelivery(this, 'WebhookDelivery', { deliver: deliverFn });
-    const deliveryMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
-      stateMachineName: deliveryStateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(delivery.definition),
-      tracingEnabled: true,
+    this.standardMachine('DeliveryStateMachine', {
+      name: deliveryStateMachineName,
+      definition: delivery.definition,
       comment: 'One execution per delivery of an event to a webhook endpoint',
-      logs: {
-        destination: new logs.LogGroup(this, 'DeliveryStateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
-    });
-    Validations.of(deliveryMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Step Functions log delivery (logs:CreateLogDelivery and the like) and X-Ray take no resource-level scoping.',
-    });
-    Validations.of(deliveryMachine).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(deliverFn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-      reason: 'Invoking the delivery function includes its versions and aliases (function ARN with :*).',
+      retention: logs.RetentionDays.ONE_MONTH,
+      invokes: [deliverFn],
     });
 
     // The reconciler: every five minutes, wakes the workflows whose PO changed while the signal to
@@ -390,5 +361,31 @@ export class PurchaseOrderStack extends Stack {
     new CfnOutput(this, 'FinanceKeySecret', { value: financeKey.secretName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
+  }
+
+  /**
+   * A Standard state machine with tracing and every event logged, but no execution data (inputs and
+   * outputs carry task tokens), allowed to invoke `invokes`.
+   */
+  private standardMachine(id: string, props: { name: string; definition: sfn.IChainable; comment: string; retention: logs.RetentionDays; invokes: PoFunction[] }): sfn.StateMachine {
+    const machine = new sfn.StateMachine(this, id, {
+      stateMachineName: props.name,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
+      tracingEnabled: true,
+      comment: props.comment,
+      logs: { destination: new logs.LogGroup(this, `${id}Logs`, { retention: props.retention }), level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    Validations.of(machine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Step Functions log delivery (logs:CreateLogDelivery and the like) and X-Ray take no resource-level scoping.',
+    });
+    for (const fn of props.invokes) {
+      Validations.of(machine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason: 'Invoking a task function includes its versions and aliases (function ARN with :*).',
+      });
+    }
+    return machine;
   }
 }

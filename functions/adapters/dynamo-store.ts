@@ -269,6 +269,20 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
     return found;
   }
 
+  async overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
+    const found: OpenPurchaseOrder[] = [];
+    for await (const page of this.pages({
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :status',
+      FilterExpression: 'po.customer.id = :customer',
+      ExpressionAttributeValues: { ':status': 'STATUS#overdue', ':customer': customerId },
+      ...openPoProjection,
+    })) {
+      found.push(...(page.Items ?? []).map((item) => item.po as OpenPurchaseOrder));
+    }
+    return found;
+  }
+
   /**
    * Open POs written before the `openByCustomer` index existed lack its keys, so credit control
    * would not see them: gives them their keys, at most `limit` a run (each only if unchanged since

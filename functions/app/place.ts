@@ -66,7 +66,11 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     // PO references need to be unique, not gapless (they are not tax documents): one write, no contention.
     const year = now.getUTCFullYear();
     const sequence = await deps.numbers.next('po', year);
-    const holds = holdsApplyTo(order) ? creditHolds(creditAccount(order.customer.id, await deps.pos.openForCustomer(order.customer.id), policy), order.currency, total) : [];
+    // With a credit limit, every open PO of the customer counts; without one, only whether one is overdue
+    // (a customer may have thousands of open POs; the overdue ones are few).
+    const customerId = order.customer.id;
+    const open = holdsApplyTo(order) ? await (policy.customers[customerId]?.creditLimit ? deps.pos.openForCustomer(customerId) : deps.pos.overdueForCustomer(customerId)) : null;
+    const holds = open ? creditHolds(creditAccount(customerId, open, policy), order.currency, total) : [];
     const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now, holds });
     try {
       await deps.pos.create(placed);

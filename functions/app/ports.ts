@@ -46,6 +46,8 @@ export interface PurchaseOrderStore {
   longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]>;
   /** A customer's open POs (not rejected, completed or cancelled), oldest first: their credit account. */
   openForCustomer(customerId: string): Promise<OpenPurchaseOrder[]>;
+  /** A customer's overdue POs (from the queue of all overdue POs, which is short): the overdue hold without reading every open PO. */
+  overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]>;
   /** Gives open POs stored before the by-customer index its keys, at most `limit` a run; how many it gave. */
   indexOpenByCustomer(limit: number): Promise<number>;
 }

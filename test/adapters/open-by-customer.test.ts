@@ -27,6 +27,29 @@ const po = (customer: string): PurchaseOrder =>
   });
 
 describe('open POs by customer', () => {
+  it("finds a customer's overdue POs in the overdue queue, with only the fields credit control reads", async () => {
+    const store = new DynamoPurchaseOrderStore(dynamo.db, dynamo.table);
+    const [late, onTime, otherLate] = [po('cust-c'), po('cust-c'), po('cust-d')];
+    for (const p of [late, onTime, otherLate]) await store.create(p);
+    for (const p of [late, otherLate]) {
+      const invoiced = { ...p, payment: { ...p.payment, dueDate: '2026-04-01' } };
+      await store.save(apply(invoiced, { type: 'mark_overdue' }, { actor: 'system', at }), p.version, null);
+    }
+    expect(await store.overdueForCustomer('cust-c')).toEqual([
+      {
+        id: late.id,
+        reference: late.reference,
+        status: 'overdue',
+        currency: 'USD',
+        total: late.total,
+        createdAt: late.createdAt,
+        payment: { amountDue: late.payment.amountDue, amountPaid: 0, dueDate: '2026-04-01' },
+        customer: { company: late.customer.company },
+      },
+    ]);
+    expect(await store.overdueForCustomer('cust-e')).toEqual([]);
+  });
+
   it("lists a customer's open POs, oldest first; a PO leaves the list when it ends", async () => {
     const store = new DynamoPurchaseOrderStore(dynamo.db, dynamo.table);
     const [a, b, other] = [po('cust-a'), po('cust-a'), po('cust-b')];

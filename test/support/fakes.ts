@@ -119,6 +119,9 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
       .filter((po) => po.customer.id === customerId && !terminalStatuses.has(po.status))
       .sort((a, b) => (`${a.createdAt}#${a.id}` < `${b.createdAt}#${b.id}` ? -1 : 1));
   }
+  async overdueForCustomer(customerId: string) {
+    return (await this.openForCustomer(customerId)).filter((po) => po.status === 'overdue');
+  }
   async longWaits(before: string, limit: number) {
     return [...this.items.values()]
       .filter(({ po, waitToken }) => waitToken && !terminalStatuses.has(po.status) && po.createdAt < before && (this.workflowSince.get(po.id) ?? before) < before)
