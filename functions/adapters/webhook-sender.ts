@@ -32,8 +32,8 @@ export class HttpWebhookSender implements WebhookSender {
         },
         body,
       });
-      // The answer's body is not ours to keep; reading it frees the connection.
-      await response.arrayBuffer().catch(() => undefined);
+      // The answer's body is not ours to keep (nor to read: it may be large): dropping it frees the connection.
+      await response.body?.cancel().catch(() => undefined);
       return { status: response.status, retryAfter: response.headers.get('retry-after'), error: null, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;

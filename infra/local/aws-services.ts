@@ -101,14 +101,18 @@ export function startAwsServices(options: {
     'events:PutEvents': (b) => {
       const entries = (b.Entries as Record<string, unknown>[] | undefined) ?? [];
       if (entries.length < 1 || entries.length > 10) throw new ServiceError('ValidationException', 'Entries must hold 1 to 10 events');
+      // Every bus is checked before any event is kept, so a refused call keeps nothing.
+      const buses = entries.map((entry) => {
+        const bus = busFor(String(entry.EventBusName ?? 'default'));
+        if (!bus) throw new ServiceError('ResourceNotFoundException', `Event bus ${String(entry.EventBusName ?? 'default')} does not exist.`);
+        return bus;
+      });
       mkdirSync(busDir, { recursive: true });
       return {
         FailedEntryCount: 0,
-        Entries: entries.map((entry) => {
-          const bus = busFor(String(entry.EventBusName ?? 'default'));
-          if (!bus) throw new ServiceError('ResourceNotFoundException', `Event bus ${String(entry.EventBusName ?? 'default')} does not exist.`);
+        Entries: entries.map((entry, i) => {
           const id = randomUUID();
-          appendFileSync(path.join(busDir, `${bus.name}.jsonl`), `${JSON.stringify({ id, source: entry.Source, 'detail-type': entry.DetailType, time: entry.Time, detail: JSON.parse(String(entry.Detail ?? '{}')) })}\n`);
+          appendFileSync(path.join(busDir, `${buses[i]!.name}.jsonl`), `${JSON.stringify({ id, source: entry.Source, 'detail-type': entry.DetailType, time: entry.Time, detail: JSON.parse(String(entry.Detail ?? '{}')) })}\n`);
           return { EventId: id };
         }),
       };

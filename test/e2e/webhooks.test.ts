@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
@@ -89,6 +91,11 @@ describe('events and signed webhooks', () => {
       cursor = data!.cursor;
     }
     expect(fromFeed.filter((id) => id.startsWith(`evt_${po.id}_`))).toEqual(got.map((e) => e.id));
+    // The app's event bus got them too (the local stack keeps what is put on each bus of the template).
+    const busDir = path.join(stack.dataDir, 'eventbridge');
+    const onBus = readdirSync(busDir).flatMap((file) => readFileSync(path.join(busDir, file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source: string; 'detail-type': string; detail: { id: string } }));
+    const ours = onBus.filter((entry) => entry.detail.id.startsWith(`evt_${po.id}_`));
+    expect(ours.map((entry) => [entry.source, entry['detail-type'], entry.detail.id])).toEqual(got.map((e) => ['purchase-orders', e.type, e.id]));
     expect((await finance().GET('/events', { params: { query: { after: 'not-a-cursor' } } })).response.status).toBe(400);
     expect((await checkout().GET('/events')).response.status).toBe(403);
 
