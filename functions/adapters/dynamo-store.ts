@@ -256,30 +256,22 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
   }
 
   async openForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
-    const found: OpenPurchaseOrder[] = [];
-    for await (const page of this.pages({
-      IndexName: 'openByCustomer',
-      KeyConditionExpression: 'customerKey = :customer',
-      ExpressionAttributeValues: { ':customer': `CUSTOMER#${customerId}` },
-      // Only what credit control reads: a PO's history and lines stay in the table, not on the wire.
-      ...openPoProjection,
-    })) {
-      found.push(...(page.Items ?? []).map((item) => item.po as OpenPurchaseOrder));
-    }
-    return found;
+    return this.openPos({ IndexName: 'openByCustomer', KeyConditionExpression: 'customerKey = :customer', ExpressionAttributeValues: { ':customer': `CUSTOMER#${customerId}` } });
   }
 
   async overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
-    const found: OpenPurchaseOrder[] = [];
-    for await (const page of this.pages({
+    return this.openPos({
       IndexName: 'byStatus',
       KeyConditionExpression: 'gsi1pk = :status',
       FilterExpression: 'po.customer.id = :customer',
       ExpressionAttributeValues: { ':status': 'STATUS#overdue', ':customer': customerId },
-      ...openPoProjection,
-    })) {
-      found.push(...(page.Items ?? []).map((item) => item.po as OpenPurchaseOrder));
-    }
+    });
+  }
+
+  /** Every page of a query of POs, with only what credit control reads: a PO's history and lines stay in the table, not on the wire. */
+  private async openPos(query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'FilterExpression' | 'ExpressionAttributeValues'>): Promise<OpenPurchaseOrder[]> {
+    const found: OpenPurchaseOrder[] = [];
+    for await (const page of this.pages({ ...query, ...openPoProjection })) found.push(...(page.Items ?? []).map((item) => item.po as OpenPurchaseOrder));
     return found;
   }
 
