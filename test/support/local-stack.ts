@@ -206,9 +206,10 @@ export class LocalStack {
 
   /** Changes part of the seller's policy as finance would (read it, change it, put it back). */
   async updatePolicy(changes: Record<string, unknown>): Promise<void> {
-    const policy = (await this.request('GET', '/policy', { key: keys.finance })).body as Record<string, unknown>;
-    const put = await this.request('PUT', '/policy', { key: keys.finance, body: { ...policy, ...changes } });
-    if (put.status !== 200) throw new Error(`the policy was refused: ${JSON.stringify(put.body)}`);
+    const finance = this.client(keys.finance);
+    const { data: policy } = await finance.GET('/policy');
+    const put = await finance.PUT('/policy', { body: { ...policy!, ...changes } as typeof policy & object });
+    if (put.response.status !== 200) throw new Error(`the policy was refused: ${JSON.stringify(put.error)}`);
   }
 
   async emails(): Promise<Email[]> {
@@ -237,7 +238,8 @@ export class LocalStack {
   async waitForPo(id: string, key: string, predicate: (po: any) => boolean, timeoutMs = 15_000, pauseMs: (attempt: number) => number = () => 100): Promise<any> {
     const until = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt += 1) {
-      const { body } = await this.request('GET', `/purchase-orders/${id}`, { key });
+      const { data, error } = await this.client(key).GET('/purchase-orders/{id}', { params: { path: { id } } });
+      const body = data ?? error;
       if (predicate(body)) return body;
       if (Date.now() > until) throw new Error(`PO ${id} did not reach the expected state: ${JSON.stringify(body).slice(0, 2000)}\n${this.output.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, pauseMs(attempt)));
