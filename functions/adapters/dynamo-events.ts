@@ -48,17 +48,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   async feed(cursor: string | null, limit: number): Promise<{ items: PoEvent[]; cursor: string | null }> {
-    const after = cursor === null ? '' : feedPositionOf(cursor);
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'eventFeed',
-        KeyConditionExpression: 'feedKey = :feed AND feedAt > :after',
-        ExpressionAttributeValues: { ':feed': FEED, ':after': after },
-        Limit: limit,
-      }),
-    );
-    const items = Items ?? [];
+    const items = await this.feedFrom('>', cursor === null ? '' : feedPositionOf(cursor), limit);
     // The cursor is where this page ended: the next page starts after it, and a page that came back
     // empty hands back the cursor it was given, to be asked again later.
     const last = items.at(-1);
@@ -66,16 +56,21 @@ export class DynamoEventStore implements EventStore {
   }
 
   async since(since: string, limit: number): Promise<{ event: PoEvent; publishedAt: string }[]> {
+    return (await this.feedFrom('>=', since, limit)).map((item) => ({ event: item.event as PoEvent, publishedAt: String(item.feedAt).split('#')[0]! }));
+  }
+
+  /** One page of the feed from a position (after it, or from it on). */
+  private async feedFrom(comparison: '>' | '>=', position: string, limit: number): Promise<Record<string, unknown>[]> {
     const { Items } = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'eventFeed',
-        KeyConditionExpression: 'feedKey = :feed AND feedAt >= :since',
-        ExpressionAttributeValues: { ':feed': FEED, ':since': since },
+        KeyConditionExpression: `feedKey = :feed AND feedAt ${comparison} :position`,
+        ExpressionAttributeValues: { ':feed': FEED, ':position': position },
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => ({ event: item.event as PoEvent, publishedAt: String(item.feedAt).split('#')[0]! }));
+    return Items ?? [];
   }
 }
 

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../app/errors.js';
 import type { EventStore, PurchaseOrderStore } from '../app/ports.js';
 import { eventsOf } from '../domain/events.js';
-import { authorize, HttpProblem, json, pathParam, withProblems } from '../http/http.js';
+import { authorize, json, pathParam, queryLimit, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { eventStores } from '../wiring/events.js';
 import { stores } from '../wiring/stores.js';
@@ -28,10 +28,7 @@ export const makeFeedHandler = (deps: { events: EventStore }) =>
   withProblems('event-feed', async (event) => {
     authorize(event, ['finance']);
     const after = event.queryStringParameters?.after ?? null;
-    const raw = event.queryStringParameters?.limit;
-    const limit = raw === undefined || raw === null ? 100 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpProblem(400, 'Bad Request', 'limit must be a whole number from 1 to 500', { errors: [{ path: 'limit', message: 'must be 1 to 500' }] });
-    return json(200, await deps.events.feed(after, limit));
+    return json(200, await deps.events.feed(after, queryLimit(event, 500, 100)));
   });
 
 export const poEventsHandler = lazyHandler(() => makePoEventsHandler({ pos: stores().pos }));

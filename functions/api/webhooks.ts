@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { NotFoundError } from '../app/errors.js';
 import { createEndpoint, endpointView, getEndpoint, redeliver, replay, rotateSecret, updateEndpoint, type EndpointDeps, type ResendDeps } from '../app/webhooks.js';
 import { bodies } from '../http/bodies.js';
-import { authorize, HttpProblem, json, parseJson, pathParam, withProblems } from '../http/http.js';
+import { authorize, HttpProblem, json, parseJson, pathParam, queryLimit, withProblems } from '../http/http.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
@@ -63,7 +63,7 @@ export const makeDeliveriesHandler = (deps: EndpointDeps) =>
     authorize(event, ['finance']);
     const id = endpointId(event);
     await getEndpoint(deps, id);
-    const limit = limitOf(event);
+    const limit = queryLimit(event, 100, 50);
     const cursor = event.queryStringParameters?.cursor ?? undefined;
     return json(200, await deps.webhooks.deliveries(id, limit, cursor));
   });
@@ -84,14 +84,6 @@ export const makeReplayHandler = (deps: ResendDeps) =>
     if (since.getTime() > deps.clock.now().getTime()) throw new HttpProblem(400, 'Bad Request', 'since is in the future', { errors: [{ path: 'since', message: 'must not be in the future' }] });
     return json(202, await replay(deps, id, since));
   });
-
-function limitOf(event: APIGatewayProxyEvent): number {
-  const raw = event.queryStringParameters?.limit;
-  if (raw === undefined || raw === null) return 50;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpProblem(400, 'Bad Request', 'limit must be a whole number from 1 to 100', { errors: [{ path: 'limit', message: 'must be 1 to 100' }] });
-  return limit;
-}
 
 const endpointDeps = (): EndpointDeps => ({ webhooks: eventStores().webhooks, clock: systemClock });
 const resendDeps = (): ResendDeps => ({ ...eventStores(), deliveries: deliveries(), clock: systemClock });

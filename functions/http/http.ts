@@ -107,6 +107,17 @@ export function pathParam(event: APIGatewayProxyEvent, name: string): string {
   return value;
 }
 
+/** The `limit` query parameter of a paged list: a whole number from 1 to `max`, `fallback` when absent; else 400. */
+export function queryLimit(event: APIGatewayProxyEvent, max: number, fallback: number): number {
+  const raw = event.queryStringParameters?.limit;
+  if (raw === undefined || raw === null) return fallback;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new HttpProblem(400, 'Bad Request', `limit must be a whole number from 1 to ${max}`, { errors: [{ path: 'limit', message: `must be 1 to ${max}` }] });
+  }
+  return limit;
+}
+
 export type CallerRole = 'checkout' | 'finance' | 'reviewer';
 
 /** What the API's authorizer tells the function about the caller (API Gateway passes its context). */

@@ -45,6 +45,8 @@ export class LocalStack {
   private ports!: { api: number; ses: number; dynamo: number; aws: number; cognito: number; s3: number };
   /** Every answer is checked against the OpenAPI document the stack serves (loaded once it is up). */
   private openApi: OpenApiCheck | undefined;
+  /** The typed clients made so far, one per key (and check): `waitForPo` polls through them. */
+  private readonly clients = new Map<string, ReturnType<typeof purchaseOrdersClient>>();
 
   constructor(
     dataDir?: string,
@@ -192,6 +194,9 @@ export class LocalStack {
    * measures the product, not the check).
    */
   client(key?: string, { check = true } = {}) {
+    const cacheKey = `${key ?? ''}|${check}`;
+    const made = this.clients.get(cacheKey);
+    if (made) return made;
     const checkedFetch = async (input: Request): Promise<Response> => {
       const res = await fetch(input);
       const type = res.headers.get('content-type') ?? '';
@@ -201,7 +206,9 @@ export class LocalStack {
       }
       return res;
     };
-    return purchaseOrdersClient(this.api, key, { fetch: checkedFetch as typeof fetch });
+    const client = purchaseOrdersClient(this.api, key, { fetch: checkedFetch as typeof fetch });
+    this.clients.set(cacheKey, client);
+    return client;
   }
 
   /** Changes part of the seller's policy as finance would (read it, change it, put it back). */
