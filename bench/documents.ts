@@ -16,11 +16,14 @@ const buyers = {
   japanese: { company: '株式会社山田製作所', country: 'JP', city: '東京都千代田区', line1: '丸の内一丁目1番1号', description: '年間ライセンス（チーム版）' },
 } as const;
 
+/** The module at the first of these paths that exists in that checkout (modules moved between versions). */
+const at = (source: string, ...candidates: string[]) => JSON.stringify(path.join(source, candidates.find((file) => existsSync(path.join(source, file))) ?? candidates[0]!));
+
 const entry = (source: string) => `
-import { documentContent } from ${JSON.stringify(path.join(source, 'functions/domain/documents.ts'))};
-import { placePurchaseOrder } from ${JSON.stringify(path.join(source, 'functions/domain/purchase-order.ts'))};
-import { defaultPolicy } from ${JSON.stringify(path.join(source, 'functions/domain/policy.ts'))};
-import { orderRequestSchema } from ${JSON.stringify(path.join(source, 'functions/domain/order-request.ts'))};
+import { documentContent } from ${at(source, 'functions/domain/documents.ts')};
+import { placePurchaseOrder } from ${at(source, 'functions/domain/purchase-order/index.ts', 'functions/domain/purchase-order.ts')};
+import { defaultPolicy } from ${at(source, 'contract/policy.ts', 'functions/domain/policy.ts')};
+import { orderRequestSchema } from ${at(source, 'contract/order-request.ts', 'functions/domain/order-request.ts')};
 import { exampleSellerProfile } from ${JSON.stringify(path.join(source, 'functions/domain/seller.ts'))};
 import { renderDocumentPdf } from ${JSON.stringify(path.join(source, 'functions/adapters/pdf.ts'))};
 const buyers = ${JSON.stringify(buyers)};

@@ -6,11 +6,11 @@ import { eventCatalogue } from '../functions/domain/events.js';
 import { openApiDocument } from '../functions/http/openapi.js';
 import { mermaid } from './diagram.js';
 import { readAssembly } from './local/assembly.js';
-import { routes } from './routes.js';
+import { routes } from '../contract/routes.js';
 
 /**
  * The parts of docs/ that are generated from what runs, so they cannot drift: the routes from
- * infra/routes.ts, the notices from the catalogue, the workflow from the synthesized definition.
+ * contract/routes.ts, the notices from the catalogue, the workflow from the synthesized definition.
  * Each stands between `<!-- generated:NAME -->` and `<!-- end:NAME -->`; `npm run docs` rewrites
  * them, and a test fails when one differs from what would be generated.
  */

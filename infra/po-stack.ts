@@ -22,7 +22,8 @@ import { PoFunction } from './constructs/po-function.js';
 import { Staff } from './constructs/staff.js';
 import { acknowledge } from './constructs/acknowledge.js';
 import { Bindings, type Binding } from './constructs/bindings.js';
-import { routes } from './routes.js';
+import { apiGroups, routes, type ApiGroup } from '../contract/routes.js';
+import { apiFunctions } from './api-functions.js';
 
 export interface PoStackProps extends StackProps {
   /** Where review links point; defaults to the API's own URL. */
@@ -333,14 +334,18 @@ export class PurchaseOrderStack extends Stack {
       resultsCacheTtl: Duration.minutes(5),
     });
 
+    // One function per group of routes; API Gateway may invoke it for any of its methods (one
+    // permission per function, not one per method).
+    const integrations = Object.fromEntries(
+      apiGroups.map((group) => {
+        const { entry, description, bindings: uses } = apiFunctions[group];
+        const fn = new PoFunction(this, group, { entry, description });
+        bindings.bind(fn, uses);
+        return [group, new apigateway.LambdaIntegration(fn, { scopePermissionToMethod: false })];
+      }),
+    ) as Record<ApiGroup, apigateway.LambdaIntegration>;
     for (const route of routes) {
-      const fn = new PoFunction(this, route.id, {
-        entry: route.entry,
-        ...(route.handler ? { handler: route.handler } : {}),
-        description: route.description,
-      });
-      bindings.bind(fn, route.bindings);
-      const integration = new apigateway.LambdaIntegration(fn);
+      const integration = integrations[route.group];
       for (const path of [route.path, ...(route.alsoAt ?? [])]) {
         const method = api.root.resourceForPath(path).addMethod(route.method, integration, {
           ...(route.public ? {} : { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),

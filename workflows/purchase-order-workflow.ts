@@ -3,10 +3,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { NextStep } from '../functions/domain/workflow-view.js';
-import { statePaths, type WorkflowTask } from './contract.js';
+import type { NextStep } from '../contract/execution.js';
+import { statePaths, type WorkflowTask } from '../contract/execution.js';
 
-export type { WorkflowTask } from './contract.js';
+export type { WorkflowTask } from '../contract/execution.js';
 
 /**
  * One execution per purchase order, named after it. The PO in the table is the truth; the workflow

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { OpenPurchaseOrder } from '../domain/credit.js';
-import { defaultPolicy, policySchema, type Policy } from '../domain/policy.js';
-import { searchTextOf, statuses, terminalStatuses, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
+import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
+import { searchTextOf, terminalStatuses, type PurchaseOrder } from '../domain/purchase-order.js';
+import { statuses, type Status } from '../../contract/purchase-order.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../app/errors.js';
 import {
   type DocumentStore,

@@ -3,14 +3,15 @@ import * as z from 'zod';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { PolicyStore } from '../app/ports.js';
 import type { Action } from '../domain/purchase-order.js';
-import { bodies } from '../http/bodies.js';
-import { authorize, json, parseJson, pathParam, withProblems, type CallerRole } from '../http/http.js';
+import { bodies } from '../../contract/bodies.js';
+import { json, parseJson, pathParam } from '../http/http.js';
+import { routeHandler, serve } from '../http/routing.js';
+import { routeById, type RouteIdOf } from '../../contract/routes.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { systemClock } from '../wiring/clock.js';
 import { stores } from '../wiring/stores.js';
-import { signalOnlyWorkflow, workflow } from '../wiring/workflow.js';
-import { resumeWorkflow } from '../app/resume.js';
+import { signalOnlyWorkflow } from '../wiring/workflow.js';
 
 /**
  * The lifecycle actions of the contract: one handler per route, all the same shape: authorize the
@@ -21,21 +22,18 @@ export interface ActionDeps extends ChangeDeps {
   policies: PolicyStore;
 }
 
-
-
+/** An action's route: its body (optional where the row says so) as the domain action it asks for. */
 function route<S extends z.ZodType>(
-  name: string,
-  roles: CallerRole[],
+  routeId: RouteIdOf<'PurchaseOrderActions'>,
   schema: S,
   toAction: (body: z.infer<S>, event: APIGatewayProxyEvent, deps: ActionDeps) => Action | Promise<Action>,
-  options: { optionalBody?: boolean } = {},
 ) {
+  const optionalBody = routeById[routeId].optionalBody !== undefined;
   return (deps: ActionDeps) =>
-    withProblems(name, async (event) => {
-      const { actor, by } = authorize(event, roles);
+    routeHandler(routeId, async (event, { actor, by }) => {
       const id = pathParam(event, 'id');
       const empty = !event.body || event.body.length === 0;
-      const body = options.optionalBody && empty ? schema.parse({}) : parseJson(event, schema).value;
+      const body = optionalBody && empty ? schema.parse({}) : parseJson(event, schema).value;
       const action = await toAction(body, event, deps);
       const po = await changePurchaseOrder(deps, id, action, { actor, by, at: deps.clock.now() });
       return json(200, presentPurchaseOrder(po));
@@ -70,35 +68,38 @@ export const actionOf = {
   },
 };
 
-export const makeReview = route('review', ['finance', 'reviewer'], bodies.review, actionOf.review);
-export const makeRecordPayment = route('record-payment', ['finance'], bodies.payment, actionOf.recordPayment);
-export const makeSubmitPayment = route('submit-payment', ['checkout'], bodies.payment, actionOf.submitPayment);
-export const makeVerifyPayment = route('verify-payment', ['finance'], bodies.verification, actionOf.verifyPayment);
-export const makeCancel = route('cancel', ['checkout', 'finance'], bodies.reason, actionOf.cancel, { optionalBody: true });
-export const makeConvert = route('convert-to-purchase-order', ['finance'], bodies.convert, (b, _event, deps) => actionOf.convert(b, deps.policies), { optionalBody: true });
-export const makeDispute = route('dispute', ['checkout', 'finance'], bodies.reason, actionOf.dispute, { optionalBody: true });
-export const makeResolveDispute = route('resolve-dispute', ['finance'], bodies.resolve, actionOf.resolveDispute);
-export const makeUpdateShipping = route('update-shipping', ['finance'], bodies.shipping, (b, event) => actionOf.updateShipping(b, pathParam(event, 'soId')));
+export const makeReview = route('FinanceReview', bodies.review, actionOf.review);
+export const makeRecordPayment = route('RecordPayment', bodies.payment, actionOf.recordPayment);
+export const makeSubmitPayment = route('SubmitPayment', bodies.payment, actionOf.submitPayment);
+export const makeVerifyPayment = route('VerifyPayment', bodies.verification, actionOf.verifyPayment);
+export const makeCancel = route('CancelPurchaseOrder', bodies.reason, actionOf.cancel);
+export const makeConvert = route('ConvertToPurchaseOrder', bodies.convert, (b, _event, deps) => actionOf.convert(b, deps.policies));
+export const makeDispute = route('OpenDispute', bodies.reason, actionOf.dispute);
+export const makeResolveDispute = route('ResolveDispute', bodies.resolve, actionOf.resolveDispute);
+export const makeUpdateShipping = route('UpdateShippingOrder', bodies.shipping, (b, event) => actionOf.updateShipping(b, pathParam(event, 'soId')));
 
-/** POST /purchase-orders/{id}/resume (finance): resume the workflow of a PO that needs attention. */
-export const makeResume = (deps: ActionDeps) =>
-  withProblems('resume', async (event) => {
-    const { actor, by } = authorize(event, ['finance']);
-    const po = await resumeWorkflow(deps, pathParam(event, 'id'), { actor, by });
-    return json(200, presentPurchaseOrder(po));
-  });
-
-const deps = (): ActionDeps => {
+export const actionDeps = (): ActionDeps => {
   const { pos, policies } = stores();
   return { pos, policies, workflow: signalOnlyWorkflow(), clock: systemClock };
 };
-export const review = lazyHandler(() => makeReview(deps()));
-export const recordPayment = lazyHandler(() => makeRecordPayment(deps()));
-export const submitPayment = lazyHandler(() => makeSubmitPayment(deps()));
-export const verifyPayment = lazyHandler(() => makeVerifyPayment(deps()));
-export const cancel = lazyHandler(() => makeCancel(deps()));
-export const convert = lazyHandler(() => makeConvert(deps()));
-export const dispute = lazyHandler(() => makeDispute(deps()));
-export const resolveDispute = lazyHandler(() => makeResolveDispute(deps()));
-export const updateShipping = lazyHandler(() => makeUpdateShipping(deps()));
-export const resume = lazyHandler(() => makeResume({ ...deps(), workflow: workflow() }));
+export const review = lazyHandler(() => makeReview(actionDeps()));
+export const recordPayment = lazyHandler(() => makeRecordPayment(actionDeps()));
+export const submitPayment = lazyHandler(() => makeSubmitPayment(actionDeps()));
+export const verifyPayment = lazyHandler(() => makeVerifyPayment(actionDeps()));
+export const cancel = lazyHandler(() => makeCancel(actionDeps()));
+export const convert = lazyHandler(() => makeConvert(actionDeps()));
+export const dispute = lazyHandler(() => makeDispute(actionDeps()));
+export const resolveDispute = lazyHandler(() => makeResolveDispute(actionDeps()));
+export const updateShipping = lazyHandler(() => makeUpdateShipping(actionDeps()));
+
+export const handler = serve('PurchaseOrderActions', {
+  FinanceReview: review,
+  RecordPayment: recordPayment,
+  SubmitPayment: submitPayment,
+  VerifyPayment: verifyPayment,
+  CancelPurchaseOrder: cancel,
+  ConvertToPurchaseOrder: convert,
+  OpenDispute: dispute,
+  ResolveDispute: resolveDispute,
+  UpdateShippingOrder: updateShipping,
+});

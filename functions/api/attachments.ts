@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { attachmentUrl, completeUpload, requestUpload, uploadDirect, type AttachmentDeps } from '../app/attachments.js';
 import { NotFoundError } from '../app/errors.js';
 import { cleanFilename, isAttachmentType, MAX_ATTACHMENT_BYTES } from '../domain/attachments.js';
-import { authorize, header, HttpProblem, json, parseJson, pathParam, withProblems } from '../http/http.js';
+import { header, HttpProblem, json, parseJson, pathParam } from '../http/http.js';
+import { routeHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { files } from '../wiring/files.js';
@@ -27,8 +28,7 @@ const mediaType = (event: APIGatewayProxyEvent) => (header(event, 'content-type'
 const hrefOf = (poId: string, attachmentId: string) => `/purchase-orders/${poId}/attachments/${attachmentId}`;
 
 export const makeAddHandler = (deps: AttachmentDeps) =>
-  withProblems('add-attachment', async (event) => {
-    const caller = authorize(event, ['checkout', 'finance']);
+  routeHandler('AddAttachment', async (event, caller) => {
     const poId = pathParam(event, 'id');
     const type = mediaType(event);
     if (type === 'application/json') {
@@ -46,8 +46,7 @@ export const makeAddHandler = (deps: AttachmentDeps) =>
   });
 
 export const makeCompleteHandler = (deps: AttachmentDeps) =>
-  withProblems('complete-attachment', async (event) => {
-    const caller = authorize(event, ['checkout', 'finance']);
+  routeHandler('CompleteAttachment', async (event, caller) => {
     const poId = pathParam(event, 'id');
     const attachmentId = pathParam(event, 'attachmentId');
     const body = event.body ? parseJson(event, completion).value : {};
@@ -58,8 +57,7 @@ export const makeCompleteHandler = (deps: AttachmentDeps) =>
   });
 
 export const makeGetHandler = (deps: AttachmentDeps) =>
-  withProblems('get-attachment', async (event) => {
-    authorize(event, ['checkout', 'finance', 'reviewer']);
+  routeHandler('GetAttachment', async (event) => {
     const poId = pathParam(event, 'id');
     const po = (await deps.pos.get(poId))?.po;
     if (!po) throw new NotFoundError(`purchase order ${poId} not found`);
@@ -71,3 +69,5 @@ const deps = (): AttachmentDeps => ({ pos: stores().pos, workflow: signalOnlyWor
 export const addHandler = lazyHandler(() => makeAddHandler(deps()));
 export const completeHandler = lazyHandler(() => makeCompleteHandler(deps()));
 export const getHandler = lazyHandler(() => makeGetHandler(deps()));
+
+export const handler = serve('AttachmentFiles', { AddAttachment: addHandler, CompleteAttachment: completeHandler, GetAttachment: getHandler });

@@ -8,15 +8,17 @@ import { attachmentUrl } from '../app/attachments.js';
 import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, WebhookStore } from '../app/ports.js';
 import { createEndpoint, endpointView, redeliver, replay, rotateSecret, updateEndpoint } from '../app/webhooks.js';
 import { NotFoundError } from '../app/errors.js';
-import { eventTypes } from '../domain/events.js';
+import { eventTypes } from '../../contract/events.js';
 import { staffRole, type StaffDirectory } from '../app/staff.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import { creditAccount } from '../domain/credit.js';
 import { parseMajor, toDecimalString } from '../domain/money.js';
 import { agingTotals, csvField, receivables } from '../domain/receivables.js';
-import { allowedActions, type Action, type PurchaseOrder, type Status, type Who } from '../domain/purchase-order.js';
-import { bodies } from '../http/bodies.js';
-import { consoleBase, header, HttpProblem, rawBody, withProblems } from '../http/http.js';
+import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order.js';
+import { type Status, type Who } from '../../contract/purchase-order.js';
+import { bodies } from '../../contract/bodies.js';
+import { consoleBase, header, HttpProblem, rawBody } from '../http/http.js';
+import { publicRouteHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import {
@@ -114,7 +116,7 @@ function cookies(event: APIGatewayProxyEvent): Record<string, string> {
 }
 
 export const makeHandler = (deps: ConsoleDeps) =>
-  withProblems('console', async (event) => {
+  publicRouteHandler('Console', async (event) => {
     const base = consoleBase(event);
     const secure = (header(event, 'x-forwarded-proto') ?? '') === 'https';
     const cookie = (name: string, value: string, maxAge: number) =>
@@ -482,7 +484,7 @@ async function actionFor(
   }
 }
 
-export const handler = lazyHandler(() => {
+export const handler = serve('Console', { Console: lazyHandler(() => {
   const { pos, documents, policies } = stores();
   return makeHandler({
     pos,
@@ -497,4 +499,4 @@ export const handler = lazyHandler(() => {
     ...eventStores(),
     deliveries: deliveries(),
   });
-});
+}) });

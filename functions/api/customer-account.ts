@@ -1,6 +1,7 @@
 import type { PolicyStore, PurchaseOrderStore } from '../app/ports.js';
 import { creditAccount } from '../domain/credit.js';
-import { authorize, HttpProblem, json, withProblems } from '../http/http.js';
+import { HttpProblem, json } from '../http/http.js';
+import { routeHandler } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
@@ -10,8 +11,7 @@ import { stores } from '../wiring/stores.js';
  * open PO has an empty account, not a 404: the policy may name customers who have not ordered yet.
  */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; policies: PolicyStore }) =>
-  withProblems('customer-account', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('GetCustomerAccount', async (event) => {
     // Customer ids are the shop's own (any single line of up to 200 characters), not our PO ids.
     const id = event.pathParameters?.id ?? '';
     // eslint-disable-next-line no-control-regex

@@ -1,7 +1,8 @@
 import { NotFoundError } from '../app/errors.js';
 import type { EventStore, PurchaseOrderStore } from '../app/ports.js';
 import { eventsOf } from '../domain/events.js';
-import { authorize, json, pathParam, queryLimit, withProblems } from '../http/http.js';
+import { json, pathParam, queryLimit } from '../http/http.js';
+import { routeHandler } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { eventStores } from '../wiring/events.js';
 import { stores } from '../wiring/stores.js';
@@ -11,8 +12,7 @@ import { stores } from '../wiring/stores.js';
  * history, the same ids and data as delivered.
  */
 export const makePoEventsHandler = (deps: { pos: PurchaseOrderStore }) =>
-  withProblems('purchase-order-events', async (event) => {
-    authorize(event, ['checkout', 'finance']);
+  routeHandler('ListPurchaseOrderEvents', async (event) => {
     const id = pathParam(event, 'id');
     const stored = await deps.pos.get(id);
     if (!stored) throw new NotFoundError(`purchase order ${id} not found`);
@@ -25,8 +25,7 @@ export const makePoEventsHandler = (deps: { pos: PurchaseOrderStore }) =>
  * so a receiver that keeps its last cursor reconciles after an outage by asking until it is empty.
  */
 export const makeFeedHandler = (deps: { events: EventStore }) =>
-  withProblems('event-feed', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('ListEvents', async (event) => {
     const after = event.queryStringParameters?.after ?? null;
     return json(200, await deps.events.feed(after, queryLimit(event, 500, 100)));
   });

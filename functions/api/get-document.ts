@@ -1,13 +1,13 @@
 import { NotFoundError } from '../app/errors.js';
 import type { DocumentStore, PurchaseOrderStore } from '../app/ports.js';
-import { authorize, pathParam, withProblems } from '../http/http.js';
+import { pathParam } from '../http/http.js';
+import { routeHandler } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
 /** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued. */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: DocumentStore }) =>
-  withProblems('get-document', async (event) => {
-    authorize(event, ['checkout', 'finance', 'reviewer']);
+  routeHandler('GetDocument', async (event) => {
     const id = pathParam(event, 'id');
     const docId = pathParam(event, 'docId');
     const stored = await deps.pos.get(id);

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { InvalidCursorError } from '../app/errors.js';
 import type { PurchaseOrderStore } from '../app/ports.js';
-import { statuses } from '../domain/purchase-order.js';
-import { authorize, HttpProblem, json, withProblems, zodErrors } from '../http/http.js';
+import { statuses } from '../../contract/purchase-order.js';
+import { HttpProblem, json, zodErrors } from '../http/http.js';
+import { routeHandler } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { stores } from '../wiring/stores.js';
@@ -26,8 +27,7 @@ const querySchema = z.union([
 ]);
 
 export const makeHandler = (deps: { pos: PurchaseOrderStore }) =>
-  withProblems('list-purchase-orders', async (event) => {
-    authorize(event, ['finance', 'reviewer']);
+  routeHandler('ListPurchaseOrders', async (event) => {
     const parsed = querySchema.safeParse(event.queryStringParameters ?? {});
     if (!parsed.success) throw new HttpProblem(400, 'Bad Request', 'the query is not valid', { errors: zodErrors(parsed.error) });
     if ('attention' in parsed.data) {

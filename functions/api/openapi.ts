@@ -1,5 +1,6 @@
-import { routes } from '../../infra/routes.js';
-import { consoleBase, json, withProblems } from '../http/http.js';
+import { routes } from '../../contract/routes.js';
+import { consoleBase, json } from '../http/http.js';
+import { publicRouteHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { openApiDocument } from '../http/openapi.js';
 
@@ -10,10 +11,10 @@ import { openApiDocument } from '../http/openapi.js';
  */
 export const makeHandler = () => {
   const document = openApiDocument(routes);
-  return withProblems('openapi', async (event) => {
+  return publicRouteHandler('GetOpenApi', async (event) => {
     const base = consoleBase(event).replace(/\/console$/, '') || '/';
     return json(200, { ...document, servers: [{ url: base, description: 'this API' }] }, { 'Cache-Control': 'public, max-age=300' });
   });
 };
 
-export const handler = lazyHandler(() => makeHandler());
+export const handler = serve('OpenApi', { GetOpenApi: lazyHandler(() => makeHandler()) });

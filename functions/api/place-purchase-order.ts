@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { placeOrder, type PlaceDeps } from '../app/place.js';
-import { orderRequestSchema } from '../domain/order-request.js';
-import { authorize, header, HttpProblem, json, parseJson, withProblems } from '../http/http.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
+import { header, HttpProblem, json, parseJson } from '../http/http.js';
+import { routeHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { newId, systemClock } from '../wiring/clock.js';
@@ -10,8 +11,7 @@ import { workflow } from '../wiring/workflow.js';
 
 /** POST /purchase-orders (checkout): place a PO, once per Idempotency-Key. */
 export const makeHandler = (deps: PlaceDeps) =>
-  withProblems('place-purchase-order', async (event) => {
-    const { by } = authorize(event, ['checkout']);
+  routeHandler('PlacePurchaseOrder', async (event, { by }) => {
     const key = header(event, 'idempotency-key')?.trim();
     if (!key) throw new HttpProblem(400, 'Bad Request', 'the Idempotency-Key header is required');
     if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
@@ -36,6 +36,6 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
-export const handler = lazyHandler(() =>
-  makeHandler({ ...stores(), workflow: workflow(), clock: systemClock, newId }),
-);
+export const handler = serve('PlacePurchaseOrder', {
+  PlacePurchaseOrder: lazyHandler(() => makeHandler({ ...stores(), workflow: workflow(), clock: systemClock, newId })),
+});

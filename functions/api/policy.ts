@@ -1,19 +1,18 @@
 import type { PolicyStore } from '../app/ports.js';
-import { policySchema } from '../domain/policy.js';
-import { authorize, json, parseJson, withProblems } from '../http/http.js';
+import { policySchema } from '../../contract/policy.js';
+import { json, parseJson } from '../http/http.js';
+import { routeHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
 /** GET /policy and PUT /policy (finance). An invalid policy is refused whole; nothing of it is stored. */
 export const makeGetHandler = (deps: { policies: PolicyStore }) =>
-  withProblems('get-policy', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('GetPolicy', async (event) => {
     return json(200, await deps.policies.get());
   });
 
 export const makePutHandler = (deps: { policies: PolicyStore }) =>
-  withProblems('put-policy', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('PutPolicy', async (event) => {
     const { value } = parseJson(event, policySchema);
     await deps.policies.put(value);
     return json(200, value);
@@ -21,3 +20,5 @@ export const makePutHandler = (deps: { policies: PolicyStore }) =>
 
 export const getHandler = lazyHandler(() => makeGetHandler({ policies: stores().policies }));
 export const putHandler = lazyHandler(() => makePutHandler({ policies: stores().policies }));
+
+export const handler = serve('PutPolicy', { PutPolicy: putHandler });

@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '../app/review.js';
-import { anyLines } from '../domain/text.js';
-import { consoleBase, header, HttpProblem, json, parseFormOrJson, pathParam, problem, withProblems } from '../http/http.js';
+import { anyLines } from '../../contract/text.js';
+import { consoleBase, header, HttpProblem, json, parseFormOrJson, pathParam, problem } from '../http/http.js';
+import { publicRouteHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
@@ -57,7 +58,7 @@ export function refusal(event: APIGatewayProxyEvent, reviewId: string, outcome: 
 }
 
 export const makePageHandler = (deps: ReviewDeps) =>
-  withProblems('review-page', async (event) => {
+  publicRouteHandler('ReviewPage', async (event) => {
     const reviewId = pathParam(event, 'reviewId');
     const token = event.queryStringParameters?.token;
     const opened = await openReview(deps, reviewId, token);
@@ -72,7 +73,7 @@ const decisionSchema = z.object({
 });
 
 export const makeDecisionHandler = (deps: ReviewDeps) =>
-  withProblems('review-decision', async (event) => {
+  publicRouteHandler('ReviewDecision', async (event) => {
     const reviewId = pathParam(event, 'reviewId');
     let form: z.infer<typeof decisionSchema>;
     try {
@@ -96,6 +97,6 @@ export const reviewDeps = (): ReviewDeps => {
   const { pos, reviews } = stores();
   return { pos, reviews, workflow: signalOnlyWorkflow(), secrets: secrets(), clock: systemClock };
 };
-export const pageHandler = lazyHandler(() => makePageHandler(reviewDeps()));
-export const decisionHandler = lazyHandler(() => makeDecisionHandler(reviewDeps()));
+/** The function that records decisions; the page and its attachment are another (review-page.ts), with no write access. */
+export const handler = serve('ReviewDecision', { ReviewDecision: lazyHandler(() => makeDecisionHandler(reviewDeps())) });
 

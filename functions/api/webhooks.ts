@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { NotFoundError } from '../app/errors.js';
 import { createEndpoint, endpointView, getEndpoint, redeliver, replay, rotateSecret, updateEndpoint, type EndpointDeps, type ResendDeps } from '../app/webhooks.js';
-import { bodies } from '../http/bodies.js';
-import { authorize, HttpProblem, json, parseJson, pathParam, queryLimit, withProblems } from '../http/http.js';
+import { bodies } from '../../contract/bodies.js';
+import { HttpProblem, json, parseJson, pathParam, queryLimit } from '../http/http.js';
+import { routeHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
@@ -15,52 +16,45 @@ import { deliveries, eventStores } from '../wiring/events.js';
 const endpointId = (event: APIGatewayProxyEvent) => pathParam(event, 'id');
 
 export const makeCreateHandler = (deps: EndpointDeps) =>
-  withProblems('create-webhook-endpoint', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('CreateWebhookEndpoint', async (event) => {
     const { value } = parseJson(event, bodies.webhookEndpoint);
     const { endpoint, secret } = await createEndpoint(deps, value);
     return json(201, { ...endpointView(endpoint, deps.clock.now()), secret }, { Location: `/webhook-endpoints/${endpoint.id}` });
   });
 
 export const makeListHandler = (deps: EndpointDeps) =>
-  withProblems('list-webhook-endpoints', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('ListWebhookEndpoints', async (event) => {
     const now = deps.clock.now();
     return json(200, { items: (await deps.webhooks.list()).map((endpoint) => endpointView(endpoint, now)) });
   });
 
 export const makeGetHandler = (deps: EndpointDeps) =>
-  withProblems('get-webhook-endpoint', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('GetWebhookEndpoint', async (event) => {
     return json(200, endpointView(await getEndpoint(deps, endpointId(event)), deps.clock.now()));
   });
 
 export const makeUpdateHandler = (deps: EndpointDeps) =>
-  withProblems('update-webhook-endpoint', async (event) => {
-    const { by } = authorize(event, ['finance']);
+  routeHandler('UpdateWebhookEndpoint', async (event, { by }) => {
     const id = endpointId(event);
     const { value } = parseJson(event, bodies.webhookUpdate);
     return json(200, endpointView(await updateEndpoint(deps, id, value, by), deps.clock.now()));
   });
 
 export const makeDeleteHandler = (deps: EndpointDeps) =>
-  withProblems('delete-webhook-endpoint', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('DeleteWebhookEndpoint', async (event) => {
     const id = endpointId(event);
     if (!(await deps.webhooks.remove(id))) throw new NotFoundError(`webhook endpoint ${id} not found`);
     return { statusCode: 204, headers: { 'Cache-Control': 'no-store' }, body: '' };
   });
 
 export const makeRotateHandler = (deps: EndpointDeps) =>
-  withProblems('rotate-webhook-secret', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('RotateWebhookSecret', async (event) => {
     const { endpoint, secret } = await rotateSecret(deps, endpointId(event));
     return json(200, { ...endpointView(endpoint, deps.clock.now()), secret });
   });
 
 export const makeDeliveriesHandler = (deps: EndpointDeps) =>
-  withProblems('list-webhook-deliveries', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('ListWebhookDeliveries', async (event) => {
     const id = endpointId(event);
     await getEndpoint(deps, id);
     const limit = queryLimit(event, 100, 50);
@@ -69,15 +63,13 @@ export const makeDeliveriesHandler = (deps: EndpointDeps) =>
   });
 
 export const makeRedeliverHandler = (deps: ResendDeps) =>
-  withProblems('redeliver-webhook', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('RedeliverWebhook', async (event) => {
     const delivery = await redeliver(deps, endpointId(event), pathParam(event, 'deliveryId'));
     return json(202, { delivery });
   });
 
 export const makeReplayHandler = (deps: ResendDeps) =>
-  withProblems('replay-webhooks', async (event) => {
-    authorize(event, ['finance']);
+  routeHandler('ReplayWebhooks', async (event) => {
     const id = endpointId(event);
     const { value } = parseJson(event, bodies.replay);
     const since = new Date(value.since);
@@ -97,3 +89,15 @@ export const rotateHandler = lazyHandler(() => makeRotateHandler(endpointDeps())
 export const deliveriesHandler = lazyHandler(() => makeDeliveriesHandler(endpointDeps()));
 export const redeliverHandler = lazyHandler(() => makeRedeliverHandler(resendDeps()));
 export const replayHandler = lazyHandler(() => makeReplayHandler(resendDeps()));
+
+export const handler = serve('WebhookEndpoints', {
+  CreateWebhookEndpoint: createHandler,
+  ListWebhookEndpoints: listHandler,
+  GetWebhookEndpoint: getHandler,
+  UpdateWebhookEndpoint: updateHandler,
+  DeleteWebhookEndpoint: deleteHandler,
+  RotateWebhookSecret: rotateHandler,
+  ListWebhookDeliveries: deliveriesHandler,
+  RedeliverWebhook: redeliverHandler,
+  ReplayWebhooks: replayHandler,
+});

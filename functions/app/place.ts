@@ -1,8 +1,9 @@
 import { formatNumber } from '../domain/numbering.js';
-import type { OrderRequest } from '../domain/order-request.js';
+import type { OrderRequest } from '../../contract/order-request.js';
 import { creditAccount, creditHolds } from '../domain/credit.js';
-import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder, type Who } from '../domain/purchase-order.js';
-import { executionInput } from '../../workflows/contract.js';
+import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder } from '../domain/purchase-order.js';
+import { type Who } from '../../contract/purchase-order.js';
+import { executionInput } from '../domain/workflow-view.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
 import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
 

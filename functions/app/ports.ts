@@ -1,8 +1,10 @@
-import type { DocumentType, PurchaseOrder, Status } from '../domain/purchase-order.js';
+import type { PurchaseOrder } from '../domain/purchase-order.js';
+import type { DocumentType, Status } from '../../contract/purchase-order.js';
 import type { OpenPurchaseOrder } from '../domain/credit.js';
-import type { EventType, PoEvent } from '../domain/events.js';
-import type { Who } from '../domain/history.js';
-import type { Policy } from '../domain/policy.js';
+import type { PoEvent } from '../domain/events.js';
+import type { EventType } from '../../contract/events.js';
+import type { Who } from '../../contract/purchase-order.js';
+import type { Policy } from '../../contract/policy.js';
 
 /** What the use cases need from the outside world; adapters implement these, tests fake them. */
 

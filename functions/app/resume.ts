@@ -1,7 +1,7 @@
 import { TransitionError } from '../domain/errors.js';
 import type { ActionContext, PurchaseOrder } from '../domain/purchase-order.js';
 import { nextStep } from '../domain/workflow-view.js';
-import { executionInput } from '../../workflows/contract.js';
+import { executionInput } from '../domain/workflow-view.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
 

@@ -1,5 +1,6 @@
-import { isCurrency, parseMajor, toDecimalString } from '../domain/money.js';
-import { policySchema, type Policy } from '../domain/policy.js';
+import { parseMajor, toDecimalString } from '../domain/money.js';
+import { isCurrency } from '../../contract/currency.js';
+import { policySchema, type Policy } from '../../contract/policy.js';
 
 /**
  * The policy as a form a finance clerk fills in: lists one item a line, amounts per currency as

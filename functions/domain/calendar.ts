@@ -1,4 +1,4 @@
-import type { Policy } from './policy.js';
+import type { Policy } from '../../contract/policy.js';
 
 /**
  * The calendar of an invoice on net terms, from the policy at placement: reminders before the due

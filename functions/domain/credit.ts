@@ -1,7 +1,9 @@
+import type { HoldReason } from '../../contract/purchase-order.js';
 import { add } from './money.js';
-import type { Policy } from './policy.js';
+import type { Policy } from '../../contract/policy.js';
 import { termsFor } from './policy.js';
-import type { PurchaseOrder, Status } from './purchase-order.js';
+import type { PurchaseOrder } from './purchase-order.js';
+import type { Status } from '../../contract/purchase-order.js';
 
 /**
  * Credit control: what a customer owes on open POs, per currency, and the two holds that send a new
@@ -12,7 +14,6 @@ import type { PurchaseOrder, Status } from './purchase-order.js';
  * at what is still unpaid on it (amount due minus paid), tax included: a PO under review is credit
  * the customer asks for, an invoice on net terms is credit given.
  */
-export type HoldReason = 'credit_limit' | 'overdue_hold';
 
 /**
  * What credit control reads of an open PO: a few fields, not the PO (a customer may have thousands of
@@ -52,8 +53,3 @@ export function creditHolds(account: CreditAccount, currency: string, total: num
   if (account.openPurchaseOrders.some((po) => po.status === 'overdue')) holds.push('overdue_hold');
   return holds;
 }
-
-export const holdDescriptions: Record<HoldReason, string> = {
-  credit_limit: "this order would take the customer's open amount over their credit limit",
-  overdue_hold: 'the customer has an overdue invoice',
-};

@@ -1,5 +1,8 @@
-import type { EntryType, HistoryEntry, HistoryEntryOf, Who } from './history.js';
-import type { PurchaseOrder, Status } from './purchase-order.js';
+import type { EventType } from '../../contract/events.js';
+import type { EntryType, HistoryEntry, HistoryEntryOf } from './history.js';
+import type { Who } from '../../contract/purchase-order.js';
+import type { PurchaseOrder } from './purchase-order.js';
+import type { Status } from '../../contract/purchase-order.js';
 
 /**
  * The events the seller's other systems hear: one catalogue, read top to bottom, from each kind of
@@ -9,30 +12,6 @@ import type { PurchaseOrder, Status } from './purchase-order.js';
  * the same history gives the same events, with the same ids and sequence numbers, however often
  * and whenever they are published.
  */
-
-export const eventTypes = [
-  'po.placed',
-  'po.approved',
-  'po.rejected',
-  'po.converted',
-  'po.cancelled',
-  'po.completed',
-  'po.overdue',
-  'po.reminder_sent',
-  'po.disputed',
-  'po.dispute_resolved',
-  'payment.submitted',
-  'payment.verified',
-  'payment.rejected',
-  'payment.received',
-  'invoice.issued',
-  'proforma.issued',
-  'credit_note.issued',
-  'licences.delivered',
-  'shipping_order.shipped',
-  'shipping_order.delivered',
-] as const;
-export type EventType = (typeof eventTypes)[number];
 
 /** What every event's data carries, beside what the event is about. */
 export interface EventBase {

@@ -1,25 +1,15 @@
-import { holdDescriptions, type HoldReason } from './credit.js';
+import type { Actor, Who } from '../../contract/purchase-order.js';
+import { holdDescriptions } from '../../contract/purchase-order.js';
+import { type HoldReason } from '../../contract/purchase-order.js';
 import { formatMoney } from './money.js';
-import type { OrderRequest } from './order-request.js';
-import type { DocumentType, Status } from './purchase-order.js';
+import type { OrderRequest } from '../../contract/order-request.js';
+import type { DocumentType, Status } from '../../contract/purchase-order.js';
 
 /**
  * The PO's history: one entry per change, append-only, each with typed `data` saying what changed.
  * Whatever follows a change (emails now, events later) is decided from `type` and `data`, never from
  * the prose of `detail`, which is written for people from the same data (`describe`).
  */
-
-export type Actor = 'checkout' | 'finance' | 'reviewer' | 'system';
-
-/**
- * Who acted, beside the role: a signed-in person, a reviewer through their personal link (null for a
- * link sent before links were personal), a system through its API key, or the workflow itself.
- */
-export type Who =
-  | { type: 'person'; id: string; email: string }
-  | { type: 'link'; email: string | null }
-  | { type: 'key'; name: string }
-  | { type: 'system' };
 
 /** Who acted when the caller says no more than its role: a key of that role, or the workflow. */
 export function whoFor(actor: Actor): Who {

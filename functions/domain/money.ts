@@ -1,4 +1,5 @@
 import currencyCodes from 'currency-codes';
+import { notPayable } from '../../contract/currency.js';
 import { MoneyOverflowError } from './errors.js';
 
 /**
@@ -6,21 +7,12 @@ import { MoneyOverflowError } from './errors.js';
  * fils (1/1000) for KWD). Floats never appear: sums are exact and checked against overflow.
  */
 
-// ISO 4217 codes that are not money a buyer can pay in (precious metals, funds, testing).
-const NOT_PAYABLE = new Set(['XAU', 'XAG', 'XPT', 'XPD', 'XDR', 'XBA', 'XBB', 'XBC', 'XBD', 'XSU', 'XUA', 'XTS', 'XXX']);
-
-export function isCurrency(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && !NOT_PAYABLE.has(code) && currencyCodes.code(code) !== undefined;
-}
-
 /** Digits after the decimal point for a currency (USD 2, JPY 0, KWD 3). */
 export function minorDigits(currency: string): number {
   const entry = currencyCodes.code(currency);
-  if (!entry || NOT_PAYABLE.has(currency)) throw new RangeError(`unknown currency ${currency}`);
+  if (!entry || notPayable.has(currency)) throw new RangeError(`unknown currency ${currency}`);
   return entry.digits;
 }
-
-
 
 function checked(value: number): number {
   if (!Number.isSafeInteger(value)) throw new MoneyOverflowError();

@@ -1,12 +1,15 @@
+import { statuses, type DocumentType, type PaymentStatus, type Status } from '../../contract/purchase-order.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from './errors.js';
 import type { AttachmentType } from './attachments.js';
 import { calendarEvents, parseEventKey, unpaidEvents, type CalendarPolicy, type UnpaidCalendar } from './calendar.js';
-import { entry, identityOf, whoFor, type Actor, type Change, type HistoryEntry, type Who } from './history.js';
+import { entry, identityOf, whoFor, type Change, type HistoryEntry } from './history.js';
+import { type Actor, type Who } from '../../contract/purchase-order.js';
 import { add, multiply, sum } from './money.js';
-import type { Address, Customer, OrderLine, OrderRequest } from './order-request.js';
-import { isTrusted, termsFor, type Policy } from './policy.js';
+import type { Address, Customer, OrderLine, OrderRequest } from '../../contract/order-request.js';
+import { isTrusted, termsFor } from './policy.js';
+import { type Policy } from '../../contract/policy.js';
 import { taxFor, type TaxEntry, type Taxation } from './tax.js';
-import type { HoldReason } from './credit.js';
+import type { HoldReason } from '../../contract/purchase-order.js';
 
 /**
  * The purchase order and its lifecycle: every status, every allowed move, in one place.
@@ -14,24 +17,8 @@ import type { HoldReason } from './credit.js';
  * TransitionError (not allowed in this status) or RuleViolation (allowed, but breaks a rule).
  */
 
-export const statuses = [
-  'awaiting_review',
-  'rejected',
-  'awaiting_payment',
-  'payment_submitted',
-  'payment_rejected',
-  'disputed',
-  'ordered',
-  'deferred',
-  'overdue',
-  'completed',
-  'cancelled',
-] as const;
-export type Status = (typeof statuses)[number];
 export const terminalStatuses: ReadonlySet<Status> = new Set(['rejected', 'completed', 'cancelled']);
-
-export type PaymentStatus = 'not_due' | 'unpaid' | 'submitted' | 'rejected' | 'paid' | 'overdue';
-export type { Actor, HistoryEntry, Who } from './history.js';
+export type { HistoryEntry } from './history.js';
 
 export interface PaymentRecord {
   reference: string;
@@ -56,7 +43,6 @@ export interface Payment {
   shortfall?: number;
 }
 
-export type DocumentType = 'invoice' | 'proforma' | 'credit_note';
 export interface DocumentRef {
   id: string;
   type: DocumentType;

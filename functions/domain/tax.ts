@@ -1,8 +1,7 @@
-import * as z from 'zod';
 import { MoneyOverflowError } from './errors.js';
 import { sum } from './money.js';
-import type { Address, Customer } from './order-request.js';
-import { singleLine } from './text.js';
+import type { Address, Customer } from '../../contract/order-request.js';
+import type { TaxPolicy } from '../../contract/policy.js';
 
 /**
  * Tax on a PO, computed once when it is placed and kept on it: the documents print what the PO says.
@@ -13,30 +12,6 @@ import { singleLine } from './text.js';
  * 2 or 3 decimals alike). The total is the subtotal plus the rounded tax amounts: nothing is lost or
  * invented, and the document's rows add up to the total it prints.
  */
-
-const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code');
-/** A country, or a US state and the like: "DE", "US-CA". */
-const taxArea = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a country code, or a country and region such as US-CA');
-/** Basis points: 1900 = 19 %, 725 = 7.25 %. */
-const basisPoints = z.number().int().min(0).max(10_000);
-
-export const taxPolicySchema = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('none') }),
-  z.strictObject({
-    /** Prices are net; tax is added on top. */
-    mode: z.literal('exclusive'),
-    /** What the tax is called on documents: "VAT", "GST", "Sales tax". */
-    name: singleLine(40).default('VAT'),
-    sellerCountry: country,
-    sellerTaxId: singleLine(40),
-    rates: z.record(taxArea, basisPoints),
-    /** EU business buyers with a VAT id in another EU country account for the VAT themselves. */
-    reverseCharge: z.boolean().default(false),
-    /** Customer types exempt from tax when the customer gives an exemption id. */
-    exemptCustomerTypes: z.array(z.enum(['business', 'government', 'education', 'consumer'])).default([]),
-  }),
-]);
-export type TaxPolicy = z.infer<typeof taxPolicySchema>;
 
 export interface TaxEntry {
   /** What the tax is called ("VAT"). */

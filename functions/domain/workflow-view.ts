@@ -1,5 +1,6 @@
+import type { ExecutionState, NextStep, WorkflowView } from '../../contract/execution.js';
 import { pendingEvents, pendingUnpaid } from './calendar.js';
-import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaymentStatuses, type PurchaseOrder, type Status } from './purchase-order.js';
+import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaymentStatuses, type PurchaseOrder } from './purchase-order.js';
 
 /**
  * What the workflow needs to know of a PO to choose its next step, computed in one place. The PO in
@@ -7,24 +8,6 @@ import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaym
  * version moves past the version the workflow last saw, so no change can slip between a wait and
  * the action that ends it.
  */
-
-/** Every step the workflow can take next; its one choice state compares `next` and nothing else. */
-export const nextSteps = [
-  'review',
-  'proforma',
-  'await_prepayment',
-  'fulfil',
-  'await_payment',
-  'credit_note',
-  'completed',
-  'rejected',
-  'cancelled',
-  'attention',
-  // Never from the PO: the reconciler sends it to an execution near Step Functions' one-year limit,
-  // which then starts its successor and ends.
-  'handover',
-] as const;
-export type NextStep = (typeof nextSteps)[number];
 
 const hasDocument = (po: PurchaseOrder, type: string) => po.documents.some((doc) => doc.type === type);
 
@@ -42,14 +25,6 @@ export function nextStep(po: PurchaseOrder): NextStep {
   }
   if (po.status === 'cancelled') return 'cancelled';
   return po.status === 'completed' ? 'completed' : 'rejected';
-}
-
-export interface WorkflowView {
-  status: Status;
-  version: number;
-  next: NextStep;
-  /** How long the next wait may last before its timer acts (review expiry, due date), in seconds. */
-  waitSeconds: number;
 }
 
 const YEAR = 365 * 86_400;
@@ -73,4 +48,9 @@ export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
     waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
   }
   return { status: po.status, version: po.version, next: nextStep(po), waitSeconds };
+}
+
+/** The execution's first state: the PO's view, nothing told yet. */
+export function executionInput(po: PurchaseOrder, now: Date): ExecutionState {
+  return { poId: po.id, po: workflowView(po, now), notifiedVersion: 0 };
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { FileTooLargeError, IdempotencyKeyReusedError, InvalidCursorError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
 import { MoneyOverflowError, ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
-import type { Actor, Who } from '../domain/purchase-order.js';
+import type { Actor, Who } from '../../contract/purchase-order.js';
 import { log } from './log.js';
 
 /** HTTP edges: RFC 9457 problems, body parsing with limits, bearer-key roles, error mapping. */
@@ -118,7 +118,13 @@ export function queryLimit(event: APIGatewayProxyEvent, max: number, fallback: n
   return limit;
 }
 
-export type CallerRole = 'checkout' | 'finance' | 'reviewer';
+import type { CallerRole } from '../../contract/routes.js';
+
+/** Who calls: the role and the person or key. */
+export interface Caller {
+  actor: Actor;
+  by: Who;
+}
 
 /** What the API's authorizer tells the function about the caller (API Gateway passes its context). */
 export interface AuthorizerContext {
@@ -134,7 +140,7 @@ export interface AuthorizerContext {
  * The caller, as the API's authorizer established it: its role and who it is. 401 without one, 403
  * for a role this route does not allow.
  */
-export function authorize(event: APIGatewayProxyEvent, allowed: readonly CallerRole[]): { actor: Actor; by: Who } {
+export function authorize(event: APIGatewayProxyEvent, allowed: readonly CallerRole[]): Caller {
   const context = (event.requestContext?.authorizer ?? {}) as AuthorizerContext;
   const role = context.role;
   if (role !== 'checkout' && role !== 'finance' && role !== 'reviewer') {

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import type { ResponseKind, RouteSpec } from '../../infra/routes.js';
-import { eventTypes } from '../domain/events.js';
-import * as responses from './responses.js';
+import type { ResponseKind, RouteSpec } from '../../contract/routes.js';
+import { eventTypes } from '../../contract/events.js';
+import * as responses from '../../contract/responses.js';
 
 /**
- * The OpenAPI 3.1 document of the API, generated from the routes table (infra/routes.ts, which the
+ * The OpenAPI 3.1 document of the API, generated from the routes table (contract/routes.ts, which the
  * stack builds API Gateway from) and the zod schemas that validate every body and describe every
  * answer, so the three cannot part ways. zod 4 writes JSON Schema draft 2020-12, the dialect of
  * OpenAPI 3.1. The `webhooks` section describes every event as a receiver gets it.

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
 
-export { attentionInput, handOverInput, notifyInput, stepInput, waitInput } from '../../workflows/contract.js';
+export { attentionInput, handOverInput, notifyInput, stepInput, waitInput } from '../../contract/execution.js';
 
 /**
  * One task: its input is validated (a bad input fails the task with a named error), then it runs.

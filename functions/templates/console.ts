@@ -1,10 +1,12 @@
 import type { StaffMember } from '../app/staff.js';
-import type { Who } from '../domain/history.js';
+import type { Who } from '../../contract/purchase-order.js';
 import { agingBuckets, type AgingBucket, type Receivable } from '../domain/receivables.js';
 import { formatMoney, toDecimalString } from '../domain/money.js';
-import { taxationOf, type Action, type PurchaseOrder, type Status } from '../domain/purchase-order.js';
+import { taxationOf, type Action, type PurchaseOrder } from '../domain/purchase-order.js';
+import { type Status } from '../../contract/purchase-order.js';
 import { formatRate } from '../domain/tax.js';
-import { holdDescriptions, type CreditAccount } from '../domain/credit.js';
+import { type CreditAccount } from '../domain/credit.js';
+import { holdDescriptions } from '../../contract/purchase-order.js';
 import { html, type SafeHtml } from './html.js';
 
 /**

@@ -1,4 +1,4 @@
-import { holdDescriptions } from '../domain/credit.js';
+import { holdDescriptions } from '../../contract/purchase-order.js';
 import { formatMoney } from '../domain/money.js';
 import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
-import { defaultPolicy } from '../../functions/domain/policy.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
+import { defaultPolicy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
 import { startDynalite } from '../support/dynalite.js';
 import { sampleOrder } from '../support/fakes.js';

@@ -35,11 +35,11 @@ const key = (pk: string) => ({ pk: { S: pk }, sk: { S: 'PO' } });
 
 describe('IAM on the local stack', () => {
   it('refuses a call the template does not grant with AccessDeniedException, and lets a granted one through', async () => {
-    const reader = new DynamoDBClient(as('GetPurchaseOrder'));
+    const reader = new DynamoDBClient(as('Reads'));
     await expect(reader.send(new GetItemCommand({ TableName: table, Key: key('PO#none') }))).resolves.toBeDefined();
     await denied(reader.send(new PutItemCommand({ TableName: table, Item: { ...key('PO#forged'), po: { S: 'x' } } })));
-    await denied(new SFNClient(as('GetPurchaseOrder')).send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:PurchaseOrders-purchase-orders', name: 'forged' })));
-    await denied(new SecretsManagerClient(as('GetPurchaseOrder')).send(new GetSecretValueCommand({ SecretId: secretId('LinkSigningKey') })));
+    await denied(new SFNClient(as('Reads')).send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:PurchaseOrders-purchase-orders', name: 'forged' })));
+    await denied(new SecretsManagerClient(as('Reads')).send(new GetSecretValueCommand({ SecretId: secretId('LinkSigningKey') })));
     await expect(new SecretsManagerClient(as('Authorizer')).send(new GetSecretValueCommand({ SecretId: secretId('CheckoutKey') }))).resolves.toMatchObject({ SecretString: keys.checkout });
 
     // The review page may count a wrong secret on review items (dynamodb:LeadingKeys REVIEW#*), and update nothing else.
@@ -51,15 +51,15 @@ describe('IAM on the local stack', () => {
 
     // Only Notify (and Needs attention) may email, and only from the seller's address.
     const email = (from: string) => ({ FromEmailAddress: from, Destination: { ToAddresses: ['x@acme.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } });
-    await denied(new SESv2Client(as('GetPurchaseOrder')).send(new SendEmailCommand(email('orders@seller.example'))));
+    await denied(new SESv2Client(as('Reads')).send(new SendEmailCommand(email('orders@seller.example'))));
     await denied(new SESv2Client(as('TaskNotify')).send(new SendEmailCommand(email('someone@elsewhere.example'))));
     await expect(new SESv2Client(as('TaskNotify')).send(new SendEmailCommand(email('orders@seller.example')))).resolves.toMatchObject({ MessageId: expect.any(String) });
 
     // Managing staff is the console's: another function may not list or invite people.
     const ids = JSON.parse(readFileSync(path.join(stack.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
     const pool = ids[Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')![0]]!;
-    await denied(new CognitoIdentityProviderClient(as('GetPurchaseOrder')).send(new AdminCreateUserCommand({ UserPoolId: pool, Username: 'mallory@elsewhere.example' })));
-    await denied(new CognitoIdentityProviderClient(as('GetPurchaseOrder')).send(new ListUsersCommand({ UserPoolId: pool })));
+    await denied(new CognitoIdentityProviderClient(as('Reads')).send(new AdminCreateUserCommand({ UserPoolId: pool, Username: 'mallory@elsewhere.example' })));
+    await denied(new CognitoIdentityProviderClient(as('Reads')).send(new ListUsersCommand({ UserPoolId: pool })));
     const listed = await new CognitoIdentityProviderClient(as('Console')).send(new ListUsersCommand({ UserPoolId: pool }));
     expect(listed.Users?.map((u) => u.Attributes?.find((a) => a.Name === 'email')?.Value)).toContain('finance@seller.example');
 
@@ -68,11 +68,11 @@ describe('IAM on the local stack', () => {
     const name = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')![0].toLowerCase();
     const s3 = (fn: string) => new S3Client({ ...as(fn), forcePathStyle: true });
     const put = (fn: string, key: string) => s3(fn).send(new PutObjectCommand({ Bucket: name, Key: key, Body: '%PDF-1.4 test' }));
-    await expect(put('AddAttachment', 'attachments/iam-test/a.pdf')).resolves.toBeDefined();
-    await expect(put('GetPurchaseOrder', 'attachments/iam-test/b.pdf')).rejects.toMatchObject({ name: 'AccessDenied' });
-    await expect(s3('GetPurchaseOrder').send(new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(put('AttachmentFiles', 'attachments/iam-test/a.pdf')).resolves.toBeDefined();
+    await expect(put('Reads', 'attachments/iam-test/b.pdf')).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3('Reads').send(new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     // A URL presigned by a function that may not read is refused too: S3 checks the signer's role.
-    const presigned = await getSignedUrl(s3('GetPurchaseOrder'), new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }), { expiresIn: 60 });
+    const presigned = await getSignedUrl(s3('Reads'), new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }), { expiresIn: 60 });
     expect((await fetch(presigned)).status).toBe(403);
   });
 });

@@ -5,9 +5,9 @@ import { changePurchaseOrder } from '../../functions/app/change.js';
 import { resumeWorkflow } from '../../functions/app/resume.js';
 import { awaitChange, describeFailure, fulfil, needsAttention, notify } from '../../functions/app/tasks.js';
 import { makeHandler as makeList } from '../../functions/api/list-purchase-orders.js';
-import { makeResume } from '../../functions/api/actions.js';
+import { makeResume } from '../../functions/api/resume.js';
 import { task } from '../../functions/tasks/task.js';
-import { stepInput } from '../../workflows/contract.js';
+import { stepInput } from '../../contract/execution.js';
 import { apiEvent, approvedOnFakes, FixedSecrets } from '../support/fakes.js';
 
 /** Failures a real account shows: refused emails, steps that fail for good, and finance resuming them. */

@@ -8,8 +8,8 @@ import { makeDecisionHandler } from '../../functions/api/reviews.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { notify } from '../../functions/app/tasks.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
-import { defaultPolicy } from '../../functions/domain/policy.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
+import { defaultPolicy } from '../../contract/policy.js';
 import { apiEvent, sampleOrder, taskFakes } from '../support/fakes.js';
 
 /**

@@ -6,7 +6,7 @@ import { makeHandler as makePlace } from '../../functions/api/place-purchase-ord
 import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
 import { InvalidCursorError } from '../../functions/app/errors.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
 import { apiEvent, approvedOnFakes, sampleOrder, taskFakes } from '../support/fakes.js';
 
 /** Small holes an audit found: text that rewrites what people read, a reused reference, a free order, a forged page token. */

@@ -60,7 +60,7 @@ describe('POST /purchase-orders', () => {
   it('answers 409 while the first request with the key is still in flight', async () => {
     const { deps, post } = setup();
     const { fingerprint } = await import('../../functions/api/place-purchase-order.js');
-    const { orderRequestSchema } = await import('../../functions/domain/order-request.js');
+    const { orderRequestSchema } = await import('../../contract/order-request.js');
     await deps.idempotency.claim({ key: 'order-1', requestHash: fingerprint(orderRequestSchema.parse(sampleOrder)), poId: 'X', state: 'in_flight', startedAt: deps.clock.now().toISOString() });
     const res = await post(sampleOrder);
     expect(res.statusCode).toBe(409);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeCancel, makeRecordPayment } from '../../functions/api/actions.js';
 import { makeGetHandler, makePutHandler } from '../../functions/api/policy.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
-import { defaultPolicy } from '../../functions/domain/policy.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
+import { defaultPolicy } from '../../contract/policy.js';
 import { apiEvent, fakes, sampleOrder } from '../support/fakes.js';
 
 const finance = { Authorization: 'Bearer test-finance-key', 'Content-Type': 'application/json' };

@@ -3,7 +3,7 @@ import { makeDecisionHandler, makePageHandler } from '../../functions/api/review
 import { makeReview as makeFinanceReview } from '../../functions/api/actions.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { awaitChange, notify } from '../../functions/app/tasks.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
 import { apiEvent, sampleOrder, taskFakes } from '../support/fakes.js';
 
 async function placedAndRequested() {

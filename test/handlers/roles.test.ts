@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as actions from '../../functions/api/actions.js';
+import { makeResume } from '../../functions/api/resume.js';
 import * as attachments from '../../functions/api/attachments.js';
 import type { FileStore } from '../../functions/app/ports.js';
 import { makeHandler as makeGetDocument } from '../../functions/api/get-document.js';
@@ -11,7 +12,7 @@ import { makeGetHandler, makePutHandler } from '../../functions/api/policy.js';
 import { makeHandler as makeCustomerAccount } from '../../functions/api/customer-account.js';
 import * as events from '../../functions/api/events.js';
 import * as webhooks from '../../functions/api/webhooks.js';
-import { routes } from '../../infra/routes.js';
+import { routes } from '../../contract/routes.js';
 import { apiEvent, taskFakes } from '../support/fakes.js';
 
 /**
@@ -37,7 +38,7 @@ const handlers: Record<string, (deps: Deps) => (event: APIGatewayProxyEvent) => 
   SubmitPayment: (d) => actions.makeSubmitPayment(d),
   VerifyPayment: (d) => actions.makeVerifyPayment(d),
   CancelPurchaseOrder: (d) => actions.makeCancel(d),
-  ResumeWorkflow: (d) => actions.makeResume(d),
+  ResumeWorkflow: (d) => makeResume(d),
   ConvertToPurchaseOrder: (d) => actions.makeConvert(d),
   OpenDispute: (d) => actions.makeDispute(d),
   ResolveDispute: (d) => actions.makeResolveDispute(d),

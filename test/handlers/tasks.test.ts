@@ -3,7 +3,7 @@ import { changePurchaseOrder, reconcile } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { awaitChange, fulfil, handOver, issueCreditNote, issueProforma, notify, paymentCalendar, reviewTimer } from '../../functions/app/tasks.js';
 import { nextGeneration } from '../../functions/adapters/workflow-client.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { approvedOnFakes, sampleOrder } from '../support/fakes.js';
 import { pdfText } from '../support/pdf-text.js';

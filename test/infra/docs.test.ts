@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../functions/app/catalogue.js';
 import { currentSection, generatedFiles, generatedSections, projectRoot } from '../../infra/docs.js';
-import { routes } from '../../infra/routes.js';
+import { routes } from '../../contract/routes.js';
 
 describe('docs/', () => {
   for (const section of generatedSections) {

@@ -4,8 +4,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { readAssembly } from '../../infra/local/assembly.js';
 import { methodsOf, openApiDocument, openApiPath } from '../../functions/http/openapi.js';
-import { eventTypes } from '../../functions/domain/events.js';
-import { routes } from '../../infra/routes.js';
+import { eventTypes } from '../../contract/events.js';
+import { routes } from '../../contract/routes.js';
 import { projectRoot } from '../../infra/docs.js';
 import { OpenApiCheck } from '../support/openapi-check.js';
 

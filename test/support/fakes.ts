@@ -27,12 +27,13 @@ import {
   type WebhookStore,
 } from '../../functions/app/ports.js';
 import type { PoEvent } from '../../functions/domain/events.js';
-import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+import { defaultPolicy, type Policy } from '../../contract/policy.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { searchTextOf, terminalStatuses, type PurchaseOrder, type Status } from '../../functions/domain/purchase-order.js';
+import { searchTextOf, terminalStatuses, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { type Status } from '../../contract/purchase-order.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
 import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MoneyOverflowError } from '../../functions/domain/errors.js';
-import { add, formatMoney, isCurrency, minorDigits, sum, toDecimalString } from '../../functions/domain/money.js';
+import { add, formatMoney, minorDigits, sum, toDecimalString } from '../../functions/domain/money.js';
+import { isCurrency } from '../../contract/currency.js';
 
 describe('money', () => {
   it('knows the minor units of each currency', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsToPolicy, policyToFields } from '../../functions/console/policy-form.js';
-import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+import { defaultPolicy, type Policy } from '../../contract/policy.js';
 
 const types = (policy: Policy) => policy.offline.eligibleCustomerTypes;
 

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../../functions/domain/errors.js';
-import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
-import { defaultPolicy, policySchema, type Policy } from '../../functions/domain/policy.js';
-import { apply, decidePlacement, placePurchaseOrder, sizeLimits, statuses, terminalStatuses, utf8Bytes, type Action, type Actor, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
+import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
+import { apply, decidePlacement, placePurchaseOrder, sizeLimits, terminalStatuses, utf8Bytes, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { statuses, type Actor } from '../../contract/purchase-order.js';
 import { noticesFor } from '../../functions/app/catalogue.js';
-import { nextStep, nextSteps, workflowView } from '../../functions/domain/workflow-view.js';
+import { nextStep, workflowView } from '../../functions/domain/workflow-view.js';
+import { nextSteps } from '../../contract/execution.js';
 import { sampleOrder } from '../support/fakes.js';
 
 const at = new Date('2026-03-02T10:00:00Z');

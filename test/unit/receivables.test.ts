@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { agingTotals, bucketOf, csvField, daysPastDue, receivables } from '../../functions/domain/receivables.js';
-import { defaultPolicy } from '../../functions/domain/policy.js';
+import { defaultPolicy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
-import { orderRequestSchema } from '../../functions/domain/order-request.js';
+import { orderRequestSchema } from '../../contract/order-request.js';
 import { sampleOrder } from '../support/fakes.js';
 
 const at = new Date('2026-01-01T10:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RuleViolation, TransitionError } from '../../functions/domain/errors.js';
-import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
-import { defaultPolicy, type Policy } from '../../functions/domain/policy.js';
+import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
+import { defaultPolicy, type Policy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
 import { documentContent } from '../../functions/domain/documents.js';
 import { nextStep, workflowView } from '../../functions/domain/workflow-view.js';

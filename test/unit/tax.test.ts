@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { documentContent } from '../../functions/domain/documents.js';
-import { orderRequestSchema, type OrderRequest } from '../../functions/domain/order-request.js';
-import { defaultPolicy, policySchema, type Policy } from '../../functions/domain/policy.js';
+import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
+import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, priceOrder } from '../../functions/domain/purchase-order.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { formatRate, splitGross, taxOn, type TaxPolicy } from '../../functions/domain/tax.js';
+import { formatRate, splitGross, taxOn } from '../../functions/domain/tax.js';
+import { type TaxPolicy } from '../../contract/policy.js';
 import { sampleOrder } from '../support/fakes.js';
 
 const tax: TaxPolicy = {

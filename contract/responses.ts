@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { eventTypes } from '../domain/events.js';
-import { statuses } from '../domain/purchase-order.js';
+import { eventTypes } from './events.js';
+import { statuses } from './purchase-order.js';
 
 /**
  * What the API answers, as zod schemas: the OpenAPI document describes every response with them

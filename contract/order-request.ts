@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { isCurrency } from './money.js';
+import { currencyCode, minorAmount } from './currency.js';
 import { singleLine } from './text.js';
 
 /** What checkout sends to place a PO (the contract's `POST /purchase-orders` body). */
 
 const text = singleLine;
-const minorAmount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const addressSchema = z.strictObject({
   name: text(200).optional(),
@@ -46,7 +45,7 @@ export const orderRequestSchema = z
     delivery: z.enum(['instant', 'prepayment']).optional(),
     customer: customerSchema,
     poNumber: text(100).optional(),
-    currency: z.string().refine(isCurrency, { message: 'must be an ISO 4217 currency code' }),
+    currency: currencyCode,
     lines: z.array(lineSchema).min(1).max(200),
     billingAddress: addressSchema,
     /** Where physical lines go; without it, the billing address. */

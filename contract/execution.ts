@@ -1,11 +1,36 @@
 import * as z from 'zod';
-import { workflowView, type WorkflowView } from '../functions/domain/workflow-view.js';
-import type { PurchaseOrder } from '../functions/domain/purchase-order.js';
+import type { Status } from './purchase-order.js';
 
 /**
  * The data contract of a PO's execution, shared by the state machine (which reads these paths),
  * placement (which starts it) and the tasks (which receive these inputs and return the view).
  */
+
+/** Every step the workflow can take next; its one choice state compares `next` and nothing else. */
+export const nextSteps = [
+  'review',
+  'proforma',
+  'await_prepayment',
+  'fulfil',
+  'await_payment',
+  'credit_note',
+  'completed',
+  'rejected',
+  'cancelled',
+  'attention',
+  // Never from the PO: the reconciler sends it to an execution near Step Functions' one-year limit,
+  // which then starts its successor and ends.
+  'handover',
+] as const;
+export type NextStep = (typeof nextSteps)[number];
+
+export interface WorkflowView {
+  status: Status;
+  version: number;
+  next: NextStep;
+  /** How long the next wait may last before its timer acts (review expiry, due date), in seconds. */
+  waitSeconds: number;
+}
 
 /** The execution's state between steps. */
 export interface ExecutionState {
@@ -30,11 +55,6 @@ export const statePaths = {
   failure: '$.failure',
   failedStep: '$.failedStep',
 } as const;
-
-/** The execution's first state: the PO's view, nothing told yet. */
-export function executionInput(po: PurchaseOrder, now: Date): ExecutionState {
-  return { poId: po.id, po: workflowView(po, now), notifiedVersion: 0 };
-}
 
 /** What each kind of task receives. */
 export const stepInput = z.object({ poId: z.string().min(1) });

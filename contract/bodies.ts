@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { eventTypes } from '../domain/events.js';
-import { multiLine, singleLine } from '../domain/text.js';
+import { eventTypes } from './events.js';
+import { multiLine, singleLine } from './text.js';
 
 /**
  * The bodies of the lifecycle routes. The handlers validate with them; the stack also turns them

@@ -1,0 +1,34 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { routeById, routes, type ApiGroup, type RouteId, type RouteIdOf } from '../../contract/routes.js';
+import { authorize, problem, withProblems, type Caller } from './http.js';
+
+/**
+ * Routes find their handlers by id: a handler names the route it serves, and takes from that row
+ * who may call it; a function serving a group of routes finds each request's route by the
+ * resource and method API Gateway matched.
+ */
+export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** The handler of a route that needs a key or a staff token: the caller is checked against the row's roles first. */
+export function routeHandler(id: RouteId, handle: (event: APIGatewayProxyEvent, caller: Caller) => Promise<APIGatewayProxyResult>): Handler {
+  const { roles } = routeById[id];
+  return withProblems(id, async (event) => handle(event, authorize(event, roles)));
+}
+
+/** The handler of a public route (a review link, the console, the API document): it checks its own credential, if any. */
+export function publicRouteHandler(id: RouteId, handle: Handler): Handler {
+  if (!routeById[id].public) throw new Error(`route ${id} is not public`);
+  return withProblems(id, handle);
+}
+
+/** One function's handler: each request goes to the handler of the route API Gateway matched, among the group's. */
+export function serve<G extends ApiGroup>(group: G, handlers: { [K in RouteIdOf<G>]: Handler }): Handler {
+  const byRoute = new Map<string, Handler>();
+  for (const route of routes.filter((r) => r.group === group)) {
+    for (const path of [route.path, ...(route.alsoAt ?? [])]) byRoute.set(`${route.method} ${path}`, (handlers as Record<string, Handler>)[route.id]!);
+  }
+  return async (event) => {
+    const handle = byRoute.get(`${event.httpMethod} ${event.resource}`) ?? byRoute.get(`ANY ${event.resource}`);
+    return handle ? handle(event) : problem(404, 'Not Found', `no route for ${event.httpMethod} ${event.resource} in ${group}`);
+  };
+}
