@@ -1,6 +1,6 @@
 import { BadRequestException, MessageRejected, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail, SendOutcome } from '../app/ports.js';
-import type { DynamoSentEmails } from './dynamo-store.js';
+import type { DynamoSentEmails } from './dynamo/sent-emails.js';
 
 /**
  * Emails through SES v2 as simple content: subject, text and HTML bodies and PDF attachments. SES

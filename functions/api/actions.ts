@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { changePurchaseOrder, type ChangeDeps } from '../app/change.js';
 import type { PolicyStore } from '../app/ports.js';
-import type { Action } from '../domain/purchase-order.js';
+import type { Action } from '../domain/purchase-order/index.js';
 import { bodies } from '../../contract/bodies.js';
 import { json, parseJson, pathParam } from '../http/http.js';
 import { routeHandler, serve } from '../http/routing.js';

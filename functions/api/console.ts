@@ -14,7 +14,7 @@ import { ReferenceConflict, RuleViolation, TransitionError } from '../domain/err
 import { creditAccount } from '../domain/credit.js';
 import { parseMajor, toDecimalString } from '../domain/money.js';
 import { agingTotals, csvField, receivables } from '../domain/receivables.js';
-import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order.js';
+import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type Status, type Who } from '../../contract/purchase-order.js';
 import { bodies } from '../../contract/bodies.js';
 import { consoleBase, header, HttpProblem, rawBody } from '../http/http.js';

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { cleanFilename, isAttachmentType, MAX_ATTACHMENT_BYTES, sniffAttachment, type AttachmentType } from '../domain/attachments.js';
 import { RuleViolation } from '../domain/errors.js';
-import { canApply, type Attachment, type PurchaseOrder } from '../domain/purchase-order.js';
+import { canApply, type Attachment, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type Actor, type Who } from '../../contract/purchase-order.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { FileTooLargeError, NotFoundError, UnsupportedFileError } from './errors.js';

@@ -1,5 +1,5 @@
 import type { EntryType, HistoryEntryOf } from '../domain/history.js';
-import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order.js';
+import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { SellerProfile } from '../domain/seller.js';
 import * as emails from '../templates/emails.js';
 import type { Message } from '../templates/render.js';

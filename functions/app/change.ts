@@ -1,4 +1,4 @@
-import { apply, type Action, type ActionContext, type PurchaseOrder } from '../domain/purchase-order.js';
+import { apply, type Action, type ActionContext, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { workflowView } from '../domain/workflow-view.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
 import type { Clock, PurchaseOrderStore, StoredPurchaseOrder, Workflow } from './ports.js';

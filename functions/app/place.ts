@@ -1,7 +1,7 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../../contract/order-request.js';
 import { creditAccount, creditHolds } from '../domain/credit.js';
-import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder } from '../domain/purchase-order.js';
+import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type Who } from '../../contract/purchase-order.js';
 import { executionInput } from '../domain/workflow-view.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { PurchaseOrder } from '../domain/purchase-order.js';
+import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { DocumentType, Status } from '../../contract/purchase-order.js';
 import type { OpenPurchaseOrder } from '../domain/credit.js';
 import type { PoEvent } from '../domain/events.js';

@@ -1,5 +1,5 @@
 import { TransitionError } from '../domain/errors.js';
-import type { ActionContext, PurchaseOrder } from '../domain/purchase-order.js';
+import type { ActionContext, PurchaseOrder } from '../domain/purchase-order/index.js';
 import { nextStep } from '../domain/workflow-view.js';
 import { executionInput } from '../domain/workflow-view.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';

@@ -1,5 +1,5 @@
 import { TransitionError } from '../domain/errors.js';
-import type { PurchaseOrder } from '../domain/purchase-order.js';
+import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import type { ReviewRecord, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
 import { reviewSecretMatches } from './review-links.js';

@@ -4,7 +4,7 @@ import { documentContent, type DocumentContent } from '../domain/documents.js';
 import { TransitionError } from '../domain/errors.js';
 import type { EntryType, HistoryEntryOf } from '../domain/history.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
-import { creditDue, hasDigitalLines, paymentAskedAt, type Action, type DocumentRef, type Licence, type PurchaseOrder } from '../domain/purchase-order.js';
+import { creditDue, hasDigitalLines, paymentAskedAt, type Action, type DocumentRef, type Licence, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type DocumentType } from '../../contract/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView } from '../domain/workflow-view.js';

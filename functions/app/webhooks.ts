@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eventsOf, subscribes, type PoEvent } from '../domain/events.js';
 import { type EventType } from '../../contract/events.js';
 import type { Who } from '../../contract/purchase-order.js';
-import type { PurchaseOrder } from '../domain/purchase-order.js';
+import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import { webhookDisabledEmail } from '../templates/emails.js';
 import { renderHtml, renderText } from '../templates/render.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';

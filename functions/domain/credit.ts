@@ -2,7 +2,7 @@ import type { HoldReason } from '../../contract/purchase-order.js';
 import { add } from './money.js';
 import type { Policy } from '../../contract/policy.js';
 import { termsFor } from './policy.js';
-import type { PurchaseOrder } from './purchase-order.js';
+import type { PurchaseOrder } from './purchase-order/index.js';
 import type { Status } from '../../contract/purchase-order.js';
 
 /**

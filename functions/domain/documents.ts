@@ -1,5 +1,5 @@
 import { formatMoney } from './money.js';
-import { taxationOf, type PurchaseOrder } from './purchase-order.js';
+import { taxationOf, type PurchaseOrder } from './purchase-order/index.js';
 import { type DocumentType } from '../../contract/purchase-order.js';
 import type { SellerProfile } from './seller.js';
 import { formatRate, splitGross } from './tax.js';

@@ -1,7 +1,7 @@
 import type { EventType } from '../../contract/events.js';
 import type { EntryType, HistoryEntry, HistoryEntryOf } from './history.js';
 import type { Who } from '../../contract/purchase-order.js';
-import type { PurchaseOrder } from './purchase-order.js';
+import type { PurchaseOrder } from './purchase-order/index.js';
 import type { Status } from '../../contract/purchase-order.js';
 
 /**

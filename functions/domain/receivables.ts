@@ -1,5 +1,5 @@
 import { add } from './money.js';
-import type { PurchaseOrder } from './purchase-order.js';
+import type { PurchaseOrder } from './purchase-order/index.js';
 
 /**
  * Receivables: the invoices still open, aged by how far past their due date they are, as a finance

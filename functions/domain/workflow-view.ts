@@ -1,6 +1,6 @@
 import type { ExecutionState, NextStep, WorkflowView } from '../../contract/execution.js';
 import { pendingEvents, pendingUnpaid } from './calendar.js';
-import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaymentStatuses, type PurchaseOrder } from './purchase-order.js';
+import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaymentStatuses, type PurchaseOrder } from './purchase-order/index.js';
 
 /**
  * What the workflow needs to know of a PO to choose its next step, computed in one place. The PO in

@@ -1,4 +1,4 @@
-import { taxationOf, type PurchaseOrder } from '../domain/purchase-order.js';
+import { taxationOf, type PurchaseOrder } from '../domain/purchase-order/index.js';
 
 /** The contract's view of a PO: everything a checkout or finance team needs, nothing internal. */
 export function presentPurchaseOrder(po: PurchaseOrder) {

@@ -2,7 +2,7 @@ import type { StaffMember } from '../app/staff.js';
 import type { Who } from '../../contract/purchase-order.js';
 import { agingBuckets, type AgingBucket, type Receivable } from '../domain/receivables.js';
 import { formatMoney, toDecimalString } from '../domain/money.js';
-import { taxationOf, type Action, type PurchaseOrder } from '../domain/purchase-order.js';
+import { taxationOf, type Action, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type Status } from '../../contract/purchase-order.js';
 import { formatRate } from '../domain/tax.js';
 import { type CreditAccount } from '../domain/credit.js';

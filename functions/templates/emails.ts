@@ -1,6 +1,6 @@
 import { holdDescriptions } from '../../contract/purchase-order.js';
 import { formatMoney } from '../domain/money.js';
-import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order.js';
+import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { SellerProfile } from '../domain/seller.js';
 import type { Block, Message } from './render.js';
 

@@ -1,5 +1,5 @@
 import { formatMoney } from '../domain/money.js';
-import type { PurchaseOrder } from '../domain/purchase-order.js';
+import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import { holdNotice, layout, totalRows } from './console.js';
 import { html } from './html.js';
 

@@ -1,6 +1,6 @@
 import { eventBridgeClient, documentClient, sfnClient } from '../adapters/aws-clients.js';
 import { StepFunctionsDeliveries } from '../adapters/delivery-starter.js';
-import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo-events.js';
+import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo/events.js';
 import { EventBridgeBus } from '../adapters/event-bus.js';
 import { HttpWebhookSender } from '../adapters/webhook-sender.js';
 import type { PublishDeps } from '../app/webhooks.js';

@@ -1,5 +1,5 @@
 import { documentClient, sesClient } from '../adapters/aws-clients.js';
-import { DynamoSentEmails } from '../adapters/dynamo-store.js';
+import { DynamoSentEmails } from '../adapters/dynamo/sent-emails.js';
 import { SesMailer } from '../adapters/mailer.js';
 import { envNames, requireEnv } from '../config/env.js';
 import { parseSellerProfile } from '../domain/seller.js';

@@ -1,12 +1,10 @@
 import { documentClient } from '../adapters/aws-clients.js';
-import {
-  DynamoDocumentStore,
-  DynamoIdempotencyStore,
-  DynamoNumberSeries,
-  DynamoPolicyStore,
-  DynamoPurchaseOrderStore,
-  DynamoReviewStore,
-} from '../adapters/dynamo-store.js';
+import { DynamoDocumentStore } from '../adapters/dynamo/documents.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamo/idempotency.js';
+import { DynamoNumberSeries } from '../adapters/dynamo/numbers.js';
+import { DynamoPolicyStore } from '../adapters/dynamo/policy.js';
+import { DynamoPurchaseOrderStore } from '../adapters/dynamo/purchase-orders.js';
+import { DynamoReviewStore } from '../adapters/dynamo/reviews.js';
 import { envNames, requireEnv } from '../config/env.js';
 
 /** The table's stores, built from the function's environment. */

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DynamoNumberSeries } from '../../functions/adapters/dynamo-store.js';
+import { DynamoNumberSeries } from '../../functions/adapters/dynamo/numbers.js';
 
 /**
  * The gapless series under every order of its reads and writes. Each call to the table is one

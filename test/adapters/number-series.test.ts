@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoNumberSeries } from '../../functions/adapters/dynamo-store.js';
+import { DynamoNumberSeries } from '../../functions/adapters/dynamo/numbers.js';
 import { startDynalite } from '../support/dynalite.js';
 
 /** Gapless, unique invoice numbers on the real embedded DynamoDB, without transactions. */

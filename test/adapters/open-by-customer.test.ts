@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
+import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo/purchase-orders.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { defaultPolicy } from '../../contract/policy.js';
-import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { startDynalite } from '../support/dynalite.js';
 import { sampleOrder } from '../support/fakes.js';
 

@@ -4,7 +4,7 @@ import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
 import { documentContent } from '../../functions/domain/documents.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { defaultPolicy } from '../../contract/policy.js';
-import { placePurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { placePurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { inkOnFirstPage } from '../support/pdf-pixels.js';
 import { pdfText } from '../support/pdf-text.js';

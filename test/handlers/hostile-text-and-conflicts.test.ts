@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRecordPayment, makeReview } from '../../functions/api/actions.js';
 import { makeHandler as makeList } from '../../functions/api/list-purchase-orders.js';
 import { makeHandler as makePlace } from '../../functions/api/place-purchase-order.js';
-import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo-store.js';
+import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo/purchase-orders.js';
 import { InvalidCursorError } from '../../functions/app/errors.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { orderRequestSchema } from '../../contract/order-request.js';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoNumberSeries } from '../../functions/adapters/dynamo-store.js';
+import { DynamoNumberSeries } from '../../functions/adapters/dynamo/numbers.js';
 
 /**
  * Claims a number (series invoice, the given year) for a PO and dies hard (SIGKILL) at the point named on the command line:

@@ -29,7 +29,7 @@ import {
 import type { PoEvent } from '../../functions/domain/events.js';
 import { defaultPolicy, type Policy } from '../../contract/policy.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { searchTextOf, terminalStatuses, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { searchTextOf, terminalStatuses, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { type Status } from '../../contract/purchase-order.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { placeOrder } from '../../functions/app/place.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { creditAccount, creditHolds } from '../../functions/domain/credit.js';
 import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
 import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
-import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { nextStep } from '../../functions/domain/workflow-view.js';
 import { sampleOrder } from '../support/fakes.js';
 

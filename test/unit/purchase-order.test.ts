@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../../functions/domain/errors.js';
 import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
 import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
-import { apply, decidePlacement, placePurchaseOrder, sizeLimits, terminalStatuses, utf8Bytes, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { apply, decidePlacement, placePurchaseOrder, sizeLimits, terminalStatuses, utf8Bytes, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { statuses, type Actor } from '../../contract/purchase-order.js';
 import { noticesFor } from '../../functions/app/catalogue.js';
 import { nextStep, workflowView } from '../../functions/domain/workflow-view.js';

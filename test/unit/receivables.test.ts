@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agingTotals, bucketOf, csvField, daysPastDue, receivables } from '../../functions/domain/receivables.js';
 import { defaultPolicy } from '../../contract/policy.js';
-import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { sampleOrder } from '../support/fakes.js';
 

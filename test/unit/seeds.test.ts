@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RuleViolation, TransitionError } from '../../functions/domain/errors.js';
 import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
 import { defaultPolicy, type Policy } from '../../contract/policy.js';
-import { apply, placePurchaseOrder, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order.js';
+import { apply, placePurchaseOrder, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { documentContent } from '../../functions/domain/documents.js';
 import { nextStep, workflowView } from '../../functions/domain/workflow-view.js';
 import { cancelledEmail, releasedEmail, shippingEmail } from '../../functions/templates/emails.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { documentContent } from '../../functions/domain/documents.js';
 import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
 import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
-import { apply, placePurchaseOrder, priceOrder } from '../../functions/domain/purchase-order.js';
+import { apply, placePurchaseOrder, priceOrder } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { formatRate, splitGross, taxOn } from '../../functions/domain/tax.js';
 import { type TaxPolicy } from '../../contract/policy.js';

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError, InvalidCursorError } from '../app/errors.js';
-import type { Delivery, EventStore, WebhookEndpoint, WebhookStore } from '../app/ports.js';
-import type { PoEvent } from '../domain/events.js';
+import { ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
+import type { Delivery, EventStore, WebhookEndpoint, WebhookStore } from '../../app/ports.js';
+import type { PoEvent } from '../../domain/events.js';
 
 /**
  * Events and webhooks in the single table (see dynamo-store.ts):

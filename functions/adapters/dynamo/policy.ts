@@ -1,0 +1,21 @@
+import { Policy, defaultPolicy, policySchema } from '../../../contract/policy.js';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PolicyStore } from '../../app/ports.js';
+
+const policyKey = { pk: 'POLICY', sk: 'POLICY' };
+
+export class DynamoPolicyStore implements PolicyStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(): Promise<Policy> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: policyKey, ConsistentRead: true }));
+    return Item ? policySchema.parse(Item.policy) : defaultPolicy;
+  }
+
+  async put(policy: Policy): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...policyKey, policy } }));
+  }
+}

@@ -1,0 +1,337 @@
+import { Status, statuses } from '../../../contract/purchase-order.js';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, QueryCommandInput, QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, poKey } from './table.js';
+import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
+import { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
+import { OpenPurchaseOrder } from '../../domain/credit.js';
+import { PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
+
+/** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
+const OWED = 'OWED';
+/** The one key of the sparse index of POs whose workflow waits for finance (few, until resumed). */
+const ATTENTION = 'ATTENTION';
+
+/** The fields of an open PO that credit control reads, as a projection (every name a placeholder: some are reserved words). */
+const openPoProjection = (() => {
+  const paths = ['id', 'reference', 'status', 'currency', 'total', 'createdAt', 'payment.amountDue', 'payment.amountPaid', 'payment.dueDate', 'customer.company'].map((path) => `po.${path}`.split('.'));
+  const names = [...new Set(paths.flat())];
+  const placeholder = (name: string) => `#p${names.indexOf(name)}`;
+  return {
+    ProjectionExpression: paths.map((path) => path.map(placeholder).join('.')).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [placeholder(name), name])),
+  };
+})();
+
+export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(id: string): Promise<StoredPurchaseOrder | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: poKey(id), ConsistentRead: true }));
+    return Item ? toStored(Item) : null;
+  }
+
+  async create(po: PurchaseOrder): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...poKey(po.id), ...indexed(po), po },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new AlreadyExistsError(`purchase order ${po.id} exists`);
+      throw error;
+    }
+  }
+
+  async save(po: PurchaseOrder, expectedVersion: number, parkedToken: string | null): Promise<StoredPurchaseOrder> {
+    const index = indexed(po);
+    // With a workflow parked on the PO, the write turns its token into a signal owed, in the same
+    // write: a crash before the signal leaves it on record for the reconciler, never lost.
+    const owe = parkedToken !== null;
+    const open = index.customerKey !== undefined;
+    const removed = [...(owe ? ['waitToken'] : []), ...(po.attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince'])];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(po.id),
+          UpdateExpression: [
+            `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText`,
+            owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
+            po.attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
+            open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
+            removed.length ? ` REMOVE ${removed.join(', ')}` : '',
+          ].join(''),
+          ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':po': po,
+            ':version': po.version,
+            ':status': po.status,
+            ':gsi1pk': index.gsi1pk,
+            ':gsi1sk': index.gsi1sk,
+            ':searchText': index.searchText,
+            ':expected': expectedVersion,
+            ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
+            ...(po.attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${po.attention.since}#${po.id}` } : {}),
+            ...(open ? { ':customerKey': index.customerKey, ':customerSince': index.customerSince } : {}),
+          },
+        }),
+      );
+      return { po, waitToken: parkedToken, owedToken: parkedToken };
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
+      throw error;
+    }
+  }
+
+  async settleSignal(id: string, token: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(id),
+          UpdateExpression: 'REMOVE owedToken, owedKey, owedSince',
+          ConditionExpression: 'owedToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // a newer signal is owed, or this one was settled
+    }
+  }
+
+  async needingAttention(limit: number): Promise<PurchaseOrder[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'needsAttention',
+        KeyConditionExpression: 'attentionKey = :attention',
+        ExpressionAttributeValues: { ':attention': ATTENTION },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => item.po as PurchaseOrder);
+  }
+
+  async owedSignals(before: string, limit: number): Promise<string[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'signalsOwed',
+        KeyConditionExpression: 'owedKey = :owed AND owedSince < :before',
+        ExpressionAttributeValues: { ':owed': OWED, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => String(item.pk).slice('PO#'.length));
+  }
+
+  async listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }> {
+    const { Items, LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: startKeyOf(cursor) } : {}),
+      }),
+    );
+    return {
+      items: (Items ?? []).map((item) => item.po as PurchaseOrder),
+      cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
+    };
+  }
+
+  /** Every page of a query, one after the other, until the caller stops asking. */
+  private async *pages(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<QueryCommandOutput> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      yield page;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async countByStatus(status: Status): Promise<number> {
+    let count = 0;
+    for await (const page of this.pages({
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :status',
+      ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+      Select: 'COUNT',
+    })) {
+      count += page.Count ?? 0;
+    }
+    return count;
+  }
+
+  /**
+   * POs whose reference, buyer's PO number, company, customer id or email contains `text` (any case),
+   * newest first. A filtered scan of the PO items, read a bounded number of pages: a back office's
+   * search over thousands of POs, not an index for millions.
+   */
+  async search(text: string, limit: number): Promise<PurchaseOrder[]> {
+    const found: PurchaseOrder[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < 50; page += 1) {
+      const result = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :po AND contains(searchText, :text)',
+          ExpressionAttributeValues: { ':po': 'PO', ':text': text.toLowerCase() },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      found.push(...(result.Items ?? []).map((item) => item.po as PurchaseOrder));
+      start = result.LastEvaluatedKey;
+      if (!start) break;
+    }
+    return found.sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1)).slice(0, limit);
+  }
+
+  /**
+   * An execution is never older than its PO, so the candidates are the open POs created before
+   * `before` (the status index, no index of its own); of those, the ones whose waiting execution
+   * started before it. Run every few minutes by the reconciler: a handful of queries that find
+   * nothing on most days.
+   */
+  async longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]> {
+    const found: { id: string; token: string }[] = [];
+    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
+      for await (const page of this.pages({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status AND gsi1sk < :before',
+        FilterExpression: 'workflowSince < :before AND attribute_exists(waitToken)',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}`, ':before': before },
+      })) {
+        for (const item of page.Items ?? []) found.push({ id: String(item.pk).slice('PO#'.length), token: String(item.waitToken) });
+        if (found.length >= limit) return found.slice(0, limit);
+      }
+    }
+    return found;
+  }
+
+  async openForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
+    return this.openPos({ IndexName: 'openByCustomer', KeyConditionExpression: 'customerKey = :customer', ExpressionAttributeValues: { ':customer': `CUSTOMER#${customerId}` } });
+  }
+
+  async overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
+    return this.openPos({
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :status',
+      FilterExpression: 'po.customer.id = :customer',
+      ExpressionAttributeValues: { ':status': 'STATUS#overdue', ':customer': customerId },
+    });
+  }
+
+  /** Every page of a query of POs, with only what credit control reads: a PO's history and lines stay in the table, not on the wire. */
+  private async openPos(query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'FilterExpression' | 'ExpressionAttributeValues'>): Promise<OpenPurchaseOrder[]> {
+    const found: OpenPurchaseOrder[] = [];
+    for await (const page of this.pages({ ...query, ...openPoProjection })) found.push(...(page.Items ?? []).map((item) => item.po as OpenPurchaseOrder));
+    return found;
+  }
+
+  /**
+   * Open POs written before the `openByCustomer` index existed lack its keys, so credit control
+   * would not see them: gives them their keys, at most `limit` a run (each only if unchanged since
+   * read; a change writes the keys itself). Once a run finds none left, a marker item says so and
+   * later runs cost one read.
+   */
+  async indexOpenByCustomer(limit: number): Promise<number> {
+    const marker = { pk: 'MIGRATION', sk: 'openByCustomer' };
+    if ((await this.db.send(new GetCommand({ TableName: this.table, Key: marker }))).Item) return 0;
+    let added = 0;
+    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
+      for await (const page of this.pages({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status',
+        FilterExpression: 'attribute_not_exists(customerKey)',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+      })) {
+        for (const item of page.Items ?? []) {
+          if (added >= limit) return added;
+          const po = item.po as PurchaseOrder;
+          const keys = indexed(po);
+          try {
+            await this.db.send(
+              new UpdateCommand({
+                TableName: this.table,
+                Key: poKey(po.id),
+                UpdateExpression: 'SET customerKey = :customerKey, customerSince = :customerSince',
+                ConditionExpression: 'version = :version AND attribute_not_exists(customerKey)',
+                ExpressionAttributeValues: { ':customerKey': keys.customerKey, ':customerSince': keys.customerSince, ':version': po.version },
+              }),
+            );
+            added += 1;
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }
+      }
+    }
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: marker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
+    return added;
+  }
+
+  async registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(id),
+          UpdateExpression: since ? 'SET waitToken = :token, workflowSince = :since' : 'SET waitToken = :token',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':token': token, ':version': atVersion, ...(since ? { ':since': since } : {}) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/** A paging token back into the index's start key: exactly the four string keys we handed out. */
+function startKeyOf(cursor: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('nextToken is not valid');
+  }
+  const names = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
+  const valid =
+    key !== null &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    Object.keys(key).sort().join() === names.join() &&
+    Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= 300);
+  if (!valid) throw new InvalidCursorError('nextToken is not valid');
+  return key as Record<string, string>;
+}
+
+function indexed(po: PurchaseOrder) {
+  const open = !terminalStatuses.has(po.status);
+  return {
+    version: po.version,
+    status: po.status,
+    gsi1pk: `STATUS#${po.status}`,
+    gsi1sk: `${po.createdAt}#${po.id}`,
+    searchText: searchTextOf(po),
+    ...(open ? { customerKey: `CUSTOMER#${po.customer.id}`, customerSince: `${po.createdAt}#${po.id}` } : {}),
+  };
+}
+
+function toStored(item: Record<string, unknown>): StoredPurchaseOrder {
+  return { po: item.po as PurchaseOrder, waitToken: (item.waitToken as string | undefined) ?? null, owedToken: (item.owedToken as string | undefined) ?? null };
+}

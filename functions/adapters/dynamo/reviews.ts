@@ -1,0 +1,64 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './table.js';
+import { ReviewRecord, ReviewStore } from '../../app/ports.js';
+
+export class DynamoReviewStore implements ReviewStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private key(id: string) {
+    return { pk: `REVIEW#${id}`, sk: 'REVIEW' };
+  }
+
+  async get(id: string): Promise<ReviewRecord | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: this.key(id), ConsistentRead: true }));
+    if (!Item) return null;
+    const { pk: _pk, sk: _sk, ...record } = Item;
+    return record as ReviewRecord;
+  }
+
+  async create(record: ReviewRecord): Promise<ReviewRecord> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: { ...this.key(record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return record;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await this.get(record.id))!;
+    }
+  }
+
+  async recordFailure(id: string): Promise<number> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(id),
+        UpdateExpression: 'ADD failures :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.failures ?? 0);
+  }
+
+  async lockUntil(id: string, until: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.table, Key: this.key(id), UpdateExpression: 'SET lockedUntil = :until', ExpressionAttributeValues: { ':until': until } }),
+    );
+  }
+
+  async markDecided(id: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key(id),
+        UpdateExpression: 'SET decidedAt = if_not_exists(decidedAt, :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single table. Every item has `pk` and `sk`; POs also carry `gsi1pk`/`gsi1sk` (status, newest
+ * first) for finance's queues, and while a signal to their workflow is owed, `owedKey`/`owedSince`
+ * (the sparse index `signalsOwed`, read by the reconciler), and while their workflow waits for
+ * finance after a failed step, `attentionKey`/`attentionSince` (the sparse index `needsAttention`), and
+ * while they are open (not rejected, completed or cancelled), `customerKey`/`customerSince` (the
+ * sparse index `openByCustomer`: a customer's credit account). Every write that can race is a
+ * single-item conditional write.
+ *
+ *   PO#<id>            PO                the purchase order (version, status, the parked task token, a signal owed)
+ *   PO#<id>            DOC#<docId>       an issued document and its PDF
+ *   PO#<id>            NUM#<series>      the number of a series this PO holds
+ *   PO#<id>            EMAIL#<key>       an email that was sent (so a retry sends none)
+ *   REVIEW#<reviewId>  REVIEW            a review link: nonce (not the secret), expiry, decided
+ *   IDEM#<key>         IDEM              an Idempotency-Key of placement
+ *   SERIES#<s>#<year>  SERIES            the last number of a gapless series and the PO that claimed it
+ *   COUNTER#<s>#<year> COUNTER           the last number of a series that may have gaps (PO references)
+ *   POLICY             POLICY            the seller's policy
+ */
+
+export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+export const poKey = (id: string) => ({ pk: `PO#${id}`, sk: 'PO' });

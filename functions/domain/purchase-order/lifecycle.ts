@@ -1,0 +1,67 @@
+import { Actor, Status, statuses } from '../../../contract/purchase-order.js';
+import { Action, PurchaseOrder } from './model.js';
+
+/**
+ * The lifecycle: the statuses grouped by what they mean, and the table of moves (which action may be
+ * taken from which status, and by whom). Anything not listed is refused with a TransitionError.
+ */
+
+export const terminalStatuses: ReadonlySet<Status> = new Set(['rejected', 'completed', 'cancelled']);
+
+/** Statuses in which goods go out: the order is confirmed (or delivered first and paid on delivery). */
+export const fulfilmentStatuses: ReadonlySet<Status> = new Set(['ordered', 'deferred', 'overdue']);
+/** Statuses in which payment must arrive before anything is delivered. */
+export const prepaymentStatuses: ReadonlySet<Status> = new Set(['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']);
+
+/**
+ * The lifecycle's table of moves: from which statuses each action may be taken, and by whom.
+ * Anything not listed is refused with a TransitionError (HTTP 409) and changes nothing.
+ */
+export const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly Status[]>>> = {
+  approve: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
+  reject: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
+  expire_review: { system: ['awaiting_review'] },
+  remind_review: { system: ['awaiting_review'] },
+  submit_payment: { checkout: ['awaiting_payment', 'payment_rejected'] },
+  verify_payment: { finance: ['payment_submitted'] },
+  dispute: { checkout: ['payment_submitted', 'payment_rejected'], finance: ['payment_submitted', 'payment_rejected'] },
+  resolve_dispute: { finance: ['disputed'] },
+  record_payment: { finance: ['ordered', 'overdue', 'deferred', 'awaiting_payment', 'payment_submitted', 'payment_rejected'] },
+  // The buyer may cancel before release or payment; finance until the PO is completed.
+  cancel: {
+    checkout: ['awaiting_review', 'awaiting_payment', 'payment_rejected'],
+    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+  },
+  convert_to_purchase_order: { finance: ['awaiting_payment'] },
+  update_shipping: { finance: ['ordered', 'deferred', 'overdue', 'completed'] },
+  // The payment calendar: on net terms from the release; collected on delivery (deferred) once everything is delivered.
+  mark_overdue: { system: ['ordered', 'deferred', 'overdue'] },
+  remind: { system: ['ordered', 'deferred', 'overdue'] },
+  auto_cancel: { system: ['ordered', 'deferred', 'overdue'] },
+  // An offline order or a proforma the buyer has not paid: reminded, then cancelled.
+  remind_unpaid: { system: ['awaiting_payment', 'payment_rejected'] },
+  cancel_unpaid: { system: ['awaiting_payment', 'payment_rejected'] },
+  deliver_digital: { system: ['ordered', 'deferred', 'overdue'] },
+  // The buyer's signed PO may arrive any time before the order ends.
+  attach: {
+    checkout: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+  },
+  issue_document: { system: ['ordered', 'deferred', 'overdue', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'completed', 'cancelled'] },
+  // Any step may fail, in any status; finance resumes it from there.
+  flag_attention: { system: statuses },
+  resume: { finance: statuses },
+  email_failed: { system: statuses },
+};
+
+export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor): boolean {
+  if (type === 'resume' && !po.attention) return false;
+  // The buyer may cancel only before any money arrived; after that, finance cancels (and refunds).
+  if (type === 'cancel' && actor === 'checkout' && po.payment.amountPaid > 0) return false;
+  return allowedFrom[type][actor]?.includes(po.status) ?? false;
+}
+
+/** The actions this role may take on the PO as it is now, from the same table (the console's buttons). */
+export function allowedActions(po: PurchaseOrder, actor: Actor): Action['type'][] {
+  return (Object.keys(allowedFrom) as Action['type'][]).filter((type) => canApply(po, type, actor));
+}
