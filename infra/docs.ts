@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { catalogue } from '../functions/app/catalogue.js';
+import { catalogue } from '../functions/notices/catalogue.js';
 import { eventCatalogue } from '../functions/domain/events.js';
 import { openApiDocument } from '../functions/http/openapi.js';
 import { mermaid } from './diagram.js';

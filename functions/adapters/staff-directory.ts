@@ -11,7 +11,7 @@ import {
   RespondToAuthChallengeCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { staffGroups, type StaffDirectory, type StaffGroup, type StaffMember } from '../app/staff.js';
+import { staffGroups, type StaffDirectory, type StaffGroup } from '../app/staff.js';
 
 /** The staff directory on the Cognito user pool (see app/staff.ts). */
 export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, userPoolId: string, clientId: string): StaffDirectory {

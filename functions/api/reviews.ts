@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '../app/review.js';
 import { anyLines } from '../../contract/text.js';
 import { consoleBase, header, HttpProblem, json, parseFormOrJson, pathParam, problem } from '../http/http.js';
+import { pageHeaders } from '../http/headers.js';
 import { publicRouteHandler, serve } from '../http/routing.js';
 import { lazyHandler } from '../http/lazy-handler.js';
 import { log } from '../http/log.js';
@@ -18,15 +19,6 @@ import { signalOnlyWorkflow } from '../wiring/workflow.js';
  * case's (app/review.ts); this maps its outcomes to a page for people or a problem for scripts.
  */
 export type { ReviewDeps } from '../app/review.js';
-
-const pageHeaders = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
 
 const wantsJson = (event: APIGatewayProxyEvent) => (header(event, 'accept') ?? '').includes('application/json');
 

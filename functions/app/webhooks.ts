@@ -3,8 +3,8 @@ import { eventsOf, subscribes, type PoEvent } from '../domain/events.js';
 import { type EventType } from '../../contract/events.js';
 import type { Who } from '../../contract/purchase-order.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
-import { webhookDisabledEmail } from '../templates/emails.js';
-import { renderHtml, renderText } from '../templates/render.js';
+import { webhookDisabledEmail } from '../notices/emails.js';
+import { renderHtml, renderText } from '../notices/render.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
 import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, WebhookEndpoint, WebhookSender, WebhookStore } from './ports.js';
 

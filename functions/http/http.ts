@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { FileTooLargeError, IdempotencyKeyReusedError, InvalidCursorError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
 import { MoneyOverflowError, ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor, Who } from '../../contract/purchase-order.js';
+import { apiHeaders } from './headers.js';
 import { log } from './log.js';
 
 /** HTTP edges: RFC 9457 problems, body parsing with limits, bearer-key roles, error mapping. */
@@ -20,17 +21,16 @@ export class HttpProblem extends Error {
   }
 }
 
-const securityHeaders = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode: status, headers: { 'Content-Type': 'application/json', ...securityHeaders, ...headers }, body: JSON.stringify(body) };
+  return { statusCode: status, headers: { 'Content-Type': 'application/json', ...apiHeaders, ...headers }, body: JSON.stringify(body) };
 }
 
 export function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): APIGatewayProxyResult {
   const type = `https://po-workflow.example/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   return {
     statusCode: status,
-    headers: { 'Content-Type': 'application/problem+json', ...securityHeaders },
+    headers: { 'Content-Type': 'application/problem+json', ...apiHeaders },
     body: JSON.stringify({ type, title, status, detail, ...extra }),
   };
 }
@@ -153,24 +153,32 @@ export function authorize(event: APIGatewayProxyEvent, allowed: readonly CallerR
   return { actor: role, by: { type: 'key', name: typeof context.keyName === 'string' ? context.keyName : role } };
 }
 
+/** The contract's problem for what a use case throws; null for anything unexpected (a fault of ours). */
+export function problemOf(error: unknown): { status: number; title: string; detail: string; extra: Record<string, unknown> } | null {
+  const p = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}) => ({ status, title, detail, extra });
+  if (error instanceof HttpProblem) return p(error.status, error.title, error.message, error.extra);
+  if (error instanceof TransitionError) return p(409, 'Conflict', error.message, { currentStatus: error.status });
+  if (error instanceof ReferenceConflict) return p(409, 'Conflict', error.message, { rule: 'reference_conflict', recordedAmount: error.recordedAmount });
+  if (error instanceof RuleViolation) return p(422, 'Unprocessable Content', error.message, { rule: error.rule });
+  if (error instanceof UnsupportedFileError) return p(415, 'Unsupported Media Type', error.message);
+  if (error instanceof FileTooLargeError) return p(413, 'Payload Too Large', error.message);
+  if (error instanceof MoneyOverflowError) return p(422, 'Unprocessable Content', 'an amount is too large to be represented exactly', { rule: 'amount_overflow' });
+  if (error instanceof NotFoundError) return p(404, 'Not Found', error.message);
+  if (error instanceof InvalidCursorError) return p(400, 'Bad Request', error.message);
+  if (error instanceof IdempotencyKeyReusedError) return p(422, 'Unprocessable Content', error.message);
+  if (error instanceof RequestInFlightError) return p(409, 'Conflict', error.message);
+  if (error instanceof z.ZodError) return p(400, 'Bad Request', 'the request is not valid', { errors: zodErrors(error) });
+  return null;
+}
+
 /** Maps what a use case throws to the contract's problems; anything unexpected is a logged 500. */
 export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       return await fn(event);
     } catch (error) {
-      if (error instanceof HttpProblem) return problem(error.status, error.title, error.message, error.extra);
-      if (error instanceof TransitionError) return problem(409, 'Conflict', error.message, { currentStatus: error.status });
-      if (error instanceof ReferenceConflict) return problem(409, 'Conflict', error.message, { rule: 'reference_conflict', recordedAmount: error.recordedAmount });
-      if (error instanceof RuleViolation) return problem(422, 'Unprocessable Content', error.message, { rule: error.rule });
-      if (error instanceof UnsupportedFileError) return problem(415, 'Unsupported Media Type', error.message);
-      if (error instanceof FileTooLargeError) return problem(413, 'Payload Too Large', error.message);
-      if (error instanceof MoneyOverflowError) return problem(422, 'Unprocessable Content', 'an amount is too large to be represented exactly', { rule: 'amount_overflow' });
-      if (error instanceof NotFoundError) return problem(404, 'Not Found', error.message);
-      if (error instanceof InvalidCursorError) return problem(400, 'Bad Request', error.message);
-      if (error instanceof IdempotencyKeyReusedError) return problem(422, 'Unprocessable Content', error.message);
-      if (error instanceof RequestInFlightError) return problem(409, 'Conflict', error.message);
-      if (error instanceof z.ZodError) return problem(400, 'Bad Request', 'the request is not valid', { errors: zodErrors(error) });
+      const known = problemOf(error);
+      if (known) return problem(known.status, known.title, known.detail, known.extra);
       log.error('unhandled error', { route: name, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
       return problem(500, 'Internal Server Error', 'something went wrong on our side; the request may be retried');
     }

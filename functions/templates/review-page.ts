@@ -1,6 +1,7 @@
 import { formatMoney } from '../domain/money.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
-import { holdNotice, layout, totalRows } from './console.js';
+import { layout } from '../console/views/layout.js';
+import { holdNotice, totalRows } from '../console/views/purchase-order.js';
 import { html } from './html.js';
 
 /**

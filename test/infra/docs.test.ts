@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogue } from '../../functions/app/catalogue.js';
+import { catalogue } from '../../functions/notices/catalogue.js';
 import { currentSection, generatedFiles, generatedSections, projectRoot } from '../../infra/docs.js';
 import { routes } from '../../contract/routes.js';
 

@@ -5,7 +5,7 @@ import { orderRequestSchema, type OrderRequest } from '../../contract/order-requ
 import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
 import { apply, decidePlacement, placePurchaseOrder, sizeLimits, terminalStatuses, utf8Bytes, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { statuses, type Actor } from '../../contract/purchase-order.js';
-import { noticesFor } from '../../functions/app/catalogue.js';
+import { noticesFor } from '../../functions/notices/catalogue.js';
 import { nextStep, workflowView } from '../../functions/domain/workflow-view.js';
 import { nextSteps } from '../../contract/execution.js';
 import { sampleOrder } from '../support/fakes.js';

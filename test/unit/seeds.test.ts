@@ -5,10 +5,10 @@ import { defaultPolicy, type Policy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type Action, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { documentContent } from '../../functions/domain/documents.js';
 import { nextStep, workflowView } from '../../functions/domain/workflow-view.js';
-import { cancelledEmail, releasedEmail, shippingEmail } from '../../functions/templates/emails.js';
+import { cancelledEmail, releasedEmail, shippingEmail } from '../../functions/notices/emails.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { renderText } from '../../functions/templates/render.js';
-import { noticesFor } from '../../functions/app/catalogue.js';
+import { renderText } from '../../functions/notices/render.js';
+import { noticesFor } from '../../functions/notices/catalogue.js';
 import { sampleOrder } from '../support/fakes.js';
 
 /** Where the product departed from the two seeds; each case failed before it was mended. */

@@ -1,8 +1,8 @@
 import type { EntryType, HistoryEntryOf } from '../domain/history.js';
 import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { SellerProfile } from '../domain/seller.js';
-import * as emails from '../templates/emails.js';
-import type { Message } from '../templates/render.js';
+import * as emails from './emails.js';
+import type { Message } from './render.js';
 
 /**
  * What is told to whom after each change, read top to bottom: history entry type -> who is told ->

@@ -1,0 +1,86 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Who } from '../../contract/purchase-order.js';
+import type { StaffSignIn } from '../adapters/staff-sign-in.js';
+import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
+import type { ChangeDeps } from '../app/change.js';
+import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, WebhookStore } from '../app/ports.js';
+import type { StaffDirectory } from '../app/staff.js';
+import { pageHeaders } from '../http/headers.js';
+import { header, HttpProblem, rawBody } from '../http/http.js';
+import { messagePage, type Page, type Session } from './views/layout.js';
+
+/**
+ * The console's routing: each page or form is a route (method, path pattern, the roles that may use
+ * it, a handler), listed by its page group (queues.ts, purchase-orders.ts, webhooks.ts, staff.ts,
+ * policy.ts); a request that matches no route of the person's role is "Not found".
+ */
+export interface ConsoleDeps extends ChangeDeps {
+  documents: DocumentStore;
+  policies: PolicyStore;
+  staff: () => StaffTokenVerifier;
+  signIn: () => StaffSignIn;
+  directory: () => StaffDirectory;
+  files: FileStore;
+  webhooks: WebhookStore;
+  events: EventStore;
+  deliveries: DeliveryStarter;
+}
+
+export type Role = Session['role'];
+
+/** One signed-in request, with what every page needs to answer it. */
+export interface ConsoleRequest {
+  event: APIGatewayProxyEvent;
+  deps: ConsoleDeps;
+  /** Where the console lives on this host (`/console`, or `/<stage>/console`). */
+  base: string;
+  session: Session;
+  /** The person, as every change they make names them. */
+  by: Who & { type: 'person' };
+  /** The page frame: the layout's data with the queues this person sees. */
+  page: (current?: string) => Promise<Page>;
+  /** The posted form's fields (the last value of each), and every value of one field. */
+  fields: Record<string, string>;
+  all: (name: string) => string[];
+}
+
+export interface ConsoleRoute {
+  method: 'GET' | 'POST';
+  path: RegExp;
+  roles: readonly Role[];
+  handle: (request: ConsoleRequest, params: string[]) => Promise<APIGatewayProxyResult>;
+}
+
+export const both: readonly Role[] = ['finance', 'reviewer'];
+export const finance: readonly Role[] = ['finance'];
+
+export function html(status: number, body: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode: status, headers: { ...pageHeaders, ...headers }, body };
+}
+
+export function redirect(to: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  const { 'Content-Type': _html, ...security } = pageHeaders;
+  return { statusCode: 303, headers: { ...security, Location: to, ...headers }, body: '' };
+}
+
+export async function notFound(request: Pick<ConsoleRequest, 'page'>, message = 'There is nothing at this address.', current?: string): Promise<APIGatewayProxyResult> {
+  return html(404, messagePage(await request.page(current), 'Not found', message));
+}
+
+/** An HTML form's fields; 415 for anything else. */
+export function formFields(event: APIGatewayProxyEvent): URLSearchParams {
+  if ((header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
+    throw new HttpProblem(415, 'Unsupported Media Type', 'send the form as application/x-www-form-urlencoded');
+  }
+  return new URLSearchParams(rawBody(event));
+}
+
+/** The route for this request among the person's, and its path parameters. */
+export function findRoute(routes: readonly ConsoleRoute[], method: string, path: string, role: Role): { route: ConsoleRoute; params: string[] } | null {
+  for (const route of routes) {
+    if (route.method !== method || !route.roles.includes(role)) continue;
+    const match = route.path.exec(path);
+    if (match) return { route, params: match.slice(1) };
+  }
+  return null;
+}

@@ -1,0 +1,107 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { StaffDirectory } from '../../functions/app/staff.js';
+import { makeConsoleHandler } from '../../functions/console/handler.js';
+import { pageHeaders } from '../../functions/http/headers.js';
+import { digest } from '../../functions/console/session.js';
+import { apiEvent, approvedOnFakes } from '../support/fakes.js';
+
+/**
+ * The back office's pages and forms without a browser (the browser tests click through the same
+ * pages on the local stack): who sees what, the session and its CSRF token, forms that change a PO
+ * and problems shown where they happened.
+ */
+const people = {
+  'token-finance': { sub: 'sub-fin', email: 'fin@seller.example', groups: ['finance'] },
+  'token-reviewer': { sub: 'sub-rev', email: 'rev@seller.example', groups: ['reviewer'] },
+} as Record<string, { sub: string; email: string; groups: string[] }>;
+const directory: StaffDirectory = {
+  list: async () => [],
+  invite: async () => {},
+  setGroup: async () => {},
+  setEnabled: async () => {},
+  isEnabled: async () => true,
+  completeNewPassword: async () => null,
+};
+
+async function consoleOn() {
+  const { deps, poId } = await approvedOnFakes();
+  const handle = makeConsoleHandler({
+    ...deps,
+    ...deps.publishing,
+    files: { uploadUrl: async () => ({ url: '', headers: {} }), put: async () => {}, inspect: async () => null, downloadUrl: async () => 'https://files.example/f', remove: async () => {} },
+    staff: () => ({ verify: async (token: string) => people[token] ?? Promise.reject(new Error('bad token')) }),
+    signIn: () => ({ signIn: async () => ({ ok: false, reason: 'wrong' }) as const }),
+    directory: () => directory,
+  });
+  const request = (method: string, path: string, options: { as?: string; form?: Record<string, string>; csrf?: string } = {}) => {
+    const event: APIGatewayProxyEvent = apiEvent({
+      method,
+      path: `/console${path}`,
+      headers: {
+        ...(options.as ? { Cookie: `po_session=${options.as}` } : {}),
+        ...(options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: options.form ? new URLSearchParams({ ...(options.as ? { csrf: options.csrf ?? digest(`csrf:${options.as}`) } : {}), ...options.form }).toString() : null,
+    });
+    event.resource = path === '/' ? '/console' : '/console/{proxy+}';
+    return handle(event);
+  };
+  return { deps, poId, request };
+}
+
+describe('the console, page by page', () => {
+  it('asks for sign-in first, and answers pages with one set of security headers', async () => {
+    const { request } = await consoleOn();
+    const page = await request('GET', '/queues/to-review');
+    expect(page.statusCode).toBe(401);
+    expect(page.body).toContain('Sign in');
+    expect(page.headers).toMatchObject(pageHeaders);
+  });
+
+  it('shows finance its queues and the PO with the actions finance may take', async () => {
+    const { request, poId } = await consoleOn();
+    const queue = await request('GET', '/queues/to-ship', { as: 'token-finance' });
+    expect(queue.statusCode).toBe(200);
+    const po = await request('GET', `/po/${poId}`, { as: 'token-finance' });
+    expect(po.statusCode).toBe(200);
+    expect(po.body).toContain('Record payment');
+  });
+
+  it("keeps finance's pages from reviewers: not found, as if they were not there", async () => {
+    const { request } = await consoleOn();
+    for (const path of ['/webhooks', '/staff', '/policy', '/receivables', '/queues/overdue']) {
+      expect((await request('GET', path, { as: 'token-reviewer' })).statusCode, path).toBe(404);
+    }
+    expect((await request('GET', '/queues/to-review', { as: 'token-reviewer' })).statusCode).toBe(200);
+  });
+
+  it('refuses a form without the CSRF token of the session, and changes nothing', async () => {
+    const { request, deps, poId } = await consoleOn();
+    const refused = await request('POST', `/po/${poId}/actions/record-payment`, { as: 'token-finance', csrf: 'forged', form: { amount: '297.00', reference: 'W-1' } });
+    expect(refused.statusCode).toBe(403);
+    expect((await deps.pos.get(poId))!.po.payment.amountPaid).toBe(0);
+  });
+
+  it("records a payment from the PO's form, naming the person, and shows a refused one on the PO", async () => {
+    const { request, deps, poId } = await consoleOn();
+    const done = await request('POST', `/po/${poId}/actions/record-payment`, { as: 'token-finance', form: { amount: '100.00', reference: 'W-1' } });
+    expect(done.statusCode).toBe(303);
+    const po = (await deps.pos.get(poId))!.po;
+    expect(po.payment.amountPaid).toBe(10_000);
+    expect(po.history.at(-1)!.by).toEqual({ type: 'person', id: 'sub-fin', email: 'fin@seller.example' });
+    // More than is outstanding: the API's 422, shown on the PO's page.
+    const refused = await request('POST', `/po/${poId}/actions/record-payment`, { as: 'token-finance', form: { amount: '9999.00', reference: 'W-2' } });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('exceeds the amount outstanding');
+    const typo = await request('POST', `/po/${poId}/actions/record-payment`, { as: 'token-finance', form: { amount: 'ten', reference: 'W-3' } });
+    expect(typo.statusCode).toBe(422);
+    expect(typo.body).toContain('enter the amount in USD as printed');
+  });
+
+  it('answers a cookie that is not valid percent-encoding with the sign-in page, not a fault', async () => {
+    const { request } = await consoleOn();
+    const event = await request('GET', '/queues/to-review', { as: '%' });
+    expect(event.statusCode).toBe(401);
+  });
+});
