@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTable } from './assembly.js';
 import { accessKeyOf, authorize, type AccessCheck, type LocalIam } from './iam.js';
-import { SfnError, type LocalStepFunctions } from './stepfunctions.js';
+import { SfnError, type LocalStepFunctions } from './stepfunctions/service.js';
 
 /**
  * The one AWS endpoint the local stack's functions talk to (AWS_ENDPOINT_URL_DYNAMODB, _SFN,

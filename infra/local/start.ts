@@ -1,34 +1,23 @@
-import { execFileSync, fork } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ListTablesCommand,
-  ScanCommand,
-  type AttributeValue,
-  type BatchWriteItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
 import { localSecretValues } from '../../functions/config/env.js';
 import { startApiGateway } from './api-gateway.js';
+import { controlRoutes } from './control-routes.js';
+import { startLocalDynamo } from './dynamodb.js';
+import { synthesizeIfChanged } from './synth.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
-import { LocalFaults, startAwsServices, type Fault, type LocalSecretValue } from './aws-services.js';
+import { LocalFaults, startAwsServices, type LocalSecretValue } from './aws-services.js';
 import { accessKeyFor, LocalIam } from './iam.js';
 import { seededStaff, startLocalCognito } from './cognito.js';
 import { LocalClock } from './clock.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { freePort, portIsFree } from './ports.js';
 import { LocalScheduler } from './scheduler.js';
-import { LocalStepFunctions } from './stepfunctions.js';
-
-/** How long a clock advance waits for what it woke to settle, at most. */
-const SETTLE_MS = 10 * 60_000;
+import { LocalStepFunctions } from './stepfunctions/service.js';
 
 /**
  * `npm start`: the whole product on one machine. It synthesizes the CDK app, then runs exactly
@@ -121,28 +110,6 @@ export interface RunningStack {
   stop: () => Promise<void>;
 }
 
-/**
- * What the synthesized template and bundles follow from: the app's sources (not the local stack's
- * own code, which runs from source), its lock file and settings. A content hash, so a checkout or a
- * touch without a change does not synthesize again.
- */
-function sourcesFingerprint(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string): string[] =>
-    readdirSync(path.join(projectRoot, dir), { withFileTypes: true }).flatMap((entry) => {
-      const relative = path.join(dir, entry.name);
-      if (entry.isDirectory()) return relative === path.join('infra', 'local') ? [] : walk(relative);
-      return /\.(ts|mts|js|mjs|json|ttf|otf|woff2?)$/.test(entry.name) ? [relative] : [];
-    });
-  const files = [...['functions', 'workflows', 'infra'].flatMap(walk), 'package-lock.json', 'cdk.json', 'tsconfig.json'].sort();
-  for (const file of files) {
-    if (!existsSync(path.join(projectRoot, file))) continue;
-    hash.update(`${file}\0`).update(readFileSync(path.join(projectRoot, file))).update('\0');
-  }
-  for (const name of Object.keys(process.env).filter((key) => key.startsWith('CDK_CONTEXT') || key === 'STACK_NAME').sort()) hash.update(`${name}=${process.env[name]}\0`);
-  return hash.digest('hex');
-}
-
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningStack> {
   const say = (line: string) => {
     if (!options.quiet) console.log(line);
@@ -152,26 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   for (const key of ['dynamoPort', 'awsPort', 'cognitoPort', 's3Port'] as const) {
     if (options[key] < 0) options[key] = (await portIsFree(-options[key])) ? -options[key] : await freePort();
   }
-  // Synthesize when the app's sources changed since the last synthesis (PO_SYNTH=1 always, 0 never;
-  // with none there yet, synthesize anyway).
-  const fingerprintFile = path.join(options.cdkOut, '.sources.sha256');
-  const fingerprint = sourcesFingerprint();
-  const synthesized = existsSync(path.join(options.cdkOut, `${options.stackName}.template.json`));
-  const upToDate = synthesized && existsSync(fingerprintFile) && readFileSync(fingerprintFile, 'utf8') === fingerprint;
-  if (!synthesized || options.synth === 'always' || (options.synth === 'auto' && !upToDate)) {
-    say('Synthesizing the CDK app (cdk synth)...');
-    try {
-      execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', options.cdkOut], {
-        cwd: projectRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      });
-    } catch (error) {
-      const output = error as { stdout?: Buffer; stderr?: Buffer };
-      throw new Error(`cdk synth failed:\n${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`);
-    }
-  }
-  if (options.synth !== 'never') writeFileSync(fingerprintFile, fingerprint);
+  synthesizeIfChanged(options, say);
   // On Lambda the bundle's folder has no package.json, so Node reads it as CommonJS; say so here.
   writeFileSync(path.join(options.cdkOut, 'package.json'), '{"type":"commonjs"}\n');
   mkdirSync(options.dataDir, { recursive: true });
@@ -193,66 +141,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs }));
   };
 
-  // DynamoDB: dynalite on LevelDB in the data dir, in its own process (a core of its own); tables
-  // as the template declares them. It counts what the functions ask of it, for `GET /_local/stats`.
-  const dynamo = fork(path.join(import.meta.dirname, 'dynamodb-process.mjs'), [String(options.dynamoPort), path.join(options.dataDir, 'dynamodb')], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [],
-  });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('message', () => resolve());
-    dynamo.once('exit', (code) => reject(new Error(`the embedded DynamoDB exited (${code}); is port ${options.dynamoPort} free?`)));
-  });
-  const dynamoCalls = () =>
-    new Promise<Record<string, number>>((resolve) => {
-      const onMessage = (message: { stats?: Record<string, number> }) => {
-        if (!message.stats) return;
-        dynamo.off('message', onMessage);
-        resolve(message.stats);
-      };
-      dynamo.on('message', onMessage);
-      dynamo.send({ stats: true });
-    });
-  const dynamoUrl = `http://127.0.0.1:${options.dynamoPort}`;
-  const ddb = new DynamoDBClient({ endpoint: dynamoUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
-  for (const table of assembly.tables) {
-    const create = () =>
-      ddb.send(
-        new CreateTableCommand({
-          TableName: table.name,
-          KeySchema: table.keySchema as never,
-          AttributeDefinitions: table.attributeDefinitions as never,
-          BillingMode: 'PAY_PER_REQUEST',
-          ...(table.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes as never } : {}),
-        }),
-      );
-    if (!existing.has(table.name)) {
-      await create();
-      continue;
-    }
-    // An index the template added since this data was written: DynamoDB builds it online; dynalite
-    // cannot, so the table is rebuilt with its items.
-    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: table.name }));
-    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-    const missing = table.globalSecondaryIndexes.filter((index) => !have.has(index.IndexName));
-    if (!missing.length) continue;
-    const items: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await ddb.send(new ScanCommand({ TableName: table.name, ...(start ? { ExclusiveStartKey: start } : {}) }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    await ddb.send(new DeleteTableCommand({ TableName: table.name }));
-    await create();
-    for (let i = 0; i < items.length; i += 25) {
-      let batch: BatchWriteItemCommandInput['RequestItems'] = { [table.name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-      while (batch && Object.keys(batch).length) batch = (await ddb.send(new BatchWriteItemCommand({ RequestItems: batch }))).UnprocessedItems;
-    }
-    say(`Added the index ${missing.map((index) => index.IndexName).join(', ')} to table ${table.name} (${items.length} items kept).`);
-  }
-  ddb.destroy();
+  // DynamoDB: in its own process, with the template's tables (dynamodb.ts).
+  const dynamo = await startLocalDynamo({ port: options.dynamoPort, dataDir: options.dataDir, tables: assembly.tables, say });
+  const dynamoUrl = dynamo.url;
 
   // S3: s3rver with the template's buckets, their objects in the data dir.
   const s3 = fork(path.join(import.meta.dirname, 's3-process.mjs'), [String(options.s3Port), path.join(options.dataDir, 's3'), assembly.buckets.join(','), assembly.functions.map(accessKeyFor).join(',')], {
@@ -350,73 +241,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     gatewayResponses: assembly.gatewayResponses,
     lambda,
     stage: 'v1',
-    local: [
-      { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
-      {
-        method: 'GET',
-        path: '/_local/stats',
-        handle: async () => ({
-          status: 200,
-          body: {
-            dynamodb: await dynamoCalls(),
-            lambda: Object.fromEntries(lambda.invocations),
-            lambdaBusyMs: lambda.busyMs(),
-            stepFunctions: stepFunctions.stats(),
-          },
-        }),
-      },
-      {
-        // Failures that only AWS shows, on demand: e.g. {"service":"ses","error":"SendingPausedException","message":"..."}.
-        method: 'POST',
-        path: '/_local/faults',
-        handle: async (_req, body) => {
-          let fault: Partial<Fault>;
-          try {
-            fault = JSON.parse(body.toString('utf8') || '{}') as Partial<Fault>;
-          } catch {
-            return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' } };
-          }
-          const valid =
-            ['dynamodb', 'states', 'secretsmanager', 'ses'].includes(String(fault.service)) &&
-            typeof fault.error === 'string' &&
-            /^[A-Za-z.]{1,100}$/.test(fault.error) &&
-            typeof fault.message === 'string' &&
-            (fault.operation === undefined || typeof fault.operation === 'string') &&
-            (fault.status === undefined || (Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) &&
-            (fault.count === undefined || (Number.isInteger(fault.count) && fault.count > 0));
-          if (!valid) return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'give service (dynamodb, states, secretsmanager, ses), error and message; operation, status and count are optional' } };
-          faults.set(fault as Fault);
-          return { status: 201, body: fault };
-        },
-      },
-      { method: 'DELETE', path: '/_local/faults', handle: async () => (faults.clear(), { status: 200, body: { cleared: true } }) },
-      { method: 'GET', path: '/_local/clock', handle: async () => ({ status: 200, body: { now: clock.now().toISOString(), offsetSeconds: clock.offsetMs / 1000 } }) },
-      {
-        method: 'POST',
-        path: '/_local/clock',
-        handle: async (_req, body) => {
-          let seconds: unknown;
-          try {
-            seconds = (JSON.parse(body.toString('utf8') || '{}') as { advanceSeconds?: unknown }).advanceSeconds;
-          } catch {
-            return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' } };
-          }
-          if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
-            return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
-          }
-          // Answered once what the move made due has settled (emails sent, statuses written), also
-          // over thousands of due timers; an execution sleeping in a long retry holds it ten minutes at most.
-          await stepFunctions.advance(seconds, SETTLE_MS);
-          // Then the schedules now due (the reconciler), and what they woke.
-          await scheduler.runDue();
-          await stepFunctions.idle(SETTLE_MS);
-          const now = clock.now();
-          await cognito.setOffset(clock.offsetMs);
-          saveClock();
-          return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
-        },
-      },
-    ],
+    local: controlRoutes({ dynamo, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
   });
 
   say('');
@@ -451,11 +276,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
         s3.once('exit', () => resolve());
         s3.send({ stop: true });
       });
-      await new Promise<void>((resolve) => {
-        if (dynamo.exitCode !== null) return resolve();
-        dynamo.once('exit', () => resolve());
-        dynamo.send({ stop: true });
-      });
+      await dynamo.stop();
       saveClock();
     })());
   return { apiUrl, sesUrl, keys, stop };

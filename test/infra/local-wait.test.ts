@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalClock } from '../../infra/local/clock.js';
 import type { LocalLambdaRuntime } from '../../infra/local/lambda-runtime.js';
-import { LocalStepFunctions } from '../../infra/local/stepfunctions.js';
+import { LocalStepFunctions } from '../../infra/local/stepfunctions/service.js';
 
 /**
  * Wait states on the local stack run on its clock and survive a restart, as on AWS they last

@@ -1,0 +1,94 @@
+import type { LocalRouteHandler } from './api-gateway.js';
+import type { LocalFaults, Fault } from './aws-services.js';
+import type { LocalClock } from './clock.js';
+import type { LocalLambdaRuntime } from './lambda-runtime.js';
+import type { LocalScheduler } from './scheduler.js';
+import type { LocalStepFunctions } from './stepfunctions/service.js';
+
+/** How long a clock advance waits for what it woke to settle, at most. */
+const SETTLE_MS = 10 * 60_000;
+
+/**
+ * The local stack's own routes beside the API's: health, what each emulator was asked
+ * (`/_local/stats`), failures only AWS shows on demand (`/_local/faults`) and the stack's clock
+ * (`/_local/clock`: read it, or move it forward and wait for what came due).
+ */
+export function controlRoutes(stack: {
+  dynamo: { calls: () => Promise<Record<string, number>> };
+  lambda: LocalLambdaRuntime;
+  stepFunctions: LocalStepFunctions;
+  faults: LocalFaults;
+  clock: LocalClock;
+  scheduler: LocalScheduler;
+  cognito: { setOffset: (offsetMs: number) => Promise<void> };
+  saveClock: () => void;
+}): LocalRouteHandler[] {
+  const { dynamo, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
+  return [
+  { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+  {
+    method: 'GET',
+    path: '/_local/stats',
+    handle: async () => ({
+      status: 200,
+      body: {
+        dynamodb: await dynamo.calls(),
+        lambda: Object.fromEntries(lambda.invocations),
+        lambdaBusyMs: lambda.busyMs(),
+        stepFunctions: stepFunctions.stats(),
+      },
+    }),
+  },
+  {
+    // Failures that only AWS shows, on demand: e.g. {"service":"ses","error":"SendingPausedException","message":"..."}.
+    method: 'POST',
+    path: '/_local/faults',
+    handle: async (_req, body) => {
+      let fault: Partial<Fault>;
+      try {
+        fault = JSON.parse(body.toString('utf8') || '{}') as Partial<Fault>;
+      } catch {
+        return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' } };
+      }
+      const valid =
+        ['dynamodb', 'states', 'secretsmanager', 'ses'].includes(String(fault.service)) &&
+        typeof fault.error === 'string' &&
+        /^[A-Za-z.]{1,100}$/.test(fault.error) &&
+        typeof fault.message === 'string' &&
+        (fault.operation === undefined || typeof fault.operation === 'string') &&
+        (fault.status === undefined || (Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) &&
+        (fault.count === undefined || (Number.isInteger(fault.count) && fault.count > 0));
+      if (!valid) return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'give service (dynamodb, states, secretsmanager, ses), error and message; operation, status and count are optional' } };
+      faults.set(fault as Fault);
+      return { status: 201, body: fault };
+    },
+  },
+  { method: 'DELETE', path: '/_local/faults', handle: async () => (faults.clear(), { status: 200, body: { cleared: true } }) },
+  { method: 'GET', path: '/_local/clock', handle: async () => ({ status: 200, body: { now: clock.now().toISOString(), offsetSeconds: clock.offsetMs / 1000 } }) },
+  {
+    method: 'POST',
+    path: '/_local/clock',
+    handle: async (_req, body) => {
+      let seconds: unknown;
+      try {
+        seconds = (JSON.parse(body.toString('utf8') || '{}') as { advanceSeconds?: unknown }).advanceSeconds;
+      } catch {
+        return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' } };
+      }
+      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
+        return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'advanceSeconds must be a whole number of seconds from 0 to ten years' } };
+      }
+      // Answered once what the move made due has settled (emails sent, statuses written), also
+      // over thousands of due timers; an execution sleeping in a long retry holds it ten minutes at most.
+      await stepFunctions.advance(seconds, SETTLE_MS);
+      // Then the schedules now due (the reconciler), and what they woke.
+      await scheduler.runDue();
+      await stepFunctions.idle(SETTLE_MS);
+      const now = clock.now();
+      await cognito.setOffset(clock.offsetMs);
+      saveClock();
+      return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
+    },
+  },
+  ];
+}
