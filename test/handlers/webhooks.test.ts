@@ -7,7 +7,8 @@ import { changePurchaseOrder } from '../../functions/app/change.js';
 import * as tasks from '../../functions/app/tasks.js';
 import { createEndpoint, deliver, failingLimitMs, pause, retryAfterSeconds, retrySchedule, rotateSecret, updateEndpoint, type DeliverDeps } from '../../functions/app/webhooks.js';
 import { eventsOf } from '../../functions/domain/events.js';
-import { approvedOnFakes, MemoryEvents, MemoryMailer, MemoryPolicies, MemoryWebhooks, ScriptedReceiver, TestClock } from '../support/fakes.js';
+import { MemoryEvents, MemoryWebhooks, ScriptedReceiver } from '../support/fake-events.js';
+import { approvedOnFakes, MemoryMailer, MemoryPolicies, TestClock } from '../support/fakes.js';
 
 /** Publishing from Notify and each delivery attempt, on the in-memory ports. */
 

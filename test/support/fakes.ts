@@ -1,39 +1,15 @@
-import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
-import {
-  type Clock,
-  type DocumentStore,
-  type IdempotencyRecord,
-  type IdempotencyStore,
-  type Mailer,
-  type NumberSeries,
-  type OutgoingEmail,
-  type PolicyStore,
-  type PurchaseOrderStore,
-  type SendOutcome,
-  type ReviewRecord,
-  type ReviewStore,
-  type Secrets,
-  type StoredDocument,
-  type StoredPurchaseOrder,
-  type Workflow,
-  type Delivery,
-  type DeliveryStarter,
-  type EventBus,
-  type EventStore,
-  type WebhookEndpoint,
-  type WebhookSender,
-  type WebhookStore,
-} from '../../functions/app/ports.js';
-import type { PoEvent } from '../../functions/domain/events.js';
-import { defaultPolicy, type Policy } from '../../contract/policy.js';
-import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { searchTextOf, terminalStatuses, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
-import { type Status } from '../../contract/purchase-order.js';
-import { changePurchaseOrder } from '../../functions/app/change.js';
-import { placeOrder } from '../../functions/app/place.js';
+import { APIGatewayProxyEvent } from 'aws-lambda';
 import { orderRequestSchema } from '../../contract/order-request.js';
+import { Policy, defaultPolicy } from '../../contract/policy.js';
+import { Status } from '../../contract/purchase-order.js';
+import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
+import { changePurchaseOrder } from '../../functions/app/change.js';
+import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
+import { placeOrder } from '../../functions/app/place.js';
+import { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
+import { PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
+import { exampleSellerProfile } from '../../functions/domain/seller.js';
+import { MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries } from './fake-events.js';
 import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
@@ -290,82 +266,6 @@ export class TestClock implements Clock {
   }
   advance(seconds: number) {
     this.current = new Date(this.current.getTime() + seconds * 1000);
-  }
-}
-
-export class MemoryEvents implements EventStore {
-  readonly kept: { event: PoEvent; publishedAt: string }[] = [];
-  async put(event: PoEvent, publishedAt: string) {
-    if (!this.kept.some((k) => k.event.id === event.id)) this.kept.push({ event: clone(event), publishedAt });
-  }
-  async get(poId: string, sequence: number) {
-    return clone(this.kept.find((k) => k.event.poId === poId && k.event.sequence === sequence)?.event ?? null);
-  }
-  async feed(cursor: string | null, limit: number) {
-    const start = cursor === null ? 0 : Number(cursor);
-    if (!Number.isInteger(start) || start < 0) throw new InvalidCursorError('bad cursor');
-    const items = this.kept.slice(start, start + limit).map((k) => clone(k.event));
-    return { items, cursor: String(start + items.length) };
-  }
-  async since(since: string, limit: number) {
-    return this.kept.filter((k) => k.publishedAt >= since).slice(0, limit).map(clone);
-  }
-}
-
-export class MemoryBus implements EventBus {
-  readonly put_: PoEvent[] = [];
-  async put(events: PoEvent[]) {
-    this.put_.push(...clone(events));
-  }
-}
-
-export class MemoryWebhooks implements WebhookStore {
-  readonly endpoints = new Map<string, WebhookEndpoint>();
-  readonly log = new Map<string, Delivery>();
-  async create(endpoint: WebhookEndpoint) {
-    if (this.endpoints.has(endpoint.id)) throw new AlreadyExistsError(endpoint.id);
-    this.endpoints.set(endpoint.id, clone(endpoint));
-  }
-  async get(id: string) {
-    return clone(this.endpoints.get(id) ?? null);
-  }
-  async list() {
-    return [...this.endpoints.values()].map(clone);
-  }
-  async save(endpoint: WebhookEndpoint, expectedVersion: number) {
-    if (this.endpoints.get(endpoint.id)?.version !== expectedVersion) throw new ConcurrentUpdateError(endpoint.id);
-    const saved = { ...clone(endpoint), version: expectedVersion + 1 };
-    this.endpoints.set(endpoint.id, saved);
-    return clone(saved);
-  }
-  async remove(id: string) {
-    return this.endpoints.delete(id);
-  }
-  async recordDelivery(delivery: Delivery) {
-    const known = this.log.get(delivery.id);
-    if (!known || known.attempts <= delivery.attempts) this.log.set(delivery.id, clone(delivery));
-  }
-  async deliveries(endpointId: string, limit: number) {
-    const items = [...this.log.values()].filter((d) => d.endpointId === endpointId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { items: items.slice(0, limit).map(clone), cursor: null };
-  }
-}
-
-/** Deliveries started, by name: a second start of one name is a no-op, as with executions. */
-export class RecordingDeliveries implements DeliveryStarter {
-  readonly started = new Map<string, { eventId: string; endpointId: string }>();
-  async start(name: string, input: { eventId: string; endpointId: string }) {
-    if (!this.started.has(name)) this.started.set(name, input);
-  }
-}
-
-/** A receiver that answers what it is told to, recording every request. */
-export class ScriptedReceiver implements WebhookSender {
-  readonly requests: { url: string; id: string; timestamp: Date; secrets: string[]; body: string }[] = [];
-  answer: { status: number | null; retryAfter?: string | null; error?: string | null } = { status: 200 };
-  async send(url: string, signing: { id: string; timestamp: Date; secrets: string[] }, body: string) {
-    this.requests.push({ url, ...signing, body });
-    return { status: this.answer.status, retryAfter: this.answer.retryAfter ?? null, error: this.answer.error ?? (this.answer.status === null ? 'ECONNREFUSED' : null), durationMs: 3 };
   }
 }
 

@@ -1,0 +1,82 @@
+import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
+import { Delivery, DeliveryStarter, EventBus, EventStore, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
+import { PoEvent } from '../../functions/domain/events.js';
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** In-memory fakes of what publishes and delivers events: the feed, the bus, webhook endpoints and deliveries, a receiver. */
+
+export class MemoryEvents implements EventStore {
+  readonly kept: { event: PoEvent; publishedAt: string }[] = [];
+  async put(event: PoEvent, publishedAt: string) {
+    if (!this.kept.some((k) => k.event.id === event.id)) this.kept.push({ event: clone(event), publishedAt });
+  }
+  async get(poId: string, sequence: number) {
+    return clone(this.kept.find((k) => k.event.poId === poId && k.event.sequence === sequence)?.event ?? null);
+  }
+  async feed(cursor: string | null, limit: number) {
+    const start = cursor === null ? 0 : Number(cursor);
+    if (!Number.isInteger(start) || start < 0) throw new InvalidCursorError('bad cursor');
+    const items = this.kept.slice(start, start + limit).map((k) => clone(k.event));
+    return { items, cursor: String(start + items.length) };
+  }
+  async since(since: string, limit: number) {
+    return this.kept.filter((k) => k.publishedAt >= since).slice(0, limit).map(clone);
+  }
+}
+
+export class MemoryBus implements EventBus {
+  readonly put_: PoEvent[] = [];
+  async put(events: PoEvent[]) {
+    this.put_.push(...clone(events));
+  }
+}
+
+export class MemoryWebhooks implements WebhookStore {
+  readonly endpoints = new Map<string, WebhookEndpoint>();
+  readonly log = new Map<string, Delivery>();
+  async create(endpoint: WebhookEndpoint) {
+    if (this.endpoints.has(endpoint.id)) throw new AlreadyExistsError(endpoint.id);
+    this.endpoints.set(endpoint.id, clone(endpoint));
+  }
+  async get(id: string) {
+    return clone(this.endpoints.get(id) ?? null);
+  }
+  async list() {
+    return [...this.endpoints.values()].map(clone);
+  }
+  async save(endpoint: WebhookEndpoint, expectedVersion: number) {
+    if (this.endpoints.get(endpoint.id)?.version !== expectedVersion) throw new ConcurrentUpdateError(endpoint.id);
+    const saved = { ...clone(endpoint), version: expectedVersion + 1 };
+    this.endpoints.set(endpoint.id, saved);
+    return clone(saved);
+  }
+  async remove(id: string) {
+    return this.endpoints.delete(id);
+  }
+  async recordDelivery(delivery: Delivery) {
+    const known = this.log.get(delivery.id);
+    if (!known || known.attempts <= delivery.attempts) this.log.set(delivery.id, clone(delivery));
+  }
+  async deliveries(endpointId: string, limit: number) {
+    const items = [...this.log.values()].filter((d) => d.endpointId === endpointId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { items: items.slice(0, limit).map(clone), cursor: null };
+  }
+}
+
+/** Deliveries started, by name: a second start of one name is a no-op, as with executions. */
+export class RecordingDeliveries implements DeliveryStarter {
+  readonly started = new Map<string, { eventId: string; endpointId: string }>();
+  async start(name: string, input: { eventId: string; endpointId: string }) {
+    if (!this.started.has(name)) this.started.set(name, input);
+  }
+}
+
+/** A receiver that answers what it is told to, recording every request. */
+export class ScriptedReceiver implements WebhookSender {
+  readonly requests: { url: string; id: string; timestamp: Date; secrets: string[]; body: string }[] = [];
+  answer: { status: number | null; retryAfter?: string | null; error?: string | null } = { status: 200 };
+  async send(url: string, signing: { id: string; timestamp: Date; secrets: string[] }, body: string) {
+    this.requests.push({ url, ...signing, body });
+    return { status: this.answer.status, retryAfter: this.answer.retryAfter ?? null, error: this.answer.error ?? (this.answer.status === null ? 'ECONNREFUSED' : null), durationMs: 3 };
+  }
+}
