@@ -49,25 +49,50 @@ export interface RouteSpec {
   public?: boolean;
   /** More paths served by the same function and method. */
   alsoAt?: readonly string[];
-  /** What it answers when it succeeds, by status: a JSON schema, or another kind of body (errors are problem+json). */
+  /** What it answers when it succeeds, by status: a JSON schema, or another kind of body. */
   responses: Record<number, ResponseKind | ResponseKind[]>;
+  /** Every problem it may answer (application/problem+json), by status, with what it means. */
+  problems: Problems;
   /** Query parameters it reads, each with what it means. */
   query?: Record<string, string>;
   /** Request headers it requires, each with what it means. */
   headers?: Record<string, string>;
 }
 
+/** Problems by status, with what each means for this route. */
+export type Problems = Readonly<Record<number, string>>;
+
+/** API Gateway throttles every route of the stage. */
+const throttled = { 429: 'too many requests: slow down and retry (Retry-After)' } as const;
+/** A route behind the authorizer. */
+const keyed = { 401: 'no valid key or staff ID token (Authorization: Bearer ...)', 403: "the caller's role may not call this route", ...throttled } as const;
+/** A route that takes a JSON body. */
+const json = { 400: 'the body is not valid: errors[] names each field', 413: 'the body is too large', 415: 'send the body as application/json' } as const;
+const onPo = { 404: 'there is no purchase order with this id' } as const;
+/** A change of a PO. */
+const change = {
+  409: "the PO's status does not allow it for this role (currentStatus), or it changed meanwhile: read it and try again",
+  422: 'allowed, but it breaks a rule (rule names it)',
+} as const;
+const reviewLink = {
+  403: "the link's secret is not right",
+  404: 'there is no such review link',
+  409: 'the review is decided already',
+  410: 'the review expired and the PO was cancelled',
+  429: 'the link is locked for a while after repeated wrong secrets (Retry-After)',
+} as const;
+
 /** A JSON body of this schema, a PDF, an HTML page, a redirect to a URL valid for minutes, nothing, or a JSON document of its own standard (OpenAPI). */
 export type ResponseKind = z.ZodType | 'pdf' | 'html' | 'redirect' | 'empty' | 'json-document';
 
 /** A lifecycle action: a POST on a PO that writes the PO and wakes its workflow. */
 function action<const Id extends string>(id: Id, path: string, description: string, roles: RouteSpec['roles'], extra: Pick<RouteSpec, 'body' | 'optionalBody'> = {}) {
-  return { id, method: 'POST', path, group: 'PurchaseOrderActions', description, roles, responses: { 200: responses.purchaseOrder }, ...extra } as const satisfies RouteSpec;
+  return { id, method: 'POST', path, group: 'PurchaseOrderActions', description, roles, responses: { 200: responses.purchaseOrder }, problems: { ...keyed, ...json, ...onPo, ...change }, ...extra } as const satisfies RouteSpec;
 }
 
 /** A route of webhook endpoints, finance's. */
-function webhooks<const Id extends string>(id: Id, method: RouteSpec['method'], path: string, description: string, answers: RouteSpec['responses'], extra: Pick<RouteSpec, 'body' | 'query'> = {}) {
-  return { id, method, path, group: 'WebhookEndpoints', description, roles: ['finance'], responses: answers, ...extra } as const satisfies RouteSpec;
+function webhooks<const Id extends string>(id: Id, method: RouteSpec['method'], path: string, description: string, answers: RouteSpec['responses'], problems: Problems, extra: Pick<RouteSpec, 'body' | 'query'> = {}) {
+  return { id, method, path, group: 'WebhookEndpoints', description, roles: ['finance'], responses: answers, problems: { ...keyed, ...problems }, ...extra } as const satisfies RouteSpec;
 }
 
 const table = [
@@ -80,6 +105,7 @@ const table = [
     roles: ['checkout'],
     body: orderRequestSchema,
     responses: { 201: responses.purchaseOrder },
+    problems: { ...keyed, ...json, 400: 'the body is not valid (errors[] names each field), or Idempotency-Key is missing', 409: 'a request with this Idempotency-Key is still being processed: retry after a moment', 422: 'the order breaks a rule of the policy (rule names it), or this Idempotency-Key was used with another body' },
     headers: { 'Idempotency-Key': 'required: the same key and body return the same PO (Idempotent-Replayed: true)' },
   },
   {
@@ -90,6 +116,7 @@ const table = [
     description: 'Read a purchase order (checkout, finance)',
     roles: ['checkout', 'finance', 'reviewer'],
     responses: { 200: responses.purchaseOrder },
+    problems: { ...keyed, ...onPo },
   },
   {
     id: 'GetDocument',
@@ -99,6 +126,7 @@ const table = [
     description: 'Download an issued document as PDF (checkout, finance)',
     roles: ['checkout', 'finance', 'reviewer'],
     responses: { 200: 'pdf' },
+    problems: { ...keyed, 404: 'there is no such purchase order, or no such document of it' },
   },
   {
     id: 'ListPurchaseOrders',
@@ -108,6 +136,7 @@ const table = [
     description: 'List POs by status, newest first (finance)',
     roles: ['finance', 'reviewer'],
     responses: { 200: responses.purchaseOrderPage },
+    problems: { ...keyed, 400: 'status, limit or nextToken is not valid' },
     query: { status: 'the queue: a status', attention: 'true: the POs that need attention instead', limit: '1 to 100', nextToken: 'the page after the one that handed it out' },
   },
   action('FinanceReview', '/purchase-orders/{id}/review', 'Approve or reject in the back office (finance, reviewers)', ['finance', 'reviewer'], { body: bodies.review }),
@@ -126,6 +155,7 @@ const table = [
     description: 'Resume the workflow of a PO that needs attention, or restart one that ended badly (finance)',
     roles: ['finance'],
     responses: { 200: responses.purchaseOrder },
+    problems: { ...keyed, ...onPo, 409: 'the PO does not need attention: its workflow is running' },
   },
   action('UpdateShippingOrder', '/purchase-orders/{id}/shipping-orders/{soId}/status', 'Mark a shipping order shipped or delivered (finance)', ['finance'], { body: bodies.shipping }),
   {
@@ -136,6 +166,7 @@ const table = [
     description: "Attach the buyer's signed PO: the file, or a presigned upload (checkout, finance)",
     roles: ['checkout', 'finance'],
     responses: { 201: responses.attachment },
+    problems: { ...keyed, ...onPo, ...change, 400: 'the file name or the body is not valid', 413: 'the file is larger than a direct upload takes: ask for a presigned upload', 415: 'the file is not a PDF, PNG or JPEG' },
   },
   {
     id: 'CompleteAttachment',
@@ -145,6 +176,7 @@ const table = [
     description: 'Check a presigned upload and attach it (checkout, finance)',
     roles: ['checkout', 'finance'],
     responses: { 200: responses.attachment },
+    problems: { ...keyed, 404: 'there is no such purchase order, or no such upload of it', ...change, 413: 'the uploaded file is too large', 415: 'the uploaded file is not a PDF, PNG or JPEG' },
   },
   {
     id: 'GetAttachment',
@@ -154,6 +186,7 @@ const table = [
     description: 'Open an attachment (redirect to a URL valid for minutes)',
     roles: ['checkout', 'finance', 'reviewer'],
     responses: { 303: 'redirect' },
+    problems: { ...keyed, 404: 'there is no such purchase order, or no such file of it' },
   },
   {
     id: 'ReviewPage',
@@ -164,6 +197,7 @@ const table = [
     roles: [],
     public: true,
     responses: { 200: 'html' },
+    problems: reviewLink,
     query: { token: "the link's secret" },
   },
   {
@@ -175,6 +209,7 @@ const table = [
     roles: [],
     public: true,
     responses: { 303: 'redirect' },
+    problems: { ...reviewLink, 404: 'there is no such review link, or no such file' },
   },
   {
     id: 'ReviewDecision',
@@ -185,6 +220,7 @@ const table = [
     roles: [],
     public: true,
     responses: { 200: [responses.purchaseOrder, 'html'] },
+    problems: { ...reviewLink, 400: 'the decision or the comment is not valid', 413: 'the body is too large', 415: 'send the form as application/x-www-form-urlencoded or application/json' },
   },
   {
     id: 'GetCustomerAccount',
@@ -194,6 +230,7 @@ const table = [
     description: "A customer's credit account: open POs, exposure and overdue per currency, limit, terms (finance)",
     roles: ['finance'],
     responses: { 200: responses.customerAccount },
+    problems: keyed,
   },
   {
     id: 'ListPurchaseOrderEvents',
@@ -203,6 +240,7 @@ const table = [
     description: "A PO's events in sequence (checkout, finance)",
     roles: ['checkout', 'finance'],
     responses: { 200: responses.eventList },
+    problems: { ...keyed, ...onPo },
   },
   {
     id: 'ListEvents',
@@ -212,19 +250,20 @@ const table = [
     description: 'Every event in the order published, after a cursor: what a receiver reconciles from (finance)',
     roles: ['finance'],
     responses: { 200: responses.eventPage },
+    problems: { ...keyed, 400: 'after or limit is not valid' },
     query: { after: 'the cursor of the last page read (from the first event without one)', limit: '1 to 500 (100)' },
   },
-  webhooks('CreateWebhookEndpoint', 'POST', '/webhook-endpoints', 'Add a webhook endpoint; its signing secret is shown this once (finance)', { 201: responses.webhookEndpointWithSecret }, { body: bodies.webhookEndpoint }),
-  webhooks('ListWebhookEndpoints', 'GET', '/webhook-endpoints', 'List webhook endpoints (finance)', { 200: responses.webhookEndpointList }),
-  webhooks('GetWebhookEndpoint', 'GET', '/webhook-endpoints/{id}', 'Read a webhook endpoint (finance)', { 200: responses.webhookEndpoint }),
-  webhooks('UpdateWebhookEndpoint', 'PATCH', '/webhook-endpoints/{id}', 'Change its URL or event types, disable or enable it (finance)', { 200: responses.webhookEndpoint }, { body: bodies.webhookUpdate }),
-  webhooks('DeleteWebhookEndpoint', 'DELETE', '/webhook-endpoints/{id}', 'Delete a webhook endpoint (finance)', { 204: 'empty' }),
-  webhooks('RotateWebhookSecret', 'POST', '/webhook-endpoints/{id}/rotate-secret', 'A new signing secret; the old one signs beside it for 24 hours (finance)', { 200: responses.webhookEndpointWithSecret }),
-  webhooks('ListWebhookDeliveries', 'GET', '/webhook-endpoints/{id}/deliveries', "An endpoint's delivery log, newest first (finance)", { 200: responses.deliveryPage }, {
+  webhooks('CreateWebhookEndpoint', 'POST', '/webhook-endpoints', 'Add a webhook endpoint; its signing secret is shown this once (finance)', { 201: responses.webhookEndpointWithSecret }, json, { body: bodies.webhookEndpoint }),
+  webhooks('ListWebhookEndpoints', 'GET', '/webhook-endpoints', 'List webhook endpoints (finance)', { 200: responses.webhookEndpointList }, {}),
+  webhooks('GetWebhookEndpoint', 'GET', '/webhook-endpoints/{id}', 'Read a webhook endpoint (finance)', { 200: responses.webhookEndpoint }, { 404: 'there is no webhook endpoint with this id' }),
+  webhooks('UpdateWebhookEndpoint', 'PATCH', '/webhook-endpoints/{id}', 'Change its URL or event types, disable or enable it (finance)', { 200: responses.webhookEndpoint }, { ...json, 404: 'there is no webhook endpoint with this id', 409: 'it changed meanwhile: read it and try again' }, { body: bodies.webhookUpdate }),
+  webhooks('DeleteWebhookEndpoint', 'DELETE', '/webhook-endpoints/{id}', 'Delete a webhook endpoint (finance)', { 204: 'empty' }, { 404: 'there is no webhook endpoint with this id' }),
+  webhooks('RotateWebhookSecret', 'POST', '/webhook-endpoints/{id}/rotate-secret', 'A new signing secret; the old one signs beside it for 24 hours (finance)', { 200: responses.webhookEndpointWithSecret }, { 404: 'there is no webhook endpoint with this id' }),
+  webhooks('ListWebhookDeliveries', 'GET', '/webhook-endpoints/{id}/deliveries', "An endpoint's delivery log, newest first (finance)", { 200: responses.deliveryPage }, { 400: 'limit or cursor is not valid', 404: 'there is no webhook endpoint with this id' }, {
     query: { limit: '1 to 100 (50)', cursor: 'the page after the one that handed it out' },
   }),
-  webhooks('RedeliverWebhook', 'POST', '/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', "Send one delivery's event again (finance)", { 202: responses.redelivery }),
-  webhooks('ReplayWebhooks', 'POST', '/webhook-endpoints/{id}/replay', 'Send again every event published since a time that the endpoint hears (finance)', { 202: responses.replayResult }, { body: bodies.replay }),
+  webhooks('RedeliverWebhook', 'POST', '/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver', "Send one delivery's event again (finance)", { 202: responses.redelivery }, { 404: 'there is no such endpoint, or no such delivery of it' }),
+  webhooks('ReplayWebhooks', 'POST', '/webhook-endpoints/{id}/replay', 'Send again every event published since a time that the endpoint hears (finance)', { 202: responses.replayResult }, { ...json, 404: 'there is no webhook endpoint with this id' }, { body: bodies.replay }),
   {
     id: 'GetPolicy',
     group: 'Reads',
@@ -233,6 +272,7 @@ const table = [
     description: 'Read the PO policy (finance)',
     roles: ['finance'],
     responses: { 200: policySchema },
+    problems: keyed,
   },
   {
     id: 'PutPolicy',
@@ -243,6 +283,7 @@ const table = [
     roles: ['finance'],
     body: policySchema,
     responses: { 200: policySchema },
+    problems: { ...keyed, ...json },
   },
   {
     id: 'GetOpenApi',
@@ -253,6 +294,7 @@ const table = [
     roles: [],
     public: true,
     responses: { 200: 'json-document' },
+    problems: throttled,
   },
   {
     id: 'Console',
@@ -264,6 +306,7 @@ const table = [
     roles: [],
     public: true,
     responses: { 200: 'html', 303: 'redirect' },
+    problems: { 401: 'sign in first', 403: 'the form was not sent from this session (CSRF)', 404: 'there is nothing at this address for this person', 415: 'send the form as application/x-www-form-urlencoded', ...throttled },
     query: { next: 'where to go after signing in', q: 'search text' },
   },
 ] as const satisfies readonly RouteSpec[];

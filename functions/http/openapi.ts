@@ -100,7 +100,8 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
             : {}),
           responses: {
             ...Object.fromEntries(Object.entries(route.responses).map(([status, kind]) => [status, contentOf(route, Number(status), Array.isArray(kind) ? kind : [kind])])),
-            default: problemResponse,
+            ...Object.fromEntries(Object.entries(route.problems).map(([status, description]) => [status, { ...problemResponse, description }])),
+            default: { ...problemResponse, description: 'A fault on our side (5xx): the request may be retried' },
           },
           security: route.public ? [] : [{ key: [] }],
           'x-roles': route.roles,
@@ -152,6 +153,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
     info: {
       title: 'Purchase orders',
       version: info.version,
+      license: { name: 'Proprietary: licensed to the seller that runs it', identifier: 'LicenseRef-Proprietary' },
       description: 'Take payment by purchase order: checkout places POs, reviewers release them, finance confirms payments; events reach the seller\'s systems by signed webhooks.',
     },
     servers: [{ url: '/', description: 'The API itself: the local stack (http://127.0.0.1:3000) or the stack output ApiUrl on AWS' }],

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +58,16 @@ describe('the OpenAPI document', () => {
     expect(() => check.check('GET', '/events?after=x', 400, 'application/problem+json', { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'no' })).not.toThrow();
     expect(() => check.check('GET', '/events', 400, 'application/problem+json', { message: 'no' })).toThrow(/does not match/);
     expect(() => check.check('DELETE', '/webhook-endpoints/we_1', 200, 'application/json', {})).toThrow(/does not describe/);
+  });
+
+  it("passes Redocly's recommended rules with no error and no warning: every operation says which problems it may answer", () => {
+    const document = path.join(mkdtempSync(path.join(tmpdir(), 'openapi-')), 'openapi.json');
+    writeFileSync(document, JSON.stringify(openApiDocument(routes)));
+    const run = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'redocly'), ['lint', document, '--format=json'], { encoding: 'utf8' });
+    const report = JSON.parse(run.stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+    expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    // Each route's problems are the row's: a new route without them fails to compile, and here.
+    for (const route of routes) expect(Object.keys(route.problems).length, route.id).toBeGreaterThan(0);
   });
 });
