@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon';
 import type { components } from '../client/schema.js';
-import { writesAndReads } from '../functions/adapters/usage.js';
+import { writesAndReads } from '../functions/runtime/usage.js';
 
 import { LocalStack, keys } from '../test/support/local-stack.js';
 import { buyer, licence, order as orderBody } from '../test/support/orders.js';

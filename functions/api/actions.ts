@@ -8,7 +8,7 @@ import { json, parseJson, pathParam } from '../http/http.js';
 import { routeHandler, serve } from '../http/routing.js';
 import { routeById, type RouteIdOf } from '../../contract/routes.js';
 import { actionOf } from '../app/lifecycle-actions.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { systemClock } from '../wiring/clock.js';
 import { stores } from '../wiring/stores.js';

@@ -5,7 +5,7 @@ import { NotFoundError } from '../app/errors.js';
 import { cleanFilename, isAttachmentType, MAX_ATTACHMENT_BYTES } from '../domain/attachments.js';
 import { header, HttpProblem, json, parseJson, pathParam } from '../http/http.js';
 import { routeHandler, serve } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { files } from '../wiring/files.js';
 import { stores } from '../wiring/stores.js';

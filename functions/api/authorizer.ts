@@ -3,8 +3,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { looksLikeJwt, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { Secrets } from '../app/ports.js';
 import { staffRole } from '../app/staff.js';
-import { lazyHandler } from '../http/lazy-handler.js';
-import { log } from '../http/log.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
+import { log } from '../runtime/log.js';
 import { secrets } from '../wiring/secrets.js';
 import { staffTokens } from '../wiring/staff.js';
 

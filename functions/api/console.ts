@@ -1,4 +1,4 @@
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { serve } from '../http/routing.js';
 import { makeConsoleHandler } from '../console/handler.js';
 import { systemClock } from '../wiring/clock.js';

@@ -2,7 +2,7 @@ import type { PolicyStore, PurchaseOrderStore } from '../app/ports.js';
 import { creditAccount } from '../domain/credit.js';
 import { HttpProblem, json } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
 /**

@@ -3,7 +3,7 @@ import type { EventStore, PurchaseOrderStore } from '../app/ports.js';
 import { eventsOf } from '../domain/events.js';
 import { json, pathParam, queryLimit } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { eventStores } from '../wiring/events.js';
 import { stores } from '../wiring/stores.js';
 

@@ -2,7 +2,7 @@ import { NotFoundError } from '../app/errors.js';
 import type { DocumentStore, PurchaseOrderStore } from '../app/ports.js';
 import { pathParam } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
 /** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued. */

@@ -2,7 +2,7 @@ import { NotFoundError } from '../app/errors.js';
 import type { PurchaseOrderStore } from '../app/ports.js';
 import { json, pathParam } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { stores } from '../wiring/stores.js';
 

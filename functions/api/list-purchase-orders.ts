@@ -4,7 +4,7 @@ import type { PurchaseOrderStore } from '../app/ports.js';
 import { statuses } from '../../contract/purchase-order.js';
 import { HttpProblem, json, zodErrors } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { stores } from '../wiring/stores.js';
 

@@ -1,7 +1,7 @@
 import { routes } from '../../contract/routes.js';
 import { consoleBase, json } from '../http/http.js';
 import { publicRouteHandler, serve } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { openApiDocument } from '../http/openapi.js';
 
 /**

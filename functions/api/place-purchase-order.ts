@@ -3,7 +3,7 @@ import { placeOrder, type PlaceDeps } from '../app/place.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { header, HttpProblem, json, parseJson } from '../http/http.js';
 import { routeHandler, serve } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { newId, systemClock } from '../wiring/clock.js';
 import { stores } from '../wiring/stores.js';

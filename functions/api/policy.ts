@@ -2,7 +2,7 @@ import type { PolicyStore } from '../app/ports.js';
 import { policySchema } from '../../contract/policy.js';
 import { json, parseJson } from '../http/http.js';
 import { routeHandler, serve } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
 /** GET /policy and PUT /policy (finance). An invalid policy is refused whole; nothing of it is stored. */

@@ -1,6 +1,6 @@
 import { resumeWorkflow } from '../app/resume.js';
 import { json, pathParam } from '../http/http.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { routeHandler, serve } from '../http/routing.js';
 import { workflow } from '../wiring/workflow.js';

@@ -1,4 +1,4 @@
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { serve } from '../http/routing.js';
 import { files } from '../wiring/files.js';
 import { makeHandler as makeAttachmentHandler } from './review-attachment.js';

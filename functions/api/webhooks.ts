@@ -4,7 +4,7 @@ import { createEndpoint, endpointView, getEndpoint, redeliver, replay, rotateSec
 import { bodies } from '../../contract/bodies.js';
 import { HttpProblem, json, parseJson, pathParam, queryLimit } from '../http/http.js';
 import { routeHandler, serve } from '../http/routing.js';
-import { lazyHandler } from '../http/lazy-handler.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
 

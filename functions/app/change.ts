@@ -2,7 +2,7 @@ import { apply, type Action, type ActionContext, type PurchaseOrder } from '../d
 import { workflowView } from '../domain/workflow-view.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
 import type { Clock, PurchaseOrderStore, StoredPurchaseOrder, Workflow } from './ports.js';
-import { log } from '../http/log.js';
+import { log } from '../runtime/log.js';
 
 export interface ChangeDeps {
   pos: PurchaseOrderStore;

@@ -12,7 +12,7 @@ import { type WorkflowView } from '../../contract/execution.js';
 import { renderHtml, renderText, type Message } from '../notices/render.js';
 import { type AttentionInput, type HandOverInput, type NotifyInput, type StepInput, type WaitInput } from '../../contract/execution.js';
 import { executionInput } from '../domain/workflow-view.js';
-import { log } from '../http/log.js';
+import { log } from '../runtime/log.js';
 import { noticesFor } from '../notices/catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';

@@ -1,4 +1,4 @@
-import { log } from '../http/log.js';
+import { log } from '../runtime/log.js';
 import { fieldsToPolicy, policyToFields } from './policy-form.js';
 import { finance, html, redirect, type ConsoleRoute } from './router.js';
 import { policyPage } from './views/admin.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { staffRole } from '../app/staff.js';
 import { header } from '../http/http.js';
-import { log } from '../http/log.js';
+import { log } from '../runtime/log.js';
 import { formFields, html, redirect, type ConsoleDeps, type Role } from './router.js';
 import { newPasswordPage, signInPage } from './views/layout.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { log } from '../http/log.js';
+import { log } from '../runtime/log.js';
 import { finance, html, type ConsoleRequest, type ConsoleRoute } from './router.js';
 import { staffPage } from './views/admin.js';
 

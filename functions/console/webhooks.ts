@@ -3,7 +3,7 @@ import { bodies } from '../../contract/bodies.js';
 import { eventTypes } from '../../contract/events.js';
 import { NotFoundError } from '../app/errors.js';
 import { createEndpoint, endpointView, redeliver, replay, rotateSecret, updateEndpoint } from '../app/webhooks.js';
-import { log } from '../http/log.js';
+import { log } from '../runtime/log.js';
 import { finance, html, notFound, redirect, type ConsoleRequest, type ConsoleRoute } from './router.js';
 import { webhookPage, webhooksPage } from './views/webhooks.js';
 

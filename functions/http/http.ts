@@ -4,7 +4,7 @@ import { FileTooLargeError, IdempotencyKeyReusedError, InvalidCursorError, NotFo
 import { MoneyOverflowError, ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor, Who } from '../../contract/purchase-order.js';
 import { apiHeaders } from './headers.js';
-import { log } from './log.js';
+import { log } from '../runtime/log.js';
 
 /** HTTP edges: RFC 9457 problems, body parsing with limits, bearer-key roles, error mapping. */
 

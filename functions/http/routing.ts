@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { routeById, routes, type ApiGroup, type RouteId, type RouteIdOf } from '../../contract/routes.js';
 import { authorize, problem, withProblems, type Caller } from './http.js';
 
@@ -7,7 +7,7 @@ import { authorize, problem, withProblems, type Caller } from './http.js';
  * who may call it; a function serving a group of routes finds each request's route by the
  * resource and method API Gateway matched.
  */
-export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type Handler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
 /** The handler of a route that needs a key or a staff token: the caller is checked against the row's roles first. */
 export function routeHandler(id: RouteId, handle: (event: APIGatewayProxyEvent, caller: Caller) => Promise<APIGatewayProxyResult>): Handler {
@@ -27,8 +27,8 @@ export function serve<G extends ApiGroup>(group: G, handlers: { [K in RouteIdOf<
   for (const route of routes.filter((r) => r.group === group)) {
     for (const path of [route.path, ...(route.alsoAt ?? [])]) byRoute.set(`${route.method} ${path}`, (handlers as Record<string, Handler>)[route.id]!);
   }
-  return async (event) => {
+  return async (event, context) => {
     const handle = byRoute.get(`${event.httpMethod} ${event.resource}`) ?? byRoute.get(`ANY ${event.resource}`);
-    return handle ? handle(event) : problem(404, 'Not Found', `no route for ${event.httpMethod} ${event.resource} in ${group}`);
+    return handle ? handle(event, context) : problem(404, 'Not Found', `no route for ${event.httpMethod} ${event.resource} in ${group}`);
   };
 }

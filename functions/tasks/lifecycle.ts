@@ -1,7 +1,7 @@
 import { reconcile as reconcileSignals } from '../app/change.js';
 import * as tasks from '../app/tasks.js';
-import { lazyHandler } from '../http/lazy-handler.js';
-import { log } from '../http/log.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
+import { log } from '../runtime/log.js';
 import type { LifecycleDeps } from '../app/tasks.js';
 import { systemClock } from '../wiring/clock.js';
 import { stores } from '../wiring/stores.js';

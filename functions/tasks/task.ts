@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import { lazyHandler } from '../http/lazy-handler.js';
-import { log } from '../http/log.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
+import { log } from '../runtime/log.js';
 
 export { attentionInput, handOverInput, notifyInput, stepInput, waitInput } from '../../contract/execution.js';
 

@@ -4,7 +4,7 @@ import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo/events.
 import { EventBridgeBus } from '../adapters/event-bus.js';
 import { HttpWebhookSender } from '../adapters/webhook-sender.js';
 import type { PublishDeps } from '../app/webhooks.js';
-import { envNames, requireEnv } from '../config/env.js';
+import { envNames, requireEnv } from '../runtime/env.js';
 import { systemClock } from './clock.js';
 import { tableName } from './stores.js';
 

@@ -1,7 +1,7 @@
 import { documentClient, sesClient } from '../adapters/aws-clients.js';
 import { DynamoSentEmails } from '../adapters/dynamo/sent-emails.js';
 import { SesMailer } from '../adapters/mailer.js';
-import { envNames, requireEnv } from '../config/env.js';
+import { envNames, requireEnv } from '../runtime/env.js';
 import { parseSellerProfile } from '../domain/seller.js';
 import { systemClock } from './clock.js';
 import { tableName } from './stores.js';

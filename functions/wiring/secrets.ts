@@ -1,6 +1,6 @@
 import { secretsClient } from '../adapters/aws-clients.js';
 import { SecretsManagerSecrets } from '../adapters/secrets.js';
-import { envNames } from '../config/env.js';
+import { envNames } from '../runtime/env.js';
 
 export const secrets = () => {
   const optional = (name: string) => process.env[name] || undefined;

@@ -3,7 +3,7 @@ import { cognitoSignIn, type StaffSignIn } from '../adapters/staff-sign-in.js';
 import { cognitoStaffDirectory } from '../adapters/staff-directory.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { cognitoStaffTokens, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
-import { envNames, requireEnv } from '../config/env.js';
+import { envNames, requireEnv } from '../runtime/env.js';
 
 let verifier: StaffTokenVerifier | undefined;
 

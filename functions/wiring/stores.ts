@@ -5,7 +5,7 @@ import { DynamoNumberSeries } from '../adapters/dynamo/numbers.js';
 import { DynamoPolicyStore } from '../adapters/dynamo/policy.js';
 import { DynamoPurchaseOrderStore } from '../adapters/dynamo/purchase-orders.js';
 import { DynamoReviewStore } from '../adapters/dynamo/reviews.js';
-import { envNames, requireEnv } from '../config/env.js';
+import { envNames, requireEnv } from '../runtime/env.js';
 
 /** The table's stores, built from the function's environment. */
 export const tableName = () => requireEnv(envNames.table);

@@ -1,7 +1,7 @@
 import { sfnClient } from '../adapters/aws-clients.js';
 import { StepFunctionsWorkflow } from '../adapters/workflow-client.js';
 import type { Workflow } from '../app/ports.js';
-import { envNames, requireEnv } from '../config/env.js';
+import { envNames, requireEnv } from '../runtime/env.js';
 
 export const workflow = (): Workflow => new StepFunctionsWorkflow(sfnClient(), requireEnv(envNames.stateMachineArn));
 

@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledge } from './acknowledge.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { envNames } from '../../functions/config/env.js';
+import { envNames } from '../../functions/runtime/env.js';
 import type { PoFunction } from './po-function.js';
 
 /**

@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { localSecretValues } from '../../functions/config/env.js';
+import { localSecretValues } from '../../functions/runtime/env.js';
 import { startApiGateway } from './api-gateway.js';
 import { controlRoutes } from './control-routes.js';
 import { startLocalDynamo } from './dynamodb.js';
@@ -179,10 +179,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     } catch {
       return void console.log(`${fn.name}: ${line}`);
     }
-    if (record.level !== 'warn' && record.level !== 'error') return;
-    const time = String(record.time ?? new Date().toISOString()).slice(11, 19);
+    const level = String(record.level ?? '').toLowerCase();
+    if (level !== 'warn' && level !== 'error') return;
+    const time = String(record.timestamp ?? record.time ?? new Date().toISOString()).slice(11, 19);
     const about = ['poId', 'task', 'route', 'error', 'reason'].flatMap((key) => (record[key] ? [`${key}=${String(typeof record[key] === 'object' ? JSON.stringify(record[key]) : record[key])}`] : []));
-    console.log(`${time} ${String(record.level).toUpperCase()} ${fn.name.replace(/[A-F0-9]{8}$/, '')}: ${String(record.message)} ${about.join(' ')}`.trimEnd());
+    console.log(`${time} ${level.toUpperCase()} ${fn.name.replace(/[A-F0-9]{8}$/, '')}: ${String(record.message)} ${about.join(' ')}`.trimEnd());
   };
 
   const lambda = new LocalLambdaRuntime(
@@ -203,6 +204,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // As on Lambda: a sandbox's first invocation is a cold start (Powertools reads it).
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       // Links in emails point at this API, whatever the template says for AWS.
       PUBLIC_BASE_URL: `${apiUrl}/`,
     },

@@ -124,7 +124,7 @@ describe('cart PO with review and instant delivery, on the local stack', () => {
     expect(placement).toMatchObject({ DynamoDBWrites: 4, DynamoDBReads: 2, dynamodb: { PutItem: 2, UpdateItem: 2, GetItem: 1, Query: 1 } });
     expect(placement._aws.CloudWatchMetrics[0]).toMatchObject({
       Namespace: 'PurchaseOrders',
-      Dimensions: [['function']],
+      Dimensions: [['service', 'function']],
       Metrics: [{ Name: 'DynamoDBWrites', Unit: 'Count' }, { Name: 'DynamoDBReads', Unit: 'Count' }],
     });
   });

@@ -1,9 +1,9 @@
 /**
  * DynamoDB requests this function instance has sent, by operation, counted by a middleware on its
  * client (every attempt, retries included, as DynamoDB bills them). After each invocation the
- * requests since the last report go out as one CloudWatch embedded-metric log line, so on AWS
- * the writes and reads of each function are metrics without an extra call, and a PO's requests can
- * be summed from the logs.
+ * requests since the last report go out as metrics (observability.ts), so on AWS the writes and
+ * reads of each function are metrics without an extra call, and a PO's requests can be summed from
+ * the logs.
  */
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
@@ -34,28 +34,4 @@ export function takeDynamoRequests(): Record<string, number> {
   const taken = Object.fromEntries(counted);
   counted.clear();
   return taken;
-}
-
-/** One embedded-metric-format line: DynamoDBWrites and DynamoDBReads per function. */
-export function usageLine(functionName: string, requests: Record<string, number>, at = Date.now()): string {
-  const { writes, reads } = writesAndReads(requests);
-  return JSON.stringify({
-    _aws: {
-      Timestamp: at,
-      CloudWatchMetrics: [
-        {
-          Namespace: 'PurchaseOrders',
-          Dimensions: [['function']],
-          Metrics: [
-            { Name: 'DynamoDBWrites', Unit: 'Count' },
-            { Name: 'DynamoDBReads', Unit: 'Count' },
-          ],
-        },
-      ],
-    },
-    function: functionName,
-    DynamoDBWrites: writes,
-    DynamoDBReads: reads,
-    dynamodb: requests,
-  });
 }

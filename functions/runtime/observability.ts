@@ -1,0 +1,29 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { takeDynamoRequests, writesAndReads } from './usage.js';
+
+/**
+ * What a function tells CloudWatch and X-Ray, through AWS Lambda Powertools: structured logs with
+ * the Lambda request id, the cold-start flag, the trace id and the PO at hand; the DynamoDB
+ * requests of each invocation as EMF metrics; and, where Lambda traces (active tracing on AWS),
+ * a subsegment per invocation with every AWS SDK call inside it. Outside Lambda the tracer stays
+ * off by itself (no AWS_EXECUTION_ENV), so the local stack needs no X-Ray daemon.
+ */
+export const serviceName = 'purchase-orders';
+export const logger = new Logger({ serviceName });
+export const tracer = new Tracer({ serviceName });
+const metrics = new Metrics({ namespace: 'PurchaseOrders', serviceName });
+
+/** The DynamoDB requests this invocation made, as one EMF line: writes and reads per function, and each operation's count. */
+export function publishDynamoUsage(functionName: string): void {
+  const requests = takeDynamoRequests();
+  if (Object.keys(requests).length === 0) return;
+  const { writes, reads } = writesAndReads(requests);
+  metrics.addDimension('function', functionName);
+  metrics.addMetric('DynamoDBWrites', MetricUnit.Count, writes);
+  metrics.addMetric('DynamoDBReads', MetricUnit.Count, reads);
+  // EMF metadata may be any JSON; Powertools types it as a string.
+  metrics.addMetadata('dynamodb', requests as unknown as string);
+  metrics.publishStoredMetrics();
+}
