@@ -46,7 +46,7 @@ export async function requestUpload(deps: AttachmentDeps, poId: string, actor: A
 export async function completeUpload(deps: AttachmentDeps, poId: string, attachmentId: string, ctx: { actor: Actor; by: Who }, filename?: string | null): Promise<PurchaseOrder> {
   const current = await attachable(deps, poId, ctx.actor);
   const po = current.po;
-  if ((po.attachments ?? []).some((attachment) => attachment.id === attachmentId)) return po;
+  if (po.attachments.some((attachment) => attachment.id === attachmentId)) return po;
   const stored = await deps.files.inspect(keyOf(poId, attachmentId));
   if (!stored) throw new NotFoundError(`nothing was uploaded for attachment ${attachmentId}`);
   const kind = sniffAttachment(stored.head);
@@ -71,7 +71,7 @@ export async function uploadDirect(deps: AttachmentDeps, poId: string, ctx: { ac
 
 /** Where the file of an attachment can be read for a few minutes. */
 export async function attachmentUrl(deps: AttachmentDeps, po: PurchaseOrder, attachmentId: string): Promise<string> {
-  const attachment = (po.attachments ?? []).find((candidate) => candidate.id === attachmentId);
+  const attachment = po.attachments.find((candidate) => candidate.id === attachmentId);
   if (!attachment) throw new NotFoundError(`purchase order ${po.id} has no attachment ${attachmentId}`);
   const extension = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' }[attachment.contentType];
   return deps.files.downloadUrl(keyOf(po.id, attachment.id), attachment.filename ?? `${po.reference}-signed-po.${extension}`, attachment.contentType);

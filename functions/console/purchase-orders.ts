@@ -52,7 +52,7 @@ export const purchaseOrderRoutes: ConsoleRoute[] = [
     roles: both,
     handle: async (request, [poId, attachmentId]) => {
       const po = await purchaseOrder(request, poId!);
-      if (!po || !(po.attachments ?? []).some((a) => a.id === attachmentId)) return notFound(request, 'There is no such file.');
+      if (!po || !po.attachments.some((a) => a.id === attachmentId)) return notFound(request, 'There is no such file.');
       return redirect(await attachmentUrl(request.deps, po, attachmentId!));
     },
   },

@@ -41,7 +41,7 @@ export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
     // Until the next event of the payment calendar: a reminder, the due date, an automatic cancellation.
     const { due, next } = pendingEvents(po.payment.dueDate, po.calendar, po.payment.calendarDone, now);
     waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
-  } else if ((po.status === 'awaiting_payment' || po.status === 'payment_rejected') && po.unpaidCalendar && po.payment.status !== 'paid') {
+  } else if ((po.status === 'awaiting_payment' || po.status === 'payment_rejected') && po.payment.status !== 'paid') {
     // An offline order or a proforma not paid yet: until its next reminder or its cancellation.
     const asked = paymentAskedAt(po);
     const { due, next } = asked ? pendingUnpaid(asked, po.unpaidCalendar, po.payment.calendarDone, now) : { due: [], next: null };

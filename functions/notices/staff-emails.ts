@@ -28,7 +28,7 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
       lineItems(po),
       {
         kind: 'p',
-        text: (po.attachments ?? []).length
+        text: po.attachments.length
           ? "The buyer's signed PO has arrived: open it from the review page."
           : "The buyer's signed PO has not arrived yet: check their confirmation before you approve.",
       },

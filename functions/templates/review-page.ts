@@ -13,7 +13,7 @@ export function reviewFormPage(base: string, po: PurchaseOrder, reviewId: string
   const address = po.billingAddress;
   const who = (by: PurchaseOrder['review']['approvals'][number]['by']) =>
     by.type === 'person' || by.type === 'link' ? (by.email ?? 'a reviewer') : by.type === 'key' ? `the ${by.name} system` : 'the workflow';
-  const attachments = po.attachments ?? [];
+  const attachments = po.attachments;
   return layout(
     { base, title: `Review ${po.reference}`, session: null },
     html`<h1>Review purchase order ${po.reference}</h1>

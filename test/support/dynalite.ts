@@ -22,8 +22,8 @@ export async function startDynalite(path?: string) {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'customerKey', 'customerSince'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
-      // The indexes the adapter tests query (the stack defines them all: infra/po-stack.ts).
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'customerKey', 'customerSince', 'owedKey', 'owedSince', 'attentionKey', 'attentionSince', 'feedKey', 'feedAt'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+      // The indexes of the stack's table (infra/po-stack.ts).
       GlobalSecondaryIndexes: [
         { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
         {
@@ -31,6 +31,9 @@ export async function startDynalite(path?: string) {
           KeySchema: [{ AttributeName: 'customerKey', KeyType: 'HASH' }, { AttributeName: 'customerSince', KeyType: 'RANGE' }],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['po'] },
         },
+        { IndexName: 'signalsOwed', KeySchema: [{ AttributeName: 'owedKey', KeyType: 'HASH' }, { AttributeName: 'owedSince', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+        { IndexName: 'needsAttention', KeySchema: [{ AttributeName: 'attentionKey', KeyType: 'HASH' }, { AttributeName: 'attentionSince', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+        { IndexName: 'eventFeed', KeySchema: [{ AttributeName: 'feedKey', KeyType: 'HASH' }, { AttributeName: 'feedAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['event'] } },
       ],
     }),
   );

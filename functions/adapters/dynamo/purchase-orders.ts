@@ -1,6 +1,7 @@
 import { Status, statuses } from '../../../contract/purchase-order.js';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, QueryCommandInput, QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, poKey } from './table.js';
+import { upgradePurchaseOrder } from './upgrade.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
 import { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
 import { OpenPurchaseOrder } from '../../domain/credit.js';
@@ -117,7 +118,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((item) => item.po as PurchaseOrder);
+    return (Items ?? []).map((item) => upgradePurchaseOrder(item.po));
   }
 
   async owedSignals(before: string, limit: number): Promise<string[]> {
@@ -146,7 +147,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
       }),
     );
     return {
-      items: (Items ?? []).map((item) => item.po as PurchaseOrder),
+      items: (Items ?? []).map((item) => upgradePurchaseOrder(item.po)),
       cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
     };
   }
@@ -191,7 +192,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      found.push(...(result.Items ?? []).map((item) => item.po as PurchaseOrder));
+      found.push(...(result.Items ?? []).map((item) => upgradePurchaseOrder(item.po)));
       start = result.LastEvaluatedKey;
       if (!start) break;
     }
@@ -259,7 +260,7 @@ export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
       })) {
         for (const item of page.Items ?? []) {
           if (added >= limit) return added;
-          const po = item.po as PurchaseOrder;
+          const po = upgradePurchaseOrder(item.po);
           const keys = indexed(po);
           try {
             await this.db.send(
@@ -333,5 +334,5 @@ function indexed(po: PurchaseOrder) {
 }
 
 function toStored(item: Record<string, unknown>): StoredPurchaseOrder {
-  return { po: item.po as PurchaseOrder, waitToken: (item.waitToken as string | undefined) ?? null, owedToken: (item.owedToken as string | undefined) ?? null };
+  return { po: upgradePurchaseOrder(item.po), waitToken: (item.waitToken as string | undefined) ?? null, owedToken: (item.owedToken as string | undefined) ?? null };
 }

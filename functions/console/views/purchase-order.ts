@@ -116,7 +116,7 @@ ${
         : html`<p class="muted">No document issued yet.</p>`
     }
 <h3>The buyer's signed PO</h3>${
-      (po.attachments ?? []).length
+      po.attachments.length
         ? html`<ul class="plain">${po.attachments.map(
             (attachment) =>
               html`<li><a href="${page.base}/po/${po.id}/attachments/${attachment.id}">${attachment.filename ?? 'signed purchase order'}</a> <span class="muted">${attachment.at.slice(0, 10)} · ${Math.ceil(attachment.size / 1024)} KB</span></li>`,

@@ -247,7 +247,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
     case 'cancel_unpaid': {
       if (po.payment.calendarDone.includes(action.event) || po.payment.status === 'paid') return po;
       const asked = paymentAskedAt(po);
-      const event = asked && po.unpaidCalendar ? unpaidEvents(asked, po.unpaidCalendar).find((e) => e.key === action.event) : undefined;
+      const event = asked ? unpaidEvents(asked, po.unpaidCalendar).find((e) => e.key === action.event) : undefined;
       if (!event) throw new RuleViolation(`no unpaid-payment event ${action.event} on this purchase order`, 'unknown_event');
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
       if (action.type === 'cancel_unpaid') {
@@ -264,8 +264,8 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       change = { type: 'deliver_digital', data: { keys: action.licences.reduce((n, licence) => n + licence.keys.length, 0) } };
       break;
     case 'attach':
-      if ((po.attachments ?? []).some((attachment) => attachment.id === action.attachment.id)) return po;
-      next.attachments = [...(po.attachments ?? []), action.attachment];
+      if (po.attachments.some((attachment) => attachment.id === action.attachment.id)) return po;
+      next.attachments = [...po.attachments, action.attachment];
       change = { type: 'attach', data: { attachmentId: action.attachment.id, contentType: action.attachment.contentType, size: action.attachment.size, filename: action.attachment.filename } };
       break;
     case 'flag_attention':

@@ -83,12 +83,12 @@ export interface PurchaseOrder {
   customer: Customer;
   currency: string;
   lines: PoLine[];
-  /** The net amount: the sum of the lines (absent on POs placed before taxes: then the total). */
-  subtotal?: number;
-  /** Tax per rate (empty without a tax policy; absent on POs placed before taxes). */
-  tax?: TaxEntry[];
-  /** The tax ids the documents print (absent on POs placed before taxes). */
-  taxIds?: Taxation['taxIds'];
+  /** The net amount: the sum of the lines. */
+  subtotal: number;
+  /** Tax per rate (empty without a tax policy). */
+  tax: TaxEntry[];
+  /** The tax ids the documents print. */
+  taxIds: Taxation['taxIds'];
   /** What the buyer pays: the subtotal plus the tax. */
   total: number;
   billingAddress: Address;
@@ -96,8 +96,8 @@ export interface PurchaseOrder {
   paymentTermsDays: number;
   /** Reminders and automatic cancellation of an unpaid invoice, as the policy said at placement. */
   calendar: CalendarPolicy;
-  /** Reminders and cancellation of an unpaid offline order or proforma, as the policy said at placement (absent on older POs). */
-  unpaidCalendar?: UnpaidCalendar;
+  /** Reminders and cancellation of an unpaid offline order or proforma, as the policy said at placement. */
+  unpaidCalendar: UnpaidCalendar;
   /** When an undecided review expires (the PO is then cancelled). */
   reviewDeadline: string | null;
   review: Review;
@@ -109,9 +109,9 @@ export interface PurchaseOrder {
   attachments: Attachment[];
   /**
    * Set when a step of the workflow failed for good (not a passing fault, which is retried): the
-   * workflow waits for finance to resume it. Absent on POs stored before it existed.
+   * workflow waits for finance to resume it; null while it runs.
    */
-  attention?: Attention | null;
+  attention: Attention | null;
   history: HistoryEntry[];
 }
 

@@ -177,6 +177,7 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     shippingOrders: [],
     licences: null,
     attachments: [],
+    attention: null,
     history: [entry({ type: 'placed', data: { channel: order.channel, paymentMethod: order.paymentMethod, total, ...(held ? { holds } : {}) } }, { at: when, from: null, to: placement.status, actor, by: by ?? whoFor(actor) }, order.currency)],
   };
   if (fulfilmentStatuses.has(po.status)) po.shippingOrders = shippingOrdersFor(po);

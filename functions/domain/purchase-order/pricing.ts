@@ -17,9 +17,9 @@ export function priceOrder(order: Pick<OrderRequest, 'lines' | 'customer' | 'bil
   return { lines, ...taxFor(subtotal, order, policy.tax) };
 }
 
-/** The net amount, the tax and the gross total of a PO (a PO placed before taxes: no tax, net = total). */
+/** The net amount, the tax and the gross total of a PO. */
 export function taxationOf(po: PurchaseOrder): Pick<Taxation, 'subtotal' | 'tax' | 'total'> {
-  return { subtotal: po.subtotal ?? po.total, tax: po.tax ?? [], total: po.total };
+  return { subtotal: po.subtotal, tax: po.tax, total: po.total };
 }
 
 /** Due date: the day the terms start plus the payment terms, as a calendar date (UTC). */
