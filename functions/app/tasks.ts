@@ -4,7 +4,8 @@ import { documentContent, type DocumentContent } from '../domain/documents.js';
 import { TransitionError } from '../domain/errors.js';
 import type { EntryType, HistoryEntryOf } from '../domain/history.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
-import { creditDue, hasDigitalLines, paymentAskedAt, type Action, type DocumentRef, type Licence, type PurchaseOrder } from '../domain/purchase-order/index.js';
+import type { Status } from '../../contract/purchase-order.js';
+import { creditDue, fulfilment, hasDigitalLines, paymentAskedAt, type Action, type DocumentRef, type Licence, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type DocumentType } from '../../contract/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView } from '../domain/workflow-view.js';
@@ -123,10 +124,10 @@ export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Pr
   let po = known.po;
   const now = deps.clock.now();
   const asked = paymentAskedAt(po);
-  const beforeDelivery = ['awaiting_payment', 'payment_rejected'];
-  const unpaid = asked !== null && po.unpaidCalendar !== undefined && beforeDelivery.includes(po.status);
+  const beforeDelivery: readonly Status[] = ['awaiting_payment', 'payment_rejected'];
+  const unpaid = asked !== null && beforeDelivery.includes(po.status);
   // Not paid yet before delivery: remind, then cancel. On an invoice: remind, overdue, cancel.
-  const open = unpaid ? beforeDelivery : ['ordered', 'deferred', 'overdue'];
+  const open = unpaid ? beforeDelivery : fulfilment;
   const due: Action[] = unpaid
     ? pendingUnpaid(asked, po.unpaidCalendar!, po.payment.calendarDone, now).due.map((event) =>
         event.kind === 'unpaid_cancel' ? { type: 'cancel_unpaid', event: event.key } : { type: 'remind_unpaid', event: event.key },

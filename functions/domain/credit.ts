@@ -3,6 +3,7 @@ import { add } from './money.js';
 import type { Policy } from '../../contract/policy.js';
 import { termsFor } from './policy.js';
 import type { PurchaseOrder } from './purchase-order/index.js';
+import { outstanding } from './purchase-order/index.js';
 import type { Status } from '../../contract/purchase-order.js';
 
 /**
@@ -37,10 +38,10 @@ export function creditAccount(customerId: string, open: readonly OpenPurchaseOrd
   const exposure: Record<string, number> = {};
   const overdue: Record<string, number> = {};
   const openPurchaseOrders = open.map((po) => {
-    const outstanding = po.payment.amountDue - po.payment.amountPaid;
-    exposure[po.currency] = add(exposure[po.currency] ?? 0, outstanding);
-    if (po.status === 'overdue') overdue[po.currency] = add(overdue[po.currency] ?? 0, outstanding);
-    return { id: po.id, reference: po.reference, status: po.status, currency: po.currency, total: po.total, outstanding, dueDate: po.payment.dueDate };
+    const owed = outstanding(po);
+    exposure[po.currency] = add(exposure[po.currency] ?? 0, owed);
+    if (po.status === 'overdue') overdue[po.currency] = add(overdue[po.currency] ?? 0, owed);
+    return { id: po.id, reference: po.reference, status: po.status, currency: po.currency, total: po.total, outstanding: owed, dueDate: po.payment.dueDate };
   });
   return { customerId, openPurchaseOrders, exposure, overdue, creditLimit: policy.customers[customerId]?.creditLimit ?? null, paymentTermsDays: termsFor(policy, customerId) };
 }

@@ -1,5 +1,6 @@
 import { add } from './money.js';
 import type { PurchaseOrder } from './purchase-order/index.js';
+import { outstanding } from './purchase-order/index.js';
 
 /**
  * Receivables: the invoices still open, aged by how far past their due date they are, as a finance
@@ -39,10 +40,10 @@ export function receivables(pos: readonly PurchaseOrder[], today: Date): Receiva
   return pos
     .flatMap((po) => {
       const invoice = po.documents.find((doc) => doc.type === 'invoice');
-      const outstanding = po.payment.amountDue - po.payment.amountPaid;
-      if (!invoice || outstanding <= 0 || po.status === 'cancelled' || po.status === 'completed') return [];
+      const owed = outstanding(po);
+      if (!invoice || owed <= 0 || po.status === 'cancelled' || po.status === 'completed') return [];
       const days = daysPastDue(po.payment.dueDate, today);
-      return [{ po, invoice: invoice.number, dueDate: po.payment.dueDate, daysPastDue: days, bucket: bucketOf(days), outstanding }];
+      return [{ po, invoice: invoice.number, dueDate: po.payment.dueDate, daysPastDue: days, bucket: bucketOf(days), outstanding: owed }];
     })
     .sort((a, b) => b.daysPastDue - a.daysPastDue || a.invoice.localeCompare(b.invoice));
 }

@@ -1,5 +1,5 @@
 import { formatMoney } from '../domain/money.js';
-import { PurchaseOrder } from '../domain/purchase-order/index.js';
+import { PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
 import { SellerProfile } from '../domain/seller.js';
 import { Block } from './render.js';
 
@@ -31,7 +31,7 @@ export function payTo(po: PurchaseOrder, seller: SellerProfile, reference: strin
   return {
     kind: 'facts',
     rows: [
-      ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
+      ['Amount due', formatMoney(outstanding(po), po.currency)],
       ...when,
       ['Pay to', `${seller.bank.accountHolder}, ${seller.bank.bankName}`],
       ['IBAN', seller.bank.iban],

@@ -1,5 +1,5 @@
 import { formatMoney } from '../domain/money.js';
-import { DocumentRef, PurchaseOrder } from '../domain/purchase-order/index.js';
+import { DocumentRef, PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
 import { SellerProfile } from '../domain/seller.js';
 import { lineItems, orderFacts, payTo } from './email-parts.js';
 import { Block, Message } from './render.js';
@@ -226,7 +226,7 @@ export function shippingEmail(po: PurchaseOrder, shippingOrderId: string, status
     blocks: [
       { kind: 'p', text: status === 'delivered' ? `Shipment ${shippingOrderId} has been delivered.` : `Shipment ${shippingOrderId} is on its way.` },
       ...(po.paymentMethod === 'deferred' && status === 'delivered' && po.payment.dueDate && po.payment.status !== 'paid'
-        ? [{ kind: 'p', text: `Everything is delivered: payment of ${formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)} is due by ${po.payment.dueDate}.` } as Block]
+        ? [{ kind: 'p', text: `Everything is delivered: payment of ${formatMoney(outstanding(po), po.currency)} is due by ${po.payment.dueDate}.` } as Block]
         : []),
       { kind: 'list', items: (order?.lines ?? []).map((line) => `${line.quantity} x ${line.description} (${line.sku})`) },
       { kind: 'facts', rows: [['Order reference', po.reference]] },

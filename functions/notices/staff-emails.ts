@@ -1,6 +1,6 @@
 import { holdDescriptions } from '../../contract/purchase-order.js';
 import { formatMoney } from '../domain/money.js';
-import { PurchaseOrder } from '../domain/purchase-order/index.js';
+import { PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
 import { lineItems, orderFacts, total } from './email-parts.js';
 import { Block, Message } from './render.js';
 
@@ -79,7 +79,7 @@ export function paymentToVerifyEmail(po: PurchaseOrder): Message {
           ['Order reference', po.reference],
           ['Reported amount', pending ? formatMoney(pending.amount, po.currency) : '-'],
           ['Payment reference', pending?.reference ?? '-'],
-          ['Amount due', formatMoney(po.payment.amountDue - po.payment.amountPaid, po.currency)],
+          ['Amount due', formatMoney(outstanding(po), po.currency)],
         ],
       },
     ],

@@ -1,13 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './table.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, TableStore } from './table.js';
 import { DocumentStore, StoredDocument } from '../../app/ports.js';
 
-export class DynamoDocumentStore implements DocumentStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoDocumentStore extends TableStore implements DocumentStore {
   async put(doc: StoredDocument): Promise<StoredDocument> {
     try {
       await this.db.send(

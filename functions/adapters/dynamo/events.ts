@@ -1,5 +1,6 @@
+import { TableStore } from './table.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
 import type { Delivery, EventStore, WebhookEndpoint, WebhookStore } from '../../app/ports.js';
 import type { PoEvent } from '../../domain/events.js';
@@ -22,12 +23,7 @@ const eventKey = (poId: string, sequence: number) => ({ pk: `PO#${poId}`, sk: `E
 const endpointKey = (id: string) => ({ pk: ENDPOINTS, sk: `ENDPOINT#${id}` });
 const deliveryKey = (delivery: Pick<Delivery, 'endpointId' | 'createdAt' | 'id'>) => ({ pk: `WEBHOOK#${delivery.endpointId}`, sk: `DELIVERY#${delivery.createdAt}#${delivery.id}` });
 
-export class DynamoEventStore implements EventStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoEventStore extends TableStore implements EventStore {
   async put(event: PoEvent, publishedAt: string): Promise<void> {
     try {
       await this.db.send(
@@ -84,12 +80,7 @@ function feedPositionOf(cursor: string): string {
   return position;
 }
 
-export class DynamoWebhookStore implements WebhookStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoWebhookStore extends TableStore implements WebhookStore {
   async create(endpoint: WebhookEndpoint): Promise<void> {
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: { ...endpointKey(endpoint.id), version: endpoint.version, endpoint }, ConditionExpression: 'attribute_not_exists(pk)' }),

@@ -1,13 +1,8 @@
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './table.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, TableStore } from './table.js';
 import { IdempotencyRecord, IdempotencyStore } from '../../app/ports.js';
 
-export class DynamoIdempotencyStore implements IdempotencyStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoIdempotencyStore extends TableStore implements IdempotencyStore {
   private key(key: string) {
     return { pk: `IDEM#${key}`, sk: 'IDEM' };
   }

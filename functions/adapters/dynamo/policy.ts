@@ -1,15 +1,11 @@
+import { TableStore } from './table.js';
 import { Policy, defaultPolicy, policySchema } from '../../../contract/policy.js';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PolicyStore } from '../../app/ports.js';
 
 const policyKey = { pk: 'POLICY', sk: 'POLICY' };
 
-export class DynamoPolicyStore implements PolicyStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoPolicyStore extends TableStore implements PolicyStore {
   async get(): Promise<Policy> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: policyKey, ConsistentRead: true }));
     return Item ? policySchema.parse(Item.policy) : defaultPolicy;

@@ -1,6 +1,6 @@
 import { Status, statuses } from '../../../contract/purchase-order.js';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, QueryCommandInput, QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, poKey } from './table.js';
+import { GetCommand, PutCommand, QueryCommand, QueryCommandInput, QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, poKey, TableStore } from './table.js';
 import { upgradePurchaseOrder } from './upgrade.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
 import { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
@@ -23,12 +23,7 @@ const openPoProjection = (() => {
   };
 })();
 
-export class DynamoPurchaseOrderStore implements PurchaseOrderStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrderStore {
   async get(id: string): Promise<StoredPurchaseOrder | null> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: poKey(id), ConsistentRead: true }));
     return Item ? toStored(Item) : null;

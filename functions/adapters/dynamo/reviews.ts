@@ -1,13 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './table.js';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, TableStore } from './table.js';
 import { ReviewRecord, ReviewStore } from '../../app/ports.js';
 
-export class DynamoReviewStore implements ReviewStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoReviewStore extends TableStore implements ReviewStore {
   private key(id: string) {
     return { pk: `REVIEW#${id}`, sk: 'REVIEW' };
   }

@@ -1,12 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TableStore } from './table.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Marks that an email went out, so a retried task does not send it twice. */
-export class DynamoSentEmails {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
+export class DynamoSentEmails extends TableStore {
   /** What became of the email: null if it was never sent, else sent or refused (with SES's reason). */
   async outcome(poId: string, key: string): Promise<{ refused: string | null } | null> {
     const { Item } = await this.db.send(

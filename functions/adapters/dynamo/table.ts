@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The single table. Every item has `pk` and `sk`; POs also carry `gsi1pk`/`gsi1sk` (status, newest
@@ -23,3 +24,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 export const poKey = (id: string) => ({ pk: `PO#${id}`, sk: 'PO' });
+
+/** A store of items in the single table, through the document client. */
+export abstract class TableStore {
+  constructor(
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly table: string,
+  ) {}
+}

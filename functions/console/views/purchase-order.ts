@@ -2,7 +2,7 @@ import { Status, Who, holdDescriptions } from '../../../contract/purchase-order.
 import { Page, Session, layout, statusName } from './layout.js';
 import { CreditAccount } from '../../domain/credit.js';
 import { formatMoney, toDecimalString } from '../../domain/money.js';
-import { Action, PurchaseOrder, taxationOf } from '../../domain/purchase-order/index.js';
+import { Action, PurchaseOrder, taxationOf, outstanding } from '../../domain/purchase-order/index.js';
 import { formatRate } from '../../domain/tax.js';
 import { SafeHtml, html } from '../../templates/html.js';
 
@@ -27,12 +27,12 @@ function actionForms(base: string, po: PurchaseOrder, allowed: Action['type'][],
   if (can('approve')) forms.push(form('approve', 'Approve', text('approve', 'comment', 'Comment (optional)'), 'primary'));
   if (can('reject')) forms.push(form('reject', 'Reject', text('reject', 'comment', 'Reason, sent to the buyer'), 'danger'));
   if (can('record_payment') && po.payment.amountPaid < po.payment.amountDue) {
-    const outstanding = toDecimalString(po.payment.amountDue - po.payment.amountPaid, po.currency);
+    const due = toDecimalString(outstanding(po), po.currency);
     forms.push(
       form(
         'record-payment',
         'Record payment',
-        html`<p><label for="record-payment-amount">Amount</label><input id="record-payment-amount" name="amount" type="text" inputmode="decimal" required value="${outstanding}" aria-describedby="record-payment-hint"><span id="record-payment-hint" class="hint">${po.currency}, as printed (e.g. ${outstanding})</span></p>
+        html`<p><label for="record-payment-amount">Amount</label><input id="record-payment-amount" name="amount" type="text" inputmode="decimal" required value="${due}" aria-describedby="record-payment-hint"><span id="record-payment-hint" class="hint">${po.currency}, as printed (e.g. ${due})</span></p>
 <p><label for="record-payment-reference">Reference</label><input id="record-payment-reference" name="reference" type="text" maxlength="200" required></p>`,
         'primary',
       ),
@@ -99,7 +99,7 @@ ${po.status === 'awaiting_review' ? holdNotice(po) : ''}${
 <div class="grid">
 <section class="card" aria-labelledby="h-payment"><h2 id="h-payment">Payment</h2><dl>
 <dt>Status</dt><dd>${statusName(po.payment.status)}</dd><dt>Due</dt><dd>${money(po.payment.amountDue)}${po.payment.dueDate ? ` by ${po.payment.dueDate}` : ''}</dd>
-<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(po.payment.amountDue - po.payment.amountPaid)}</dd>${po.payment.refundDue ? `<dt>To refund</dt><dd>${money(po.payment.refundDue)}</dd>` : ''}</dl>
+<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(outstanding(po))}</dd>${po.payment.refundDue ? `<dt>To refund</dt><dd>${money(po.payment.refundDue)}</dd>` : ''}</dl>
 ${
   po.payment.records.length
     ? html`<table><caption>Payments</caption><thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="n">Amount</th></tr></thead><tbody>${po.payment.records.map(

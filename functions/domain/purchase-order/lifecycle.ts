@@ -9,7 +9,8 @@ import { Action, PurchaseOrder } from './model.js';
 export const terminalStatuses: ReadonlySet<Status> = new Set(['rejected', 'completed', 'cancelled']);
 
 /** Statuses in which goods go out: the order is confirmed (or delivered first and paid on delivery). */
-export const fulfilmentStatuses: ReadonlySet<Status> = new Set(['ordered', 'deferred', 'overdue']);
+export const fulfilment = ['ordered', 'deferred', 'overdue'] as const satisfies readonly Status[];
+export const fulfilmentStatuses: ReadonlySet<Status> = new Set(fulfilment);
 /** Statuses in which payment must arrive before anything is delivered. */
 export const prepaymentStatuses: ReadonlySet<Status> = new Set(['awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed']);
 
@@ -26,26 +27,26 @@ export const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly 
   verify_payment: { finance: ['payment_submitted'] },
   dispute: { checkout: ['payment_submitted', 'payment_rejected'], finance: ['payment_submitted', 'payment_rejected'] },
   resolve_dispute: { finance: ['disputed'] },
-  record_payment: { finance: ['ordered', 'overdue', 'deferred', 'awaiting_payment', 'payment_submitted', 'payment_rejected'] },
+  record_payment: { finance: [...fulfilment, 'awaiting_payment', 'payment_submitted', 'payment_rejected'] },
   // The buyer may cancel before release or payment; finance until the PO is completed.
   cancel: {
     checkout: ['awaiting_review', 'awaiting_payment', 'payment_rejected'],
-    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', ...fulfilment],
   },
   convert_to_purchase_order: { finance: ['awaiting_payment'] },
-  update_shipping: { finance: ['ordered', 'deferred', 'overdue', 'completed'] },
+  update_shipping: { finance: [...fulfilment, 'completed'] },
   // The payment calendar: on net terms from the release; collected on delivery (deferred) once everything is delivered.
-  mark_overdue: { system: ['ordered', 'deferred', 'overdue'] },
-  remind: { system: ['ordered', 'deferred', 'overdue'] },
-  auto_cancel: { system: ['ordered', 'deferred', 'overdue'] },
+  mark_overdue: { system: fulfilment },
+  remind: { system: fulfilment },
+  auto_cancel: { system: fulfilment },
   // An offline order or a proforma the buyer has not paid: reminded, then cancelled.
   remind_unpaid: { system: ['awaiting_payment', 'payment_rejected'] },
   cancel_unpaid: { system: ['awaiting_payment', 'payment_rejected'] },
-  deliver_digital: { system: ['ordered', 'deferred', 'overdue'] },
+  deliver_digital: { system: fulfilment },
   // The buyer's signed PO may arrive any time before the order ends.
   attach: {
-    checkout: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
-    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'ordered', 'deferred', 'overdue'],
+    checkout: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', ...fulfilment],
+    finance: ['awaiting_review', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', ...fulfilment],
   },
   issue_document: { system: ['ordered', 'deferred', 'overdue', 'awaiting_payment', 'payment_submitted', 'payment_rejected', 'disputed', 'completed', 'cancelled'] },
   // Any step may fail, in any status; finance resumes it from there.

@@ -227,7 +227,8 @@ export function paymentAskedAt(po: PurchaseOrder): string | null {
   return null;
 }
 
-export function outstanding(po: PurchaseOrder): number {
+/** What is still to be paid of a PO. */
+export function outstanding(po: { payment: Pick<Payment, 'amountDue' | 'amountPaid'> }): number {
   return po.payment.amountDue - po.payment.amountPaid;
 }
 
