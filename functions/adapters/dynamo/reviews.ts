@@ -46,14 +46,20 @@ export class DynamoReviewStore extends TableStore implements ReviewStore {
     );
   }
 
+  /** The first decision's time stays: a link is created with `decidedAt` null, which is set once. */
   async markDecided(id: string, at: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: this.key(id),
-        UpdateExpression: 'SET decidedAt = if_not_exists(decidedAt, :at)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(id),
+          UpdateExpression: 'SET decidedAt = :at',
+          ConditionExpression: 'attribute_not_exists(decidedAt) OR decidedAt = :undecided',
+          ExpressionAttributeValues: { ':at': at, ':undecided': null },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // decided already
+    }
   }
 }
