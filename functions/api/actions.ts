@@ -5,7 +5,7 @@ import type { PolicyStore } from '../app/ports.js';
 import type { Action } from '../domain/purchase-order/index.js';
 import { bodies } from '../../contract/bodies.js';
 import { json, parseJson, pathParam } from '../http/http.js';
-import { routeHandler, serve } from '../http/routing.js';
+import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { routeById, type RouteIdOf } from '../../contract/routes.js';
 import { actionOf } from '../app/lifecycle-actions.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
@@ -55,24 +55,16 @@ export const actionDeps = (): ActionDeps => {
   const { pos, policies } = stores();
   return { pos, policies, workflow: signalOnlyWorkflow(), clock: systemClock };
 };
-export const review = lazyHandler(() => makeReview(actionDeps()));
-export const recordPayment = lazyHandler(() => makeRecordPayment(actionDeps()));
-export const submitPayment = lazyHandler(() => makeSubmitPayment(actionDeps()));
-export const verifyPayment = lazyHandler(() => makeVerifyPayment(actionDeps()));
-export const cancel = lazyHandler(() => makeCancel(actionDeps()));
-export const convert = lazyHandler(() => makeConvert(actionDeps()));
-export const dispute = lazyHandler(() => makeDispute(actionDeps()));
-export const resolveDispute = lazyHandler(() => makeResolveDispute(actionDeps()));
-export const updateShipping = lazyHandler(() => makeUpdateShipping(actionDeps()));
-
-export const handler = serve('PurchaseOrderActions', {
-  FinanceReview: review,
-  RecordPayment: recordPayment,
-  SubmitPayment: submitPayment,
-  VerifyPayment: verifyPayment,
-  CancelPurchaseOrder: cancel,
-  ConvertToPurchaseOrder: convert,
-  OpenDispute: dispute,
-  ResolveDispute: resolveDispute,
-  UpdateShippingOrder: updateShipping,
+export const makeRoutes = (deps: ActionDeps): GroupHandlers<'PurchaseOrderActions'> => ({
+  FinanceReview: makeReview(deps),
+  RecordPayment: makeRecordPayment(deps),
+  SubmitPayment: makeSubmitPayment(deps),
+  VerifyPayment: makeVerifyPayment(deps),
+  CancelPurchaseOrder: makeCancel(deps),
+  ConvertToPurchaseOrder: makeConvert(deps),
+  OpenDispute: makeDispute(deps),
+  ResolveDispute: makeResolveDispute(deps),
+  UpdateShippingOrder: makeUpdateShipping(deps),
 });
+
+export const handler = lazyHandler(() => serve('PurchaseOrderActions', makeRoutes(actionDeps())));

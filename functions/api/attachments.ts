@@ -4,7 +4,7 @@ import { attachmentUrl, completeUpload, requestUpload, uploadDirect, type Attach
 import { NotFoundError } from '../app/errors.js';
 import { cleanFilename, isAttachmentType, MAX_ATTACHMENT_BYTES } from '../domain/attachments.js';
 import { header, HttpProblem, json, parseJson, pathParam } from '../http/http.js';
-import { routeHandler, serve } from '../http/routing.js';
+import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { files } from '../wiring/files.js';
@@ -65,9 +65,10 @@ export const makeGetHandler = (deps: AttachmentDeps) =>
     return { statusCode: 303, headers: { Location: url, 'Cache-Control': 'no-store' }, body: '' };
   });
 
-const deps = (): AttachmentDeps => ({ pos: stores().pos, workflow: signalOnlyWorkflow(), clock: systemClock, files: files() });
-export const addHandler = lazyHandler(() => makeAddHandler(deps()));
-export const completeHandler = lazyHandler(() => makeCompleteHandler(deps()));
-export const getHandler = lazyHandler(() => makeGetHandler(deps()));
+export const makeRoutes = (deps: AttachmentDeps): GroupHandlers<'AttachmentFiles'> => ({
+  AddAttachment: makeAddHandler(deps),
+  CompleteAttachment: makeCompleteHandler(deps),
+  GetAttachment: makeGetHandler(deps),
+});
 
-export const handler = serve('AttachmentFiles', { AddAttachment: addHandler, CompleteAttachment: completeHandler, GetAttachment: getHandler });
+export const handler = lazyHandler(() => serve('AttachmentFiles', makeRoutes({ pos: stores().pos, workflow: signalOnlyWorkflow(), clock: systemClock, files: files() })));

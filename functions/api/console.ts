@@ -1,6 +1,7 @@
 import { lazyHandler } from '../runtime/lazy-handler.js';
-import { serve } from '../http/routing.js';
+import { serve, type GroupHandlers } from '../http/routing.js';
 import { makeConsoleHandler } from '../console/handler.js';
+import type { ConsoleDeps } from '../console/router.js';
 import { systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
 import { files } from '../wiring/files.js';
@@ -9,9 +10,11 @@ import { stores } from '../wiring/stores.js';
 import { workflow } from '../wiring/workflow.js';
 
 /** The back office's function (functions/console/): its adapters, wired once per container. */
-export const handler = serve('Console', { Console: lazyHandler(() => {
+export const makeRoutes = (deps: ConsoleDeps): GroupHandlers<'Console'> => ({ Console: makeConsoleHandler(deps) });
+
+export const handler = lazyHandler(() => {
   const { pos, documents, policies } = stores();
-  return makeConsoleHandler({
+  return serve('Console', makeRoutes({
     pos,
     documents,
     policies,
@@ -23,5 +26,5 @@ export const handler = serve('Console', { Console: lazyHandler(() => {
     files: files(),
     ...eventStores(),
     deliveries: deliveries(),
-  });
-}) });
+  }));
+});

@@ -2,8 +2,6 @@ import type { PolicyStore, PurchaseOrderStore } from '../app/ports.js';
 import { creditAccount } from '../domain/credit.js';
 import { HttpProblem, json } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../runtime/lazy-handler.js';
-import { stores } from '../wiring/stores.js';
 
 /**
  * GET /customers/{id}/account (finance): the customer's open POs, what they owe on them per currency
@@ -19,8 +17,3 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore; policies: PolicySto
     const [open, policy] = await Promise.all([deps.pos.openForCustomer(id), deps.policies.get()]);
     return json(200, creditAccount(id, open, policy));
   });
-
-export const handler = lazyHandler(() => {
-  const { pos, policies } = stores();
-  return makeHandler({ pos, policies });
-});

@@ -3,9 +3,6 @@ import type { EventStore, PurchaseOrderStore } from '../app/ports.js';
 import { eventsOf } from '../domain/events.js';
 import { json, pathParam, queryLimit } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../runtime/lazy-handler.js';
-import { eventStores } from '../wiring/events.js';
-import { stores } from '../wiring/stores.js';
 
 /**
  * GET /purchase-orders/{id}/events (checkout, finance): the PO's events in sequence, from its
@@ -29,6 +26,3 @@ export const makeFeedHandler = (deps: { events: EventStore }) =>
     const after = event.queryStringParameters?.after ?? null;
     return json(200, await deps.events.feed(after, queryLimit(event, 500, 100)));
   });
-
-export const poEventsHandler = lazyHandler(() => makePoEventsHandler({ pos: stores().pos }));
-export const feedHandler = lazyHandler(() => makeFeedHandler({ events: eventStores().events }));

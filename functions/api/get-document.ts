@@ -2,8 +2,6 @@ import { NotFoundError } from '../app/errors.js';
 import type { DocumentStore, PurchaseOrderStore } from '../app/ports.js';
 import { pathParam } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../runtime/lazy-handler.js';
-import { stores } from '../wiring/stores.js';
 
 /** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued. */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: DocumentStore }) =>
@@ -25,8 +23,3 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: Document
       body: Buffer.from(doc.pdf).toString('base64'),
     };
   });
-
-export const handler = lazyHandler(() => {
-  const { pos, documents } = stores();
-  return makeHandler({ pos, documents });
-});

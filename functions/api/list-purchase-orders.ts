@@ -4,9 +4,8 @@ import type { PurchaseOrderStore } from '../app/ports.js';
 import { statuses } from '../../contract/purchase-order.js';
 import { HttpProblem, json, zodErrors } from '../http/http.js';
 import { routeHandler } from '../http/routing.js';
-import { lazyHandler } from '../runtime/lazy-handler.js';
+
 import { presentPurchaseOrder } from '../http/present.js';
-import { stores } from '../wiring/stores.js';
 
 /**
  * GET /purchase-orders?status=S (finance): finance's queues, newest first. The ones finance works
@@ -44,5 +43,3 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore }) =>
     }
     return json(200, { items: page.items.map(presentPurchaseOrder), nextToken: page.cursor });
   });
-
-export const handler = lazyHandler(() => makeHandler({ pos: stores().pos }));

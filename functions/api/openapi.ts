@@ -1,6 +1,6 @@
 import { routes } from '../../contract/routes.js';
 import { consoleBase, json } from '../http/http.js';
-import { publicRouteHandler, serve } from '../http/routing.js';
+import { publicRouteHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { openApiDocument } from '../http/openapi.js';
 
@@ -17,4 +17,6 @@ export const makeHandler = () => {
   });
 };
 
-export const handler = serve('OpenApi', { GetOpenApi: lazyHandler(() => makeHandler()) });
+export const makeRoutes = (): GroupHandlers<'OpenApi'> => ({ GetOpenApi: makeHandler() });
+
+export const handler = lazyHandler(() => serve('OpenApi', makeRoutes()));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { placeOrder, type PlaceDeps } from '../app/place.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { header, HttpProblem, json, parseJson } from '../http/http.js';
-import { routeHandler, serve } from '../http/routing.js';
+import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
 import { newId, systemClock } from '../wiring/clock.js';
@@ -36,6 +36,6 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
-export const handler = serve('PlacePurchaseOrder', {
-  PlacePurchaseOrder: lazyHandler(() => makeHandler({ ...stores(), workflow: workflow(), clock: systemClock, newId })),
-});
+export const makeRoutes = (deps: PlaceDeps): GroupHandlers<'PlacePurchaseOrder'> => ({ PlacePurchaseOrder: makeHandler(deps) });
+
+export const handler = lazyHandler(() => serve('PlacePurchaseOrder', makeRoutes({ ...stores(), workflow: workflow(), clock: systemClock, newId })));

@@ -1,7 +1,7 @@
 import type { PolicyStore } from '../app/ports.js';
 import { policySchema } from '../../contract/policy.js';
 import { json, parseJson } from '../http/http.js';
-import { routeHandler, serve } from '../http/routing.js';
+import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { stores } from '../wiring/stores.js';
 
@@ -18,7 +18,6 @@ export const makePutHandler = (deps: { policies: PolicyStore }) =>
     return json(200, value);
   });
 
-export const getHandler = lazyHandler(() => makeGetHandler({ policies: stores().policies }));
-export const putHandler = lazyHandler(() => makePutHandler({ policies: stores().policies }));
+export const makeRoutes = (deps: { policies: PolicyStore }): GroupHandlers<'PutPolicy'> => ({ PutPolicy: makePutHandler(deps) });
 
-export const handler = serve('PutPolicy', { PutPolicy: putHandler });
+export const handler = lazyHandler(() => serve('PutPolicy', makeRoutes({ policies: stores().policies })));

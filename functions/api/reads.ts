@@ -1,18 +1,31 @@
-import { serve } from '../http/routing.js';
-import { handler as getCustomerAccount } from './customer-account.js';
-import { feedHandler, poEventsHandler } from './events.js';
-import { handler as getDocument } from './get-document.js';
-import { handler as getPurchaseOrder } from './get-purchase-order.js';
-import { handler as listPurchaseOrders } from './list-purchase-orders.js';
-import { getHandler as getPolicy } from './policy.js';
+import { lazyHandler } from '../runtime/lazy-handler.js';
+import { serve, type GroupHandlers } from '../http/routing.js';
+import type { DocumentStore, EventStore, PolicyStore, PurchaseOrderStore } from '../app/ports.js';
+import { eventStores } from '../wiring/events.js';
+import { stores } from '../wiring/stores.js';
+import { makeHandler as makeCustomerAccount } from './customer-account.js';
+import { makeFeedHandler, makePoEventsHandler } from './events.js';
+import { makeHandler as makeGetDocument } from './get-document.js';
+import { makeHandler as makeGetPurchaseOrder } from './get-purchase-order.js';
+import { makeHandler as makeListPurchaseOrders } from './list-purchase-orders.js';
+import { makeGetHandler as makeGetPolicy } from './policy.js';
 
 /** The function of the API's reads (POs, documents, events, customer accounts, the policy): it may read the table and nothing else. */
-export const handler = serve('Reads', {
-  GetPurchaseOrder: getPurchaseOrder,
-  GetDocument: getDocument,
-  ListPurchaseOrders: listPurchaseOrders,
-  GetCustomerAccount: getCustomerAccount,
-  ListPurchaseOrderEvents: poEventsHandler,
-  ListEvents: feedHandler,
-  GetPolicy: getPolicy,
+export interface ReadDeps {
+  pos: PurchaseOrderStore;
+  documents: DocumentStore;
+  policies: PolicyStore;
+  events: EventStore;
+}
+
+export const makeRoutes = (deps: ReadDeps): GroupHandlers<'Reads'> => ({
+  GetPurchaseOrder: makeGetPurchaseOrder(deps),
+  GetDocument: makeGetDocument(deps),
+  ListPurchaseOrders: makeListPurchaseOrders(deps),
+  GetCustomerAccount: makeCustomerAccount(deps),
+  ListPurchaseOrderEvents: makePoEventsHandler(deps),
+  ListEvents: makeFeedHandler(deps),
+  GetPolicy: makeGetPolicy(deps),
 });
+
+export const handler = lazyHandler(() => serve('Reads', makeRoutes({ ...stores(), events: eventStores().events })));

@@ -2,7 +2,7 @@ import { resumeWorkflow } from '../app/resume.js';
 import { json, pathParam } from '../http/http.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { presentPurchaseOrder } from '../http/present.js';
-import { routeHandler, serve } from '../http/routing.js';
+import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { workflow } from '../wiring/workflow.js';
 import { actionDeps, type ActionDeps } from './actions.js';
 
@@ -13,4 +13,6 @@ export const makeResume = (deps: ActionDeps) =>
     return json(200, presentPurchaseOrder(po));
   });
 
-export const handler = serve('ResumeWorkflow', { ResumeWorkflow: lazyHandler(() => makeResume({ ...actionDeps(), workflow: workflow() })) });
+export const makeRoutes = (deps: ActionDeps): GroupHandlers<'ResumeWorkflow'> => ({ ResumeWorkflow: makeResume(deps) });
+
+export const handler = lazyHandler(() => serve('ResumeWorkflow', makeRoutes({ ...actionDeps(), workflow: workflow() })));

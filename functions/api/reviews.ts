@@ -4,7 +4,7 @@ import { decideReview, openReview, type ReviewDeps, type ReviewRefusal } from '.
 import { anyLines } from '../../contract/text.js';
 import { consoleBase, header, HttpProblem, json, parseFormOrJson, pathParam, problem } from '../http/http.js';
 import { pageHeaders } from '../http/headers.js';
-import { publicRouteHandler, serve } from '../http/routing.js';
+import { publicRouteHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { log } from '../runtime/log.js';
 import { presentPurchaseOrder } from '../http/present.js';
@@ -90,5 +90,7 @@ export const reviewDeps = (): ReviewDeps => {
   return { pos, reviews, workflow: signalOnlyWorkflow(), secrets: secrets(), clock: systemClock };
 };
 /** The function that records decisions; the page and its attachment are another (review-page.ts), with no write access. */
-export const handler = serve('ReviewDecision', { ReviewDecision: lazyHandler(() => makeDecisionHandler(reviewDeps())) });
+export const makeRoutes = (deps: ReviewDeps): GroupHandlers<'ReviewDecision'> => ({ ReviewDecision: makeDecisionHandler(deps) });
+
+export const handler = lazyHandler(() => serve('ReviewDecision', makeRoutes(reviewDeps())));
 

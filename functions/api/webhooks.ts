@@ -3,7 +3,7 @@ import { NotFoundError } from '../app/errors.js';
 import { createEndpoint, endpointView, getEndpoint, redeliver, replay, rotateSecret, updateEndpoint, type EndpointDeps, type ResendDeps } from '../app/webhooks.js';
 import { bodies } from '../../contract/bodies.js';
 import { HttpProblem, json, parseJson, pathParam, queryLimit } from '../http/http.js';
-import { routeHandler, serve } from '../http/routing.js';
+import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
@@ -77,27 +77,16 @@ export const makeReplayHandler = (deps: ResendDeps) =>
     return json(202, await replay(deps, id, since));
   });
 
-const endpointDeps = (): EndpointDeps => ({ webhooks: eventStores().webhooks, clock: systemClock });
-const resendDeps = (): ResendDeps => ({ ...eventStores(), deliveries: deliveries(), clock: systemClock });
-
-export const createHandler = lazyHandler(() => makeCreateHandler(endpointDeps()));
-export const listHandler = lazyHandler(() => makeListHandler(endpointDeps()));
-export const getHandler = lazyHandler(() => makeGetHandler(endpointDeps()));
-export const updateHandler = lazyHandler(() => makeUpdateHandler(endpointDeps()));
-export const deleteHandler = lazyHandler(() => makeDeleteHandler(endpointDeps()));
-export const rotateHandler = lazyHandler(() => makeRotateHandler(endpointDeps()));
-export const deliveriesHandler = lazyHandler(() => makeDeliveriesHandler(endpointDeps()));
-export const redeliverHandler = lazyHandler(() => makeRedeliverHandler(resendDeps()));
-export const replayHandler = lazyHandler(() => makeReplayHandler(resendDeps()));
-
-export const handler = serve('WebhookEndpoints', {
-  CreateWebhookEndpoint: createHandler,
-  ListWebhookEndpoints: listHandler,
-  GetWebhookEndpoint: getHandler,
-  UpdateWebhookEndpoint: updateHandler,
-  DeleteWebhookEndpoint: deleteHandler,
-  RotateWebhookSecret: rotateHandler,
-  ListWebhookDeliveries: deliveriesHandler,
-  RedeliverWebhook: redeliverHandler,
-  ReplayWebhooks: replayHandler,
+export const makeRoutes = (deps: EndpointDeps & ResendDeps): GroupHandlers<'WebhookEndpoints'> => ({
+  CreateWebhookEndpoint: makeCreateHandler(deps),
+  ListWebhookEndpoints: makeListHandler(deps),
+  GetWebhookEndpoint: makeGetHandler(deps),
+  UpdateWebhookEndpoint: makeUpdateHandler(deps),
+  DeleteWebhookEndpoint: makeDeleteHandler(deps),
+  RotateWebhookSecret: makeRotateHandler(deps),
+  ListWebhookDeliveries: makeDeliveriesHandler(deps),
+  RedeliverWebhook: makeRedeliverHandler(deps),
+  ReplayWebhooks: makeReplayHandler(deps),
 });
+
+export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock })));

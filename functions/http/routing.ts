@@ -21,8 +21,11 @@ export function publicRouteHandler(id: RouteId, handle: Handler): Handler {
   return withProblems(id, handle);
 }
 
+/** The handlers of one group's routes, by route id: every route of the group, and no other. */
+export type GroupHandlers<G extends ApiGroup> = { [K in RouteIdOf<G>]: Handler };
+
 /** One function's handler: each request goes to the handler of the route API Gateway matched, among the group's. */
-export function serve<G extends ApiGroup>(group: G, handlers: { [K in RouteIdOf<G>]: Handler }): Handler {
+export function serve<G extends ApiGroup>(group: G, handlers: GroupHandlers<G>): Handler {
   const byRoute = new Map<string, Handler>();
   for (const route of routes.filter((r) => r.group === group)) {
     for (const path of [route.path, ...(route.alsoAt ?? [])]) byRoute.set(`${route.method} ${path}`, (handlers as Record<string, Handler>)[route.id]!);
