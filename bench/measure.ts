@@ -29,7 +29,7 @@ export const percentile = (values: number[], p: number) => {
 };
 export const ms = (n: number) => n.toFixed(1);
 
-/** Sums the DynamoDB requests of the functions' metrics log lines (see functions/adapters/usage.ts). */
+/** Sums the DynamoDB requests of the functions' metrics log lines (see functions/runtime/observability.ts). */
 export function requestsInLogs(output: string): Record<string, number> {
   const sums: Record<string, number> = {};
   for (const line of output.split('\n')) {

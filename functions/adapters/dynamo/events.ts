@@ -6,7 +6,7 @@ import type { Delivery, EventStore, WebhookEndpoint, WebhookStore } from '../../
 import type { PoEvent } from '../../domain/events.js';
 
 /**
- * Events and webhooks in the single table (see dynamo-store.ts):
+ * Events and webhooks in the single table (see table.ts):
  *
  *   PO#<id>              EVENT#<sequence>                 a published event (the sparse index `eventFeed`: feedKey/feedAt)
  *   WEBHOOKS             ENDPOINT#<id>                    a webhook endpoint, its secrets and whether it is failing
