@@ -2,7 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Status } from '../../contract/purchase-order.js';
 import type { PurchaseOrderStore } from '../app/ports.js';
 import { toDecimalString } from '../domain/money.js';
-import { fulfilmentStatuses, type PurchaseOrder } from '../domain/purchase-order/index.js';
+import { fulfilment, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { agingTotals, csvField, receivables } from '../domain/receivables.js';
 import { apiHeaders } from '../http/headers.js';
 import { both, finance, html, notFound, redirect, type ConsoleRoute, type Role } from './router.js';
@@ -21,7 +21,6 @@ interface QueueDefinition {
   roles: readonly Role[];
 }
 
-const open = [...fulfilmentStatuses];
 const queueDefinitions: QueueDefinition[] = [
   { id: 'needs-attention', label: 'Needs attention', statuses: [], attention: true, roles: finance },
   { id: 'to-review', label: 'To review', statuses: ['awaiting_review'], roles: both },
@@ -29,7 +28,7 @@ const queueDefinitions: QueueDefinition[] = [
   { id: 'disputes', label: 'Disputes', statuses: ['disputed'], roles: finance },
   { id: 'awaiting-payment', label: 'Awaiting payment', statuses: ['awaiting_payment'], roles: finance },
   { id: 'overdue', label: 'Overdue', statuses: ['overdue'], roles: finance },
-  { id: 'to-ship', label: 'To ship', statuses: open, toShip: true, roles: finance },
+  { id: 'to-ship', label: 'To ship', statuses: [...fulfilment], toShip: true, roles: finance },
 ];
 
 const unshipped = (po: PurchaseOrder) => po.shippingOrders.some((order) => order.status !== 'delivered');
@@ -46,7 +45,7 @@ async function allInStatus(pos: PurchaseOrderStore, status: Status): Promise<Pur
 }
 
 async function toShip(pos: PurchaseOrderStore): Promise<PurchaseOrder[]> {
-  return (await Promise.all(open.map((status) => allInStatus(pos, status))))
+  return (await Promise.all(fulfilment.map((status) => allInStatus(pos, status))))
     .flat()
     .filter(unshipped)
     .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
@@ -106,7 +105,7 @@ export const queueRoutes: ConsoleRoute[] = [
     path: /^\/receivables(\.csv)?$/,
     roles: finance,
     handle: async (request, [csv]) => {
-      const outstanding = (await Promise.all((['ordered', 'overdue', 'deferred'] as const).map((status) => allInStatus(request.deps.pos, status)))).flat();
+      const outstanding = (await Promise.all(fulfilment.map((status) => allInStatus(request.deps.pos, status)))).flat();
       const today = request.deps.clock.now();
       const rows = receivables(outstanding, today);
       if (!csv) return html(200, receivablesPage(await request.page('receivables'), rows, agingTotals(rows), today.toISOString().slice(0, 10)));

@@ -19,7 +19,7 @@ export const digest = (text: string) => createHash('sha256').update(text).digest
 export const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** The request's cookies; a value that is not valid percent-encoding is left out. */
-export function cookies(event: APIGatewayProxyEvent): Record<string, string> {
+function cookies(event: APIGatewayProxyEvent): Record<string, string> {
   const raw = header(event, 'cookie') ?? '';
   return Object.fromEntries(
     raw
@@ -37,7 +37,7 @@ export function cookies(event: APIGatewayProxyEvent): Record<string, string> {
 }
 
 /** The cookies of one request: scoped to the console's path, HttpOnly, SameSite=Strict, Secure behind https. */
-export function cookieWriter(event: APIGatewayProxyEvent, base: string) {
+function cookieWriter(event: APIGatewayProxyEvent, base: string) {
   const secure = (header(event, 'x-forwarded-proto') ?? '') === 'https';
   return (name: string, value: string, maxAge: number) => `${name}=${encodeURIComponent(value)}; Path=${base}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
 }

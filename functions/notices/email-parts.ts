@@ -1,7 +1,7 @@
 import { formatMoney } from '../domain/money.js';
-import { PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
-import { SellerProfile } from '../domain/seller.js';
-import { Block } from './render.js';
+import { type PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
+import type { SellerProfile } from '../domain/seller.js';
+import type { Block } from './render.js';
 
 /** The blocks several emails share: the order's facts, its lines, how to pay. */
 

@@ -1,8 +1,8 @@
 import { formatMoney } from '../domain/money.js';
-import { DocumentRef, PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
-import { SellerProfile } from '../domain/seller.js';
+import { type DocumentRef, type PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
+import type { SellerProfile } from '../domain/seller.js';
 import { lineItems, orderFacts, payTo } from './email-parts.js';
-import { Block, Message } from './render.js';
+import type { Block, Message } from './render.js';
 
 /** The emails that tell a PO's story: to the buyer, and the copies finance gets of cancellations and disputes. */
 

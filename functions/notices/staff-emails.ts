@@ -1,8 +1,8 @@
 import { holdDescriptions } from '../../contract/purchase-order.js';
 import { formatMoney } from '../domain/money.js';
-import { PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
+import { type PurchaseOrder, outstanding } from '../domain/purchase-order/index.js';
 import { lineItems, orderFacts, total } from './email-parts.js';
-import { Block, Message } from './render.js';
+import type { Block, Message } from './render.js';
 
 /** The emails that ask staff to act: reviewers to review, finance to verify, resume or fix. */
 

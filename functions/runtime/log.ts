@@ -7,7 +7,7 @@ import { logger } from './observability.js';
  */
 const SECRET_FIELDS = /^(token|tasktoken|authorization|secret|password|key|apikey|signingkey)$/i;
 
-export function redact(value: unknown, depth = 0): unknown {
+function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_FIELDS.test(key) ? '[redacted]' : redact(inner, depth + 1)]));

@@ -10,7 +10,7 @@ import { takeDynamoRequests, writesAndReads } from './usage.js';
  * a subsegment per invocation with every AWS SDK call inside it. Outside Lambda the tracer stays
  * off by itself (no AWS_EXECUTION_ENV), so the local stack needs no X-Ray daemon.
  */
-export const serviceName = 'purchase-orders';
+const serviceName = 'purchase-orders';
 export const logger = new Logger({ serviceName });
 export const tracer = new Tracer({ serviceName });
 const metrics = new Metrics({ namespace: 'PurchaseOrders', serviceName });

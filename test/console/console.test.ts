@@ -5,6 +5,7 @@ import { makeConsoleHandler } from '../../functions/console/handler.js';
 import { pageHeaders } from '../../functions/http/headers.js';
 import { digest } from '../../functions/console/session.js';
 import { apiEvent, approvedOnFakes } from '../support/fakes.js';
+import { noFiles } from '../support/route-handlers.js';
 
 /**
  * The back office's pages and forms without a browser (the browser tests click through the same
@@ -29,7 +30,7 @@ async function consoleOn() {
   const handle = makeConsoleHandler({
     ...deps,
     ...deps.publishing,
-    files: { uploadUrl: async () => ({ url: '', headers: {} }), put: async () => {}, inspect: async () => null, downloadUrl: async () => 'https://files.example/f', remove: async () => {} },
+    files: noFiles,
     staff: () => ({ verify: async (token: string) => people[token] ?? Promise.reject(new Error('bad token')) }),
     signIn: () => ({ signIn: async () => ({ ok: false, reason: 'wrong' }) as const }),
     directory: () => directory,

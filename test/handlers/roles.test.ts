@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../contract/routes.js';
 import { apiEvent } from '../support/fakes.js';
-import { routeHandler } from '../support/route-handlers.js';
+import { handlerFor } from '../support/route-handlers.js';
 
 /**
  * The routes table says who may call each route (and docs/api.md prints it); each handler checks the
@@ -10,7 +10,7 @@ import { routeHandler } from '../support/route-handlers.js';
 describe('who may call each route', () => {
   for (const route of routes.filter((r) => !r.public)) {
     it(`${route.method} ${route.path}: ${route.roles.join(', ')}`, async () => {
-      const handle = await routeHandler(route.id, route.group);
+      const handle = await handlerFor(route.id, route.group);
       const call = (headers: Record<string, string>) =>
         handle(apiEvent({ method: route.method, headers: { 'Content-Type': 'application/json', ...headers }, body: '{}', pathParameters: { id: 'PO-NONE', soId: 'SO-1', docId: 'D' }, query: { status: 'ordered' } }));
       for (const role of ['checkout', 'finance'] as const) {

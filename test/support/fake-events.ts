@@ -1,6 +1,6 @@
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
-import { Delivery, DeliveryStarter, EventBus, EventStore, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
-import { PoEvent } from '../../functions/domain/events.js';
+import type { Delivery, DeliveryStarter, EventBus, EventStore, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
+import type { PoEvent } from '../../functions/domain/events.js';
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** In-memory fakes of what publishes and delivers events: the feed, the bus, webhook endpoints and deliveries, a receiver. */

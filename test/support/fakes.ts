@@ -1,13 +1,13 @@
-import { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { orderRequestSchema } from '../../contract/order-request.js';
-import { Policy, defaultPolicy } from '../../contract/policy.js';
-import { Status } from '../../contract/purchase-order.js';
+import { type Policy, defaultPolicy } from '../../contract/policy.js';
+import type { Status } from '../../contract/purchase-order.js';
 import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
 import { placeOrder } from '../../functions/app/place.js';
-import { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
-import { PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
+import type { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
+import { type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries } from './fake-events.js';
 import { order } from './orders.js';

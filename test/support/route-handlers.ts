@@ -32,7 +32,7 @@ export async function groupHandlers(group: ApiGroup, deps: object = routeFakes()
   return entry.makeRoutes(deps as never);
 }
 
-export async function routeHandler(id: RouteId, group: ApiGroup, deps?: object): Promise<Handler> {
+export async function handlerFor(id: RouteId, group: ApiGroup, deps?: object): Promise<Handler> {
   const handler = (await groupHandlers(group, deps))[id];
   if (!handler) throw new Error(`the ${group} function has no handler for ${id}`);
   return handler;

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, TableStore } from './table.js';
-import { DocumentStore, StoredDocument } from '../../app/ports.js';
+import type { DocumentStore, StoredDocument } from '../../app/ports.js';
 
 export class DynamoDocumentStore extends TableStore implements DocumentStore {
   async put(doc: StoredDocument): Promise<StoredDocument> {

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, TableStore } from './table.js';
-import { IdempotencyRecord, IdempotencyStore } from '../../app/ports.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../../app/ports.js';
 
 export class DynamoIdempotencyStore extends TableStore implements IdempotencyStore {
   private key(key: string) {

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './table.js';
-import { NumberSeries } from '../../app/ports.js';
+import type { NumberSeries } from '../../app/ports.js';
 
 /**
  * Gapless numbering without transactions. The series item holds the last number and the PO that

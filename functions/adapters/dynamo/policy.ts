@@ -1,7 +1,7 @@
 import { TableStore } from './table.js';
-import { Policy, defaultPolicy, policySchema } from '../../../contract/policy.js';
+import { type Policy, defaultPolicy, policySchema } from '../../../contract/policy.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PolicyStore } from '../../app/ports.js';
+import type { PolicyStore } from '../../app/ports.js';
 
 const policyKey = { pk: 'POLICY', sk: 'POLICY' };
 

@@ -1,11 +1,11 @@
-import { Status, statuses } from '../../../contract/purchase-order.js';
-import { GetCommand, PutCommand, QueryCommand, QueryCommandInput, QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Status, statuses } from '../../../contract/purchase-order.js';
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, poKey, TableStore } from './table.js';
 import { upgradePurchaseOrder } from './upgrade.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
-import { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
-import { OpenPurchaseOrder } from '../../domain/credit.js';
-import { PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
+import type { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
+import type { OpenPurchaseOrder } from '../../domain/credit.js';
+import { type PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
 
 /** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
 const OWED = 'OWED';

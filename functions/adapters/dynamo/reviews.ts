@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, TableStore } from './table.js';
-import { ReviewRecord, ReviewStore } from '../../app/ports.js';
+import type { ReviewRecord, ReviewStore } from '../../app/ports.js';
 
 export class DynamoReviewStore extends TableStore implements ReviewStore {
   private key(id: string) {

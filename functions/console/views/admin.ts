@@ -1,5 +1,5 @@
-import { StaffMember } from '../../app/staff.js';
-import { Page, layout } from './layout.js';
+import type { StaffMember } from '../../app/staff.js';
+import { type Page, layout } from './layout.js';
 import { html } from '../../templates/html.js';
 
 /** Finance's settings: the policy and the staff. */

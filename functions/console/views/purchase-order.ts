@@ -1,8 +1,8 @@
-import { Status, Who, holdDescriptions } from '../../../contract/purchase-order.js';
-import { Page, Session, layout, statusName } from './layout.js';
-import { CreditAccount } from '../../domain/credit.js';
+import { type Status, type Who, holdDescriptions } from '../../../contract/purchase-order.js';
+import { type Page, type Session, layout, statusName } from './layout.js';
+import type { CreditAccount } from '../../domain/credit.js';
 import { formatMoney, toDecimalString } from '../../domain/money.js';
-import { Action, PurchaseOrder, taxationOf, outstanding } from '../../domain/purchase-order/index.js';
+import { type Action, type PurchaseOrder, taxationOf, outstanding } from '../../domain/purchase-order/index.js';
 import { formatRate } from '../../domain/tax.js';
 import { SafeHtml, html } from '../../templates/html.js';
 

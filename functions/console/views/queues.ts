@@ -1,12 +1,12 @@
-import { Page, Queue, layout, statusName } from './layout.js';
+import { type Page, type Queue, layout, statusName } from './layout.js';
 import { formatMoney } from '../../domain/money.js';
-import { PurchaseOrder } from '../../domain/purchase-order/index.js';
-import { AgingBucket, Receivable, agingBuckets } from '../../domain/receivables.js';
+import type { PurchaseOrder } from '../../domain/purchase-order/index.js';
+import { type AgingBucket, type Receivable, agingBuckets } from '../../domain/receivables.js';
 import { SafeHtml, html } from '../../templates/html.js';
 
 /** The lists: a queue, search results, receivables by age. */
 
-export function poTable(base: string, items: PurchaseOrder[], empty: string): SafeHtml {
+function poTable(base: string, items: PurchaseOrder[], empty: string): SafeHtml {
   if (!items.length) return html`<p class="muted">${empty}</p>`;
   return html`<table><thead><tr><th scope="col">Reference</th><th scope="col">Company</th><th scope="col">Buyer's PO</th><th scope="col">Status</th><th scope="col" class="n">Total</th><th scope="col">Placed</th></tr></thead><tbody>${items.map(
     (po) =>

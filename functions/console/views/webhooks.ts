@@ -1,10 +1,10 @@
-import { Who } from '../../../contract/purchase-order.js';
-import { Page, layout } from './layout.js';
+import type { Who } from '../../../contract/purchase-order.js';
+import { type Page, layout } from './layout.js';
 import { SafeHtml, html } from '../../templates/html.js';
 
 /** Webhook endpoints: the list, one endpoint with its delivery log. */
 
-export const endpointStatus = (endpoint: WebhookView) =>
+const endpointStatus = (endpoint: WebhookView) =>
   endpoint.status === 'enabled' ? (endpoint.failingSince ? `enabled, failing since ${endpoint.failingSince.slice(0, 16).replace('T', ' ')}` : 'enabled') : 'disabled';
 
 /** An endpoint as the console shows it (the API's view: no secrets). */

@@ -1,11 +1,11 @@
-import { Who } from '../../../contract/purchase-order.js';
+import type { Who } from '../../../contract/purchase-order.js';
 import { calendarEvents, parseEventKey, unpaidEvents } from '../calendar.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../errors.js';
-import { Change, entry, identityOf, whoFor } from '../history.js';
+import { type Change, entry, identityOf, whoFor } from '../history.js';
 import { add } from '../money.js';
 import { allowedFrom, canApply, fulfilmentStatuses, prepaymentStatuses } from './lifecycle.js';
 import { sizeLimits, utf8Bytes } from './limits.js';
-import { Action, ActionContext, PurchaseOrder, isFullyDelivered, outstanding, paymentAskedAt, shippingOrdersFor } from './model.js';
+import { type Action, type ActionContext, type PurchaseOrder, isFullyDelivered, outstanding, paymentAskedAt, shippingOrdersFor } from './model.js';
 import { checkOfflineAccess } from './placement.js';
 import { dueDateFrom } from './pricing.js';
 import { approvalsRequired, decision, openReview, reminderAt } from './review.js';

@@ -1,5 +1,5 @@
-import { Actor, Status, statuses } from '../../../contract/purchase-order.js';
-import { Action, PurchaseOrder } from './model.js';
+import { type Actor, type Status, statuses } from '../../../contract/purchase-order.js';
+import type { Action, PurchaseOrder } from './model.js';
 
 /**
  * The lifecycle: the statuses grouped by what they mean, and the table of moves (which action may be

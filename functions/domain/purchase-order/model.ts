@@ -1,10 +1,10 @@
-import { Address, Customer, OrderLine, OrderRequest } from '../../../contract/order-request.js';
-import { Policy } from '../../../contract/policy.js';
-import { Actor, DocumentType, HoldReason, PaymentStatus, Status, Who } from '../../../contract/purchase-order.js';
-import { AttachmentType } from '../attachments.js';
-import { CalendarPolicy, UnpaidCalendar } from '../calendar.js';
-import { HistoryEntry } from '../history.js';
-import { TaxEntry, Taxation } from '../tax.js';
+import type { Address, Customer, OrderLine, OrderRequest } from '../../../contract/order-request.js';
+import type { Policy } from '../../../contract/policy.js';
+import type { Actor, DocumentType, HoldReason, PaymentStatus, Status, Who } from '../../../contract/purchase-order.js';
+import type { AttachmentType } from '../attachments.js';
+import type { CalendarPolicy, UnpaidCalendar } from '../calendar.js';
+import type { HistoryEntry } from '../history.js';
+import type { TaxEntry, Taxation } from '../tax.js';
 
 /**
  * The purchase order as every part of the product reads it: its fields, the actions that change it,

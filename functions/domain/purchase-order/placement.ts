@@ -1,12 +1,12 @@
-import { Customer, OrderRequest } from '../../../contract/order-request.js';
-import { Policy } from '../../../contract/policy.js';
-import { Actor, HoldReason, Status, Who } from '../../../contract/purchase-order.js';
+import type { Customer, OrderRequest } from '../../../contract/order-request.js';
+import type { Policy } from '../../../contract/policy.js';
+import type { Actor, HoldReason, Status, Who } from '../../../contract/purchase-order.js';
 import { RuleViolation } from '../errors.js';
 import { entry, whoFor } from '../history.js';
 import { isTrusted, termsFor } from '../policy.js';
 import { fulfilmentStatuses } from './lifecycle.js';
 import { sizeLimits, utf8Bytes } from './limits.js';
-import { OfflineRules, Payment, PurchaseOrder, shippingOrdersFor } from './model.js';
+import { type OfflineRules, type Payment, type PurchaseOrder, shippingOrdersFor } from './model.js';
 import { dueDateFrom, priceOrder } from './pricing.js';
 import { approvalsRequired, openReview, reminderAt } from './review.js';
 

@@ -1,8 +1,8 @@
-import { OrderLine, OrderRequest } from '../../../contract/order-request.js';
-import { Policy } from '../../../contract/policy.js';
+import type { OrderLine, OrderRequest } from '../../../contract/order-request.js';
+import type { Policy } from '../../../contract/policy.js';
 import { multiply, sum } from '../money.js';
-import { PoLine, PurchaseOrder } from './model.js';
-import { Taxation, taxFor } from '../tax.js';
+import type { PoLine, PurchaseOrder } from './model.js';
+import { type Taxation, taxFor } from '../tax.js';
 
 /** The price of an order: its lines, the net sum, the tax for this buyer, the total; and the due date of net terms. */
 

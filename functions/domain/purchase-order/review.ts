@@ -1,5 +1,5 @@
-import { Policy } from '../../../contract/policy.js';
-import { ActionContext, Review } from './model.js';
+import type { Policy } from '../../../contract/policy.js';
+import type { ActionContext, Review } from './model.js';
 
 /** A PO's review: how many approvals it needs, when the reviewers are reminded, how a decision is recorded. */
 

@@ -4,7 +4,7 @@ import { LambdaInvokeError, type LocalLambdaRuntime } from '../lambda-runtime.js
 
 // The interpreter arms its own JS timer for every task; keep it beyond any local wait (24.8 days is
 // the most a JS timer holds), since this service enforces the real timeouts durably.
-export const INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
+const INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
 export const LOCAL_TIMEOUT = '__localTimeoutSeconds';
 /** The task a Wait state becomes locally: it parks the execution on a timer of the stack's clock. */
 export const LOCAL_WAIT = 'arn:local:states:::wait';
