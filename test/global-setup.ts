@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalDynamo } from '../infra/local/dynamodb.js';
+import { freePort } from '../infra/local/ports.js';
 
-/** The local stacks of the end-to-end tests run what `cdk synth` produces: synthesize once per run. */
-export default function setup(): void {
+/**
+ * The local stacks of the end-to-end tests run what `cdk synth` produces: synthesize once per run.
+ * The adapter tests share one in-memory DynamoDB Local, each with tables of its own.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dynamoStarting = startLocalDynamo({ port: await freePort(), dataDir: ':memory:' });
   const root = path.resolve(import.meta.dirname, '..');
   const started = Date.now();
   execFileSync(path.join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet'], {
@@ -13,4 +20,7 @@ export default function setup(): void {
   });
   writeFileSync(path.join(root, 'cdk.out', 'package.json'), '{"type":"commonjs"}\n');
   console.log(`cdk synth: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const dynamo = await dynamoStarting;
+  project.provide('dynamoEndpoint', dynamo.url);
+  return dynamo.stop;
 }

@@ -90,6 +90,8 @@ export function startAwsServices(options: {
   eventBuses: { name: string; arn: string }[];
   dataDir: string;
   faults: LocalFaults;
+  /** DynamoDB operations asked for, by name (for `GET /_local/stats`). */
+  dynamoCalls: Map<string, number>;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
@@ -181,6 +183,7 @@ export function startAwsServices(options: {
     if (req.method === 'GET' && /^\/[\w-]+\/\.well-known\/(jwks\.json|openid-configuration)$/.test(path)) return forward(options.upstream.cognito, req, Buffer.alloc(0), res, agent);
     try {
       if (!service) throw new ServiceError('UnknownOperationException', `the local stack does not implement ${operation}`);
+      if (service === 'dynamodb') options.dynamoCalls.set(operation, (options.dynamoCalls.get(operation) ?? 0) + 1);
       const raw = await readBody(req);
       const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
 

@@ -14,7 +14,8 @@ const SETTLE_MS = 10 * 60_000;
  * (`/_local/clock`: read it, or move it forward and wait for what came due).
  */
 export function controlRoutes(stack: {
-  dynamo: { calls: () => Promise<Record<string, number>> };
+  /** DynamoDB operations the functions asked for, counted at the AWS front door. */
+  dynamoCalls: ReadonlyMap<string, number>;
   lambda: LocalLambdaRuntime;
   stepFunctions: LocalStepFunctions;
   faults: LocalFaults;
@@ -23,7 +24,7 @@ export function controlRoutes(stack: {
   cognito: { setOffset: (offsetMs: number) => Promise<void> };
   saveClock: () => void;
 }): LocalRouteHandler[] {
-  const { dynamo, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
+  const { dynamoCalls, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
   return [
   { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
   {
@@ -32,7 +33,7 @@ export function controlRoutes(stack: {
     handle: async () => ({
       status: 200,
       body: {
-        dynamodb: await dynamo.calls(),
+        dynamodb: Object.fromEntries(dynamoCalls),
         lambda: Object.fromEntries(lambda.invocations),
         lambdaBusyMs: lambda.busyMs(),
         stepFunctions: stepFunctions.stats(),

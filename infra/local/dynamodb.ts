@@ -1,48 +1,45 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ListTablesCommand,
-  ScanCommand,
-  type AttributeValue,
-  type BatchWriteItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION, type LocalTable } from './assembly.js';
 
 /**
- * DynamoDB for the local stack: dynalite on LevelDB in the data dir, in its own process (a core of
- * its own), with the tables the template declares. It counts what the functions ask of it, for
- * `GET /_local/stats`.
+ * DynamoDB for the local stack: Amazon's DynamoDB Local on Java, its data in one SQLite file under
+ * the data dir, in a process of its own (a core of its own) that ends with the stack, with the
+ * tables the template declares. What the functions ask of it is counted at the stack's AWS front
+ * door (aws-services.ts), for `GET /_local/stats`.
  */
-export async function startLocalDynamo(options: { port: number; dataDir: string; tables: LocalTable[]; say: (line: string) => void }) {
-  const dynamo = fork(path.join(import.meta.dirname, 'dynamodb-process.mjs'), [String(options.port), path.join(options.dataDir, 'dynamodb')], {
+export async function startLocalDynamo(options: { port: number; dataDir: string | ':memory:' }) {
+  const started = Date.now();
+  const dynamo = fork(path.join(import.meta.dirname, 'dynamodb-local.mjs'), [String(options.port), options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'dynamodb')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [],
   });
   await new Promise<void>((resolve, reject) => {
     dynamo.once('message', () => resolve());
-    dynamo.once('exit', (code) => reject(new Error(`the embedded DynamoDB exited (${code}); is port ${options.port} free?`)));
+    dynamo.once('exit', (code) => reject(new Error(`the local DynamoDB exited (${code}); is Java 17+ installed and port ${options.port} free?`)));
   });
-  const dynamoCalls = () =>
-    new Promise<Record<string, number>>((resolve) => {
-      const onMessage = (message: { stats?: Record<string, number> }) => {
-        if (!message.stats) return;
-        dynamo.off('message', onMessage);
-        resolve(message.stats);
-      };
-      dynamo.on('message', onMessage);
-      dynamo.send({ stats: true });
-    });
   const url = `http://127.0.0.1:${options.port}`;
+  return {
+    url,
+    startedInMs: Date.now() - started,
+    /** Creates the template's tables, or the indexes the template added since the data was written. */
+    ensureTables: (tables: LocalTable[], say: (line: string) => void) => ensureTables(url, tables, say),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (dynamo.exitCode !== null) return resolve();
+        dynamo.once('exit', () => resolve());
+        dynamo.send({ stop: true });
+      }),
+  };
+}
+
+async function ensureTables(url: string, tables: LocalTable[], say: (line: string) => void): Promise<void> {
   const ddb = new DynamoDBClient({ endpoint: url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const existing = new Set((await ddb.send(new ListTablesCommand({}))).TableNames ?? []);
-  for (const table of options.tables) {
-    const create = () =>
-      ddb.send(
+  for (const table of tables) {
+    if (!existing.has(table.name)) {
+      await ddb.send(
         new CreateTableCommand({
           TableName: table.name,
           KeySchema: table.keySchema as never,
@@ -51,41 +48,21 @@ export async function startLocalDynamo(options: { port: number; dataDir: string;
           ...(table.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes as never } : {}),
         }),
       );
-    if (!existing.has(table.name)) {
-      await create();
       continue;
     }
-    // An index the template added since this data was written: DynamoDB builds it online; dynalite
-    // cannot, so the table is rebuilt with its items.
+    // An index the template added since this data was written: built online, as DynamoDB does.
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName: table.name }));
     const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-    const missing = table.globalSecondaryIndexes.filter((index) => !have.has(index.IndexName));
-    if (!missing.length) continue;
-    const items: Record<string, AttributeValue>[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await ddb.send(new ScanCommand({ TableName: table.name, ...(start ? { ExclusiveStartKey: start } : {}) }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    await ddb.send(new DeleteTableCommand({ TableName: table.name }));
-    await create();
-    for (let i = 0; i < items.length; i += 25) {
-      let batch: BatchWriteItemCommandInput['RequestItems'] = { [table.name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-      while (batch && Object.keys(batch).length) batch = (await ddb.send(new BatchWriteItemCommand({ RequestItems: batch }))).UnprocessedItems;
+    for (const index of table.globalSecondaryIndexes.filter((index) => !have.has(index.IndexName))) {
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName: table.name,
+          AttributeDefinitions: table.attributeDefinitions as never,
+          GlobalSecondaryIndexUpdates: [{ Create: index as never }],
+        }),
+      );
+      say(`Added the index ${index.IndexName} to table ${table.name}.`);
     }
-    options.say(`Added the index ${missing.map((index) => index.IndexName).join(', ')} to table ${table.name} (${items.length} items kept).`);
   }
   ddb.destroy();
-
-  return {
-    url,
-    calls: dynamoCalls,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (dynamo.exitCode !== null) return resolve();
-        dynamo.once('exit', () => resolve());
-        dynamo.send({ stop: true });
-      }),
-  };
 }

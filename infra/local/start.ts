@@ -21,7 +21,7 @@ import { LocalStepFunctions } from './stepfunctions/service.js';
 
 /**
  * `npm start`: the whole product on one machine. It synthesizes the CDK app, then runs exactly
- * that: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions and Secrets Manager (ours), the
+ * that: DynamoDB (Amazon's DynamoDB Local), SES (aws-ses-v2-local), Step Functions and Secrets Manager (ours), the
  * functions (worker threads, from their bundles) and API Gateway (the template's routes).
  */
 const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -119,6 +119,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   for (const key of ['dynamoPort', 'awsPort', 'cognitoPort', 's3Port'] as const) {
     if (options[key] < 0) options[key] = (await portIsFree(-options[key])) ? -options[key] : await freePort();
   }
+  // DynamoDB Local takes a few seconds on Java: it starts while the app is synthesized.
+  const dynamoStarting = startLocalDynamo({ port: options.dynamoPort, dataDir: options.dataDir });
+  dynamoStarting.catch(() => undefined);
   synthesizeIfChanged(options, say);
   // On Lambda the bundle's folder has no package.json, so Node reads it as CommonJS; say so here.
   writeFileSync(path.join(options.cdkOut, 'package.json'), '{"type":"commonjs"}\n');
@@ -142,7 +145,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   };
 
   // DynamoDB: in its own process, with the template's tables (dynamodb.ts).
-  const dynamo = await startLocalDynamo({ port: options.dynamoPort, dataDir: options.dataDir, tables: assembly.tables, say });
+  const dynamo = await dynamoStarting;
+  await dynamo.ensureTables(assembly.tables, say);
   const dynamoUrl = dynamo.url;
 
   // S3: s3rver with the template's buckets, their objects in the data dir.
@@ -216,7 +220,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 
   const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambda, clock, options.dataDir);
   const faults = new LocalFaults();
+  const dynamoCalls = new Map<string, number>();
   const aws = await startAwsServices({
+    dynamoCalls,
     port: options.awsPort,
     stepFunctions,
     secrets: secretValues(assembly, options.dataDir),
@@ -244,7 +250,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     gatewayResponses: assembly.gatewayResponses,
     lambda,
     stage: 'v1',
-    local: controlRoutes({ dynamo, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
+    local: controlRoutes({ dynamoCalls, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
   });
 
   say('');

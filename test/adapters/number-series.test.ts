@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoNumberSeries } from '../../functions/adapters/dynamo/numbers.js';
-import { startDynalite } from '../support/dynalite.js';
+import { startDynamoDb } from '../support/dynamodb.js';
 
 /** Gapless, unique invoice numbers on the real embedded DynamoDB, without transactions. */
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startDynamoDb();
 });
 afterAll(() => dynamo.stop());
 

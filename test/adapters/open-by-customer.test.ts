@@ -4,13 +4,13 @@ import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo/purcha
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { defaultPolicy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
-import { startDynalite } from '../support/dynalite.js';
+import { startDynamoDb } from '../support/dynamodb.js';
 import { sampleOrder } from '../support/fakes.js';
 
 /** Credit control's index on the real embedded DynamoDB: a customer's open POs, and those stored before it existed. */
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startDynamoDb();
 });
 afterAll(() => dynamo.stop());
 

@@ -5,7 +5,7 @@ import { defaultPolicy } from '../../contract/policy.js';
 import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo/purchase-orders.js';
 import { apply, placePurchaseOrder, taxationOf } from '../../functions/domain/purchase-order/index.js';
 import { workflowView } from '../../functions/domain/workflow-view.js';
-import { startDynalite } from '../support/dynalite.js';
+import { startDynamoDb } from '../support/dynamodb.js';
 import { order } from '../support/orders.js';
 
 /**
@@ -13,9 +13,9 @@ import { order } from '../support/orders.js';
  * attachments) is read as the domain's types say every PO is, and works on: it is priced, waited
  * on and changed like a new one, and its next save writes it whole.
  */
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: Awaited<ReturnType<typeof startDynamoDb>>;
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startDynamoDb();
 });
 afterAll(() => dynamo.stop());
 

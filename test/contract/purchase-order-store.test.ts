@@ -5,7 +5,7 @@ import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo/purcha
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
 import type { PurchaseOrderStore } from '../../functions/app/ports.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
-import { startDynalite } from '../support/dynalite.js';
+import { startDynamoDb } from '../support/dynamodb.js';
 import { MemoryPurchaseOrders } from '../support/fakes.js';
 import { buyer, licence, order } from '../support/orders.js';
 
@@ -24,7 +24,7 @@ const implementations: [string, () => Promise<PurchaseOrderStore>][] = [
   [
     'the DynamoDB adapter',
     async () => {
-      const dynamo = await startDynalite();
+      const dynamo = await startDynamoDb();
       stops.push(dynamo.stop);
       return new DynamoPurchaseOrderStore(dynamo.db, dynamo.table);
     },

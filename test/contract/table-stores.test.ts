@@ -6,7 +6,7 @@ import { DynamoNumberSeries } from '../../functions/adapters/dynamo/numbers.js';
 import { DynamoPolicyStore } from '../../functions/adapters/dynamo/policy.js';
 import { DynamoReviewStore } from '../../functions/adapters/dynamo/reviews.js';
 import type { DocumentStore, IdempotencyStore, NumberSeries, PolicyStore, ReviewStore } from '../../functions/app/ports.js';
-import { startDynalite } from '../support/dynalite.js';
+import { startDynamoDb } from '../support/dynamodb.js';
 import { MemoryDocuments, MemoryIdempotency, MemoryNumbers, MemoryPolicies, MemoryReviews } from '../support/fakes.js';
 
 /**
@@ -30,7 +30,7 @@ const implementations: [string, () => Promise<Stores>][] = [
   [
     'the DynamoDB adapters',
     async () => {
-      const { db, table, stop } = await startDynalite();
+      const { db, table, stop } = await startDynamoDb();
       stops.push(stop);
       return { idempotency: new DynamoIdempotencyStore(db, table), reviews: new DynamoReviewStore(db, table), numbers: new DynamoNumberSeries(db, table), documents: new DynamoDocumentStore(db, table), policies: new DynamoPolicyStore(db, table) };
     },

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import AWSXRay, { Segment, type Subsegment } from 'aws-xray-sdk-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDynalite } from '../support/dynalite.js';
+import { startDynamoDb } from '../support/dynamodb.js';
 
 /**
  * What a function tells CloudWatch and X-Ray (Powertools): each log line carries the Lambda request
@@ -11,11 +11,11 @@ import { startDynalite } from '../support/dynalite.js';
  */
 const traceId = '1-5759e988-bd862e3fe1be46a994272793';
 const context = (name: string, requestId: string) => ({ functionName: name, awsRequestId: requestId, functionVersion: '$LATEST', invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, memoryLimitInMB: '512' }) as unknown as Context;
-let db: Awaited<ReturnType<typeof startDynalite>>;
+let db: Awaited<ReturnType<typeof startDynamoDb>>;
 const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startDynamoDb();
   vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
   vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
   vi.stubEnv('_X_AMZN_TRACE_ID', `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tools the tests look through as a user would: Debian's Chromium (driven by playwright-core) for the
-# web pages, and poppler's pdftoppm to see the documents' pixels. Installs what is missing when this
-# user may (root with apt-get); otherwise says how.
+# web pages, and poppler's pdftoppm to see the documents' pixels; and Java for the local DynamoDB.
+# Installs what is missing when this user may (root with apt-get); otherwise says how.
 set -euo pipefail
+bash "$(dirname "$0")/../../infra/local/ensure-java.sh"
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$chromium" ] || missing+=(chromium)
