@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an issued document as PDF (checkout, finance) */
+        /** Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes) */
         get: operations["GetDocument"];
         put?: never;
         post?: never;
@@ -1758,6 +1758,13 @@ export interface operations {
                 content: {
                     "application/pdf": string;
                 };
+            };
+            /** @description A redirect (Location) to where the file or page is */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description no valid key or staff ID token (Authorization: Bearer ...) */
             401: {

@@ -123,9 +123,9 @@ const table = [
     group: 'Reads',
     method: 'GET',
     path: '/purchase-orders/{id}/documents/{docId}',
-    description: 'Download an issued document as PDF (checkout, finance)',
+    description: 'Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes)',
     roles: ['checkout', 'finance', 'reviewer'],
-    responses: { 200: 'pdf' },
+    responses: { 200: 'pdf', 303: 'redirect' },
     problems: { ...keyed, 404: 'there is no such purchase order, or no such document of it' },
   },
   {

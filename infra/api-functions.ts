@@ -8,7 +8,7 @@ import type { Binding } from './constructs/bindings.js';
  */
 export const apiFunctions: Record<ApiGroup, { entry: string; description: string; bindings: Binding[] }> = {
   PlacePurchaseOrder: { entry: 'functions/api/place-purchase-order.ts', description: 'Place a purchase order (checkout)', bindings: ['readTable', 'putItems', 'updateItems', 'releaseIdempotency', 'startWorkflow'] },
-  Reads: { entry: 'functions/api/reads.ts', description: 'The reads of the API: purchase orders, their documents and events, queues, customer accounts, the policy', bindings: ['readTable'] },
+  Reads: { entry: 'functions/api/reads.ts', description: 'The reads of the API: purchase orders, their documents and events, queues, customer accounts, the policy', bindings: ['readTable', 'offerDocuments'] },
   PurchaseOrderActions: { entry: 'functions/api/actions.ts', description: 'The lifecycle actions on a PO: review, payments, cancellation, conversion, disputes, shipping', bindings: ['readTable', 'updateItems', 'signalWorkflow'] },
   ResumeWorkflow: { entry: 'functions/api/resume.ts', description: 'Resume the workflow of a PO that needs attention, or restart one that ended badly (finance)', bindings: ['readTable', 'updateItems', 'signalWorkflow', 'restartWorkflow'] },
   AttachmentFiles: { entry: 'functions/api/attachments.ts', description: "Receive, check and offer the buyer's signed PO", bindings: ['readTable', 'updateItems', 'signalWorkflow', 'writeAttachments'] },
@@ -17,5 +17,5 @@ export const apiFunctions: Record<ApiGroup, { entry: string; description: string
   WebhookEndpoints: { entry: 'functions/api/webhooks.ts', description: 'Webhook endpoints: add, change, rotate, delete, the delivery log, redelivery and replay (finance)', bindings: ['readTable', 'putItems', 'deleteWebhooks', 'startDeliveries'] },
   PutPolicy: { entry: 'functions/api/policy.ts', description: 'Replace the PO policy (finance)', bindings: ['putItems'] },
   OpenApi: { entry: 'functions/api/openapi.ts', description: 'The OpenAPI 3.1 document of every route and webhook (no key)', bindings: [] },
-  Console: { entry: 'functions/api/console.ts', description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline', bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments', 'deleteWebhooks', 'startDeliveries'] },
+  Console: { entry: 'functions/api/console.ts', description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline', bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments', 'offerDocuments', 'deleteWebhooks', 'startDeliveries'] },
 };

@@ -174,17 +174,27 @@ export class PurchaseOrderStack extends Stack {
         'The account-level role API Gateway needs to write its execution logs; AWS manages its narrow policy.',
     });
     // API Gateway's own refusals speak the contract's problem+json too.
-    const problemResponse = (type: apigateway.ResponseType, status: number, title: string, detail: string) =>
+    const problemResponse = (type: apigateway.ResponseType, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) =>
       api.addGatewayResponse(`${title.replace(/\W/g, '')}Response`, {
         type,
         statusCode: String(status),
         responseHeaders: { 'Content-Type': "'application/problem+json'", 'Cache-Control': "'no-store'" },
-        templates: { 'application/json': JSON.stringify({ type: 'about:blank', title, status, detail }) },
+        templates: { 'application/json': JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }) },
       });
     problemResponse(apigateway.ResponseType.UNAUTHORIZED, 401, 'Unauthorized', 'send a valid API key as Authorization: Bearer <key>');
     problemResponse(apigateway.ResponseType.ACCESS_DENIED, 403, 'Forbidden', 'this key may not call this route');
-    problemResponse(apigateway.ResponseType.BAD_REQUEST_BODY, 400, 'Bad Request', 'the request body is not valid: $context.error.validationErrorString');
-    problemResponse(apigateway.ResponseType.REQUEST_TOO_LARGE, 413, 'Payload Too Large', 'the request body is too large');
+    // The validator's words come as one string; the contract's errors[] carries it for the body as a whole.
+    problemResponse(apigateway.ResponseType.BAD_REQUEST_BODY, 400, 'Bad Request', 'the request body is not valid: $context.error.validationErrorString', {
+      errors: [{ path: '', message: '$context.error.validationErrorString' }],
+    });
+    // Past Lambda's 6 MB request (a file over about 4.4 MiB, in base64) or API Gateway's 10 MB.
+    problemResponse(
+      apigateway.ResponseType.REQUEST_TOO_LARGE,
+      413,
+      'Payload Too Large',
+      'the request body is too large: JSON bodies may be 256 KiB and files sent directly 4 MiB; upload larger files (up to 10 MiB) by sending {"contentType","size"} as JSON for a presigned upload',
+    );
+    problemResponse(apigateway.ResponseType.INTEGRATION_TIMEOUT, 504, 'Gateway Timeout', 'the request took longer than 29 seconds; it may still complete, so read before retrying');
     problemResponse(apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, 415, 'Unsupported Media Type', 'send the body as application/json');
     problemResponse(apigateway.ResponseType.THROTTLED, 429, 'Too Many Requests', 'slow down and retry');
     problemResponse(apigateway.ResponseType.DEFAULT_5XX, 502, 'Bad Gateway', 'something went wrong on our side; the request may be retried');
@@ -258,7 +268,7 @@ export class PurchaseOrderStack extends Stack {
     });
     bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail']);
     const delivery = new WebhookDelivery(this, 'WebhookDelivery', { deliver: deliverFn });
-    this.standardMachine('DeliveryStateMachine', {
+    const deliveryMachine = this.standardMachine('DeliveryStateMachine', {
       name: deliveryStateMachineName,
       definition: delivery.definition,
       comment: 'One execution per delivery of an event to a webhook endpoint',
@@ -303,24 +313,28 @@ export class PurchaseOrderStack extends Stack {
     );
     const alarms = new sns.Topic(this, 'Alarms', { displayName: 'Purchase-order workflow alarms', enforceSSL: true, masterKey: alarmKey });
     if (props.alarmEmail) new sns.Subscription(this, 'AlarmEmail', { topic: alarms, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
-    const stuck = new cloudwatch.MathExpression({
-      // A period with no execution ending has no data points: count it as zero, not as missing.
-      expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-      usingMetrics: {
-        failed: stateMachine.metricFailed({ period: Duration.minutes(5) }),
-        timedOut: stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
-        aborted: stateMachine.metricAborted({ period: Duration.minutes(5) }),
-      },
-      label: 'Executions that ended badly',
-    });
-    new cloudwatch.Alarm(this, 'ExecutionsEndedBadly', {
-      metric: stuck,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'A purchase-order execution failed, timed out or was aborted: its PO needs a look.',
-    }).addAlarmAction(new actions.SnsAction(alarms));
+    const endedBadly = (machine: sfn.StateMachine, id: string, description: string) =>
+      new cloudwatch.Alarm(this, id, {
+        metric: new cloudwatch.MathExpression({
+          // A period with no execution ending has no data points: count it as zero, not as missing.
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+          usingMetrics: {
+            failed: machine.metricFailed({ period: Duration.minutes(5) }),
+            timedOut: machine.metricTimedOut({ period: Duration.minutes(5) }),
+            aborted: machine.metricAborted({ period: Duration.minutes(5) }),
+          },
+          label: 'Executions that ended badly',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new actions.SnsAction(alarms));
+    endedBadly(stateMachine, 'ExecutionsEndedBadly', 'A purchase-order execution failed, timed out or was aborted: its PO needs a look.');
+    // A delivery ends well even when the endpoint keeps failing (that is recorded on the endpoint);
+    // one that fails has lost an event for that endpoint until a replay.
+    endedBadly(deliveryMachine, 'DeliveriesEndedBadly', 'A webhook delivery execution failed, timed out or was aborted: replay the event to the endpoint.');
     // Callers are authenticated against the stored keys; the handlers then check the role per route.
     const authorizerFn = new PoFunction(this, 'Authorizer', {
       entry: 'functions/api/authorizer.ts',

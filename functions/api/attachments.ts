@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { attachmentUrl, completeUpload, requestUpload, uploadDirect, type AttachmentDeps } from '../app/attachments.js';
 import { NotFoundError } from '../app/errors.js';
-import { cleanFilename, isAttachmentType, MAX_ATTACHMENT_BYTES } from '../domain/attachments.js';
+import { cleanFilename, isAttachmentType, MAX_ATTACHMENT_BYTES, MAX_DIRECT_UPLOAD_BYTES } from '../domain/attachments.js';
 import { header, HttpProblem, json, parseJson, pathParam } from '../http/http.js';
 import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
@@ -39,7 +39,13 @@ export const makeAddHandler = (deps: AttachmentDeps) =>
     }
     if (!isAttachmentType(type)) throw new HttpProblem(415, 'Unsupported Media Type', 'attach a PDF, PNG or JPEG file (or send JSON for a presigned upload)');
     const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'binary');
-    if (bytes.length > MAX_ATTACHMENT_BYTES) throw new HttpProblem(413, 'Payload Too Large', `a file may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
+    if (bytes.length > MAX_DIRECT_UPLOAD_BYTES) {
+      throw new HttpProblem(
+        413,
+        'Payload Too Large',
+        `a file sent directly may be at most ${MAX_DIRECT_UPLOAD_BYTES / 1024 / 1024} MiB; send {"contentType","size"} as JSON for a presigned upload of up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`,
+      );
+    }
     const filename = /filename="?([^";]+)"?/i.exec(header(event, 'content-disposition') ?? '')?.[1] ?? event.queryStringParameters?.filename;
     const { attachment } = await uploadDirect(deps, poId, caller, { bytes, contentType: type, ...(filename ? { filename } : {}) });
     return json(201, { ...attachment, status: 'received', href: hrefOf(poId, attachment.id) });

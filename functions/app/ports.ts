@@ -180,8 +180,11 @@ export interface EventStore {
   /** Keeps the event as published at `publishedAt`, unless it is kept already (a retried publish keeps the first). */
   put(event: PoEvent, publishedAt: string): Promise<void>;
   get(poId: string, sequence: number): Promise<PoEvent | null>;
-  /** Events in the order they were published, after `cursor` (from the first without one). */
-  feed(cursor: string | null, limit: number): Promise<{ items: PoEvent[]; cursor: string | null }>;
+  /**
+   * Events in the order they were published, after `cursor` (from the first without one), up to the
+   * first one published at or after `settledBefore` (ISO time): newer ones are left for a later page.
+   */
+  feed(cursor: string | null, limit: number, settledBefore: string): Promise<{ items: PoEvent[]; cursor: string | null }>;
   /** Events published at or after `since` (ISO time), in order, at most `limit`. */
   since(since: string, limit: number): Promise<{ event: PoEvent; publishedAt: string }[]>;
 }

@@ -11,6 +11,7 @@ import { RuleViolation } from '../domain/errors.js';
 import { parseMajor } from '../domain/money.js';
 import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { problemOf } from '../http/http.js';
+import { documentKey, pdfAnswer } from '../http/pdf.js';
 import { both, html, notFound, redirect, type ConsoleRequest, type ConsoleRoute } from './router.js';
 import { customerPage, poPage } from './views/purchase-order.js';
 
@@ -38,12 +39,7 @@ export const purchaseOrderRoutes: ConsoleRoute[] = [
       const po = await purchaseOrder(request, poId!);
       const stored = po?.documents.some((doc) => doc.id === docId) ? await request.deps.documents.get(po.id, docId!) : null;
       if (!stored) return notFound(request, 'There is no such document.');
-      return {
-        statusCode: 200,
-        headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${stored.number}.pdf"`, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
-        isBase64Encoded: true,
-        body: Buffer.from(stored.pdf).toString('base64'),
-      };
+      return pdfAnswer(request.event, request.deps.files, { key: documentKey(po!.id, docId!), filename: `${stored.number}.pdf`, pdf: stored.pdf });
     },
   },
   {

@@ -5,6 +5,11 @@
 export const attachmentTypes = ['application/pdf', 'image/png', 'image/jpeg'] as const;
 export type AttachmentType = (typeof attachmentTypes)[number];
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/**
+ * A file sent as the request's body: Lambda takes at most 6 MB per request, which a file of about
+ * 4.4 MiB reaches in base64. Larger files go by presigned upload, straight to storage.
+ */
+export const MAX_DIRECT_UPLOAD_BYTES = 4 * 1024 * 1024;
 
 export const isAttachmentType = (value: string): value is AttachmentType => (attachmentTypes as readonly string[]).includes(value);
 

@@ -42,6 +42,8 @@ export type Binding =
   /** The attachments bucket: read (offer files), or read and write (receive and check them). */
   | 'readAttachments'
   | 'writeAttachments'
+  /** Copy issued documents to the files bucket (documents/*) and sign links to them. */
+  | 'offerDocuments'
   /** Put events on the app's event bus. */
   | 'publishEvents'
   /** Start deliveries: executions of the webhook delivery state machine. */
@@ -182,6 +184,19 @@ export class Bindings {
                   'AwsSolutions-IAM5[Action::s3:Abort*]': 'The write grant of the attachments bucket (S3 lists these actions by prefix).',
                 }
               : {}),
+          });
+          break;
+        case 'offerDocuments':
+          env(envNames.attachmentsBucket, r.attachments.bucketName);
+          r.attachments.grantPut(fn, 'documents/*');
+          r.attachments.grantRead(fn, 'documents/*');
+          acknowledge(fn.role!, {
+            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/documents/*]`]:
+              "Copies of issued documents (documents/<po>/<doc>.pdf) for their download links; nothing else of the bucket.",
+            'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'The read grant of the bucket (S3 lists these actions by prefix).',
+            'AwsSolutions-IAM5[Action::s3:GetObject*]': 'The read grant of the bucket (S3 lists these actions by prefix).',
+            'AwsSolutions-IAM5[Action::s3:List*]': 'The read grant of the bucket (S3 lists these actions by prefix).',
+            'AwsSolutions-IAM5[Action::s3:Abort*]': 'The put grant of the bucket (S3 lists these actions by prefix).',
           });
           break;
         case 'publishEvents':

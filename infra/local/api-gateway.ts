@@ -1,13 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { LocalGatewayResponse, LocalRoute } from './assembly.js';
-import type { LocalLambdaRuntime } from './lambda-runtime.js';
+import { LambdaInvokeError, type LocalLambdaRuntime } from './lambda-runtime.js';
 
 /**
  * API Gateway (REST, Lambda proxy integration) for the local stack: the template's routes, each
- * request turned into the proxy event API Gateway would send, each result back into HTTP.
+ * request turned into the proxy event API Gateway would send, each result back into HTTP, with
+ * what API Gateway enforces on the way: the 10 MB payload, the 29 s integration timeout, the
+ * request models, binary media types (by the request's first Accept type) and its own answers in
+ * the template's gateway responses.
  */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024; // API Gateway's own limit
+const INTEGRATION_TIMEOUT_MS = 29_000; // API Gateway's default (and, without a quota raise, its maximum)
+
+/** API Gateway's own answers where the template configures none (their bodies as AWS words them). */
+const defaultResponses: Record<string, { status: number; message: string }> = {
+  UNAUTHORIZED: { status: 401, message: 'Unauthorized' },
+  ACCESS_DENIED: { status: 403, message: 'Forbidden' },
+  BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body' },
+  REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long' },
+  INTEGRATION_TIMEOUT: { status: 504, message: 'Endpoint request timed out' },
+  INTEGRATION_FAILURE: { status: 502, message: 'Internal server error' },
+};
+
+const require = createRequire(import.meta.url);
+/** The request models are JSON Schema draft 4, which API Gateway validates with. */
+const Ajv04 = require('ajv-draft-04') as new (options: Record<string, unknown>) => { compile: (schema: unknown) => ValidateFunction };
 
 export interface LocalRouteHandler {
   method: string;
@@ -45,6 +65,32 @@ function sendProblem(res: ServerResponse, status: number, title: string, detail:
   send(res, status, { 'Content-Type': 'application/problem+json' }, JSON.stringify({ type: 'about:blank', title, status, detail }));
 }
 
+/** How API Gateway's validator words what is wrong with a body (one bracketed list, as AWS shows it). */
+function validationErrorString(errors: ErrorObject[] | null | undefined): string {
+  const words = (errors ?? []).map((e) => `${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, '.')}: ` : ''}${e.message ?? 'is not valid'}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`);
+  return `[${words.join(', ')}]`;
+}
+
+/**
+ * API Gateway's own answer of a type: the template's gateway response for it, else its
+ * DEFAULT_4XX/DEFAULT_5XX, else AWS's own, with `$context.error.*` filled in (escaped for JSON).
+ */
+function gatewayAnswer(responses: LocalGatewayResponse[], type: string, context: { validationErrorString?: string } = {}) {
+  const native = defaultResponses[type] ?? { status: 500, message: 'Internal server error' };
+  const configured = responses.find((r) => r.type === type) ?? responses.find((r) => r.type === (native.status < 500 ? 'DEFAULT_4XX' : 'DEFAULT_5XX'));
+  const values: Record<string, string> = {
+    '$context.error.message': native.message,
+    '$context.error.messageString': JSON.stringify(native.message),
+    '$context.error.validationErrorString': context.validationErrorString ?? '',
+    '$context.error.responseType': type,
+  };
+  const escape = (value: string) => JSON.stringify(value).slice(1, -1);
+  const body = configured?.body
+    ? configured.body.replace(/\$context\.[\w.]+/g, (name) => (name === '$context.error.messageString' ? values[name]! : escape(values[name] ?? '')))
+    : JSON.stringify({ message: native.message });
+  return { status: configured?.statusCode || native.status, headers: configured?.headers ?? { 'Content-Type': 'application/json' }, body };
+}
+
 export function startApiGateway(options: {
   port: number;
   routes: LocalRoute[];
@@ -55,6 +101,12 @@ export function startApiGateway(options: {
   local: LocalRouteHandler[];
 }): Promise<Server> {
   const routes = options.routes.map(compile);
+  const ajv = new Ajv04({ allErrors: true, strict: false });
+  const validators = new Map(routes.filter((r) => r.bodyModel).map((r) => [r, ajv.compile(r.bodyModel)]));
+  const answer = (res: ServerResponse, type: string, context?: { validationErrorString?: string }) => {
+    const { status, headers, body } = gatewayAnswer(options.gatewayResponses, type, context);
+    send(res, status, headers, body);
+  };
   // As API Gateway does: an authorizer's answer is cached per identity for the template's TTL.
   const authorizerCache = new Map<string, { until: number; decision: AuthorizerDecision }>();
   const isBinary = (contentType: string | undefined) => {
@@ -69,7 +121,7 @@ export function startApiGateway(options: {
       let size = 0;
       for await (const chunk of req) {
         size += (chunk as Buffer).length;
-        if (size > MAX_PAYLOAD_BYTES) return sendProblem(res, 413, 'Payload Too Large', 'the request exceeds 10 MB');
+        if (size > MAX_PAYLOAD_BYTES) return answer(res, 'REQUEST_TOO_LARGE');
         chunks.push(chunk as Buffer);
       }
       const body = Buffer.concat(chunks);
@@ -115,11 +167,7 @@ export function startApiGateway(options: {
       // The route's Lambda authorizer, as API Gateway runs it (UNAUTHORIZED: 401, ACCESS_DENIED: 403).
       let authorizerContext: Record<string, unknown> | undefined;
       if (found.route.authorizer) {
-        const gatewayResponse = (type: string, fallback: number) => {
-          const configured = options.gatewayResponses.find((r) => r.type === type);
-          const body = (configured?.body ?? JSON.stringify({ message: type === 'UNAUTHORIZED' ? 'Unauthorized' : 'Forbidden' })).replace(/\$context\.[\w.]+/g, '');
-          return send(res, configured?.statusCode ?? fallback, configured?.headers ?? { 'Content-Type': 'application/json' }, body);
-        };
+        const gatewayResponse = (type: string, _status: number) => answer(res, type);
         const identity = Object.entries(headers).find(([name]) => name.toLowerCase() === found.route.authorizer!.header.toLowerCase())?.[1];
         if (!identity) return gatewayResponse('UNAUTHORIZED', 401);
         const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${options.stage}/${method}${url.pathname}`;
@@ -142,6 +190,19 @@ export function startApiGateway(options: {
         if (decision.policyDocument?.Statement?.some((s) => s.Effect !== 'Allow')) return gatewayResponse('ACCESS_DENIED', 403);
         authorizerContext = { principalId: decision.principalId, ...(decision.context ?? {}) };
       }
+      // The method's request model, checked before any function runs (API Gateway picks the model by
+      // Content-Type; a body without one is taken as application/json).
+      const validate = validators.get(found.route);
+      const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+      if (validate && contentType === 'application/json') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body.toString('utf8') || 'null');
+        } catch {
+          return answer(res, 'BAD_REQUEST_BODY', { validationErrorString: '[the body is not valid JSON]' });
+        }
+        if (!validate(parsed)) return answer(res, 'BAD_REQUEST_BODY', { validationErrorString: validationErrorString(validate.errors) });
+      }
       const binary = isBinary(req.headers['content-type']);
       const event = {
         ...request,
@@ -163,15 +224,26 @@ export function startApiGateway(options: {
       };
 
       let result: { statusCode?: number; headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]>; body?: string; isBase64Encoded?: boolean };
+      let timer: NodeJS.Timeout | undefined;
       try {
-        result = (await options.lambda.invoke(found.route.functionName, event)) as typeof result;
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('integration timeout')), INTEGRATION_TIMEOUT_MS);
+        });
+        result = (await Promise.race([options.lambda.invoke(found.route.functionName, event), timedOut])) as typeof result;
       } catch (error) {
         console.error(JSON.stringify({ level: 'error', message: 'integration failed', route: `${method} ${found.route.resourcePath}`, error: String(error) }));
+        if (error instanceof LambdaInvokeError && error.detail.errorType === 'RequestEntityTooLargeException') return answer(res, 'REQUEST_TOO_LARGE');
+        if (!(error instanceof LambdaInvokeError)) return answer(res, 'INTEGRATION_TIMEOUT');
         return send(res, 502, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'Internal server error' }));
+      } finally {
+        clearTimeout(timer);
       }
       const responseHeaders: Record<string, string> = { ...(result.headers ?? {}) };
       for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[name] = values.join(', ');
-      const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+      // A base64 body becomes bytes only when the request's first Accept type is a binary media
+      // type; otherwise the client gets the base64 text, as from API Gateway.
+      const firstAccept = String(req.headers.accept ?? '').split(',')[0]!;
+      const payload = result.isBase64Encoded && isBinary(firstAccept) ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
       send(res, result.statusCode ?? 200, responseHeaders, req.method === 'HEAD' ? '' : payload);
     } catch (error) {
       if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', error instanceof Error ? error.message : String(error));

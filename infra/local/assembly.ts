@@ -66,6 +66,8 @@ export interface LocalRoute {
   functionName: string;
   /** A Lambda REQUEST authorizer in front of the route, and the header it reads. */
   authorizer?: { functionName: string; header: string; ttlSeconds: number };
+  /** The JSON Schema (draft 4) of the method's `application/json` request model, when its validator checks bodies. */
+  bodyModel?: Json;
 }
 
 export interface LocalGatewayResponse {
@@ -279,7 +281,18 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
           ttlSeconds: Number(authorizerProps.AuthorizerResultTtlInSeconds ?? 300),
         }
       : undefined;
-    return [{ method: String(p.HttpMethod), resourcePath: resourcePath(resourceRef) || '/', functionName: match[1]!, ...(authorizer ? { authorizer } : {}) }];
+    const validatorId = (p.RequestValidatorId as { Ref?: string } | undefined)?.Ref;
+    const modelId = ((p.RequestModels as Record<string, { Ref?: string }> | undefined)?.['application/json'])?.Ref;
+    const bodyModel = validatorId && resources[validatorId]?.Properties?.ValidateRequestBody && modelId ? resources[modelId]?.Properties?.Schema : undefined;
+    return [
+      {
+        method: String(p.HttpMethod),
+        resourcePath: resourcePath(resourceRef) || '/',
+        functionName: match[1]!,
+        ...(authorizer ? { authorizer } : {}),
+        ...(bodyModel ? { bodyModel: resolve(bodyModel) } : {}),
+      },
+    ];
   });
   const gatewayResponses: LocalGatewayResponse[] = ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => {
     const p = r.Properties!;

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTable } from './assembly.js';
+import type { IndexLag } from './dynamodb-lag.js';
 import { accessKeyOf, authorize, type AccessCheck, type LocalIam } from './iam.js';
 import { SfnError, type LocalStepFunctions } from './stepfunctions/service.js';
 
@@ -92,6 +93,8 @@ export function startAwsServices(options: {
   faults: LocalFaults;
   /** DynamoDB operations asked for, by name (for `GET /_local/stats`). */
   dynamoCalls: Map<string, number>;
+  /** Stale reads on demand (dynamodb-lag.ts). */
+  indexLag: IndexLag;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
@@ -197,6 +200,10 @@ export function startAwsServices(options: {
       const fault = faults.take(service, operation);
       if (fault) return fail(fault.status ?? 400, fault.error, fault.message);
 
+      if (service === 'dynamodb') {
+        options.indexLag.noteWrite(operation, body);
+        if (options.indexLag.mayLag(operation, body)) return forwardHiding(options.upstream.dynamodb, req, raw, res, agent, (answer) => options.indexLag.hide(operation, body, answer));
+      }
       if (service === 'dynamodb' || service === 'ses' || service === 'cognito-idp') {
         return forward(service === 'dynamodb' ? options.upstream.dynamodb : service === 'ses' ? options.upstream.ses : options.upstream.cognito, req, raw, res, agent);
       }
@@ -302,6 +309,26 @@ function forward(upstream: string, req: IncomingMessage, body: Buffer, res: Serv
   const out = request(url, { method: req.method, headers: { ...req.headers, host: keepHost ? req.headers.host : url.host }, agent }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
+  });
+  out.on('error', (error) => {
+    if (res.headersSent) return res.destroy();
+    res.writeHead(503, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: `the local emulator did not answer: ${error.message}` }));
+  });
+  out.end(body);
+}
+
+/** Passes a DynamoDB read on and answers with what `change` leaves of its successful answer. */
+function forwardHiding(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent, change: (answer: Record<string, unknown>) => Record<string, unknown>): void {
+  const url = new URL(req.url ?? '/', upstream);
+  const out = request(url, { method: req.method, headers: { ...req.headers, host: url.host }, agent }, async (answer) => {
+    const raw = (await readBody(answer)).toString('utf8');
+    const text = answer.statusCode === 200 ? JSON.stringify(change(JSON.parse(raw) as Record<string, unknown>)) : raw;
+    // The checksum DynamoDB sends covers the body as it was; the SDK would refuse the changed one.
+    const headers: Record<string, string | string[] | undefined> = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
+    delete headers['x-amz-crc32'];
+    res.writeHead(answer.statusCode ?? 502, headers);
+    res.end(text);
   });
   out.on('error', (error) => {
     if (res.headersSent) return res.destroy();

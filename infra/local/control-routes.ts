@@ -1,9 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import type { LocalRouteHandler } from './api-gateway.js';
 import type { LocalFaults, Fault } from './aws-services.js';
 import type { LocalClock } from './clock.js';
+import type { IndexLag } from './dynamodb-lag.js';
 import type { LocalLambdaRuntime } from './lambda-runtime.js';
 import type { LocalScheduler } from './scheduler.js';
 import type { LocalStepFunctions } from './stepfunctions/service.js';
+
+/** Whether a request says its body is JSON (a web page cannot send that cross-site without a preflight). */
+const isJson = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 
 /** How long a clock advance waits for what it woke to settle, at most. */
 const SETTLE_MS = 10 * 60_000;
@@ -16,6 +21,7 @@ const SETTLE_MS = 10 * 60_000;
 export function controlRoutes(stack: {
   /** DynamoDB operations the functions asked for, counted at the AWS front door. */
   dynamoCalls: ReadonlyMap<string, number>;
+  indexLag: IndexLag;
   lambda: LocalLambdaRuntime;
   stepFunctions: LocalStepFunctions;
   faults: LocalFaults;
@@ -24,7 +30,7 @@ export function controlRoutes(stack: {
   cognito: { setOffset: (offsetMs: number) => Promise<void> };
   saveClock: () => void;
 }): LocalRouteHandler[] {
-  const { dynamoCalls, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
+  const { dynamoCalls, indexLag, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
   return [
   { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
   {
@@ -39,6 +45,26 @@ export function controlRoutes(stack: {
         stepFunctions: stepFunctions.stats(),
       },
     }),
+  },
+  {
+    // Stale reads on demand: {"indexLagMs": 300} hides fresh writes from index queries and reads
+    // without ConsistentRead for that long (dynamodb-lag.ts); 0 turns it off.
+    method: 'POST',
+    path: '/_local/dynamodb',
+    handle: async (req, body) => {
+      if (!isJson(req)) return { status: 415, body: { title: 'Unsupported Media Type', status: 415, detail: 'send application/json' } };
+      let lag: unknown;
+      try {
+        lag = (JSON.parse(body.toString('utf8') || '{}') as { indexLagMs?: unknown }).indexLagMs;
+      } catch {
+        lag = undefined;
+      }
+      if (typeof lag !== 'number' || !Number.isInteger(lag) || lag < 0 || lag > 60_000) {
+        return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'give indexLagMs: an integer of milliseconds, 0 to 60000' } };
+      }
+      indexLag.set(lag);
+      return { status: 200, body: { indexLagMs: indexLag.ms } };
+    },
   },
   {
     // Failures that only AWS shows, on demand: e.g. {"service":"ses","error":"SendingPausedException","message":"..."}.

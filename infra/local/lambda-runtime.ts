@@ -15,6 +15,9 @@ export class LambdaInvokeError extends Error {
   }
 }
 
+/** Lambda's limit on a synchronous invocation's payload (6 MB). */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
 /** Invocations of one function running in its worker at once; more wait in its queue. */
 const MAX_IN_FLIGHT = 16;
 
@@ -126,8 +129,12 @@ export class LocalLambdaRuntime {
     const name = nameOrArn.includes(':function:') ? nameOrArn.split(':function:')[1]!.split(':')[0]! : nameOrArn;
     const entry = this.workers.get(name);
     if (!entry) return Promise.reject(new LambdaInvokeError({ errorType: 'Lambda.ResourceNotFoundException', errorMessage: `no function ${name}` }));
+    const text = JSON.stringify(event ?? null);
+    if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+      return Promise.reject(new LambdaInvokeError({ errorType: 'RequestEntityTooLargeException', errorMessage: `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation` }));
+    }
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
-    const payload = JSON.parse(JSON.stringify(event ?? null)) as unknown;
+    const payload = JSON.parse(text) as unknown;
     return new Promise((resolve, reject) => {
       entry.queue.push(() => this.dispatch(entry, payload, resolve, reject));
       this.drain(entry);

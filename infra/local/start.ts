@@ -8,6 +8,7 @@ import { localSecretValues } from '../../functions/runtime/env.js';
 import { startApiGateway } from './api-gateway.js';
 import { controlRoutes } from './control-routes.js';
 import { startLocalDynamo } from './dynamodb.js';
+import { IndexLag } from './dynamodb-lag.js';
 import { synthesizeIfChanged } from './synth.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
 import { LocalFaults, startAwsServices, type LocalSecretValue } from './aws-services.js';
@@ -144,10 +145,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     writeFileSync(clockFile, JSON.stringify({ offsetMs: clock.offsetMs }));
   };
 
-  // DynamoDB: in its own process, with the template's tables (dynamodb.ts).
-  const dynamo = await dynamoStarting;
-  await dynamo.ensureTables(assembly.tables, say);
-  const dynamoUrl = dynamo.url;
 
   // S3: s3rver with the template's buckets, their objects in the data dir.
   const s3 = fork(path.join(import.meta.dirname, 's3-process.mjs'), [String(options.s3Port), path.join(options.dataDir, 's3'), assembly.buckets.join(','), assembly.functions.map(accessKeyFor).join(',')], {
@@ -218,11 +215,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     functionLog,
   );
 
+  // DynamoDB: in its own process, with the template's tables (dynamodb.ts); started first, awaited last.
+  const dynamo = await dynamoStarting;
+  await dynamo.ensureTables(assembly.tables, say);
+  const dynamoUrl = dynamo.url;
+
   const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambda, clock, options.dataDir);
   const faults = new LocalFaults();
   const dynamoCalls = new Map<string, number>();
+  const indexLag = new IndexLag(assembly.tables, Number(process.env.PO_INDEX_LAG_MS ?? 0));
   const aws = await startAwsServices({
     dynamoCalls,
+    indexLag,
     port: options.awsPort,
     stepFunctions,
     secrets: secretValues(assembly, options.dataDir),
@@ -250,7 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     gatewayResponses: assembly.gatewayResponses,
     lambda,
     stage: 'v1',
-    local: controlRoutes({ dynamoCalls, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
+    local: controlRoutes({ dynamoCalls, indexLag, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
   });
 
   say('');

@@ -21,7 +21,7 @@ async function allowTheOrder() {
 }
 
 describe('restarting the local stack', () => {
-  it('keeps waiting executions: the old review link works after a restart, and so does the payment', { timeout: 90_000 }, async () => {
+  it('keeps waiting executions: the old review link works after a restart, and so does the payment', { timeout: 150_000 }, async () => {
     await stack.start();
     await allowTheOrder();
     const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'restart-1' } });

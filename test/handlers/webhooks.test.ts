@@ -8,7 +8,9 @@ import * as tasks from '../../functions/app/tasks.js';
 import { createEndpoint, deliver, failingLimitMs, pause, retryAfterSeconds, retrySchedule, rotateSecret, updateEndpoint, type DeliverDeps } from '../../functions/app/webhooks.js';
 import { eventsOf } from '../../functions/domain/events.js';
 import { MemoryEvents, MemoryWebhooks, ScriptedReceiver } from '../support/fake-events.js';
-import { approvedOnFakes, MemoryMailer, MemoryPolicies, TestClock } from '../support/fakes.js';
+import { FEED_SETTLING_SECONDS } from '../../functions/api/events.js';
+import { apiEvent, approvedOnFakes, FixedSecrets, MemoryMailer, MemoryPolicies, TestClock } from '../support/fakes.js';
+import { handlerFor, routeFakes } from '../support/route-handlers.js';
 
 /** Publishing from Notify and each delivery attempt, on the in-memory ports. */
 
@@ -188,5 +190,25 @@ describe('the HTTP sender', () => {
     const closed = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
     expect(await sender.send(`http://127.0.0.1:${closed}/hooks`, { id: 'evt_X_1', timestamp: new Date(), secrets: [newSecret] }, body)).toMatchObject({ status: null, error: 'ECONNREFUSED' });
+  });
+});
+
+describe('the events feed', () => {
+  it('serves an event once it has settled, so a reader\'s cursor never passes one that a slower publisher is still writing', async () => {
+    const { deps, poId } = await approvedOnFakes();
+    const feed = await handlerFor('ListEvents', 'Reads', { ...routeFakes(), events: deps.publishing.events, clock: deps.clock });
+    const read = async (after?: string) =>
+      JSON.parse((await feed(apiEvent({ path: '/events', headers: { Authorization: `Bearer ${new FixedSecrets().values.finance}` }, ...(after ? { query: { after } } : {}) }))).body) as { items: { id: string }[]; cursor: string | null };
+
+    await tasks.notify(deps, { poId, notifiedVersion: 0 });
+    // Just published: not yet in the feed, and the cursor stays where the reader was.
+    const early = await read();
+    expect(early.items).toEqual([]);
+    deps.clock.advance(FEED_SETTLING_SECONDS - 1);
+    expect((await read()).items).toEqual([]);
+    deps.clock.advance(2);
+    const settled = await read();
+    expect(settled.items.map((e) => e.id)).toEqual([`evt_${poId}_1`, `evt_${poId}_2`]);
+    expect((await read(settled.cursor!)).items).toEqual([]);
   });
 });

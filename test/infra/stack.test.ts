@@ -139,9 +139,13 @@ describe('the stack', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    // Only the functions that receive files may write them.
+    // Only the functions that receive files may write them; the reads and the console may copy
+    // issued documents (documents/*) for their download links, and nothing else.
+    const putsOutsideDocuments = (statements: { Action: string | string[]; Resource: unknown }[]) =>
+      statements.some((s) => actions([s]).includes('s3:PutObject') && !JSON.stringify(s.Resource).endsWith('/documents/*"]]}'));
+    expect(functionsWith(putsOutsideDocuments).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles']);
     const writers = functionsWith((s) => actions(s).includes('s3:PutObject'));
-    expect(writers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles']);
+    expect(writers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles', 'Console', 'Reads']);
   });
 
   it('alarms through a topic CloudWatch can publish to, counting quiet periods as zero, and mails whoever is named', () => {
@@ -356,8 +360,13 @@ describe('the edge', () => {
     });
   });
 
-  it('logs the state machine without execution data, and alarms when an execution ends badly', () => {
+  it('logs the state machines without execution data, and alarms when an execution of either ends badly', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, AlarmActions: [Match.anyValue()] });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 1, AlarmActions: [Match.anyValue()] } }));
+    const machinesWatched = alarms.flatMap((alarm) =>
+      (alarm.Properties.Metrics as { MetricStat?: { Metric: { Dimensions: { Value: { Ref: string } }[] } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.Dimensions[0]!.Value.Ref] : [])),
+    );
+    const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(new Set(machinesWatched)).toEqual(new Set(machines));
   });
 });

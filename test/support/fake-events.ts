@@ -13,10 +13,12 @@ export class MemoryEvents implements EventStore {
   async get(poId: string, sequence: number) {
     return clone(this.kept.find((k) => k.event.poId === poId && k.event.sequence === sequence)?.event ?? null);
   }
-  async feed(cursor: string | null, limit: number) {
+  async feed(cursor: string | null, limit: number, settledBefore: string) {
     const start = cursor === null ? 0 : Number(cursor);
     if (!Number.isInteger(start) || start < 0) throw new InvalidCursorError('bad cursor');
-    const items = this.kept.slice(start, start + limit).map((k) => clone(k.event));
+    const page = this.kept.slice(start, start + limit);
+    const unsettled = page.findIndex((k) => k.publishedAt >= settledBefore);
+    const items = (unsettled < 0 ? page : page.slice(0, unsettled)).map((k) => clone(k.event));
     return { items, cursor: String(start + items.length) };
   }
   async since(since: string, limit: number) {

@@ -22,7 +22,7 @@ export class DynamoDocumentStore extends TableStore implements DocumentStore {
   }
 
   async get(poId: string, id: string): Promise<StoredDocument | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `DOC#${id}` } }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `DOC#${id}` }, ConsistentRead: true }));
     if (!Item) return null;
     return { poId, id, type: Item.type, number: Item.number, pdf: Item.pdf as Uint8Array };
   }

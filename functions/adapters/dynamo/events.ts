@@ -39,12 +39,17 @@ export class DynamoEventStore extends TableStore implements EventStore {
   }
 
   async get(poId: string, sequence: number): Promise<PoEvent | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: eventKey(poId, sequence) }));
+    // Consistent: a delivery starts right after the event is kept, and must find it.
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: eventKey(poId, sequence), ConsistentRead: true }));
     return Item ? (Item.event as PoEvent) : null;
   }
 
-  async feed(cursor: string | null, limit: number): Promise<{ items: PoEvent[]; cursor: string | null }> {
-    const items = await this.feedFrom('>', cursor === null ? '' : feedPositionOf(cursor), limit);
+  async feed(cursor: string | null, limit: number, settledBefore: string): Promise<{ items: PoEvent[]; cursor: string | null }> {
+    const page = await this.feedFrom('>', cursor === null ? null : feedPositionOf(cursor), limit);
+    // The index is eventually consistent and publishers overlap: an event published a moment ago may
+    // still land before one already seen. Only settled events are served, so a cursor never passes one.
+    const unsettled = page.findIndex((item) => String(item.feedAt) >= settledBefore);
+    const items = unsettled < 0 ? page : page.slice(0, unsettled);
     // The cursor is where this page ended: the next page starts after it, and a page that came back
     // empty hands back the cursor it was given, to be asked again later.
     const last = items.at(-1);
@@ -55,14 +60,15 @@ export class DynamoEventStore extends TableStore implements EventStore {
     return (await this.feedFrom('>=', since, limit)).map((item) => ({ event: item.event as PoEvent, publishedAt: String(item.feedAt).split('#')[0]! }));
   }
 
-  /** One page of the feed from a position (after it, or from it on). */
-  private async feedFrom(comparison: '>' | '>=', position: string, limit: number): Promise<Record<string, unknown>[]> {
+  /** One page of the feed from a position (after it, or from it on), or from its start. */
+  private async feedFrom(comparison: '>' | '>=', position: string | null, limit: number): Promise<Record<string, unknown>[]> {
     const { Items } = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'eventFeed',
-        KeyConditionExpression: `feedKey = :feed AND feedAt ${comparison} :position`,
-        ExpressionAttributeValues: { ':feed': FEED, ':position': position },
+        // DynamoDB takes no empty string for a key: the first page has no bound at all.
+        KeyConditionExpression: position === null ? 'feedKey = :feed' : `feedKey = :feed AND feedAt ${comparison} :position`,
+        ExpressionAttributeValues: { ':feed': FEED, ...(position === null ? {} : { ':position': position }) },
         Limit: limit,
       }),
     );
