@@ -1,15 +1,12 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,6 +18,7 @@ import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
 import { Staff } from './constructs/staff.js';
 import { acknowledge } from './constructs/acknowledge.js';
+import { addAlarms } from './constructs/alarms.js';
 import { Bindings, type Binding } from './constructs/bindings.js';
 import { apiGroups, routes, type ApiGroup } from '../contract/routes.js';
 import { apiFunctions } from './api-functions.js';
@@ -30,6 +28,11 @@ export interface PoStackProps extends StackProps {
   publicBaseUrl?: string;
   /** The SES-verified sender of every email. */
   mailFrom: string;
+  /**
+   * Whether the stack declares the sender as an SES identity (true unless told otherwise): SES then
+   * mails the address a link to verify it. False where the address or its domain is verified already.
+   */
+  senderIdentity?: boolean;
   /** JSON of the seller profile printed on documents (name, address, bank details). */
   sellerProfile?: string;
   /** Who is emailed when an execution fails, times out or is aborted. */
@@ -218,6 +221,10 @@ export class PurchaseOrderStack extends Stack {
     // Every event of every PO, for the seller's own EventBridge rules (webhooks are delivered apart).
     const eventBus = new events.EventBus(this, 'EventBus', { eventBusName: `${this.stackName}-purchase-orders`, description: 'Events of the purchase orders (source purchase-orders)' });
     const deliveryStateMachineName = `${this.stackName}-webhook-deliveries`;
+    // SES sends only from a verified identity: the sender, verified by the link SES mails it.
+    if (props.senderIdentity !== false) {
+      new ses.EmailIdentity(this, 'SenderIdentity', { identity: ses.Identity.email(props.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim()) });
+    }
     const bindings = new Bindings({
       eventBus,
       deliveryStateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: deliveryStateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
@@ -300,41 +307,7 @@ export class PurchaseOrderStack extends Stack {
       reason: 'Invoking the reconciler includes its versions and aliases (function ARN with :*); the role may invoke nothing else.',
     });
 
-    // A failed, timed-out or aborted execution is a PO stuck: someone must hear of it.
-    // A key of our own: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed key.
-    const alarmKey = new kms.Key(this, 'AlarmsKey', { description: 'Encrypts the alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    alarmKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    const alarms = new sns.Topic(this, 'Alarms', { displayName: 'Purchase-order workflow alarms', enforceSSL: true, masterKey: alarmKey });
-    if (props.alarmEmail) new sns.Subscription(this, 'AlarmEmail', { topic: alarms, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
-    const endedBadly = (machine: sfn.StateMachine, id: string, description: string) =>
-      new cloudwatch.Alarm(this, id, {
-        metric: new cloudwatch.MathExpression({
-          // A period with no execution ending has no data points: count it as zero, not as missing.
-          expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-          usingMetrics: {
-            failed: machine.metricFailed({ period: Duration.minutes(5) }),
-            timedOut: machine.metricTimedOut({ period: Duration.minutes(5) }),
-            aborted: machine.metricAborted({ period: Duration.minutes(5) }),
-          },
-          label: 'Executions that ended badly',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new actions.SnsAction(alarms));
-    endedBadly(stateMachine, 'ExecutionsEndedBadly', 'A purchase-order execution failed, timed out or was aborted: its PO needs a look.');
-    // A delivery ends well even when the endpoint keeps failing (that is recorded on the endpoint);
-    // one that fails has lost an event for that endpoint until a replay.
-    endedBadly(deliveryMachine, 'DeliveriesEndedBadly', 'A webhook delivery execution failed, timed out or was aborted: replay the event to the endpoint.');
+    addAlarms(this, { machines: { workflow: stateMachine, deliveries: deliveryMachine }, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
     // Callers are authenticated against the stored keys; the handlers then check the role per route.
     const authorizerFn = new PoFunction(this, 'Authorizer', {
       entry: 'functions/api/authorizer.ts',

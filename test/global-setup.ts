@@ -13,7 +13,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dynamoStarting = startLocalDynamo({ port: await freePort(), dataDir: ':memory:' });
   const root = path.resolve(import.meta.dirname, '..');
   const started = Date.now();
-  execFileSync(path.join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet'], {
+  execFileSync(path.join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '-c', 'demo=true'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },

@@ -10,8 +10,14 @@ import type { DynamoSentEmails } from './dynamo/sent-emails.js';
  * one email but never lose one (a buyer would rather get an invoice twice than not at all).
  * A message SES refuses for good (MessageRejected: a blocked address, a virus; BadRequest: an address
  * it cannot parse) is marked refused instead, and never tried again. Anything else (throttling, a
- * paused account, an unverified sender) is thrown: the workflow retries it or asks for attention.
+ * paused account) is thrown: the workflow retries it or asks for attention. So is a refusal for an
+ * identity SES has not verified (the sender; in the sandbox of a new account, any recipient): the
+ * seller fixes that in SES, and the email goes once the PO is resumed, instead of being lost.
  */
+export class EmailIdentityNotVerified extends Error {
+  override readonly name = 'EmailIdentityNotVerified';
+}
+
 export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESv2Client,
@@ -49,6 +55,11 @@ export class SesMailer implements Mailer {
         }),
       );
     } catch (error) {
+      if (error instanceof MessageRejected && /not verified/i.test(error.message)) {
+        throw new EmailIdentityNotVerified(
+          `SES refused the email: ${error.message}. Verify the identity in SES (or ask AWS to take the account out of the SES sandbox), then resume the purchase order.`,
+        );
+      }
       if (!(error instanceof MessageRejected || error instanceof BadRequestException)) throw error;
       const reason = `${error.name}: ${error.message}`;
       await this.sent.markRefused(poId, key, reason, this.clock().toISOString());

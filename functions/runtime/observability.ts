@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { attentionMetric, metricsNamespace, serviceName } from '../../contract/metrics.js';
 import { takeDynamoRequests, writesAndReads } from './usage.js';
 
 /**
@@ -10,10 +11,9 @@ import { takeDynamoRequests, writesAndReads } from './usage.js';
  * a subsegment per invocation with every AWS SDK call inside it. Outside Lambda the tracer stays
  * off by itself (no AWS_EXECUTION_ENV), so the local stack needs no X-Ray daemon.
  */
-const serviceName = 'purchase-orders';
 export const logger = new Logger({ serviceName });
 export const tracer = new Tracer({ serviceName });
-const metrics = new Metrics({ namespace: 'PurchaseOrders', serviceName });
+const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
 
 /** The DynamoDB requests this invocation made, as one EMF line: writes and reads per function, and each operation's count. */
 export function publishDynamoUsage(functionName: string): void {
@@ -25,5 +25,11 @@ export function publishDynamoUsage(functionName: string): void {
   metrics.addMetric('DynamoDBReads', MetricUnit.Count, reads);
   // EMF metadata may be any JSON; Powertools types it as a string.
   metrics.addMetadata('dynamodb', requests as unknown as string);
+  metrics.publishStoredMetrics();
+}
+
+/** One PO flagged as needing attention (a step that failed for good, an email SES would not send). */
+export function countAttention(): void {
+  metrics.addMetric(attentionMetric, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
 }

@@ -1,5 +1,6 @@
 import * as tasks from '../app/tasks.js';
 import type { MessageDeps } from '../app/tasks.js';
+import { countAttention } from '../runtime/observability.js';
 import { systemClock } from '../wiring/clock.js';
 import { publishing } from '../wiring/events.js';
 import { mailer, publicBaseUrl, seller } from '../wiring/mail.js';
@@ -11,7 +12,11 @@ import { attentionInput, exportTasks, notifyInput, task } from './task.js';
 /** Every email, from the PO's history through the catalogue; review requests carry a signed link. */
 export const makeMessageTasks = (deps: MessageDeps) => ({
   notify: task('notify', notifyInput, (input) => tasks.notify(deps, input)),
-  needsAttention: task('needs-attention', attentionInput, (input) => tasks.needsAttention(deps, input)),
+  needsAttention: task('needs-attention', attentionInput, async (input) => {
+    const view = await tasks.needsAttention(deps, input);
+    countAttention();
+    return view;
+  }),
 });
 
 const exported = exportTasks(() => {

@@ -120,6 +120,8 @@ export interface LocalAssembly {
   secrets: LocalSecret[];
   userPools: LocalUserPool[];
   buckets: string[];
+  /** The SES identities the template declares (addresses or domains), verified as a deployer would verify them. */
+  sesIdentities: string[];
   schedules: LocalSchedule[];
   roles: LocalRole[];
 }
@@ -301,6 +303,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     );
     return { type: String(p.ResponseType), statusCode: Number(p.StatusCode), headers, body: String((p.ResponseTemplates as Record<string, string> | undefined)?.['application/json'] ?? '') };
   });
+  const sesIdentities = ofType('AWS::SES::EmailIdentity').map(([, r]) => String(resolve(r.Properties?.EmailIdentity ?? '')).toLowerCase());
   const binaryMediaTypes = ofType('AWS::ApiGateway::RestApi').flatMap(([, r]) => (r.Properties?.BinaryMediaTypes as string[] | undefined) ?? []);
 
   const stateMachines: LocalStateMachine[] = ofType('AWS::StepFunctions::StateMachine').map(([id, r]) => {
@@ -354,5 +357,5 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     managedPolicyArns: ((resolve(r.Properties?.ManagedPolicyArns ?? []) as Json[]) ?? []).map(String),
   }));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, eventBuses, schedules, roles };
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, sesIdentities, eventBuses, schedules, roles };
 }

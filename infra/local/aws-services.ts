@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalTable } from './assembly.js';
 import type { IndexLag } from './dynamodb-lag.js';
+import type { LocalSesIdentities } from './ses-identities.js';
 import { accessKeyOf, authorize, type AccessCheck, type LocalIam } from './iam.js';
 import { SfnError, type LocalStepFunctions } from './stepfunctions/service.js';
 
@@ -95,6 +96,8 @@ export function startAwsServices(options: {
   dynamoCalls: Map<string, number>;
   /** Stale reads on demand (dynamodb-lag.ts). */
   indexLag: IndexLag;
+  /** SES's verified identities and sandbox (ses-identities.ts). */
+  sesIdentities: LocalSesIdentities;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
@@ -200,6 +203,10 @@ export function startAwsServices(options: {
       const fault = faults.take(service, operation);
       if (fault) return fail(fault.status ?? 400, fault.error, fault.message);
 
+      if (service === 'ses') {
+        const refusal = options.sesIdentities.refusal(body);
+        if (refusal) return fail(400, 'MessageRejected', refusal);
+      }
       if (service === 'dynamodb') {
         options.indexLag.noteWrite(operation, body);
         if (options.indexLag.mayLag(operation, body)) return forwardHiding(options.upstream.dynamodb, req, raw, res, agent, (answer) => options.indexLag.hide(operation, body, answer));

@@ -3,6 +3,7 @@ import type { LocalRouteHandler } from './api-gateway.js';
 import type { LocalFaults, Fault } from './aws-services.js';
 import type { LocalClock } from './clock.js';
 import type { IndexLag } from './dynamodb-lag.js';
+import type { LocalSesIdentities } from './ses-identities.js';
 import type { LocalLambdaRuntime } from './lambda-runtime.js';
 import type { LocalScheduler } from './scheduler.js';
 import type { LocalStepFunctions } from './stepfunctions/service.js';
@@ -22,6 +23,7 @@ export function controlRoutes(stack: {
   /** DynamoDB operations the functions asked for, counted at the AWS front door. */
   dynamoCalls: ReadonlyMap<string, number>;
   indexLag: IndexLag;
+  sesIdentities: LocalSesIdentities;
   lambda: LocalLambdaRuntime;
   stepFunctions: LocalStepFunctions;
   faults: LocalFaults;
@@ -30,7 +32,7 @@ export function controlRoutes(stack: {
   cognito: { setOffset: (offsetMs: number) => Promise<void> };
   saveClock: () => void;
 }): LocalRouteHandler[] {
-  const { dynamoCalls, indexLag, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
+  const { dynamoCalls, indexLag, sesIdentities, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
   return [
   { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
   {
@@ -64,6 +66,28 @@ export function controlRoutes(stack: {
       }
       indexLag.set(lag);
       return { status: 200, body: { indexLagMs: indexLag.ms } };
+    },
+  },
+  {
+    // SES's identities and sandbox: {"verify": ["reviewer@acme.example"]} verifies addresses or
+    // domains (as their owner clicking SES's link), {"sandbox": true} refuses unverified recipients.
+    method: 'POST',
+    path: '/_local/ses',
+    handle: async (req, body) => {
+      if (!isJson(req)) return { status: 415, body: { title: 'Unsupported Media Type', status: 415, detail: 'send application/json' } };
+      let change: { verify?: unknown; sandbox?: unknown };
+      try {
+        change = JSON.parse(body.toString('utf8') || '{}') as typeof change;
+      } catch {
+        change = { sandbox: 'not JSON' };
+      }
+      const verify = change.verify ?? [];
+      if (!Array.isArray(verify) || !verify.every((v) => typeof v === 'string' && /^[^\s@]*@?[^\s@]+\.[^\s@]+$/.test(v)) || (change.sandbox !== undefined && typeof change.sandbox !== 'boolean')) {
+        return { status: 400, body: { title: 'Bad Request', status: 400, detail: 'give verify: a list of addresses or domains, and/or sandbox: true or false' } };
+      }
+      for (const identity of verify as string[]) sesIdentities.verify(identity);
+      if (typeof change.sandbox === 'boolean') sesIdentities.sandbox = change.sandbox;
+      return { status: 200, body: { sandbox: sesIdentities.sandbox, verified: sesIdentities.list() } };
     },
   },
   {

@@ -9,6 +9,7 @@ import { startApiGateway } from './api-gateway.js';
 import { controlRoutes } from './control-routes.js';
 import { startLocalDynamo } from './dynamodb.js';
 import { IndexLag } from './dynamodb-lag.js';
+import { LocalSesIdentities } from './ses-identities.js';
 import { synthesizeIfChanged } from './synth.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
 import { LocalFaults, startAwsServices, type LocalSecretValue } from './aws-services.js';
@@ -224,9 +225,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   const faults = new LocalFaults();
   const dynamoCalls = new Map<string, number>();
   const indexLag = new IndexLag(assembly.tables, Number(process.env.PO_INDEX_LAG_MS ?? 0));
+  const sesIdentities = new LocalSesIdentities(assembly.sesIdentities, process.env.PO_SES_SANDBOX === '1');
   const aws = await startAwsServices({
     dynamoCalls,
     indexLag,
+    sesIdentities,
     port: options.awsPort,
     stepFunctions,
     secrets: secretValues(assembly, options.dataDir),
@@ -254,7 +257,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     gatewayResponses: assembly.gatewayResponses,
     lambda,
     stage: 'v1',
-    local: controlRoutes({ dynamoCalls, indexLag, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
+    local: controlRoutes({ dynamoCalls, indexLag, sesIdentities, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
   });
 
   say('');

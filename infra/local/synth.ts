@@ -39,7 +39,7 @@ export function synthesizeIfChanged(options: { cdkOut: string; stackName: string
   if (!synthesized || options.synth === 'always' || (options.synth === 'auto' && !upToDate)) {
     say('Synthesizing the CDK app (cdk synth)...');
     try {
-      execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', options.cdkOut], {
+      execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '-c', 'demo=true', '--output', options.cdkOut], {
         cwd: projectRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },

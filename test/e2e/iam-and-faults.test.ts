@@ -117,6 +117,32 @@ describe('failures only AWS shows', () => {
     expect(logged.some((line) => JSON.parse(line).message === 'task failed' && line.includes(po.id))).toBe(true);
   });
 
+  it('in the SES sandbox, an email to an unverified reviewer flags the PO for attention, and it goes once the address is verified', { timeout: 90_000 }, async () => {
+    const ses = (body: Record<string, unknown>) => stack.request('POST', '/_local/ses', { body });
+    // A new account: only the template's sender is verified; finance and the buyer verified their addresses.
+    expect((await ses({ sandbox: true, verify: ['finance@seller.example', 'ap@sandbox.example'] })).body).toMatchObject({ sandbox: true, verified: expect.arrayContaining(['orders@seller.example']) });
+    try {
+      const po = await place('Sandbox');
+      const flagged = await stack.waitForPo(po.id, keys.finance, (p) => p.attention !== null, 30_000, () => 250);
+      expect(flagged.attention).toMatchObject({ step: 'Notify', reason: expect.stringMatching(/EmailIdentityNotVerified: .*not verified.*reviews@seller\.example/) });
+      expect(flagged.attention.reason).toContain('resume the purchase order');
+      // Finance hears of it (a verified address), and the back office lists it.
+      await stack.waitForEmail((e) => e.subject === `${po.reference}: needs attention - Notify failed`);
+      expect((await stack.request('GET', '/purchase-orders?attention=true', { key: keys.finance })).body.items.map((item: { id: string }) => item.id)).toContain(po.id);
+      expect((await stack.emails()).some((e) => e.subject.startsWith(`${po.reference}: purchase order to review`))).toBe(false);
+
+      // The seller verifies the reviewers' address in SES and resumes: the review request goes.
+      await ses({ verify: ['reviews@seller.example'] });
+      expect((await stack.request('POST', `/purchase-orders/${po.id}/resume`, { key: keys.finance })).status).toBe(200);
+      const request = await stack.waitForEmail((e) => e.subject.startsWith(`${po.reference}: purchase order to review`));
+      expect(request.destination.to).toEqual(['reviews@seller.example']);
+      // Nothing was dropped for good along the way.
+      expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.history.some((h: { type: string }) => h.type === 'email_failed')).toBe(false);
+    } finally {
+      await ses({ sandbox: false });
+    }
+  });
+
   it('an address SES refuses for good is recorded on the PO, finance is told, and the rest goes on', { timeout: 60_000 }, async () => {
     await fault({ service: 'ses', operation: 'SendEmail', error: 'MessageRejected', message: 'Email address is on the account-level suppression list.', count: 1 });
     const po = await place('Refused');

@@ -166,8 +166,9 @@ describe('a receiver that was down', () => {
     const po = await place(buyer('hooks-down', 'Downtime GmbH', 'ap@downtime.example'));
     await stack.waitForPo(po.id, keys.finance, (p) => p.documents.some((d: { type: string }) => d.type === 'invoice'));
     // The first attempts fail at once (nothing listens); the log says when it tries next.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const pending = (await deliveries(ep.id)).filter((d) => d.poId === po.id);
+    const firstAttempts = async () => (await deliveries(ep.id)).filter((d) => d.poId === po.id && d.attempts >= 1);
+    for (let waited = 0; (await firstAttempts()).length < 4 && waited < 15_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    const pending = await firstAttempts();
     expect(pending.length).toBe(4);
     expect(pending.every((d) => d.status === 'pending' && d.lastAttempt?.status === null && d.nextAttemptAt)).toBe(true);
 

@@ -35,7 +35,7 @@ describe('an email the email service refuses for good', () => {
     expect(toFinance[0]!.email.text).toContain('buyer@acme.example');
   });
 
-  it('is told apart by the SES adapter: MessageRejected is marked refused and never sent again; a paused account is thrown', async () => {
+  it('is told apart by the SES adapter: MessageRejected is marked refused and never sent again; a paused account or an unverified identity is thrown', async () => {
     const marks = new Map<string, { refused: string | null }>();
     const sent = {
       outcome: async (poId: string, key: string) => marks.get(`${poId}|${key}`) ?? null,
@@ -43,16 +43,24 @@ describe('an email the email service refuses for good', () => {
       markRefused: async (poId: string, key: string, reason: string) => void marks.set(`${poId}|${key}`, { refused: reason }),
     };
     let calls = 0;
-    let fault: Error = new MessageRejected({ message: 'Email address is not verified.', $metadata: {} });
-    const ses = { send: async () => ((calls += 1), Promise.reject(fault)) } as unknown as SESv2Client;
+    let fault: Error | null = new MessageRejected({ message: 'Email address is on the account-level suppression list.', $metadata: {} });
+    const ses = { send: async () => ((calls += 1), fault ? Promise.reject(fault) : Promise.resolve({ MessageId: 'm-1' })) } as unknown as SESv2Client;
     const mailer = new SesMailer(ses, sent as never, 'po@seller.example');
     const email = { to: ['x@acme.example'], subject: 's', text: 't', html: '<p>t</p>' };
-    expect(await mailer.sendOnce('PO1', '3-invoice', email)).toEqual({ refused: 'MessageRejected: Email address is not verified.' });
-    expect(await mailer.sendOnce('PO1', '3-invoice', email)).toEqual({ refused: 'MessageRejected: Email address is not verified.' });
+    const refused = { refused: 'MessageRejected: Email address is on the account-level suppression list.' };
+    expect(await mailer.sendOnce('PO1', '3-invoice', email)).toEqual(refused);
+    expect(await mailer.sendOnce('PO1', '3-invoice', email)).toEqual(refused);
     expect(calls).toBe(1);
     fault = new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} });
     await expect(mailer.sendOnce('PO1', '4-reminder', email)).rejects.toThrow('Sending is paused');
     expect(marks.has('PO1|4-reminder')).toBe(false);
+    // A new account in the SES sandbox: the recipient is not verified. Not a refusal for good: the
+    // step fails (and the PO asks for attention), and the same email goes once SES takes it.
+    fault = new MessageRejected({ message: 'Email address is not verified. The following identities failed the check in region US-EAST-1: x@acme.example', $metadata: {} });
+    await expect(mailer.sendOnce('PO1', '5-review', email)).rejects.toMatchObject({ name: 'EmailIdentityNotVerified', message: expect.stringContaining('x@acme.example') });
+    expect(marks.has('PO1|5-review')).toBe(false);
+    fault = null;
+    expect(await mailer.sendOnce('PO1', '5-review', email)).toBe('sent');
   });
 });
 

@@ -25,6 +25,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
   vi.stubEnv('TABLE_NAME', db.table);
+  vi.stubEnv('ATTACHMENTS_BUCKET', 'files');
   vi.resetModules();
   const write = process.stdout.write.bind(process.stdout);
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
