@@ -368,10 +368,26 @@ describe('the edge', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', { LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 1, AlarmActions: [Match.anyValue()] } }));
     const machinesWatched = alarms.flatMap((alarm) =>
-      (alarm.Properties.Metrics as { MetricStat?: { Metric: { Dimensions: { Value: { Ref: string } }[] } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.Dimensions[0]!.Value.Ref] : [])),
+      ((alarm.Properties.Metrics ?? []) as { MetricStat?: { Metric: { Dimensions: { Value: { Ref: string } }[] } } }[]).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.Dimensions[0]!.Value.Ref] : [])),
     );
     const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(new Set(machinesWatched)).toEqual(new Set(machines));
+    // And a PO that needs attention (the count the needs-attention task publishes).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PurchaseOrders',
+      MetricName: 'PurchaseOrdersNeedingAttention',
+      Dimensions: [{ Name: 'service', Value: 'purchase-orders' }],
+      Threshold: 1,
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  it('declares the sender as an SES identity, unless the deployer has it verified already', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'orders@seller.example' });
+    const verified = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Verified', { mailFrom: 'Acme <billing@acme.example>', senderIdentity: false }));
+    verified.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const named = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Named', { mailFrom: 'Acme <billing@acme.example>' }));
+    named.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'billing@acme.example' });
   });
 });
 
