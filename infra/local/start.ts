@@ -8,6 +8,7 @@ import { localSecretValues } from '../../functions/runtime/env.js';
 import { startApiGateway } from './api-gateway.js';
 import { controlRoutes } from './control-routes.js';
 import { startLocalDynamo } from './dynamodb.js';
+import { dieWithParent, rerunOnLambdaNode } from './node-runtime.js';
 import { IndexLag } from './dynamodb-lag.js';
 import { LocalSesIdentities } from './ses-identities.js';
 import { synthesizeIfChanged } from './synth.js';
@@ -268,6 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   say(`  Step Functions ${awsUrl}`);
   say(`  Cognito        ${cognito.url}`);
   say(`  S3             ${s3Url}`);
+  say(`  Functions      Node ${process.versions.node}`);
   say(`  Data           ${options.dataDir}`);
   say(`  Logs           ${path.join(options.dataDir, 'logs', 'functions.jsonl')} (warnings and errors shown here; LOG_LEVEL=info for all)`);
   say(`  Checkout key   ${keys.checkout}`);
@@ -299,7 +301,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
-if (isMain) {
+if (isMain && !rerunOnLambdaNode()) {
+  dieWithParent();
   const stack = await startLocalStack(optionsFromEnv()).catch((error: unknown) => {
     console.error(`The local stack could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAMBDA_NODE_MAJOR } from '../../infra/local/node-runtime.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -22,6 +23,12 @@ beforeAll(async () => {
   await stack.updatePolicy({ trustedCustomers: ['cust-trusted'] });
 }, 120_000);
 afterAll(() => stack.stop());
+
+describe('Lambda', () => {
+  it("runs the functions on the template's Node major, whatever Node started the stack", () => {
+    expect(stack.output).toMatch(new RegExp(`Functions {6}Node ${LAMBDA_NODE_MAJOR}\\.`));
+  });
+});
 
 describe('documents through API Gateway', () => {
   const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';

@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nextSteps } from '../../contract/execution.js';
 import { apiGroups, routes as routeTable } from '../../contract/routes.js';
+import { LAMBDA_NODE_MAJOR } from '../../infra/local/node-runtime.js';
 import { PurchaseOrderStack } from '../../infra/po-stack.js';
 
 let template: Template;
@@ -388,6 +389,13 @@ describe('the edge', () => {
     verified.resourceCountIs('AWS::SES::EmailIdentity', 0);
     const named = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Named', { mailFrom: 'Acme <billing@acme.example>' }));
     named.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'billing@acme.example' });
+  });
+});
+
+describe('the runtime', () => {
+  it('runs every function on the Node major the local stack runs them on', () => {
+    const runtimes = new Set(Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Runtime as string | undefined).filter(Boolean));
+    expect(runtimes).toEqual(new Set([`nodejs${LAMBDA_NODE_MAJOR}.x`]));
   });
 });
 
