@@ -234,10 +234,14 @@ async function main() {
 const open = process.argv.indexOf('--open');
 const cold = process.argv.includes('--cold');
 const documents = process.argv.indexOf('--documents');
+const credit = process.argv.indexOf('--credit');
 if (documents >= 0) {
   const { documentsBench } = await import('./documents.js');
   const other = process.argv[documents + 1];
   await documentsBench(other && !other.startsWith('--') ? path.resolve(other) : root);
+} else if (credit >= 0) {
+  const { creditBench } = await import('./credit.js');
+  await creditBench(Number(process.argv[credit + 1] ?? 300));
 } else if (cold) {
   await coldStarts(root);
 } else if (open >= 0) {

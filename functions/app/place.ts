@@ -1,8 +1,9 @@
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../../contract/order-request.js';
-import { creditAccount, creditHolds } from '../domain/credit.js';
+import { creditAccount, creditHolds, creditHoldsFromExposure } from '../domain/credit.js';
+import type { Policy } from '../../contract/policy.js';
 import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder } from '../domain/purchase-order/index.js';
-import { type Who } from '../../contract/purchase-order.js';
+import type { HoldReason, Who } from '../../contract/purchase-order.js';
 import { executionInput } from '../domain/workflow-view.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
 import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
@@ -67,11 +68,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     // PO references need to be unique, not gapless (they are not tax documents): one write, no contention.
     const year = now.getUTCFullYear();
     const sequence = await deps.numbers.next('po', year);
-    // With a credit limit, every open PO of the customer counts; without one, only whether one is overdue
-    // (a customer may have thousands of open POs; the overdue ones are few).
-    const customerId = order.customer.id;
-    const open = holdsApplyTo(order) ? await (policy.customers[customerId]?.creditLimit ? deps.pos.openForCustomer(customerId) : deps.pos.overdueForCustomer(customerId)) : null;
-    const holds = open ? creditHolds(creditAccount(customerId, open, policy), order.currency, total) : [];
+    const holds = holdsApplyTo(order) ? await creditControl(deps, order.customer.id, policy, order.currency, total) : [];
     const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now, holds });
     try {
       await deps.pos.create(placed);
@@ -85,4 +82,18 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
   const settled = await Promise.allSettled([deps.workflow.start(po.id, { ...executionInput(po, now) }), deps.idempotency.complete(key)]);
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   return { po, replayed: false };
+}
+
+/**
+ * The credit holds of a new PO. With a credit limit, what the customer owes in its currency is one
+ * item the store keeps with each write of their POs (every open PO only while older POs are still
+ * being counted in); with or without one, whether one of theirs is overdue (the overdue queue is
+ * short, where a customer may have thousands of open POs).
+ */
+async function creditControl(deps: Pick<PlaceDeps, 'pos'>, customerId: string, policy: Policy, currency: string, total: number): Promise<HoldReason[]> {
+  const limit = policy.customers[customerId]?.creditLimit;
+  if (!limit) return creditHolds(creditAccount(customerId, await deps.pos.overdueForCustomer(customerId), policy), currency, total);
+  const [exposure, overdue] = await Promise.all([deps.pos.exposure(customerId, limit.currency), deps.pos.overdueForCustomer(customerId)]);
+  if (exposure === null) return creditHolds(creditAccount(customerId, await deps.pos.openForCustomer(customerId), policy), currency, total);
+  return creditHoldsFromExposure(exposure, overdue, limit, currency, total);
 }

@@ -52,6 +52,13 @@ export interface PurchaseOrderStore {
   overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]>;
   /** Gives open POs stored before the by-customer index its keys, at most `limit` a run; how many it gave. */
   indexOpenByCustomer(limit: number): Promise<number>;
+  /**
+   * What the customer owes on open POs in a currency, as kept with each write of their POs (one
+   * read); null while POs stored before it was kept are still being counted in.
+   */
+  exposure(customerId: string, currency: string): Promise<number | null>;
+  /** Counts open POs stored before the exposure was kept into it, at most `limit` a run; how many it counted. */
+  countExposure(limit: number): Promise<number>;
 }
 
 export interface IdempotencyRecord {

@@ -3,7 +3,7 @@ import { add } from './money.js';
 import type { Policy } from '../../contract/policy.js';
 import { termsFor } from './policy.js';
 import type { PurchaseOrder } from './purchase-order/index.js';
-import { outstanding } from './purchase-order/index.js';
+import { outstanding, terminalStatuses } from './purchase-order/index.js';
 import type { Status } from '../../contract/purchase-order.js';
 
 /**
@@ -44,6 +44,31 @@ export function creditAccount(customerId: string, open: readonly OpenPurchaseOrd
     return { id: po.id, reference: po.reference, status: po.status, currency: po.currency, total: po.total, outstanding: owed, dueDate: po.payment.dueDate };
   });
   return { customerId, openPurchaseOrders, exposure, overdue, creditLimit: policy.customers[customerId]?.creditLimit ?? null, paymentTermsDays: termsFor(policy, customerId) };
+}
+
+/**
+ * What a PO adds to its customer's exposure in its currency: what is still unpaid on it while it is
+ * open, nothing once it is closed. The store keeps the sum per customer and currency with each write.
+ */
+export function exposureOf(po: Pick<PurchaseOrder, 'status' | 'payment'>): number {
+  return terminalStatuses.has(po.status) ? 0 : outstanding(po);
+}
+
+/**
+ * The holds from the customer's exposure as kept (one item read) and their overdue POs (a short
+ * queue): the same verdict as `creditHolds` on the whole account, without reading every open PO.
+ */
+export function creditHoldsFromExposure(
+  exposure: number,
+  overdue: readonly OpenPurchaseOrder[],
+  limit: { amount: number; currency: string },
+  currency: string,
+  total: number,
+): HoldReason[] {
+  const holds: HoldReason[] = [];
+  if (limit.currency === currency && add(exposure, total) > limit.amount) holds.push('credit_limit');
+  if (overdue.length) holds.push('overdue_hold');
+  return holds;
 }
 
 /** Why a new PO of this total must be reviewed, from the customer's account; none when it may go as usual. */

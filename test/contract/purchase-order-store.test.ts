@@ -123,6 +123,26 @@ describe.each(implementations)('the purchase-order store: %s', (_name, make) => 
     expect(await store.overdueForCustomer('cust-credit')).toEqual([]);
   });
 
+  it("keeps what each customer owes on open POs per currency with every write, and a write that loses a race moves nothing", async () => {
+    const store = await make();
+    await store.countExposure(500); // an empty store: nothing stored before the sum was kept
+    const first = newPo({ customer: 'cust-exposure' });
+    const second = newPo({ customer: 'cust-exposure' });
+    for (const po of [first, second, newPo({ customer: 'cust-elsewhere' })]) await store.create(po);
+    expect(await store.exposure('cust-exposure', 'USD')).toBe(first.total + second.total);
+    expect(await store.exposure('cust-exposure', 'EUR')).toBe(0);
+    expect(await store.exposure('nobody', 'USD')).toBe(0);
+
+    const rejected = apply(second, { type: 'reject' }, { actor: 'finance', at: new Date('2026-12-02T10:00:00Z') });
+    await store.save(rejected, second.version, null);
+    expect(await store.exposure('cust-exposure', 'USD')).toBe(first.total);
+    // The same change saved again from the stale version fails and counts nothing twice.
+    await expect(store.save(rejected, second.version, null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(store.create(first)).rejects.toBeInstanceOf(AlreadyExistsError);
+    expect(await store.exposure('cust-exposure', 'USD')).toBe(first.total);
+    expect(await store.exposure('cust-exposure', 'USD')).toBe((await store.openForCustomer('cust-exposure')).reduce((sum, po) => sum + po.payment.amountDue - po.payment.amountPaid, 0));
+  });
+
   it('lists the POs that need attention, most recent first', async () => {
     const store = await make();
     const calm = newPo();

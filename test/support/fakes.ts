@@ -1,3 +1,4 @@
+import { exposureOf } from '../../functions/domain/credit.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { type Policy, defaultPolicy } from '../../contract/policy.js';
@@ -88,6 +89,12 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
   }
   /** The fake finds open POs by scanning: nothing to index. */
   async indexOpenByCustomer() {
+    return 0;
+  }
+  async exposure(customerId: string, currency: string) {
+    return [...this.items.values()].filter(({ po }) => po.customer.id === customerId && po.currency === currency).reduce((sum, { po }) => sum + exposureOf(po), 0);
+  }
+  async countExposure() {
     return 0;
   }
   async openForCustomer(customerId: string) {

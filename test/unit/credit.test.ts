@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { creditAccount, creditHolds } from '../../functions/domain/credit.js';
+import { creditAccount, creditHolds, creditHoldsFromExposure, exposureOf } from '../../functions/domain/credit.js';
 import { orderRequestSchema, type OrderRequest } from '../../contract/order-request.js';
 import { defaultPolicy, policySchema, type Policy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
@@ -70,5 +70,19 @@ describe('credit control', () => {
     expect(with_({ amount: 50.5, currency: 'USD' })).toBe(false);
     expect(with_({ amount: 100, currency: 'XAU' })).toBe(false);
     expect(with_({ amount: -1, currency: 'USD' })).toBe(false);
+  });
+
+  it('gives the same holds from the exposure kept with each write as from every open PO read', () => {
+    const open = [place(), apply(place(), { type: 'record_payment', amount: 10_000, reference: 'BANK-2' }, { actor: 'finance', at }), place({ currency: 'EUR' })];
+    const closed = apply(place(), { type: 'cancel', reason: 'changed mind' }, { actor: 'finance', at });
+    expect(exposureOf(closed)).toBe(0);
+    const usd = [...open, closed].filter((po) => po.currency === 'USD').reduce((sum, po) => sum + exposureOf(po), 0);
+    expect(usd).toBe(creditAccount('cust-1', open, policy).exposure.USD);
+    const limit = policy.customers['cust-1']!.creditLimit!;
+    for (const total of [1_000, 50_000 - usd, 50_000 - usd + 1]) {
+      expect(creditHoldsFromExposure(usd, [], limit, 'USD', total)).toEqual(creditHolds(creditAccount('cust-1', open, policy), 'USD', total));
+    }
+    const late: PurchaseOrder = { ...place(), status: 'overdue' };
+    expect(creditHoldsFromExposure(usd, [late], limit, 'EUR', 1_000)).toEqual(['overdue_hold']);
   });
 });

@@ -1,10 +1,11 @@
 import { type Status, statuses } from '../../../contract/purchase-order.js';
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { exposureBefore, exposureKey, exposureMarker, failedOnCondition, moveExposure, writeWithExposure } from './exposure.js';
 import { isConditionFailure, poKey, TableStore } from './table.js';
 import { upgradePurchaseOrder } from './upgrade.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
 import type { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
-import type { OpenPurchaseOrder } from '../../domain/credit.js';
+import { exposureOf, type OpenPurchaseOrder } from '../../domain/credit.js';
 import { type PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
 
 /** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
@@ -30,16 +31,13 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
   }
 
   async create(po: PurchaseOrder): Promise<void> {
+    const exposure = exposureOf(po);
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...poKey(po.id), ...indexed(po), po },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await writeWithExposure(this.db, this.table, po, exposure, {
+        Put: { TableName: this.table, Item: { ...poKey(po.id), ...indexed(po), exposure, po }, ConditionExpression: 'attribute_not_exists(pk)' },
+      });
     } catch (error) {
-      if (isConditionFailure(error)) throw new AlreadyExistsError(`purchase order ${po.id} exists`);
+      if (isConditionFailure(error) || failedOnCondition(error)) throw new AlreadyExistsError(`purchase order ${po.id} exists`);
       throw error;
     }
   }
@@ -51,13 +49,18 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
     const owe = parkedToken !== null;
     const open = index.customerKey !== undefined;
     const removed = [...(owe ? ['waitToken'] : []), ...(po.attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince'])];
+    // What the PO adds to its customer's exposure moves with it, in the same transaction.
+    const before = await exposureBefore(this.db, this.table, poKey(po.id));
+    if (!before || before.version !== expectedVersion) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
+    const exposure = exposureOf(po);
+    const delta = exposure - (before.exposure ?? 0);
     try {
-      await this.db.send(
-        new UpdateCommand({
+      await writeWithExposure(this.db, this.table, po, delta, {
+        Update: {
           TableName: this.table,
           Key: poKey(po.id),
           UpdateExpression: [
-            `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText`,
+            `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText, exposure = :exposure`,
             owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
             po.attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
             open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
@@ -67,6 +70,7 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':po': po,
+            ':exposure': exposure,
             ':version': po.version,
             ':status': po.status,
             ':gsi1pk': index.gsi1pk,
@@ -77,11 +81,11 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
             ...(po.attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${po.attention.since}#${po.id}` } : {}),
             ...(open ? { ':customerKey': index.customerKey, ':customerSince': index.customerSince } : {}),
           },
-        }),
-      );
+        },
+      });
       return { po, waitToken: parkedToken, owedToken: parkedToken };
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
+      if (isConditionFailure(error) || failedOnCondition(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
       throw error;
     }
   }
@@ -276,6 +280,65 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
     }
     await this.db.send(new UpdateCommand({ TableName: this.table, Key: marker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
     return added;
+  }
+
+  /** Once every PO is counted in (the marker is there), it stays so: each container reads the marker once. */
+  private exposureComplete = false;
+
+  async exposure(customerId: string, currency: string): Promise<number | null> {
+    if (!this.exposureComplete) {
+      this.exposureComplete = Boolean((await this.db.send(new GetCommand({ TableName: this.table, Key: exposureMarker }))).Item);
+      if (!this.exposureComplete) return null;
+    }
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: exposureKey(customerId, currency), ConsistentRead: true }));
+    return Number(Item?.owed ?? 0);
+  }
+
+  /**
+   * Open POs stored before the exposure was kept: counts each in (its `exposure` set, the sum moved,
+   * in one transaction, only if unchanged since read), at most `limit` a run. Once a run finds none
+   * left, a marker says so and placement reads the sum alone.
+   */
+  async countExposure(limit: number): Promise<number> {
+    if ((await this.db.send(new GetCommand({ TableName: this.table, Key: exposureMarker }))).Item) return 0;
+    let counted = 0;
+    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
+      for await (const page of this.pages({
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :status',
+        FilterExpression: 'attribute_not_exists(exposure)',
+        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+      })) {
+        for (const item of page.Items ?? []) {
+          if (counted >= limit) return counted;
+          const po = upgradePurchaseOrder(item.po);
+          const exposure = exposureOf(po);
+          try {
+            await this.db.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  {
+                    Update: {
+                      TableName: this.table,
+                      Key: poKey(po.id),
+                      UpdateExpression: 'SET exposure = :exposure',
+                      ConditionExpression: 'version = :version AND attribute_not_exists(exposure)',
+                      ExpressionAttributeValues: { ':exposure': exposure, ':version': po.version },
+                    },
+                  },
+                  moveExposure(this.table, po, exposure),
+                ],
+              }),
+            );
+            counted += 1;
+          } catch (error) {
+            if (!failedOnCondition(error)) throw error;
+          }
+        }
+      }
+    }
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: exposureMarker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
+    return counted;
   }
 
   async registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean> {
