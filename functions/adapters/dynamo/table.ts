@@ -7,8 +7,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * (the sparse index `signalsOwed`, read by the reconciler), and while their workflow waits for
  * finance after a failed step, `attentionKey`/`attentionSince` (the sparse index `needsAttention`), and
  * while they are open (not rejected, completed or cancelled), `customerKey`/`customerSince` (the
- * sparse index `openByCustomer`: a customer's credit account). Every write that can race is a
- * single-item conditional write.
+ * sparse index `openByCustomer`: a customer's credit account), and what they add to their
+ * customer's exposure (`exposure`). Every write that can race is a conditional write; a PO's write
+ * that moves its customer's exposure is one transaction with that move (exposure.ts).
  *
  *   PO#<id>            PO                the purchase order (version, status, the parked task token, a signal owed)
  *   PO#<id>            DOC#<docId>       an issued document and its PDF
@@ -19,6 +20,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   SERIES#<s>#<year>  SERIES            the last number of a gapless series and the PO that claimed it
  *   COUNTER#<s>#<year> COUNTER           the last number of a series that may have gaps (PO references)
  *   POLICY             POLICY            the seller's policy
+ *   CUSTOMER#<id>      EXPOSURE#<ccy>    what the customer owes on open POs in that currency
+ *   MIGRATION          <name>            a sweep over older items is done (openByCustomer, exposure)
  */
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
