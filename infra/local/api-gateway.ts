@@ -167,9 +167,8 @@ export function startApiGateway(options: {
       // The route's Lambda authorizer, as API Gateway runs it (UNAUTHORIZED: 401, ACCESS_DENIED: 403).
       let authorizerContext: Record<string, unknown> | undefined;
       if (found.route.authorizer) {
-        const gatewayResponse = (type: string, _status: number) => answer(res, type);
         const identity = Object.entries(headers).find(([name]) => name.toLowerCase() === found.route.authorizer!.header.toLowerCase())?.[1];
-        if (!identity) return gatewayResponse('UNAUTHORIZED', 401);
+        if (!identity) return answer(res, 'UNAUTHORIZED');
         const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${options.stage}/${method}${url.pathname}`;
         const cacheKey = `${found.route.authorizer.functionName}\n${identity}`;
         const cached = authorizerCache.get(cacheKey);
@@ -184,10 +183,10 @@ export function startApiGateway(options: {
             })) as AuthorizerDecision;
             authorizerCache.set(cacheKey, { until: Date.now() + found.route.authorizer.ttlSeconds * 1000, decision });
           } catch {
-            return gatewayResponse('UNAUTHORIZED', 401);
+            return answer(res, 'UNAUTHORIZED');
           }
         }
-        if (decision.policyDocument?.Statement?.some((s) => s.Effect !== 'Allow')) return gatewayResponse('ACCESS_DENIED', 403);
+        if (decision.policyDocument?.Statement?.some((s) => s.Effect !== 'Allow')) return answer(res, 'ACCESS_DENIED');
         authorizerContext = { principalId: decision.principalId, ...(decision.context ?? {}) };
       }
       // The method's request model, checked before any function runs (API Gateway picks the model by
