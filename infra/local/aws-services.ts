@@ -209,7 +209,7 @@ export function startAwsServices(options: {
       }
       if (service === 'dynamodb') {
         options.indexLag.noteWrite(operation, body);
-        if (options.indexLag.mayLag(operation, body)) return forwardHiding(options.upstream.dynamodb, req, raw, res, agent, (answer) => options.indexLag.hide(operation, body, answer));
+        if (options.indexLag.mayLag(operation, body)) return forward(options.upstream.dynamodb, req, raw, res, agent, false, (answer) => options.indexLag.hide(operation, body, answer));
       }
       if (service === 'dynamodb' || service === 'ses' || service === 'cognito-idp') {
         return forward(service === 'dynamodb' ? options.upstream.dynamodb : service === 'ses' ? options.upstream.ses : options.upstream.cognito, req, raw, res, agent);
@@ -310,31 +310,22 @@ function dynamoChecks(operation: string, body: Record<string, unknown>, tables: 
   }
 }
 
-/** Passes a request on to an emulator as it came (the emulators do not check signatures). */
-function forward(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent, keepHost = false): void {
+/**
+ * Passes a request on to an emulator as it came (the emulators do not check signatures); with
+ * `change`, a successful JSON answer is read whole and answered as `change` leaves it.
+ */
+function forward(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent, keepHost = false, change?: (answer: Record<string, unknown>) => Record<string, unknown>): void {
   const url = new URL(req.url ?? '/', upstream);
-  const out = request(url, { method: req.method, headers: { ...req.headers, host: keepHost ? req.headers.host : url.host }, agent }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
-  out.on('error', (error) => {
-    if (res.headersSent) return res.destroy();
-    res.writeHead(503, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: `the local emulator did not answer: ${error.message}` }));
-  });
-  out.end(body);
-}
-
-/** Passes a DynamoDB read on and answers with what `change` leaves of its successful answer. */
-function forwardHiding(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse, agent: Agent, change: (answer: Record<string, unknown>) => Record<string, unknown>): void {
-  const url = new URL(req.url ?? '/', upstream);
-  const out = request(url, { method: req.method, headers: { ...req.headers, host: url.host }, agent }, async (answer) => {
-    const raw = (await readBody(answer)).toString('utf8');
-    const text = answer.statusCode === 200 ? JSON.stringify(change(JSON.parse(raw) as Record<string, unknown>)) : raw;
+  const out = request(url, { method: req.method, headers: { ...req.headers, host: keepHost ? req.headers.host : url.host }, agent }, async (answer) => {
+    if (!change || answer.statusCode !== 200) {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      return void answer.pipe(res);
+    }
+    const text = JSON.stringify(change(JSON.parse((await readBody(answer)).toString('utf8')) as Record<string, unknown>));
     // The checksum DynamoDB sends covers the body as it was; the SDK would refuse the changed one.
     const headers: Record<string, string | string[] | undefined> = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
     delete headers['x-amz-crc32'];
-    res.writeHead(answer.statusCode ?? 502, headers);
+    res.writeHead(200, headers);
     res.end(text);
   });
   out.on('error', (error) => {

@@ -243,43 +243,21 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
   /**
    * Open POs written before the `openByCustomer` index existed lack its keys, so credit control
    * would not see them: gives them their keys, at most `limit` a run (each only if unchanged since
-   * read; a change writes the keys itself). Once a run finds none left, a marker item says so and
-   * later runs cost one read.
+   * read; a change writes the keys itself).
    */
-  async indexOpenByCustomer(limit: number): Promise<number> {
-    const marker = { pk: 'MIGRATION', sk: 'openByCustomer' };
-    if ((await this.db.send(new GetCommand({ TableName: this.table, Key: marker }))).Item) return 0;
-    let added = 0;
-    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
-      for await (const page of this.pages({
-        IndexName: 'byStatus',
-        KeyConditionExpression: 'gsi1pk = :status',
-        FilterExpression: 'attribute_not_exists(customerKey)',
-        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
-      })) {
-        for (const item of page.Items ?? []) {
-          if (added >= limit) return added;
-          const po = upgradePurchaseOrder(item.po);
-          const keys = indexed(po);
-          try {
-            await this.db.send(
-              new UpdateCommand({
-                TableName: this.table,
-                Key: poKey(po.id),
-                UpdateExpression: 'SET customerKey = :customerKey, customerSince = :customerSince',
-                ConditionExpression: 'version = :version AND attribute_not_exists(customerKey)',
-                ExpressionAttributeValues: { ':customerKey': keys.customerKey, ':customerSince': keys.customerSince, ':version': po.version },
-              }),
-            );
-            added += 1;
-          } catch (error) {
-            if (!isConditionFailure(error)) throw error;
-          }
-        }
-      }
-    }
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: marker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
-    return added;
+  indexOpenByCustomer(limit: number): Promise<number> {
+    return this.sweepOpen('openByCustomer', 'customerKey', limit, async (po) => {
+      const keys = indexed(po);
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: poKey(po.id),
+          UpdateExpression: 'SET customerKey = :customerKey, customerSince = :customerSince',
+          ConditionExpression: 'version = :version AND attribute_not_exists(customerKey)',
+          ExpressionAttributeValues: { ':customerKey': keys.customerKey, ':customerSince': keys.customerSince, ':version': po.version },
+        }),
+      );
+    });
   }
 
   /** Once every PO is counted in (the marker is there), it stays so: each container reads the marker once. */
@@ -295,50 +273,61 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
   }
 
   /**
-   * Open POs stored before the exposure was kept: counts each in (its `exposure` set, the sum moved,
-   * in one transaction, only if unchanged since read), at most `limit` a run. Once a run finds none
-   * left, a marker says so and placement reads the sum alone.
+   * Open POs stored before the exposure was kept: counts each in (its `exposure` set and the sum
+   * moved in one transaction, only if unchanged since read), at most `limit` a run.
    */
-  async countExposure(limit: number): Promise<number> {
-    if ((await this.db.send(new GetCommand({ TableName: this.table, Key: exposureMarker }))).Item) return 0;
-    let counted = 0;
+  countExposure(limit: number): Promise<number> {
+    return this.sweepOpen(exposureMarker.sk, 'exposure', limit, async (po) => {
+      const exposure = exposureOf(po);
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: poKey(po.id),
+                UpdateExpression: 'SET exposure = :exposure',
+                ConditionExpression: 'version = :version AND attribute_not_exists(exposure)',
+                ExpressionAttributeValues: { ':exposure': exposure, ':version': po.version },
+              },
+            },
+            moveExposure(this.table, po, exposure),
+          ],
+        }),
+      );
+    });
+  }
+
+  /**
+   * A sweep over the open POs that lack an attribute older versions did not write: `give` writes it
+   * to each (conditionally: a PO changed since read is skipped, its change wrote it), at most `limit`
+   * a run. Once a run finds none left, the marker `MIGRATION/<name>` says so and later runs cost one read.
+   */
+  private async sweepOpen(name: string, attribute: string, limit: number, give: (po: PurchaseOrder) => Promise<void>): Promise<number> {
+    const marker = { pk: 'MIGRATION', sk: name };
+    if ((await this.db.send(new GetCommand({ TableName: this.table, Key: marker }))).Item) return 0;
+    let given = 0;
     for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
       for await (const page of this.pages({
         IndexName: 'byStatus',
         KeyConditionExpression: 'gsi1pk = :status',
-        FilterExpression: 'attribute_not_exists(exposure)',
+        FilterExpression: 'attribute_not_exists(#attribute)',
+        ExpressionAttributeNames: { '#attribute': attribute },
         ExpressionAttributeValues: { ':status': `STATUS#${status}` },
       })) {
         for (const item of page.Items ?? []) {
-          if (counted >= limit) return counted;
-          const po = upgradePurchaseOrder(item.po);
-          const exposure = exposureOf(po);
+          if (given >= limit) return given;
           try {
-            await this.db.send(
-              new TransactWriteCommand({
-                TransactItems: [
-                  {
-                    Update: {
-                      TableName: this.table,
-                      Key: poKey(po.id),
-                      UpdateExpression: 'SET exposure = :exposure',
-                      ConditionExpression: 'version = :version AND attribute_not_exists(exposure)',
-                      ExpressionAttributeValues: { ':exposure': exposure, ':version': po.version },
-                    },
-                  },
-                  moveExposure(this.table, po, exposure),
-                ],
-              }),
-            );
-            counted += 1;
+            await give(upgradePurchaseOrder(item.po));
+            given += 1;
           } catch (error) {
-            if (!failedOnCondition(error)) throw error;
+            if (!isConditionFailure(error) && !failedOnCondition(error)) throw error;
           }
         }
       }
     }
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: exposureMarker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
-    return counted;
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: marker, UpdateExpression: 'SET doneAt = :at', ExpressionAttributeValues: { ':at': new Date().toISOString() } }));
+    return given;
   }
 
   async registerWait(id: string, token: string, atVersion: number, since?: string): Promise<boolean> {
