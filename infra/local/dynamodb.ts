@@ -15,11 +15,11 @@ export async function startLocalDynamo(options: { port: number; dataDir: string 
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [],
   });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('message', () => resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    dynamo.once('message', (message: { port: number }) => resolve(message.port));
     dynamo.once('exit', (code) => reject(new Error(`the local DynamoDB exited (${code}); is Java 17+ installed and port ${options.port} free?`)));
   });
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     startedInMs: Date.now() - started,
