@@ -51,6 +51,8 @@ export const policySchema = z
       reminderDays: z.array(days.min(1)).max(10).default([7, 14]),
       /** ... and it is cancelled (buyer told) this many days after; never when null. */
       cancelAfterDays: days.min(1).nullable().default(30),
+      /** A payment the buyer reported and finance has not verified: finance is reminded this many days after (never when null). */
+      verifyReminderDays: days.min(1).nullable().default(2),
     }),
     partners: z.record(
       z.string().min(1).max(200),
@@ -79,8 +81,10 @@ export const policySchema = z
       .array(z.strictObject({ minTotal: amountsByCurrency, approvals: z.number().int().min(1).max(10) }))
       .max(20)
       .default([]),
-    /** Reviewers are reminded this many days before the review deadline (none when null). */
-    reviewReminderDays: days.min(1).nullable().default(null),
+    /** Reviewers are reminded this many days before the review deadline: halfway to it when null (the default), never when 0. */
+    reviewReminderDays: days.nullable().default(null),
+    /** Who besides finance hears of a review that closes tomorrow undecided, with a review link of their own (nobody else when null). */
+    reviewEscalationEmail: z.email().nullable().default(null),
     /** Tax added to net prices; none by default (the total is the sum of the lines). */
     tax: taxPolicySchema.default({ mode: 'none' }),
     reminders: z.strictObject({
@@ -119,12 +123,14 @@ export const defaultPolicy: Policy = {
     maximum: { USD: 10000000 },
     reminderDays: [7, 14],
     cancelAfterDays: 30,
+    verifyReminderDays: 2,
   },
   partners: {},
   reviewTimeoutDays: 14,
   customers: {},
   approvalRules: [],
   reviewReminderDays: null,
+  reviewEscalationEmail: null,
   tax: { mode: 'none' },
   reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
 };

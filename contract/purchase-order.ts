@@ -19,7 +19,7 @@ export const statuses = [
 ] as const;
 export type Status = (typeof statuses)[number];
 
-export type PaymentStatus = 'not_due' | 'unpaid' | 'submitted' | 'rejected' | 'paid' | 'overdue';
+export type PaymentStatus = 'not_due' | 'unpaid' | 'partially_paid' | 'submitted' | 'rejected' | 'paid' | 'overdue';
 
 export type DocumentType = 'invoice' | 'proforma' | 'credit_note';
 

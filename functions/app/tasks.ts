@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { pendingEvents, pendingUnpaid } from '../domain/calendar.js';
+import { pendingEvents, pendingUnpaid, verifyReminderAt, verifyReminderKey } from '../domain/calendar.js';
 import { documentContent, type DocumentContent } from '../domain/documents.js';
 import { TransitionError } from '../domain/errors.js';
 import type { EntryType, HistoryEntryOf } from '../domain/history.js';
 import { formatNumber, type Series } from '../domain/numbering.js';
 import type { Status } from '../../contract/purchase-order.js';
-import { creditDue, fulfilment, hasDigitalLines, paymentAskedAt, type Action, type DocumentRef, type Licence, type PurchaseOrder } from '../domain/purchase-order/index.js';
+import { creditDue, fulfilment, hasDigitalLines, unpaidClock, type Action, type DocumentRef, type Licence, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { type DocumentType } from '../../contract/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView } from '../domain/workflow-view.js';
@@ -40,7 +40,7 @@ export interface MessageDeps extends ChangeDeps {
   secrets: Secrets;
   seller: SellerProfile;
   publicBaseUrl: string;
-  recipients: () => Promise<{ reviewers: string[]; finance: string[] }>;
+  recipients: () => Promise<Recipients>;
   /** Where each change's events go: the feed, the bus and the webhook endpoints. */
   publishing: PublishDeps;
 }
@@ -94,19 +94,26 @@ export async function handOver(deps: LifecycleDeps, input: HandOverInput): Promi
 
 /**
  * The review's timer fired: at the deadline the PO is cancelled (unless a decision landed at the last
- * moment); before it, the reviewers are reminded once when their reminder is due.
+ * moment); a day before it, finance is told (escalation); before that, the reviewers are reminded
+ * once when their reminder is due.
  */
 export async function reviewTimer(deps: LifecycleDeps, input: StepInput): Promise<WorkflowView> {
   // Right after the wait timed out: its token is still parked (stale), and the write must expect it.
   const stored = await loadStored(deps, input.poId);
   const po = stored.po;
   if (po.status !== 'awaiting_review') return view(deps, po);
-  const now = deps.clock.now();
-  const expired = po.reviewDeadline !== null && now.toISOString() >= po.reviewDeadline;
-  const remind = !po.review.reminded && po.review.reminderAt !== null && now.toISOString() >= po.review.reminderAt;
-  if (!expired && !remind) return view(deps, po);
+  const now = deps.clock.now().toISOString();
+  const reached = (at: string | null | undefined) => typeof at === 'string' && now >= at;
+  const action: Action | null = reached(po.reviewDeadline)
+    ? { type: 'expire_review' }
+    : !po.review.escalated && reached(po.review.escalateAt)
+      ? { type: 'escalate_review' }
+      : !po.review.reminded && reached(po.review.reminderAt)
+        ? { type: 'remind_review' }
+        : null;
+  if (!action) return view(deps, po);
   try {
-    return view(deps, await changePurchaseOrder(deps, po.id, { type: expired ? 'expire_review' : 'remind_review' }, { actor: 'system', at: now }, stored));
+    return view(deps, await changePurchaseOrder(deps, po.id, action, { actor: 'system', at: deps.clock.now() }, stored));
   } catch (error) {
     if (!(error instanceof TransitionError)) throw error;
     return view(deps, await load(deps, input.poId)); // decided meanwhile
@@ -123,13 +130,14 @@ export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Pr
   let known: StoredPurchaseOrder | PurchaseOrder = await loadStored(deps, input.poId);
   let po = known.po;
   const now = deps.clock.now();
-  const asked = paymentAskedAt(po);
+  const clock = unpaidClock(po);
   const beforeDelivery: readonly Status[] = ['awaiting_payment', 'payment_rejected'];
-  const unpaid = asked !== null && beforeDelivery.includes(po.status);
+  const unpaid = clock !== null && beforeDelivery.includes(po.status);
+  if (po.status === 'payment_submitted') return view(deps, await remindToVerify(deps, known));
   // Not paid yet before delivery: remind, then cancel. On an invoice: remind, overdue, cancel.
   const open = unpaid ? beforeDelivery : fulfilment;
   const due: Action[] = unpaid
-    ? pendingUnpaid(asked, po.unpaidCalendar!, po.payment.calendarDone, now).due.map((event) =>
+    ? pendingUnpaid(clock, po.unpaidCalendar, po.payment.calendarDone, now).due.map((event) =>
         event.kind === 'unpaid_cancel' ? { type: 'cancel_unpaid', event: event.key } : { type: 'remind_unpaid', event: event.key },
       )
     : po.payment.dueDate
@@ -148,6 +156,19 @@ export async function paymentCalendar(deps: LifecycleDeps, input: StepInput): Pr
     }
   }
   return view(deps, po);
+}
+
+/** A payment the buyer reported has waited its days for finance: finance is reminded, once per report. */
+async function remindToVerify(deps: LifecycleDeps, known: StoredPurchaseOrder): Promise<PurchaseOrder> {
+  const pending = known.po.payment.pending;
+  const at = pending && verifyReminderAt(pending.at, known.po.unpaidCalendar);
+  if (!pending || !at || deps.clock.now().toISOString() < at || known.po.payment.calendarDone.includes(verifyReminderKey(pending.at))) return known.po;
+  try {
+    return await changePurchaseOrder(deps, known.po.id, { type: 'remind_verify' }, { actor: 'system', at: deps.clock.now() }, known);
+  } catch (error) {
+    if (!(error instanceof TransitionError)) throw error;
+    return load(deps, known.po.id); // verified meanwhile
+  }
 }
 
 /** A cancelled PO that had been invoiced gets a credit note for the invoice. */
@@ -209,20 +230,18 @@ export async function issueProforma(deps: DocumentDeps, input: StepInput): Promi
 }
 
 /**
- * Release: deliver the digital goods (licence keys) and issue the invoice. Shipping orders for
- * physical lines exist from the moment the PO is ordered or deferred.
+ * Release: deliver the digital goods (licence keys), then issue the invoice. The keys go first so
+ * that what delivery decides is on the invoice: a deferred PO delivered in full falls due then, and
+ * its invoice prints that due date. Shipping orders for physical lines exist from the moment the PO
+ * is ordered or deferred. Both steps are once-only, so a retry picks up where this one stopped.
  */
 export async function fulfil(deps: DocumentDeps, input: StepInput): Promise<WorkflowView> {
-  const loaded = await load(deps, input.poId);
-  if (view(deps, loaded).next !== 'fulfil') return view(deps, loaded);
-  // The keys are delivered in the same write that records the invoice (or on their own, if a PO
-  // issued before keys existed lacks them).
-  const deliver: Action[] = hasDigitalLines(loaded) && loaded.licences === null ? [{ type: 'deliver_digital', licences: licencesFor(loaded) }] : [];
-  let po = (await issueDocument(deps, loaded, 'invoice', deliver)).po;
-  if (deliver.length && po.licences === null) {
-    po = await changePurchaseOrder(deps, po.id, deliver, { actor: 'system', at: deps.clock.now() }, po);
+  let po = await load(deps, input.poId);
+  if (view(deps, po).next !== 'fulfil') return view(deps, po);
+  if (hasDigitalLines(po) && po.licences === null) {
+    po = await changePurchaseOrder(deps, po.id, { type: 'deliver_digital', licences: licencesFor(po) }, { actor: 'system', at: deps.clock.now() }, po);
   }
-  return view(deps, po);
+  return view(deps, (await issueDocument(deps, po, 'invoice')).po);
 }
 
 /**
@@ -254,25 +273,29 @@ export async function notify(deps: MessageDeps, input: NotifyInput): Promise<num
   return po.history.length;
 }
 
+/** Who hears besides the buyer, by audience: from the policy, when a notice goes out. */
+export type Recipients = { reviewers: string[]; finance: string[]; escalation?: string[] };
+
 /** Finance and reviewers from the policy, read once and only when a notice needs them. */
-function lazyRecipients(deps: MessageDeps): () => Promise<{ reviewers: string[]; finance: string[] }> {
-  let read: Promise<{ reviewers: string[]; finance: string[] }> | undefined;
+function lazyRecipients(deps: MessageDeps): () => Promise<Recipients> {
+  let read: Promise<Recipients> | undefined;
   return () => (read ??= deps.recipients());
 }
 
 /** Sends the notices of one history entry; returns an `email_failed` action for each email refused for good. */
-async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipients: () => Promise<{ reviewers: string[]; finance: string[] }>): Promise<Action[]> {
+async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipients: () => Promise<Recipients>): Promise<Action[]> {
   const entry = po.history[index]!;
   const refused: Action[] = [];
   const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
   for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
-    const to = notice.to === 'buyer' ? [po.customer.email] : (await recipients())[notice.to];
+    const to = notice.to === 'buyer' ? [po.customer.email] : ((await recipients())[notice.to] ?? []);
     // A personal notice goes to each recipient on their own (a reviewer's link is theirs alone).
     const batches = notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const];
     for (const [addresses, key] of batches) {
       if (!addresses.length || (notice.skip && notice.skip(addresses[0]!, po))) continue;
       const reviewLink = () => reviewLinkFor(deps, po, addresses[0]!);
-      const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink });
+      const consoleHref = `${deps.publicBaseUrl.replace(/\/+$/, '')}/console/po/${po.id}`;
+      const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink, consoleHref });
       const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
       const outcome = await deps.mailer.sendOnce(po.id, key, email([...addresses], message, attachments));
       if (outcome !== 'sent') refused.push({ type: 'email_failed', key, notice: notice.name, audience: notice.to, to: [...addresses], reason: outcome.refused });

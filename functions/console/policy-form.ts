@@ -42,6 +42,8 @@ export function policyToFields(policy: Policy): PolicyFields {
     offlineMaximum: amountsText(policy.offline.maximum),
     unpaidReminderDays: policy.offline.reminderDays.join(', '),
     unpaidCancelAfterDays: policy.offline.cancelAfterDays === null ? '' : String(policy.offline.cancelAfterDays),
+    verifyReminderDays: policy.offline.verifyReminderDays === null ? '' : String(policy.offline.verifyReminderDays),
+    reviewEscalationEmail: policy.reviewEscalationEmail ?? '',
     reviewTimeoutDays: String(policy.reviewTimeoutDays),
     reviewReminderDays: policy.reviewReminderDays === null ? '' : String(policy.reviewReminderDays),
     beforeDueDays: policy.reminders.beforeDueDays.join(', '),
@@ -58,7 +60,13 @@ export function policyToFields(policy: Policy): PolicyFields {
 function fieldOf(path: readonly PropertyKey[]): string {
   const [first, second] = path.map(String);
   if (first === 'offline') {
-    const fields: Record<string, string> = { eligibleCustomerTypes: 'offlineTypes', minimum: 'offlineMinimum', reminderDays: 'unpaidReminderDays', cancelAfterDays: 'unpaidCancelAfterDays' };
+    const fields: Record<string, string> = {
+      eligibleCustomerTypes: 'offlineTypes',
+      minimum: 'offlineMinimum',
+      reminderDays: 'unpaidReminderDays',
+      cancelAfterDays: 'unpaidCancelAfterDays',
+      verifyReminderDays: 'verifyReminderDays',
+    };
     return fields[second ?? ''] ?? 'offlineMaximum';
   }
   if (first === 'reminders') return second ?? 'beforeDueDays';
@@ -115,6 +123,7 @@ export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | un
       maximum: amounts('offlineMaximum'),
       reminderDays: days('unpaidReminderDays'),
       cancelAfterDays: whole('unpaidCancelAfterDays', true),
+      verifyReminderDays: whole('verifyReminderDays', true),
     },
     partners: json('partners') ?? {},
     customers: json('customers') ?? {},
@@ -122,6 +131,7 @@ export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | un
     reviewTimeoutDays: whole('reviewTimeoutDays'),
     approvalRules: json('approvalRules') ?? [],
     reviewReminderDays: whole('reviewReminderDays', true),
+    reviewEscalationEmail: (fields.reviewEscalationEmail ?? '').trim() || null,
     reminders: { beforeDueDays: days('beforeDueDays'), afterDueDays: days('afterDueDays'), autoCancelAfterDueDays: whole('autoCancelAfterDueDays', true) },
   };
   if (Object.keys(errors).length) return { policy: null, errors };

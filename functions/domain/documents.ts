@@ -40,10 +40,13 @@ export function documentContent(
   const notes: string[] = [];
   const collected = po.paymentMethod === 'deferred';
   if (type === 'invoice' && po.payment.status !== 'paid') {
+    const physical = po.lines.some((line) => line.fulfilment === 'physical');
     notes.push(
-      collected
-        ? `Payment is collected on delivery${dueDate ? `; everything was delivered, so it is due by ${dueDate}` : ''}.`
-        : `Payment terms: ${po.paymentTermsDays} days net. Please pay by ${dueDate ?? 'the due date'}.`,
+      !collected
+        ? `Payment terms: ${po.paymentTermsDays} days net. Please pay by ${dueDate ?? 'the due date'}.`
+        : physical
+          ? `Payment is collected on delivery${dueDate ? `; everything was delivered, so it is due by ${dueDate}` : ''}.`
+          : `Payment terms: ${po.paymentTermsDays} days net from delivery. Please pay by ${dueDate ?? 'the due date'}.`,
     );
   }
   if (type === 'proforma') {

@@ -75,6 +75,8 @@ export const eventCatalogue: { [T in EntryType]: { emits: readonly EventType[]; 
   reject: { emits: ['po.rejected'], make: (entry) => one('po.rejected', { reason: 'rejected', comment: entry.data.comment }) },
   expire_review: { emits: ['po.rejected', 'po.cancelled'], make: (entry) => one(entry.to === 'rejected' ? 'po.rejected' : 'po.cancelled', { reason: 'review_expired', deadline: entry.data.deadline, refund: 0 }) },
   remind_review: { emits: [], make: () => [] },
+  escalate_review: { emits: [], make: () => [] },
+  remind_verify: { emits: [], make: () => [] },
   convert_to_purchase_order: { emits: ['po.converted'], make: (entry) => one('po.converted', { delivery: entry.data.delivery }) },
   submit_payment: { emits: ['payment.submitted'], make: (entry) => one('payment.submitted', { amount: entry.data.amount, reference: entry.data.reference }) },
   verify_payment: {
@@ -88,7 +90,7 @@ export const eventCatalogue: { [T in EntryType]: { emits: readonly EventType[]; 
   dispute: { emits: ['po.disputed'], make: (entry) => one('po.disputed', { reason: entry.data.reason }) },
   resolve_dispute: { emits: ['po.dispute_resolved'], make: (entry) => one('po.dispute_resolved', { outcome: entry.data.outcome, reason: entry.data.reason }) },
   cancel: { emits: ['po.cancelled'], make: (entry) => one('po.cancelled', { reason: 'cancelled', comment: entry.data.reason, refund: entry.data.refund ?? 0 }) },
-  auto_cancel: { emits: ['po.cancelled'], make: (entry) => one('po.cancelled', { reason: 'unpaid_after_due', dueDate: entry.data.dueDate, outstanding: entry.data.outstanding, refund: 0 }) },
+  auto_cancel: { emits: ['po.cancelled'], make: (entry) => one('po.cancelled', { reason: 'unpaid_after_due', dueDate: entry.data.dueDate, outstanding: entry.data.outstanding, refund: entry.data.refund ?? 0 }) },
   cancel_unpaid: { emits: ['po.cancelled'], make: (entry) => one('po.cancelled', { reason: 'unpaid', since: entry.data.since, outstanding: entry.data.outstanding, refund: entry.data.refund }) },
   mark_overdue: { emits: ['po.overdue'], make: (entry) => one('po.overdue', { dueDate: entry.data.dueDate, outstanding: entry.data.outstanding }) },
   remind: { emits: ['po.reminder_sent'], make: (entry) => one('po.reminder_sent', { reminder: entry.data.reminder, when: entry.data.when, days: entry.data.days, dueDate: entry.data.dueDate, outstanding: entry.data.outstanding }) },

@@ -31,6 +31,10 @@ export interface EntryData {
   reject: { comment: string | null };
   expire_review: { deadline: string | null };
   remind_review: { deadline: string | null };
+  /** A day before an undecided review expires: finance is told, and the escalation reviewer if the policy names one. */
+  escalate_review: { deadline: string | null };
+  /** A payment the buyer reported has waited `days` for finance to verify it. */
+  remind_verify: { reminder: string; days: number; amount: number; reference: string; reportedAt: string };
   submit_payment: { amount: number; reference: string };
   verify_payment: { decision: 'accept' | 'reject'; amount: number; reference: string; reason: string | null; outstanding: number };
   dispute: { reason: string | null };
@@ -42,7 +46,8 @@ export interface EntryData {
   update_shipping: { shippingOrderId: string; seller: string; status: 'shipped' | 'delivered' };
   mark_overdue: { dueDate: string | null; outstanding: number };
   remind: { reminder: string; when: 'before_due' | 'after_due'; days: number; dueDate: string | null; outstanding: number };
-  auto_cancel: { reminder: string; daysAfterDue: number; dueDate: string | null; outstanding: number };
+  /** `refund`: what was paid of it before the cancellation (absent on entries from before it was recorded). */
+  auto_cancel: { reminder: string; daysAfterDue: number; dueDate: string | null; outstanding: number; refund?: number };
   /** `since`: when the buyer was asked to pay (the order placed, the proforma issued). */
   remind_unpaid: { reminder: string; days: number; since: string; outstanding: number };
   cancel_unpaid: { days: number; since: string; outstanding: number; refund: number };
@@ -51,7 +56,7 @@ export interface EntryData {
   attach: { attachmentId: string; contentType: string; size: number; filename: string | null };
   flag_attention: { step: string; reason: string };
   resume: { step: string; reason: string };
-  email_failed: { key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers'; to: string[]; reason: string };
+  email_failed: { key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers' | 'escalation'; to: string[]; reason: string };
 }
 
 export type EntryType = keyof EntryData;
@@ -86,6 +91,10 @@ export function describe(change: Change, currency: string): string | undefined {
       return 'review not decided in time';
     case 'remind_review':
       return `reviewers reminded: the review closes ${change.data.deadline}`;
+    case 'escalate_review':
+      return `review escalated to finance: it closes ${change.data.deadline}`;
+    case 'remind_verify':
+      return `finance reminded: ${minor(change.data.amount)} reported ${change.data.days} days ago (reference ${change.data.reference}) waits for verification`;
     case 'submit_payment':
       return `buyer reports ${minor(change.data.amount)} paid (reference ${change.data.reference})`;
     case 'verify_payment':
@@ -109,7 +118,7 @@ export function describe(change: Change, currency: string): string | undefined {
     case 'remind':
       return `reminder ${change.data.reminder}: ${minor(change.data.outstanding)} outstanding, due ${change.data.dueDate}`;
     case 'auto_cancel':
-      return `cancelled automatically: unpaid ${change.data.daysAfterDue} days after the due date ${change.data.dueDate}`;
+      return `cancelled automatically: unpaid ${change.data.daysAfterDue} days after the due date ${change.data.dueDate}${change.data.refund ? `; ${minor(change.data.refund)} paid, to be refunded` : ''}`;
     case 'remind_unpaid':
       return `reminder: ${minor(change.data.outstanding)} unpaid ${change.data.days} days after the buyer was asked to pay`;
     case 'cancel_unpaid':

@@ -5,6 +5,13 @@ export const sellerProfileSchema = z.strictObject({
   name: z.string().min(1),
   addressLines: z.array(z.string()).min(1),
   email: z.email(),
+  /** Printed where buyers are told how to reach the seller: the PO instructions page, the emails' footer. */
+  phone: z.string().min(1).optional(),
+  /** For purchase orders sent by fax: the confirmation email and the PO instructions page name it when there is one. */
+  fax: z.string().min(1).optional(),
+  website: z.url({ protocol: /^https?$/ }).optional(),
+  /** An https image shown at the top of every email (at most 200 x 60 pixels look best). */
+  logoUrl: z.url({ protocol: /^https$/ }).optional(),
   taxId: z.string().optional(),
   bank: z.strictObject({
     accountHolder: z.string().min(1),
@@ -19,6 +26,9 @@ export const exampleSellerProfile: SellerProfile = {
   name: 'Example Software GmbH',
   addressLines: ['Gereonstrasse 1', '50670 Cologne', 'Germany'],
   email: 'billing@seller.example',
+  phone: '+49 221 555 0100',
+  fax: '+49 221 555 0199',
+  website: 'https://seller.example',
   taxId: 'DE123456789',
   bank: { accountHolder: 'Example Software GmbH', bankName: 'Example Bank AG', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
 };

@@ -1,6 +1,6 @@
 import type { ExecutionState, NextStep, WorkflowView } from '../../contract/execution.js';
-import { pendingEvents, pendingUnpaid } from './calendar.js';
-import { creditDue, fulfilmentStatuses, hasDigitalLines, paymentAskedAt, prepaymentStatuses, type PurchaseOrder } from './purchase-order/index.js';
+import { pendingEvents, pendingUnpaid, verifyReminderAt, verifyReminderKey } from './calendar.js';
+import { creditDue, fulfilmentStatuses, hasDigitalLines, prepaymentStatuses, unpaidClock, type PurchaseOrder } from './purchase-order/index.js';
 
 /**
  * What the workflow needs to know of a PO to choose its next step, computed in one place. The PO in
@@ -33,9 +33,13 @@ export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
   const until = (iso: string) => Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
   let waitSeconds = YEAR;
   if (po.status === 'awaiting_review' && po.reviewDeadline) {
-    // Until the reviewers' reminder, if one is still to come, else the deadline.
-    const reminder = po.review.reminderAt && !po.review.reminded ? po.review.reminderAt : null;
-    waitSeconds = until(reminder && reminder < po.reviewDeadline ? reminder : po.reviewDeadline);
+    // Until the reviewers' reminder or finance's escalation, whichever is still to come first, else the deadline.
+    const timers = [po.review.reminded ? null : po.review.reminderAt, po.review.escalated ? null : po.review.escalateAt, po.reviewDeadline];
+    waitSeconds = until(timers.filter((at): at is string => typeof at === 'string').sort()[0]!);
+  } else if (po.status === 'payment_submitted' && po.payment.pending) {
+    // A reported payment waits for finance: until finance's reminder, if it is still to come.
+    const remindAt = verifyReminderAt(po.payment.pending.at, po.unpaidCalendar);
+    waitSeconds = remindAt && !po.payment.calendarDone.includes(verifyReminderKey(po.payment.pending.at)) ? until(remindAt) : YEAR;
   }
   else if ((po.status === 'ordered' || po.status === 'deferred' || po.status === 'overdue') && po.payment.dueDate && po.payment.status !== 'paid') {
     // Until the next event of the payment calendar: a reminder, the due date, an automatic cancellation.
@@ -43,8 +47,8 @@ export function workflowView(po: PurchaseOrder, now: Date): WorkflowView {
     waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
   } else if ((po.status === 'awaiting_payment' || po.status === 'payment_rejected') && po.payment.status !== 'paid') {
     // An offline order or a proforma not paid yet: until its next reminder or its cancellation.
-    const asked = paymentAskedAt(po);
-    const { due, next } = asked ? pendingUnpaid(asked, po.unpaidCalendar, po.payment.calendarDone, now) : { due: [], next: null };
+    const clock = unpaidClock(po);
+    const { due, next } = clock ? pendingUnpaid(clock, po.unpaidCalendar, po.payment.calendarDone, now) : { due: [], next: null };
     waitSeconds = due.length ? 1 : next ? until(next.at) : YEAR;
   }
   return { status: po.status, version: po.version, next: nextStep(po), waitSeconds };

@@ -24,6 +24,9 @@ export function presentPurchaseOrder(po: PurchaseOrder) {
       amountDue: po.payment.amountDue,
       amountPaid: po.payment.amountPaid,
       dueDate: po.payment.dueDate,
+      // Cancelled after money arrived: what is owed back. Settled short after a dispute: what was written off.
+      ...(po.payment.refundDue ? { refundDue: po.payment.refundDue } : {}),
+      ...(po.payment.shortfall ? { shortfall: po.payment.shortfall } : {}),
       payments: po.payment.records,
     },
     documents: po.documents.map((doc) => ({ ...doc, href: `/purchase-orders/${po.id}/documents/${doc.id}` })),

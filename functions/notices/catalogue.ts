@@ -10,7 +10,8 @@ import type { Message } from './render.js';
  * (keyed by the entry's index and the notice's name), so no change goes untold and none twice.
  * Every decision here reads the entry's typed `data` and the PO, never the entry's prose.
  */
-export type Audience = 'buyer' | 'finance' | 'reviewers';
+/** Who hears: the buyer, the policy's finance people and reviewers, and the one reviewer undecided reviews are escalated to. */
+export type Audience = 'buyer' | 'finance' | 'reviewers' | 'escalation';
 
 export interface NoticeContext<T extends EntryType> {
   po: PurchaseOrder;
@@ -20,6 +21,8 @@ export interface NoticeContext<T extends EntryType> {
   document: DocumentRef | null;
   /** The recipient's own review link of a PO awaiting review, created on first use, the same on every retry. */
   reviewLink: () => Promise<{ href: string; expiresAt: string }>;
+  /** The PO's page in the back office (for staff). */
+  consoleHref: string;
 }
 
 export interface Notice<T extends EntryType> {
@@ -63,6 +66,14 @@ const reviewNotices = <T extends 'placed' | 'convert_to_purchase_order'>(): Noti
 const paidBeforehand = (po: PurchaseOrder) => po.delivery === 'prepayment' || po.paymentMethod === 'offline' || po.paymentMethod === 'online';
 /** Paid in full by this entry; a prepaid PO's receipt goes out with its final invoice instead. */
 const receiptDue = (entry: { data: { outstanding: number } }, po: PurchaseOrder) => entry.data.outstanding === 0 && po.delivery !== 'prepayment';
+/** A payment arrived and some is still to pay: the buyer hears what arrived and what remains. */
+const partPayment = <T extends 'verify_payment' | 'record_payment'>(): Notice<T> => ({
+  name: 'part-payment',
+  to: 'buyer',
+  when: (entry) => entry.data.outstanding > 0 && (entry.type !== 'verify_payment' || (entry.data as { decision: string }).decision === 'accept'),
+  about: 'a payment arrived (or was accepted) and some is still to pay: what arrived and what remains',
+  email: ({ po, entry, seller }) => emails.partPaymentEmail(po, entry.data.amount, entry.data.reference, seller),
+});
 
 export const catalogue: Catalogue = {
   placed: [
@@ -91,6 +102,29 @@ export const catalogue: Catalogue = {
       },
     },
   ],
+  escalate_review: [
+    {
+      name: 'review-escalated',
+      to: 'finance',
+      about: 'a day before an undecided review closes; the PO shows under "Needs attention"',
+      email: ({ po, consoleHref }) => emails.reviewEscalationEmail(po, { label: 'Decide in the back office', href: consoleHref }),
+    },
+    {
+      name: 'review-escalated-reviewer',
+      to: 'escalation',
+      about: "the same, to the policy's escalation reviewer, with a review link of their own",
+      personal: true,
+      email: async ({ po, reviewLink }) => emails.reviewEscalationEmail(po, { label: 'Review this purchase order', href: (await reviewLink()).href }),
+    },
+  ],
+  remind_verify: [
+    {
+      name: 'verify-reminder',
+      to: 'finance',
+      about: 'a reported payment has waited policy.offline.verifyReminderDays for verification',
+      email: ({ po, entry, consoleHref }) => emails.verifyReminderEmail(po, entry.data, consoleHref),
+    },
+  ],
   expire_review: [
     { name: 'expired', to: 'buyer', email: ({ po, seller }) => emails.reviewExpiredEmail(po, seller) },
     { name: 'expired-finance', to: 'finance', email: ({ po }) => emails.reviewExpiredFinanceEmail(po) },
@@ -111,6 +145,7 @@ export const catalogue: Catalogue = {
       about: 'accepted, and nothing is outstanding (not for prepayment: the final invoice says so)',
       email: ({ po }) => emails.paymentReceivedEmail(po),
     },
+    partPayment<'verify_payment'>(),
   ],
   record_payment: [
     {
@@ -120,13 +155,23 @@ export const catalogue: Catalogue = {
       about: 'nothing is outstanding (not for prepayment: the final invoice says so)',
       email: ({ po }) => emails.paymentReceivedEmail(po),
     },
+    partPayment<'record_payment'>(),
   ],
   dispute: [
     { name: 'dispute-opened', to: 'buyer', email: ({ po, entry }) => emails.disputeOpenedEmail(po, entry.data.reason) },
     { name: 'dispute-opened-finance', to: 'finance', email: ({ po, entry }) => emails.disputeOpenedEmail(po, entry.data.reason) },
   ],
   resolve_dispute: [{ name: 'dispute-resolved', to: 'buyer', email: ({ po, entry }) => emails.disputeResolvedEmail(po, entry.data.outcome, entry.data.reason) }],
-  cancel: [{ name: 'cancelled', to: 'buyer', email: ({ po, entry, seller }) => emails.cancelledEmail(po, entry.data.reason, seller) }],
+  cancel: [
+    { name: 'cancelled', to: 'buyer', email: ({ po, entry, seller }) => emails.cancelledEmail(po, entry.data.reason, seller) },
+    {
+      name: 'cancelled-by-buyer',
+      to: 'finance',
+      when: (entry) => entry.actor === 'checkout',
+      about: 'the buyer cancelled through the shop (finance cancelling knows already)',
+      email: ({ po, entry, consoleHref }) => emails.buyerCancelledEmail(po, entry.data.reason, consoleHref),
+    },
+  ],
   auto_cancel: [
     { name: 'cancelled', to: 'buyer', email: ({ po, entry, seller }) => emails.cancelledEmail(po, emails.unpaidSince(entry.data), seller) },
     { name: 'cancelled-finance', to: 'finance', email: ({ po, entry, seller }) => emails.cancelledEmail(po, emails.unpaidSince(entry.data), seller) },

@@ -6,24 +6,64 @@ import type { Block, Message } from './render.js';
 
 /** The emails that tell a PO's story: to the buyer, and the copies finance gets of cancellations and disputes. */
 
-/** To the buyer when a PO is placed and must be confirmed before the seller releases it. */
+/**
+ * To the buyer when a PO waits for review. Only a buyer who still has to confirm the PO (placed in
+ * the shop and reviewed by the policy, or converted from an offline order) is asked for the letter
+ * on company letterhead; a letter staff entered is acknowledged, and a PO held by credit control
+ * only says that it is being checked.
+ */
 export function poReceivedEmail(po: PurchaseOrder, seller: SellerProfile): Message {
+  const facts = [orderFacts(po), lineItems(po)];
+  if (po.review.confirmation !== 'letterhead') {
+    const byLetter = po.history[0]?.actor !== 'checkout';
+    return {
+      subject: `${po.reference}: we have received your purchase order`,
+      blocks: [
+        {
+          kind: 'p',
+          text: byLetter
+            ? `Thank you for your purchase order${po.poNumber ? ` ${po.poNumber}` : ''}. We have entered it as ${po.reference} and are checking it now; you need to do nothing more.`
+            : `Thank you for your order. Before we release it, our credit team checks it; you need to do nothing more.`,
+        },
+        ...facts,
+        { kind: 'p', text: 'We write again as soon as it is released, with the next steps.' },
+      ],
+    };
+  }
+  const fax = seller.fax ? `Fax ${seller.fax}, or post` : 'Post';
   return {
     subject: `${po.reference}: your purchase order is awaiting confirmation`,
     blocks: [
-      { kind: 'p', text: `Thank you for your order with ${seller.name}. We have received it as a purchase order.` },
-      orderFacts(po),
-      lineItems(po),
-      { kind: 'p', text: 'To complete your order, please confirm the purchase order in one of these ways:' },
+      { kind: 'p', text: `Thank you for your order. To complete it, please confirm the purchase order on company letterhead, quoting ${po.reference}.` },
+      ...facts,
       {
         kind: 'list',
         items: [
           `Email: send your purchase order on company letterhead as an attachment to ${seller.email}.`,
-          'Fax or post: send a signed confirmation on company letterhead to the address below.',
+          `${fax}: send a signed confirmation on company letterhead to the address below.`,
         ],
       },
-      { kind: 'p', text: `Please quote ${po.reference} in your confirmation. Once we have verified it, we release your order and send the next steps.` },
       { kind: 'code', lines: [seller.name, ...seller.addressLines] },
+      { kind: 'p', text: 'Once we have verified it, we release your order and send the next steps.' },
+    ],
+  };
+}
+
+/** To the buyer when a payment arrived that does not settle the order: what was received, what remains. */
+export function partPaymentEmail(po: PurchaseOrder, amount: number, reference: string, seller: SellerProfile): Message {
+  const beforeDelivery = po.status === 'awaiting_payment';
+  const proforma = po.documents.find((doc) => doc.type === 'proforma');
+  const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  const document = invoice ?? proforma;
+  return {
+    subject: `${po.reference}: part payment received - ${formatMoney(outstanding(po), po.currency)} still to pay`,
+    blocks: [
+      {
+        kind: 'p',
+        text: `We have received ${formatMoney(amount, po.currency)} for ${po.reference}, thank you. ${formatMoney(outstanding(po), po.currency)} remains to be paid${beforeDelivery ? '; we deliver as soon as it has arrived' : ''}.`,
+      },
+      { kind: 'facts', rows: [['Received', formatMoney(amount, po.currency)], ['Payment reference', reference], ['Paid so far', formatMoney(po.payment.amountPaid, po.currency)]] },
+      payTo(po, seller, document ? `${document.number} / ${po.reference}` : po.reference, po.payment.dueDate ? [['Due date', po.payment.dueDate]] : []),
     ],
   };
 }
@@ -44,7 +84,7 @@ export function releasedEmail(po: PurchaseOrder, invoice: DocumentRef, seller: S
       {
         kind: 'p',
         text: collected
-          ? `Your order is confirmed. Your invoice ${invoice.number} is attached; payment is collected on delivery.`
+          ? `Your order is confirmed. Your invoice ${invoice.number} is attached; ${invoice.dueDate ? `please pay it by ${invoice.dueDate}` : 'payment is collected on delivery'}.`
           : `Your purchase order has been released. Your invoice ${invoice.number} is attached.`,
       },
       orderFacts(po),

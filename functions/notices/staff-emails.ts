@@ -138,3 +138,54 @@ export function webhookDisabledEmail(endpoint: { id: string; url: string; failin
     ],
   };
 }
+
+/**
+ * To finance (and the policy's escalation reviewer, with a review link of their own) a day before an
+ * undecided review closes: decide it, or it is cancelled and the buyer told.
+ */
+export function reviewEscalationEmail(po: PurchaseOrder, link: { label: string; href: string }): Message {
+  const closes = (po.reviewDeadline ?? '').slice(0, 10);
+  return {
+    subject: `${po.reference}: review closes ${closes} - still undecided`,
+    blocks: [
+      { kind: 'p', text: `Nobody has decided on ${po.reference} yet. If nobody approves or rejects it by ${closes}, it is cancelled and the buyer is told.` },
+      { kind: 'link', ...link },
+      orderFacts(po),
+      ...(po.review.approvalsRequired > 1 ? [{ kind: 'p', text: `Approvals so far: ${po.review.approvals.length} of ${po.review.approvalsRequired}.` } as Block] : []),
+      { kind: 'p', text: 'The reviewers were asked when it was placed and reminded since. It is in the back office queue "Needs attention" until it is decided.' },
+    ],
+  };
+}
+
+/** To finance: a payment the buyer reported days ago still waits for verification. */
+export function verifyReminderEmail(po: PurchaseOrder, data: { days: number; amount: number; reference: string; reportedAt: string }, consoleHref: string): Message {
+  return {
+    subject: `${po.reference}: reported payment waiting ${data.days} days for verification`,
+    blocks: [
+      { kind: 'p', text: `${po.customer.company} reported a payment on ${data.reportedAt.slice(0, 10)} that nobody has verified yet. Until it is accepted or rejected, the order is neither delivered nor reminded.` },
+      { kind: 'link', label: 'Verify the payment', href: consoleHref },
+      {
+        kind: 'facts',
+        rows: [
+          ['Order reference', po.reference],
+          ['Reported amount', formatMoney(data.amount, po.currency)],
+          ['Payment reference', data.reference],
+          ['Amount due', formatMoney(outstanding(po), po.currency)],
+        ],
+      },
+    ],
+  };
+}
+
+/** To finance when the buyer cancelled through the shop: what was cancelled, and whether anything is to refund. */
+export function buyerCancelledEmail(po: PurchaseOrder, reason: string | null, consoleHref: string): Message {
+  return {
+    subject: `${po.reference}: cancelled by the buyer`,
+    blocks: [
+      { kind: 'p', text: `${po.customer.company} cancelled ${po.reference} through the shop.${po.payment.refundDue ? ` ${formatMoney(po.payment.refundDue, po.currency)} was paid and is to be refunded.` : ' Nothing was paid.'}` },
+      ...(reason ? [{ kind: 'p', text: `Reason given: ${reason}` } as Block] : []),
+      { kind: 'link', label: 'Open the purchase order', href: consoleHref },
+      orderFacts(po),
+    ],
+  };
+}

@@ -34,7 +34,7 @@ const exported = exportTasks(() => {
     publishing: publishing(),
     recipients: async () => {
       const policy = await all.policies.get();
-      return { reviewers: policy.reviewerEmails, finance: policy.financeEmails };
+      return { reviewers: policy.reviewerEmails, finance: policy.financeEmails, escalation: policy.reviewEscalationEmail ? [policy.reviewEscalationEmail] : [] };
     },
   });
 });

@@ -8,7 +8,7 @@ import { changePurchaseOrder } from '../../functions/app/change.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
 import { placeOrder } from '../../functions/app/place.js';
 import type { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
-import { type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
+import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries } from './fake-events.js';
 import { order } from './orders.js';
@@ -45,8 +45,8 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
   async needingAttention(limit: number) {
     return [...this.items.values()]
       .map((item) => item.po)
-      .filter((po) => po.attention)
-      .sort((a, b) => (`${b.attention!.since}#${b.id}` > `${a.attention!.since}#${a.id}` ? 1 : -1))
+      .filter((po) => needsFinanceSince(po) !== null)
+      .sort((a, b) => (`${needsFinanceSince(b)}#${b.id}` > `${needsFinanceSince(a)}#${a.id}` ? 1 : -1))
       .slice(0, limit)
       .map(clone);
   }
@@ -290,6 +290,7 @@ export function fakes() {
     secrets: new FixedSecrets(),
     clock: new TestClock(),
     newId: () => `PO${String(++ids).padStart(4, '0')}`,
+    seller: exampleSellerProfile,
   };
 }
 
@@ -336,10 +337,13 @@ export function taskFakes() {
   const deps = fakes();
   return {
     ...deps,
-    seller: exampleSellerProfile,
     publicBaseUrl: 'https://po.seller.example/',
     renderPdf: renderDocumentPdf,
-    recipients: async () => ({ reviewers: deps.policies.policy.reviewerEmails, finance: deps.policies.policy.financeEmails }),
+    recipients: async () => ({
+      reviewers: deps.policies.policy.reviewerEmails,
+      finance: deps.policies.policy.financeEmails,
+      escalation: deps.policies.policy.reviewEscalationEmail ? [deps.policies.policy.reviewEscalationEmail] : [],
+    }),
     publishing: { events: new MemoryEvents(), bus: new MemoryBus(), webhooks: new MemoryWebhooks(), deliveries: new RecordingDeliveries(), clock: deps.clock },
   };
 }

@@ -89,7 +89,7 @@ describe('payments', () => {
   it('partial payments accumulate; the full amount completes a delivered PO', () => {
     let po = delivered(ordered());
     po = pay(po, 10000, 'W1');
-    expect(po).toMatchObject({ status: 'ordered', payment: { amountPaid: 10000, status: 'unpaid' } });
+    expect(po).toMatchObject({ status: 'ordered', payment: { amountPaid: 10000, status: 'partially_paid' } });
     po = pay(po, 19700, 'W2');
     expect(po).toMatchObject({ status: 'completed', payment: { amountPaid: 29700, status: 'paid' } });
   });
@@ -134,13 +134,13 @@ describe('the lifecycle as a whole (model-based)', () => {
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
     cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'], remind_unpaid: ['system'], cancel_unpaid: ['system'], attach: ['checkout', 'finance'],
-    flag_attention: ['system'], resume: ['finance'], email_failed: ['system'],
+    flag_attention: ['system'], resume: ['finance'], email_failed: ['system'], escalate_review: ['system'], remind_verify: ['system'],
   };
   const actorFor = (action: Action) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fitting[action.type]) }, { weight: 1, arbitrary: anyActor });
   const amount = fc.oneof(fc.constantFrom(29700, 30000, 10000, 19700, 20000), fc.integer({ min: -5, max: 40000 }));
   const ref = fc.constantFrom('A', 'B', 'C', 'D');
   const actions: fc.Arbitrary<Action> = fc.oneof(
-    fc.constantFrom<Action>({ type: 'approve' }, { type: 'reject' }, { type: 'expire_review' }, { type: 'remind_review' }, { type: 'mark_overdue' }, { type: 'cancel' }, { type: 'dispute' }),
+    fc.constantFrom<Action>({ type: 'approve' }, { type: 'reject' }, { type: 'expire_review' }, { type: 'remind_review' }, { type: 'mark_overdue' }, { type: 'cancel' }, { type: 'dispute' }, { type: 'escalate_review' }, { type: 'remind_verify' }),
     fc.constantFrom<Action>({ type: 'remind', event: 'before-7' }, { type: 'remind', event: 'after-7' }, { type: 'auto_cancel', event: 'cancel-30' }),
     fc.constantFrom<Action>({ type: 'remind_unpaid', event: 'unpaid-7' }, { type: 'cancel_unpaid', event: 'unpaid-cancel-30' }, { type: 'remind_unpaid', event: 'unpaid-99' }),
     fc.record({ type: fc.constant('record_payment' as const), amount, reference: ref }),
@@ -244,7 +244,8 @@ describe('the lifecycle as a whole (model-based)', () => {
 
   it('gives the workflow what it routes on, and how long its next wait may last', () => {
     const po = place();
-    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, next: 'review', waitSeconds: 14 * 86400 });
+    // The reviewers' reminder comes halfway to the 14-day deadline (the default).
+    expect(workflowView(po, at)).toEqual({ status: 'awaiting_review', version: 1, next: 'review', waitSeconds: 7 * 86400 });
     const ordered = apply(po, { type: 'approve' }, { actor: 'reviewer', at });
     // Due 30 days after approval (2026-04-01); the first calendar date is the reminder 7 days before it.
     expect(workflowView(ordered, at)).toMatchObject({ status: 'ordered', next: 'fulfil', waitSeconds: 22 * 86400 + 14 * 3600 });
@@ -294,11 +295,19 @@ describe('review reminders', () => {
     const reminded = apply(po, { type: 'remind_review' }, { actor: 'system', at: new Date('2026-03-13T10:00:00Z') });
     expect(reminded).toMatchObject({ status: 'awaiting_review', review: { reminded: true } });
     expect(reminded.history.at(-1)).toMatchObject({ type: 'remind_review', by: { type: 'system' }, data: { deadline: '2026-03-16T10:00:00.000Z' } });
-    expect(workflowView(reminded, new Date('2026-03-13T10:00:00Z')).waitSeconds).toBe(3 * 86400);
+    // Next: finance's escalation a day before the deadline, then the deadline.
+    expect(workflowView(reminded, new Date('2026-03-13T10:00:00Z')).waitSeconds).toBe(2 * 86400);
     expect(apply(reminded, { type: 'remind_review' }, { actor: 'system', at })).toBe(reminded);
-    // No reminder when the policy asks for none, or for more days than the review lasts.
-    expect(place({}, { ...policy, reviewReminderDays: null }).review.reminderAt).toBeNull();
+    const escalated = apply(reminded, { type: 'escalate_review' }, { actor: 'system', at: new Date('2026-03-15T10:00:00Z') });
+    expect(escalated).toMatchObject({ status: 'awaiting_review', review: { escalated: true } });
+    expect(workflowView(escalated, new Date('2026-03-15T10:00:00Z')).waitSeconds).toBe(86400);
+    expect(apply(escalated, { type: 'escalate_review' }, { actor: 'system', at })).toBe(escalated);
+    // Halfway when the policy names no number; none with 0, or for more days than the review lasts.
+    expect(place({}, { ...policy, reviewReminderDays: null }).review).toMatchObject({ reminderAt: '2026-03-09T10:00:00.000Z', escalateAt: '2026-03-15T10:00:00.000Z' });
+    expect(place({}, { ...policy, reviewReminderDays: 0 }).review.reminderAt).toBeNull();
     expect(place({}, { ...policy, reviewReminderDays: 20 }).review.reminderAt).toBeNull();
+    // A one-day review has no escalation left: the deadline is the day before.
+    expect(place({}, { ...policy, reviewTimeoutDays: 1 }).review).toMatchObject({ reminderAt: null, escalateAt: null });
   });
 });
 

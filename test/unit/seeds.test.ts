@@ -15,7 +15,7 @@ import { sampleOrder } from '../support/fakes.js';
 const at = new Date('2026-03-02T10:00:00Z');
 const policy: Policy = {
   ...defaultPolicy,
-  offline: { eligibleCustomerTypes: ['business', 'government'], minimum: { USD: 50000 }, maximum: { USD: 1000000 }, reminderDays: [7, 14], cancelAfterDays: 30 },
+  offline: { eligibleCustomerTypes: ['business', 'government'], minimum: { USD: 50000 }, maximum: { USD: 1000000 }, reminderDays: [7, 14], cancelAfterDays: 30, verifyReminderDays: 2 },
   partners: {
     'partner-ok': { poEnabled: true, limit: 500000, currency: 'USD' },
     'partner-off': { poEnabled: false, limit: 500000, currency: 'USD' },
@@ -60,6 +60,23 @@ describe('the seeds to the letter', () => {
     // A partner's own settings replace the offline rules: a consumer partner buyer below the offline minimum is still reviewed.
     const reviewed = partner('partner-ok', { customer: { ...sampleOrder.customer, type: 'consumer', partnerId: 'partner-ok' }, lines: [{ ...sampleOrder.lines[0]!, quantity: 1, unitAmount: 100 }] })();
     expect(reviewed).toMatchObject({ status: 'awaiting_review', review: { required: true } });
+  });
+
+  it("a partner's settings hold in the cart too: switched off or a limit of zero is a refusal, not a review", () => {
+    const partner = (id: string, overrides: Partial<OrderRequest> = {}) => () => place({ channel: 'cart', customer: { ...sampleOrder.customer, partnerId: id }, ...overrides });
+    expect(ruleOf(partner('partner-off'))).toBe('partner_po_disabled');
+    expect(ruleOf(partner('partner-zero'))).toBe('partner_limit_zero');
+    expect(ruleOf(partner('partner-ok', { lines: [{ ...sampleOrder.lines[0]!, quantity: 1, unitAmount: 500001 }] }))).toBe('partner_limit');
+    // Within the partner's settings, the cart's own rules follow (here: review by default).
+    expect(partner('partner-ok')()).toMatchObject({ status: 'awaiting_review', review: { confirmation: 'letterhead' } });
+  });
+
+  it('the docs say who may cancel when exactly as the lifecycle decides (the moves table is generated from it)', async () => {
+    const { movesTable } = await import('../../infra/docs.js');
+    expect(movesTable()).toContain('| `cancel` | checkout | `awaiting_review`, `awaiting_payment`, `payment_rejected` |');
+    // A released prepayment PO whose proforma is unpaid is "awaiting payment": the buyer may still cancel it.
+    const prepaid = apply(place({ delivery: 'prepayment' }), { type: 'approve' }, { actor: 'reviewer', at });
+    expect(apply(prepaid, { type: 'cancel' }, { actor: 'checkout', at }).status).toBe('cancelled');
   });
 
   it('checkout may cancel only before any money arrived; finance may cancel later, and the refund is recorded and told', () => {

@@ -6,7 +6,7 @@ import { upgradePurchaseOrder } from './upgrade.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
 import type { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
 import { exposureOf, type OpenPurchaseOrder } from '../../domain/credit.js';
-import { type PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
+import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
 
 /** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
 const OWED = 'OWED';
@@ -48,7 +48,8 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
     // write: a crash before the signal leaves it on record for the reconciler, never lost.
     const owe = parkedToken !== null;
     const open = index.customerKey !== undefined;
-    const removed = [...(owe ? ['waitToken'] : []), ...(po.attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince'])];
+    const attention = needsFinanceSince(po);
+    const removed = [...(owe ? ['waitToken'] : []), ...(attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince'])];
     // What the PO adds to its customer's exposure moves with it, in the same transaction.
     const before = await exposureBefore(this.db, this.table, poKey(po.id));
     if (!before || before.version !== expectedVersion) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
@@ -62,7 +63,7 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
           UpdateExpression: [
             `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText, exposure = :exposure`,
             owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
-            po.attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
+            attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
             open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
             removed.length ? ` REMOVE ${removed.join(', ')}` : '',
           ].join(''),
@@ -78,7 +79,7 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
             ':searchText': index.searchText,
             ':expected': expectedVersion,
             ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
-            ...(po.attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${po.attention.since}#${po.id}` } : {}),
+            ...(attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${attention}#${po.id}` } : {}),
             ...(open ? { ':customerKey': index.customerKey, ':customerSince': index.customerSince } : {}),
           },
         },

@@ -19,6 +19,8 @@ export function policyPage(page: Page, fields: Record<string, string>, errors: R
     reviewerEmails: 'Reviewers',
     reviewTimeoutDays: 'Review expires after',
     reviewReminderDays: 'Remind reviewers',
+    reviewEscalationEmail: 'Escalate undecided reviews to',
+    verifyReminderDays: 'Remind finance of reported payments',
     approvalRules: 'Approval rules',
     paymentTermsDays: 'Payment terms',
     defaultDelivery: 'Default delivery',
@@ -40,14 +42,16 @@ export function policyPage(page: Page, fields: Record<string, string>, errors: R
     { ...page, title: 'Policy', current: 'policy' },
     html`<h1>Policy</h1><p class="muted">Who may pay by purchase order, when a PO is reviewed, and the calendar of payment. Changes apply to POs placed from now on.</p>
 ${saved ? html`<p class="notice" role="status">The policy is saved.</p>` : ''}
+${fields.reviewByDefault !== 'on' ? html`<p class="warning" role="note"><strong>Review is off:</strong> every cart purchase order is released without checking the buyer's confirmation, which risks orders that are never paid. We strongly recommend review for everyone but trusted B2B customers: turn it on and list those customers under Trusted customers.</p>` : ''}
 ${Object.keys(errors).length ? html`<div class="error" role="alert"><p>The policy was not saved. Please correct:</p><ul>${Object.entries(errors).map(([name, message]) => html`<li><a href="#${name === 'offlineTypes' ? 'offlineType-business' : name}">${labels[name] ?? name}</a>: ${message}</li>`)}</ul></div>` : ''}
 <form method="post" action="${page.base}/policy" class="policy"><input type="hidden" name="csrf" value="${session.csrf}">
 <fieldset class="card"><legend>Review</legend>
-<p class="check"><input id="reviewByDefault" name="reviewByDefault" type="checkbox"${fields.reviewByDefault === 'on' ? html` checked` : ''}><label for="reviewByDefault">Review cart purchase orders unless the customer is trusted</label></p>
+<p class="check"><input id="reviewByDefault" name="reviewByDefault" type="checkbox" aria-describedby="reviewByDefault-hint"${fields.reviewByDefault === 'on' ? html` checked` : ''}><label for="reviewByDefault">Review cart purchase orders unless the customer is trusted</label><span class="hint" id="reviewByDefault-hint">Recommended. Without review, POs are released unchecked: use that for trusted B2B customers only.</span></p>
 ${area('trustedCustomers', 'Trusted customers', 'Customer ids, one a line: their cart POs are released without review.')}
 ${area('reviewerEmails', 'Reviewers', 'Email addresses, one a line: each gets a review link of their own.')}
 ${text('reviewTimeoutDays', 'Review expires after (days)')}
-${text('reviewReminderDays', 'Remind reviewers (days before the review expires)', 'Leave empty for no reminder.')}
+${text('reviewReminderDays', 'Remind reviewers (days before the review expires)', 'Leave empty to remind them halfway to the deadline; 0 for no reminder.')}
+${text('reviewEscalationEmail', 'Escalate undecided reviews to (email)', 'A day before a review closes undecided, finance is told; this person also gets a review link. Leave empty for finance only.')}
 ${area('approvalRules', 'Approval rules (JSON)', 'For example [{"minTotal": {"USD": 1000000}, "approvals": 2}]: at or above that amount (minor units), that many different approvers.', 4)}
 </fieldset>
 <fieldset class="card"><legend>Payment</legend>
@@ -72,7 +76,8 @@ ${area('tax', 'Tax (JSON)', 'Prices are net. {"mode": "none"}, or for example {"
 ${area('offlineMinimum', 'Minimum per currency', 'One a line, as “USD 500.00”.')}
 ${area('offlineMaximum', 'Maximum per currency', 'One a line, as “USD 100,000.00”.')}
 ${text('unpaidReminderDays', 'Remind unpaid offline orders and proformas (days after the buyer was asked to pay)', 'For example 7, 14')}
-${text('unpaidCancelAfterDays', 'Cancel them (days after the buyer was asked to pay)', 'Leave empty never to cancel them.')}
+${text('unpaidCancelAfterDays', 'Cancel them (days after the buyer was asked to pay)', 'Leave empty never to cancel them. Days a reported payment waits for verification do not count, and after a rejection the buyer has at least until the first reminder to pay again.')}
+${text('verifyReminderDays', 'Remind finance of a reported payment not verified (days)', 'Leave empty for no reminder.')}
 ${area('partners', 'Partners (JSON)', 'For example {"partner-1": {"poEnabled": true, "limit": 500000, "currency": "USD"}} (limit in minor units).', 4)}
 </fieldset>
 <p><button type="submit" class="primary">Save policy</button></p>

@@ -99,7 +99,7 @@ ${po.status === 'awaiting_review' ? holdNotice(po) : ''}${
 <div class="grid">
 <section class="card" aria-labelledby="h-payment"><h2 id="h-payment">Payment</h2><dl>
 <dt>Status</dt><dd>${statusName(po.payment.status)}</dd><dt>Due</dt><dd>${money(po.payment.amountDue)}${po.payment.dueDate ? ` by ${po.payment.dueDate}` : ''}</dd>
-<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(outstanding(po))}</dd>${po.payment.refundDue ? `<dt>To refund</dt><dd>${money(po.payment.refundDue)}</dd>` : ''}</dl>
+<dt>Paid</dt><dd>${money(po.payment.amountPaid)}</dd><dt>Outstanding</dt><dd>${money(outstanding(po))}</dd>${po.payment.refundDue ? html`<dt>To refund</dt><dd>${money(po.payment.refundDue)}</dd>` : ''}${po.payment.shortfall ? html`<dt>Written off</dt><dd>${money(po.payment.shortfall)} <span class="muted">(credited: settled short)</span></dd>` : ''}</dl>
 ${
   po.payment.records.length
     ? html`<table><caption>Payments</caption><thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="n">Amount</th></tr></thead><tbody>${po.payment.records.map(

@@ -1,14 +1,14 @@
 import type { Who } from '../../../contract/purchase-order.js';
-import { calendarEvents, parseEventKey, unpaidEvents } from '../calendar.js';
+import { calendarEvents, parseEventKey, unpaidEvents, verifyReminderAt, verifyReminderKey } from '../calendar.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../errors.js';
 import { type Change, entry, identityOf, whoFor } from '../history.js';
 import { add } from '../money.js';
 import { allowedFrom, canApply, fulfilmentStatuses, prepaymentStatuses } from './lifecycle.js';
 import { sizeLimits, utf8Bytes } from './limits.js';
-import { type Action, type ActionContext, type PurchaseOrder, isFullyDelivered, outstanding, paymentAskedAt, shippingOrdersFor } from './model.js';
+import { type Action, type ActionContext, type PurchaseOrder, hasPhysicalLines, isFullyDelivered, outstanding, shippingOrdersFor, unpaidClock } from './model.js';
 import { checkOfflineAccess } from './placement.js';
 import { dueDateFrom } from './pricing.js';
-import { approvalsRequired, decision, openReview, reminderAt } from './review.js';
+import { approvalsRequired, decision, openReview, reviewTimers } from './review.js';
 
 /**
  * `apply` is the only way a PO changes: it returns a new PO with one more history entry, or throws
@@ -17,12 +17,13 @@ import { approvalsRequired, decision, openReview, reminderAt } from './review.js
 
 /**
  * Payment collected on delivery (deferred): once everything is delivered and it has not been
- * collected, it is due that day, and the usual calendar follows (the PO turns overdue at the end of
- * it, then the reminders after the due date). Reminders before a due date that is already here are
- * skipped, not sent late.
+ * collected, it falls due, and the usual calendar follows (the PO turns overdue at the end of the due
+ * date, then the reminders after it). Goods handed over at the door are paid there: due that day.
+ * Licence keys sent by email have no door: they are due on the customer's terms counted from
+ * delivery. Reminders before a due date that is already here are skipped, not sent late.
  */
 function collectionDue(po: PurchaseOrder, at: string): void {
-  const dueDate = at.slice(0, 10);
+  const dueDate = hasPhysicalLines(po) ? at.slice(0, 10) : dueDateFrom(new Date(at), po.paymentTermsDays);
   po.payment.dueDate = dueDate;
   const passed = calendarEvents(dueDate, po.calendar).filter((event) => event.kind === 'reminder_before' && event.at <= at);
   po.payment.calendarDone = [...po.payment.calendarDone, ...passed.map((event) => event.key)];
@@ -75,7 +76,9 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
     next.payment.records.push({ reference, amount, at, actor: ctx.actor });
     next.payment.amountPaid = add(next.payment.amountPaid, amount);
     next.payment.pending = null;
+    // Paid in full; or part of it (an overdue invoice stays overdue until it is paid in full).
     if (next.payment.amountPaid === next.payment.amountDue) next.payment.status = 'paid';
+    else if (next.payment.status !== 'overdue') next.payment.status = 'partially_paid';
   };
 
   switch (action.type) {
@@ -112,6 +115,22 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       next.review.reminded = true;
       change = { type: 'remind_review', data: { deadline: po.reviewDeadline } };
       break;
+    case 'escalate_review':
+      if (po.review.escalated) return po;
+      next.review.escalated = true;
+      // The reminder, if still to come, is overtaken: everyone hears now.
+      next.review.reminded = true;
+      change = { type: 'escalate_review', data: { deadline: po.reviewDeadline } };
+      break;
+    case 'remind_verify': {
+      const pending = po.payment.pending!;
+      const key = verifyReminderKey(pending.at);
+      if (po.payment.calendarDone.includes(key) || verifyReminderAt(pending.at, po.unpaidCalendar) === null) return po;
+      next.payment.calendarDone = [...po.payment.calendarDone, key];
+      const days = Math.round((ctx.at.getTime() - Date.parse(pending.at)) / 86_400_000);
+      change = { type: 'remind_verify', data: { reminder: key, days, amount: pending.amount, reference: pending.reference, reportedAt: pending.at } };
+      break;
+    }
     case 'expire_review':
       next.review = decision(po.review, 'expired', ctx);
       next.status = 'cancelled';
@@ -134,9 +153,9 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
         next.status = 'payment_rejected';
         next.payment.status = 'rejected';
       } else {
+        // Short of the total: the rest is still to pay before delivery, and the buyer is told how much.
         credit(pending.amount, pending.reference);
         next.status = next.payment.status === 'paid' ? 'ordered' : 'awaiting_payment';
-        if (next.payment.status !== 'paid') next.payment.status = 'unpaid';
       }
       change = {
         type: 'verify_payment',
@@ -171,10 +190,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       paymentAmount(action.amount);
       credit(action.amount, action.reference);
       if (next.payment.status === 'paid' && (prepaymentStatuses.has(po.status) || po.status === 'overdue')) next.status = 'ordered';
-      else if (prepaymentStatuses.has(po.status)) {
-        next.status = 'awaiting_payment';
-        next.payment.status = 'unpaid';
-      }
+      else if (prepaymentStatuses.has(po.status)) next.status = 'awaiting_payment';
       change = { type: 'record_payment', data: { amount: action.amount, reference: action.reference, outstanding: outstanding(next) } };
       break;
     }
@@ -191,7 +207,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       next.delivery = action.delivery;
       next.paymentTermsDays = action.customerTerms?.[po.customer.id] ?? action.paymentTermsDays;
       next.reviewDeadline = new Date(ctx.at.getTime() + action.reviewTimeoutDays * 86_400_000).toISOString();
-      next.review = openReview(approvalsRequired(action, po.currency, po.total), reminderAt(next.reviewDeadline, action.reviewReminderDays, ctx.at));
+      next.review = { ...openReview(approvalsRequired(action, po.currency, po.total), reviewTimers(next.reviewDeadline, action.reviewReminderDays, ctx.at)), confirmation: 'letterhead' };
       next.status = 'awaiting_review';
       next.payment.status = 'not_due';
       next.payment.pending = null;
@@ -236,25 +252,24 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       if (po.payment.status === 'paid') return po;
       noCalendarWithoutDueDate(po);
       next.status = 'cancelled';
-      owedBack(next);
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
       change = {
         type: 'auto_cancel',
-        data: { reminder: action.event, daysAfterDue: parseEventKey(action.event).days, dueDate: po.payment.dueDate, outstanding: outstanding(po) },
+        data: { reminder: action.event, daysAfterDue: parseEventKey(action.event).days, dueDate: po.payment.dueDate, outstanding: outstanding(po), refund: owedBack(next) },
       };
       break;
     case 'remind_unpaid':
     case 'cancel_unpaid': {
       if (po.payment.calendarDone.includes(action.event) || po.payment.status === 'paid') return po;
-      const asked = paymentAskedAt(po);
-      const event = asked ? unpaidEvents(asked, po.unpaidCalendar).find((e) => e.key === action.event) : undefined;
-      if (!event) throw new RuleViolation(`no unpaid-payment event ${action.event} on this purchase order`, 'unknown_event');
+      const clock = unpaidClock(po);
+      const event = clock ? unpaidEvents(clock, po.unpaidCalendar).find((e) => e.key === action.event) : undefined;
+      if (!clock || !event) throw new RuleViolation(`no unpaid-payment event ${action.event} on this purchase order`, 'unknown_event');
       next.payment.calendarDone = [...po.payment.calendarDone, action.event];
       if (action.type === 'cancel_unpaid') {
         next.status = 'cancelled';
-        change = { type: 'cancel_unpaid', data: { days: event.days, since: asked!, outstanding: outstanding(po), refund: owedBack(next) } };
+        change = { type: 'cancel_unpaid', data: { days: event.days, since: clock.askedAt, outstanding: outstanding(po), refund: owedBack(next) } };
       } else {
-        change = { type: 'remind_unpaid', data: { reminder: event.key, days: event.days, since: asked!, outstanding: outstanding(po) } };
+        change = { type: 'remind_unpaid', data: { reminder: event.key, days: event.days, since: clock.askedAt, outstanding: outstanding(po) } };
       }
       break;
     }

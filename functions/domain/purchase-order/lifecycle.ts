@@ -23,6 +23,8 @@ export const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly 
   reject: { reviewer: ['awaiting_review'], finance: ['awaiting_review'] },
   expire_review: { system: ['awaiting_review'] },
   remind_review: { system: ['awaiting_review'] },
+  escalate_review: { system: ['awaiting_review'] },
+  remind_verify: { system: ['payment_submitted'] },
   submit_payment: { checkout: ['awaiting_payment', 'payment_rejected'] },
   verify_payment: { finance: ['payment_submitted'] },
   dispute: { checkout: ['payment_submitted', 'payment_rejected'], finance: ['payment_submitted', 'payment_rejected'] },

@@ -2,7 +2,7 @@ import type { Address, Customer, OrderLine, OrderRequest } from '../../../contra
 import type { Policy } from '../../../contract/policy.js';
 import type { Actor, DocumentType, HoldReason, PaymentStatus, Status, Who } from '../../../contract/purchase-order.js';
 import type { AttachmentType } from '../attachments.js';
-import type { CalendarPolicy, UnpaidCalendar } from '../calendar.js';
+import type { CalendarPolicy, UnpaidCalendar, UnpaidClock } from '../calendar.js';
 import type { HistoryEntry } from '../history.js';
 import type { TaxEntry, Taxation } from '../tax.js';
 
@@ -143,6 +143,11 @@ export interface Review {
   /** When the reviewers are reminded of a review still open (policy.reviewReminderDays), and whether they were. */
   reminderAt: string | null;
   reminded: boolean;
+  /** A day before the deadline finance is told (and the policy's escalation reviewer): when, and whether it was (absent on POs from before). */
+  escalateAt?: string | null;
+  escalated?: boolean;
+  /** The buyer must confirm the PO on company letterhead (a cart PO reviewed by the policy, a converted order); absent otherwise. */
+  confirmation?: 'letterhead';
 }
 
 /** The rules an offline PO (placed by letter, or converted from an order awaiting offline payment) must meet. */
@@ -153,6 +158,8 @@ export type Action =
   | { type: 'reject'; comment?: string }
   | { type: 'expire_review' }
   | { type: 'remind_review' }
+  | { type: 'escalate_review' }
+  | { type: 'remind_verify' }
   | { type: 'submit_payment'; amount: number; reference: string }
   | { type: 'verify_payment'; decision: 'accept' | 'reject'; reason?: string }
   | { type: 'dispute'; reason?: string }
@@ -182,13 +189,22 @@ export type Action =
   | { type: 'attach'; attachment: Attachment }
   | { type: 'flag_attention'; step: string; reason: string }
   | { type: 'resume' }
-  | { type: 'email_failed'; key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers'; to: string[]; reason: string };
+  | { type: 'email_failed'; key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers' | 'escalation'; to: string[]; reason: string };
 
 export interface ActionContext {
   actor: Actor;
   at: Date;
   /** Who acted; the role's key (or the workflow) when not given. */
   by?: Who;
+}
+
+/**
+ * Since when the PO waits for finance, or null: a step of its workflow failed for good, or its review
+ * closes tomorrow undecided (escalated). The console's "Needs attention" queue lists these.
+ */
+export function needsFinanceSince(po: PurchaseOrder): string | null {
+  if (po.attention) return po.attention.since;
+  return po.status === 'awaiting_review' && po.review.escalated ? (po.review.escalateAt ?? po.updatedAt) : null;
 }
 
 /** What the back office's search matches (reference, buyer's PO number, company, customer id, email), in lower case. */
@@ -198,6 +214,10 @@ export function searchTextOf(po: PurchaseOrder): string {
 
 export function hasDigitalLines(po: Pick<PurchaseOrder, 'lines'>): boolean {
   return po.lines.some((line) => line.fulfilment === 'digital');
+}
+
+export function hasPhysicalLines(po: Pick<PurchaseOrder, 'lines'>): boolean {
+  return po.lines.some((line) => line.fulfilment === 'physical');
 }
 
 export function isFullyDelivered(po: PurchaseOrder): boolean {
@@ -225,6 +245,32 @@ export function paymentAskedAt(po: PurchaseOrder): string | null {
   if (po.paymentMethod === 'offline') return po.createdAt;
   if (po.delivery === 'prepayment') return po.documents.find((doc) => doc.type === 'proforma')?.issuedAt ?? null;
   return null;
+}
+
+/** Statuses in which a payment the buyer reported waits for finance: the buyer's time to pay stands still. */
+const verifying: readonly string[] = ['payment_submitted', 'disputed'];
+
+/**
+ * The buyer's clock of a payment asked before delivery, read from the history: when they were asked,
+ * how long reported payments waited for finance since then, and the last rejection of one.
+ */
+export function unpaidClock(po: PurchaseOrder): UnpaidClock | null {
+  const askedAt = paymentAskedAt(po);
+  if (!askedAt) return null;
+  let pausedMs = 0;
+  let pausedSince: string | null = null;
+  let rejectedAt: string | null = null;
+  for (const entry of po.history) {
+    if (entry.at < askedAt) continue;
+    const into = verifying.includes(entry.to ?? '');
+    if (into && pausedSince === null) pausedSince = entry.at;
+    if (!into && pausedSince !== null) {
+      pausedMs += Date.parse(entry.at) - Date.parse(pausedSince);
+      pausedSince = null;
+    }
+    if (entry.type === 'verify_payment' && entry.data.decision === 'reject') rejectedAt = entry.at;
+  }
+  return { askedAt, pausedMs, rejectedAt };
 }
 
 /** What is still to be paid of a PO. */

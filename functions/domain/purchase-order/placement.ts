@@ -8,7 +8,7 @@ import { fulfilmentStatuses } from './lifecycle.js';
 import { sizeLimits, utf8Bytes } from './limits.js';
 import { type OfflineRules, type Payment, type PurchaseOrder, shippingOrdersFor } from './model.js';
 import { dueDateFrom, priceOrder } from './pricing.js';
-import { approvalsRequired, openReview, reminderAt } from './review.js';
+import { approvalsRequired, openReview, reviewTimers } from './review.js';
 
 /** Placing an order: which route it takes (review, release, prepayment), the rules it must meet, and the new PO. */
 
@@ -38,6 +38,8 @@ export function decidePlacement(order: OrderRequest, total: number, policy: Poli
     case 'purchase_order': {
       const delivery = order.delivery ?? policy.defaultDelivery;
       if (order.channel === 'cart') {
+        // A registered partner's own settings hold whichever way they order (refused when the option is off).
+        if (order.customer.partnerId !== undefined) checkPartnerAccess(order.customer.partnerId, order.currency, total, policy);
         const minimum = policy.cartMinimum[order.currency];
         if (minimum === undefined) {
           throw violation(`purchase orders are not offered in the cart for ${order.currency}`, 'cart_currency');
@@ -121,6 +123,16 @@ export interface NewPurchaseOrder {
  */
 export const holdsApplyTo = (order: Pick<OrderRequest, 'paymentMethod'>) => order.paymentMethod === 'purchase_order' || order.paymentMethod === 'deferred';
 
+/**
+ * Whether the buyer must still confirm the PO on company letterhead: one placed online that the
+ * policy sends to review (Cleverbridge's "online order with fax, letter, or email validation"), or a
+ * partner's offline PO placed through the shop. Not an order staff entered from the letter in hand,
+ * nor one reviewed only because credit control held it.
+ */
+function confirmsOnLetterhead(order: OrderRequest, decided: Placement, actor: Actor): boolean {
+  return order.paymentMethod === 'purchase_order' && decided.reviewRequired && actor === 'checkout';
+}
+
 export function placePurchaseOrder({ id, reference, order, policy, actor, by, at, holds = [] }: NewPurchaseOrder): PurchaseOrder {
   const { lines, subtotal, tax, total, taxIds } = priceOrder(order, policy);
   const decided = decidePlacement(order, total, policy);
@@ -166,11 +178,12 @@ export function placePurchaseOrder({ id, reference, order, policy, actor, by, at
     shippingAddress: order.shippingAddress ?? (order.lines.some((line) => line.fulfilment === 'physical') ? order.billingAddress : null),
     paymentTermsDays: termsFor(policy, order.customer.id),
     calendar: policy.reminders,
-    unpaidCalendar: { reminderDays: policy.offline.reminderDays, cancelAfterDays: policy.offline.cancelAfterDays },
+    unpaidCalendar: { reminderDays: policy.offline.reminderDays, cancelAfterDays: policy.offline.cancelAfterDays, verifyReminderDays: policy.offline.verifyReminderDays },
     reviewDeadline,
     review: {
-      ...openReview(approvalsRequired(policy, order.currency, total), reviewDeadline && reminderAt(reviewDeadline, policy.reviewReminderDays, at), placement.reviewRequired),
+      ...openReview(approvalsRequired(policy, order.currency, total), reviewTimers(reviewDeadline, policy.reviewReminderDays, at), placement.reviewRequired),
       ...(held ? { reasons: holds } : {}),
+      ...(confirmsOnLetterhead(order, decided, actor) ? { confirmation: 'letterhead' as const } : {}),
     },
     payment,
     documents: [],
