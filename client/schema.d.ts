@@ -11,7 +11,7 @@ export interface paths {
         /** List POs by status, newest first (finance) */
         get: operations["ListPurchaseOrders"];
         put?: never;
-        /** Place a purchase order (checkout) */
+        /** Place a purchase order (checkout); enter an order received by letter, email or fax (finance, signed-in staff: channel offline) */
         post: operations["PlacePurchaseOrder"];
         delete?: never;
         options?: never;
@@ -130,7 +130,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel (checkout before release and before any money arrived; finance until completed, recording what to refund) */
+        /** Cancel (checkout while nothing is paid or delivered: awaiting review, awaiting payment, payment rejected; finance until completed, recording what to refund). The moves table in docs/api.md lists every status */
         post: operations["CancelPurchaseOrder"];
         delete?: never;
         options?: never;
@@ -492,6 +492,23 @@ export interface paths {
         };
         /** The OpenAPI 3.1 document of every route and webhook (no key) */
         get: operations["GetOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/po-instructions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller's PO instructions for their website: who may order by PO, limits, what a letter must contain, where to send it, terms (no key) */
+        get: operations["PoInstructions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1011,6 +1028,8 @@ export interface components {
                 reminderDays: number[];
                 /** @default 30 */
                 cancelAfterDays: number | null;
+                /** @default 2 */
+                verifyReminderDays: number | null;
             };
             partners: {
                 [key: string]: {
@@ -1040,6 +1059,8 @@ export interface components {
             }[];
             /** @default null */
             reviewReminderDays: number | null;
+            /** @default null */
+            reviewEscalationEmail: string | null;
             /**
              * @default {
              *       "mode": "none"
@@ -1422,6 +1443,8 @@ export interface components {
                 reminderDays: number[];
                 /** @default 30 */
                 cancelAfterDays: number | null;
+                /** @default 2 */
+                verifyReminderDays: number | null;
             };
             partners: {
                 [key: string]: {
@@ -1451,6 +1474,8 @@ export interface components {
             }[];
             /** @default null */
             reviewReminderDays: number | null;
+            /** @default null */
+            reviewEscalationEmail: string | null;
             /**
              * @default {
              *       "mode": "none"
@@ -1642,7 +1667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the order breaks a rule of the policy (rule names it), or this Idempotency-Key was used with another body */
+            /** @description the order breaks a rule of the policy (rule names it), staff entered other than an offline PO (staff_entry_offline_only), or this Idempotency-Key was used with another body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4524,6 +4549,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description too many requests: slow down and retry (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A fault on our side (5xx): the request may be retried */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PoInstructions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description too many requests: slow down and retry (Retry-After) */

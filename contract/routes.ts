@@ -29,6 +29,7 @@ export const apiGroups = [
   'PutPolicy',
   'OpenApi',
   'Console',
+  'PoInstructions',
 ] as const;
 export type ApiGroup = (typeof apiGroups)[number];
 
@@ -101,11 +102,11 @@ const table = [
     group: 'PlacePurchaseOrder',
     method: 'POST',
     path: '/purchase-orders',
-    description: 'Place a purchase order (checkout)',
-    roles: ['checkout'],
+    description: 'Place a purchase order (checkout); enter an order received by letter, email or fax (finance, signed-in staff: channel offline)',
+    roles: ['checkout', 'finance', 'reviewer'],
     body: orderRequestSchema,
     responses: { 201: responses.purchaseOrder },
-    problems: { ...keyed, ...json, 400: 'the body is not valid (errors[] names each field), or Idempotency-Key is missing', 409: 'a request with this Idempotency-Key is still being processed: retry after a moment', 422: 'the order breaks a rule of the policy (rule names it), or this Idempotency-Key was used with another body' },
+    problems: { ...keyed, ...json, 400: 'the body is not valid (errors[] names each field), or Idempotency-Key is missing', 409: 'a request with this Idempotency-Key is still being processed: retry after a moment', 422: 'the order breaks a rule of the policy (rule names it), staff entered other than an offline PO (staff_entry_offline_only), or this Idempotency-Key was used with another body' },
     headers: { 'Idempotency-Key': 'required: the same key and body return the same PO (Idempotent-Replayed: true)' },
   },
   {
@@ -143,7 +144,7 @@ const table = [
   action('RecordPayment', '/purchase-orders/{id}/payments', 'Record a confirmed payment (finance)', ['finance'], { body: bodies.payment }),
   action('SubmitPayment', '/purchase-orders/{id}/payment-submissions', "Report a buyer's offline payment (checkout)", ['checkout'], { body: bodies.payment }),
   action('VerifyPayment', '/purchase-orders/{id}/payment-verification', 'Accept or reject a reported payment (finance)', ['finance'], { body: bodies.verification }),
-  action('CancelPurchaseOrder', '/purchase-orders/{id}/cancel', 'Cancel (checkout before release and before any money arrived; finance until completed, recording what to refund)', ['checkout', 'finance'], { optionalBody: bodies.reason }),
+  action('CancelPurchaseOrder', '/purchase-orders/{id}/cancel', 'Cancel (checkout while nothing is paid or delivered: awaiting review, awaiting payment, payment rejected; finance until completed, recording what to refund). The moves table in docs/api.md lists every status', ['checkout', 'finance'], { optionalBody: bodies.reason }),
   action('ConvertToPurchaseOrder', '/purchase-orders/{id}/convert-to-purchase-order', 'Turn an order awaiting offline payment into a reviewed PO (finance)', ['finance'], { optionalBody: bodies.convert }),
   action('OpenDispute', '/purchase-orders/{id}/dispute', 'Open a payment dispute (checkout, finance)', ['checkout', 'finance'], { optionalBody: bodies.reason }),
   action('ResolveDispute', '/purchase-orders/{id}/dispute/resolve', 'Resolve a payment dispute (finance)', ['finance'], { body: bodies.resolve }),
@@ -294,6 +295,17 @@ const table = [
     roles: [],
     public: true,
     responses: { 200: 'json-document' },
+    problems: throttled,
+  },
+  {
+    id: 'PoInstructions',
+    group: 'PoInstructions',
+    method: 'GET',
+    path: '/po-instructions',
+    description: "The seller's PO instructions for their website: who may order by PO, limits, what a letter must contain, where to send it, terms (no key)",
+    roles: [],
+    public: true,
+    responses: { 200: 'html' },
     problems: throttled,
   },
   {

@@ -7,7 +7,7 @@ import type { Binding } from './constructs/bindings.js';
  * function only where they need the same access, so least privilege holds per function.
  */
 export const apiFunctions: Record<ApiGroup, { entry: string; description: string; bindings: Binding[] }> = {
-  PlacePurchaseOrder: { entry: 'functions/api/place-purchase-order.ts', description: 'Place a purchase order (checkout)', bindings: ['readTable', 'putItems', 'updateItems', 'releaseIdempotency', 'startWorkflow'] },
+  PlacePurchaseOrder: { entry: 'functions/api/place-purchase-order.ts', description: 'Place a purchase order (checkout), or enter one received by letter (staff)', bindings: ['readTable', 'putItems', 'updateItems', 'releaseIdempotency', 'startWorkflow', 'sellerProfile'] },
   Reads: { entry: 'functions/api/reads.ts', description: 'The reads of the API: purchase orders, their documents and events, queues, customer accounts, the policy', bindings: ['readTable', 'offerDocuments'] },
   PurchaseOrderActions: { entry: 'functions/api/actions.ts', description: 'The lifecycle actions on a PO: review, payments, cancellation, conversion, disputes, shipping', bindings: ['readTable', 'updateItems', 'signalWorkflow'] },
   ResumeWorkflow: { entry: 'functions/api/resume.ts', description: 'Resume the workflow of a PO that needs attention, or restart one that ended badly (finance)', bindings: ['readTable', 'updateItems', 'signalWorkflow', 'restartWorkflow'] },
@@ -18,4 +18,5 @@ export const apiFunctions: Record<ApiGroup, { entry: string; description: string
   PutPolicy: { entry: 'functions/api/policy.ts', description: 'Replace the PO policy (finance)', bindings: ['putItems'] },
   OpenApi: { entry: 'functions/api/openapi.ts', description: 'The OpenAPI 3.1 document of every route and webhook (no key)', bindings: [] },
   Console: { entry: 'functions/api/console.ts', description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline', bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments', 'offerDocuments', 'deleteWebhooks', 'startDeliveries'] },
+  PoInstructions: { entry: 'functions/api/po-instructions.ts', description: "The seller's public page of PO instructions, from the seller profile and the policy", bindings: ['readTable', 'sellerProfile'] },
 };

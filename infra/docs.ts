@@ -7,6 +7,8 @@ import { openApiDocument } from '../functions/http/openapi.js';
 import { mermaid } from './diagram.js';
 import { readAssembly } from './local/assembly.js';
 import { routes } from '../contract/routes.js';
+import { allowedFrom } from '../functions/domain/purchase-order/lifecycle.js';
+import { statuses as statuses_ } from '../contract/purchase-order.js';
 
 /**
  * The parts of docs/ that are generated from what runs, so they cannot drift: the routes from
@@ -47,11 +49,20 @@ export function eventsTable(): string {
   return ['| history entry | events |', '|---|---|', ...rows, '| any entry that completes the PO | then `po.completed` |'].join('\n');
 }
 
+/** Who may take which action from which status: the lifecycle's table of moves, as the domain enforces it. */
+export function movesTable(): string {
+  const rows = Object.entries(allowedFrom).flatMap(([action, byActor]) =>
+    Object.entries(byActor).map(([actor, statuses]) => `| \`${action}\` | ${actor} | ${statuses!.length === statuses_.length ? 'any status' : statuses!.map((status) => `\`${status}\``).join(', ')} |`),
+  );
+  return ['| action | who | from which status |', '|---|---|---|', ...rows].join('\n');
+}
+
 export const generatedSections: { file: string; name: string; render: () => string }[] = [
   { file: 'docs/api.md', name: 'routes', render: routesTable },
   { file: 'docs/design.md', name: 'workflow', render: () => workflowDiagram() },
   { file: 'docs/design.md', name: 'notices', render: noticesTable },
   { file: 'docs/api.md', name: 'events', render: eventsTable },
+  { file: 'docs/api.md', name: 'moves', render: movesTable },
 ];
 
 /**

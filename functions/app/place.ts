@@ -3,7 +3,8 @@ import type { OrderRequest } from '../../contract/order-request.js';
 import { creditAccount, creditHolds, creditHoldsFromExposure } from '../domain/credit.js';
 import type { Policy } from '../../contract/policy.js';
 import { decidePlacement, holdsApplyTo, placePurchaseOrder, priceOrder, type PurchaseOrder } from '../domain/purchase-order/index.js';
-import type { HoldReason, Who } from '../../contract/purchase-order.js';
+import type { Actor, HoldReason, Who } from '../../contract/purchase-order.js';
+import { RuleViolation } from '../domain/errors.js';
 import { executionInput } from '../domain/workflow-view.js';
 import { AlreadyExistsError, IdempotencyKeyReusedError, RequestInFlightError } from './errors.js';
 import type { Clock, IdempotencyStore, NumberSeries, PolicyStore, PurchaseOrderStore, Workflow } from './ports.js';
@@ -33,7 +34,8 @@ export interface PlaceResult {
  * go together too: a replay starts the workflow again (a no-op when it exists), so a crash between
  * the two cannot leave a PO without its workflow.
  */
-export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest, by?: Who): Promise<PlaceResult> {
+export async function placeOrder(deps: PlaceDeps, key: string, requestHash: string, order: OrderRequest, by?: Who, actor: Actor = 'checkout'): Promise<PlaceResult> {
+  checkEnteredBy(order, actor);
   const now = deps.clock.now();
   const claim = { key, requestHash, poId: deps.newId(), state: 'in_flight' as const, startedAt: now.toISOString() };
   const [existing, policy] = await Promise.all([deps.idempotency.claim(claim), deps.policies.get()]);
@@ -69,7 +71,7 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
     const year = now.getUTCFullYear();
     const sequence = await deps.numbers.next('po', year);
     const holds = holdsApplyTo(order) ? await creditControl(deps, order.customer.id, policy, order.currency, total) : [];
-    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor: 'checkout', ...(by ? { by } : {}), at: now, holds });
+    const placed = placePurchaseOrder({ id: poId, reference: formatNumber('po', year, sequence), order, policy, actor, ...(by ? { by } : {}), at: now, holds });
     try {
       await deps.pos.create(placed);
       po = placed;
@@ -82,6 +84,18 @@ export async function placeOrder(deps: PlaceDeps, key: string, requestHash: stri
   const settled = await Promise.allSettled([deps.workflow.start(po.id, { ...executionInput(po, now) }), deps.idempotency.complete(key)]);
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   return { po, replayed: false };
+}
+
+/**
+ * Staff (finance, a support person) enter only what arrived by letter, email or fax: an offline
+ * purchase order (Cleverbridge: "Customer Support will select the PO option when processing the
+ * order"). Everything else is placed by the shop.
+ */
+function checkEnteredBy(order: OrderRequest, actor: Actor): void {
+  if (actor === 'checkout') return;
+  if (order.channel !== 'offline' || order.paymentMethod !== 'purchase_order') {
+    throw new RuleViolation('staff enter orders received by letter, email or fax: channel "offline" and paymentMethod "purchase_order"; the shop places the others', 'staff_entry_offline_only');
+  }
 }
 
 /**

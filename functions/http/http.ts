@@ -178,7 +178,11 @@ export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => 
       return await fn(event);
     } catch (error) {
       const known = problemOf(error);
-      if (known) return problem(known.status, known.title, known.detail, known.extra);
+      if (known) {
+        const answer = problem(known.status, known.title, known.detail, known.extra);
+        // The first request with this Idempotency-Key is still running: a second is worth trying in a moment.
+        return error instanceof RequestInFlightError ? { ...answer, headers: { ...answer.headers, 'Retry-After': '1' } } : answer;
+      }
       log.error('unhandled error', { route: name, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
       return problem(500, 'Internal Server Error', 'something went wrong on our side; the request may be retried');
     }

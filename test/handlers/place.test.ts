@@ -25,7 +25,7 @@ describe('POST /purchase-orders', () => {
     const po = JSON.parse(res.body);
     expect(po).toMatchObject({ reference: 'PO-2026-000001', status: 'awaiting_review', total: 29700, poNumber: 'ACME-4711' });
     expect(res.headers?.Location).toBe(`/purchase-orders/${po.id}`);
-    expect(deps.workflow.started).toEqual([{ poId: po.id, input: { poId: po.id, po: expect.objectContaining({ status: 'awaiting_review', version: 1, waitSeconds: 14 * 86400 }), notifiedVersion: 0 } }]);
+    expect(deps.workflow.started).toEqual([{ poId: po.id, input: { poId: po.id, po: expect.objectContaining({ status: 'awaiting_review', version: 1, waitSeconds: 7 * 86400 }), notifiedVersion: 0 } }]);
   });
 
   it('a PO whose workflow failed to start gets it on the retry with the same key', async () => {
@@ -64,13 +64,40 @@ describe('POST /purchase-orders', () => {
     await deps.idempotency.claim({ key: 'order-1', requestHash: fingerprint(orderRequestSchema.parse(sampleOrder)), poId: 'X', state: 'in_flight', startedAt: deps.clock.now().toISOString() });
     const res = await post(sampleOrder);
     expect(res.statusCode).toBe(409);
+    expect(res.headers?.['Retry-After']).toBe('1');
     expect(deps.pos.items.size).toBe(0);
+  });
+
+  it('finance enters an order that arrived by letter: reviewed, named in the history, the buyer asked for nothing more', async () => {
+    const { post } = setup();
+    const letter = { ...sampleOrder, channel: 'offline', lines: [{ ...sampleOrder.lines[0], quantity: 10, unitAmount: 9900 }] };
+    const res = await post(letter, { Authorization: 'Bearer test-finance-key', 'Idempotency-Key': 'letter-1' });
+    expect(res.statusCode).toBe(201);
+    const po = JSON.parse(res.body);
+    expect(po).toMatchObject({ channel: 'offline', status: 'awaiting_review', total: 99000 });
+    expect(po.review.confirmation).toBeUndefined();
+    expect(po.history[0]).toMatchObject({ type: 'placed', actor: 'finance', by: { type: 'key', name: 'finance' } });
+    expect(po.instructions).toMatchObject({ quote: po.reference, steps: [], sendTo: { email: 'billing@seller.example', fax: '+49 221 555 0199' } });
+    // Under the offline minimum (USD 500.00): the usual offline rules.
+    const small = await post({ ...letter, lines: sampleOrder.lines }, { Authorization: 'Bearer test-finance-key', 'Idempotency-Key': 'letter-2' });
+    expect(small.statusCode).toBe(422);
+    expect(JSON.parse(small.body).rule).toBe('offline_minimum');
+  });
+
+  it("tells the shop's buyer what to do next: confirm on letterhead, quoting the reference, and where to send it", async () => {
+    const { post } = setup();
+    const res = await post(sampleOrder);
+    const po = JSON.parse(res.body);
+    expect(po.review.confirmation).toBe('letterhead');
+    expect(po.instructions.summary).toContain(po.reference);
+    expect(po.instructions.steps[0]).toMatch(/company letterhead, signed, quoting PO-2026-000001, to billing@seller\.example, by fax to \+49 221 555 0199 or by post to Example Software GmbH/);
   });
 
   it.each([
     ['no key', { Authorization: '' }, 401],
     ['a wrong key', { Authorization: 'Bearer nope' }, 401],
-    ['the finance key', { Authorization: 'Bearer test-finance-key' }, 403],
+    // Finance enters orders that arrived by letter; the shop's orders are the shop's.
+    ['the finance key, for a shop order', { Authorization: 'Bearer test-finance-key' }, 422],
     ['no Idempotency-Key', { 'Idempotency-Key': '' }, 400],
     ['a form body', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415],
   ])('refuses a request with %s and stores nothing', async (_name, extra, status) => {

@@ -343,10 +343,10 @@ describe('the stack', () => {
 });
 
 describe('the edge', () => {
-  it('authenticates every route but the reviewer links, the console (which checks its own session) and the OpenAPI document with the authorizer, and validates bodies', () => {
+  it('authenticates every route but the reviewer links, the console (which checks its own session) the OpenAPI document and the PO instructions page with the authorizer, and validates bodies', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
-    expect(open).toHaveLength(6);
+    expect(open).toHaveLength(7);
     expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(11);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
