@@ -17,6 +17,6 @@ export const apiFunctions: Record<ApiGroup, { entry: string; description: string
   WebhookEndpoints: { entry: 'functions/api/webhooks.ts', description: 'Webhook endpoints: add, change, rotate, delete, the delivery log, redelivery and replay (finance)', bindings: ['readTable', 'putItems', 'deleteWebhooks', 'startDeliveries'] },
   PutPolicy: { entry: 'functions/api/policy.ts', description: 'Replace the PO policy (finance)', bindings: ['putItems'] },
   OpenApi: { entry: 'functions/api/openapi.ts', description: 'The OpenAPI 3.1 document of every route and webhook (no key)', bindings: [] },
-  Console: { entry: 'functions/api/console.ts', description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline', bindings: ['readTable', 'updateItems', 'putItems', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments', 'offerDocuments', 'deleteWebhooks', 'startDeliveries'] },
+  Console: { entry: 'functions/api/console.ts', description: 'The back office for staff: sign in, queues, search, a PO with its actions and timeline', bindings: ['readTable', 'updateItems', 'putItems', 'releaseIdempotency', 'searchTable', 'signalWorkflow', 'restartWorkflow', 'staffTokens', 'manageStaff', 'readAttachments', 'offerDocuments', 'deleteWebhooks', 'startDeliveries'] },
   PoInstructions: { entry: 'functions/api/po-instructions.ts', description: "The seller's public page of PO instructions, from the seller profile and the policy", bindings: ['readTable', 'sellerProfile'] },
 };

@@ -2,7 +2,7 @@ import { lazyHandler } from '../runtime/lazy-handler.js';
 import { serve, type GroupHandlers } from '../http/routing.js';
 import { makeConsoleHandler } from '../console/handler.js';
 import type { ConsoleDeps } from '../console/router.js';
-import { systemClock } from '../wiring/clock.js';
+import { newId, systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
 import { files } from '../wiring/files.js';
 import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
@@ -13,11 +13,14 @@ import { workflow } from '../wiring/workflow.js';
 export const makeRoutes = (deps: ConsoleDeps): GroupHandlers<'Console'> => ({ Console: makeConsoleHandler(deps) });
 
 export const handler = lazyHandler(() => {
-  const { pos, documents, policies } = stores();
+  const { pos, documents, policies, idempotency, numbers } = stores();
   return serve('Console', makeRoutes({
     pos,
     documents,
     policies,
+    idempotency,
+    numbers,
+    newId,
     workflow: workflow(),
     clock: systemClock,
     staff: staffTokens,

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { placeOrder, type PlaceDeps } from '../app/place.js';
+import { fingerprint, placeOrder, type PlaceDeps } from '../app/place.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { header, HttpProblem, json, parseJson } from '../http/http.js';
 import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
@@ -32,16 +31,7 @@ export const makeHandler = (deps: PlaceDeps & { seller: SellerProfile }) =>
     });
   });
 
-/** The same order, however its JSON was spaced or its keys ordered, has the same fingerprint. */
-export function fingerprint(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
-}
+export { fingerprint };
 
 export const makeRoutes = (deps: PlaceDeps & { seller: SellerProfile }): GroupHandlers<'PlacePurchaseOrder'> => ({ PlacePurchaseOrder: makeHandler(deps) });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatNumber } from '../domain/numbering.js';
 import type { OrderRequest } from '../../contract/order-request.js';
 import { creditAccount, creditHolds, creditHoldsFromExposure } from '../domain/credit.js';
@@ -110,4 +111,15 @@ async function creditControl(deps: Pick<PlaceDeps, 'pos'>, customerId: string, p
   const [exposure, overdue] = await Promise.all([deps.pos.exposure(customerId, limit.currency), deps.pos.overdueForCustomer(customerId)]);
   if (exposure === null) return creditHolds(creditAccount(customerId, await deps.pos.openForCustomer(customerId), policy), currency, total);
   return creditHoldsFromExposure(exposure, overdue, limit, currency, total);
+}
+
+/** The same order, however its JSON was spaced or its keys ordered, has the same fingerprint. */
+export function fingerprint(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { consoleBase } from '../http/http.js';
 import { publicRouteHandler, type Handler } from '../http/routing.js';
+import { orderEntryRoutes } from './order-entry.js';
 import { policyRoutes } from './policy.js';
 import { purchaseOrderRoutes } from './purchase-orders.js';
 import { queueRoutes, queuesFor } from './queues.js';
@@ -18,7 +19,7 @@ import { webhookRoutes } from './webhooks.js';
  * the console offers exactly what the person's role may do in the PO's status. Problems are the API's
  * (the same registry), shown on the page where they happened.
  */
-const routes = [...queueRoutes, ...purchaseOrderRoutes, ...webhookRoutes, ...staffRoutes, ...policyRoutes];
+const routes = [...queueRoutes, ...purchaseOrderRoutes, ...orderEntryRoutes, ...webhookRoutes, ...staffRoutes, ...policyRoutes];
 
 export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
   publicRouteHandler('Console', async (event): Promise<APIGatewayProxyResult> => {

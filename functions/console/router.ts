@@ -3,6 +3,7 @@ import type { Who } from '../../contract/purchase-order.js';
 import type { StaffSignIn } from '../adapters/staff-sign-in.js';
 import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { ChangeDeps } from '../app/change.js';
+import type { PlaceDeps } from '../app/place.js';
 import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, WebhookStore } from '../app/ports.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { pageHeaders } from '../http/headers.js';
@@ -14,7 +15,7 @@ import { messagePage, type Page, type Session } from './views/layout.js';
  * it, a handler), listed by its page group (queues.ts, purchase-orders.ts, webhooks.ts, staff.ts,
  * policy.ts); a request that matches no route of the person's role is "Not found".
  */
-export interface ConsoleDeps extends ChangeDeps {
+export interface ConsoleDeps extends ChangeDeps, Pick<PlaceDeps, 'idempotency' | 'numbers' | 'newId'> {
   documents: DocumentStore;
   policies: PolicyStore;
   staff: () => StaffTokenVerifier;

@@ -100,6 +100,50 @@ describe('the console, page by page', () => {
     expect(typo.body).toContain('enter the amount in USD as printed');
   });
 
+  it('enters an order that arrived by letter: each problem next to its field, then one PO in the person\'s name however often it is sent', async () => {
+    const { request, deps } = await consoleOn();
+    const form = await request('GET', '/orders/new', { as: 'token-reviewer' });
+    expect(form.statusCode).toBe(200);
+    const entry = /name="entry" value="([0-9a-f-]{36})"/.exec(form.body)![1]!;
+    const letter = {
+      entry,
+      'customer-company': 'Globex GmbH',
+      'customer-id': 'cust-globex',
+      'customer-type': 'business',
+      'customer-email': 'ap@globex.example',
+      poNumber: 'GLX-2026-77',
+      currency: 'EUR',
+      'line-0-sku': 'LIC-PRO',
+      'line-0-description': 'Pro licence, 1 year',
+      'line-0-quantity': '12',
+      'line-0-unitAmount': 'ninety',
+      'line-0-fulfilment': 'digital',
+      'billing-line1': 'Hauptstrasse 5',
+      'billing-city': 'Berlin',
+      'billing-country': 'DE',
+    };
+    const wrong = await request('POST', '/orders', { as: 'token-reviewer', form: { ...letter, 'customer-email': 'not an email' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toMatch(/id="line-0-unitAmount"[^>]*aria-invalid="true"[^>]*>.*enter the unit price in EUR/s);
+    expect(wrong.body).toContain('id="customer-email-error"');
+    expect(wrong.body).toContain('value="Globex GmbH"');
+    // EUR has no offline limits in the default policy: the rule, next to the currency.
+    const noEur = await request('POST', '/orders', { as: 'token-reviewer', form: { ...letter, 'line-0-unitAmount': '90.00' } });
+    expect(noEur.statusCode).toBe(422);
+    expect(noEur.body).toContain('id="currency-error"');
+    expect(deps.pos.items.size).toBe(1);
+
+    const usd = { ...letter, currency: 'USD', 'line-0-unitAmount': '90.00' };
+    const entered = await request('POST', '/orders', { as: 'token-reviewer', form: usd });
+    expect(entered.statusCode).toBe(303);
+    const again = await request('POST', '/orders', { as: 'token-reviewer', form: usd });
+    expect(again.headers?.Location).toBe(entered.headers?.Location);
+    const po = (await deps.pos.get(String(entered.headers!.Location).split('/').at(-1)!))!.po;
+    expect(po).toMatchObject({ channel: 'offline', paymentMethod: 'purchase_order', status: 'awaiting_review', total: 108_000, poNumber: 'GLX-2026-77' });
+    expect(po.history[0]).toMatchObject({ actor: 'reviewer', by: { type: 'person', email: 'rev@seller.example' } });
+    expect(deps.pos.items.size).toBe(2);
+  });
+
   it('answers a cookie that is not valid percent-encoding with the sign-in page, not a fault', async () => {
     const { request } = await consoleOn();
     const event = await request('GET', '/queues/to-review', { as: '%' });

@@ -149,7 +149,7 @@ describe('cart PO with review and instant delivery, on the local stack', () => {
       await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: 'a=b', headers: { 'Idempotency-Key': 'e2e-bad-4', 'Content-Type': 'text/plain' } }),
       await stack.request('GET', '/purchase-orders/NOPE', { key: keys.finance }),
     ];
-    expect(cases.map((c) => c.status)).toEqual([401, 403, 400, 400, 415, 404]);
+    expect(cases.map((c) => c.status)).toEqual([401, 422, 400, 400, 415, 404]);
     for (const c of cases) expect(c.headers.get('content-type')).toBe('application/problem+json');
   });
 });

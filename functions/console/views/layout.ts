@@ -50,7 +50,7 @@ ${
       ? html`<nav aria-label="Work queues"><h2>Queues</h2><ul>${page.queues.map(
           (queue) =>
             html`<li><a href="${base}/queues/${queue.id}"${queue.id === page.current ? html` aria-current="page"` : ''}>${queue.label}<span class="count">${queue.count}</span></a></li>`,
-        )}</ul>${
+        )}</ul><ul class="plain actions-nav"><li><a href="${base}/orders/new"${page.current === 'enter-order' ? html` aria-current="page"` : ''}>Enter an order</a></li></ul>${
           session?.role === 'finance'
             ? html`<h2>Finance</h2><ul>${[
                 ['receivables', 'Receivables'],

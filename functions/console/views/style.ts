@@ -28,7 +28,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{c
 .s-ordered,.s-deferred,.s-awaiting_payment{background:#dbeafe;color:#1e3a8a}.s-completed{background:#dcfce7;color:#14532d}.s-rejected,.s-cancelled{background:#e5e7eb;color:#374151}
 form.action{border-top:1px solid #e4e7eb;padding:10px 0}form.action:first-of-type{border-top:0;padding-top:0}
 label{display:block;font-size:13px;color:#334e68;margin-bottom:2px}input[type=text],input[type=email],input[type=password],select{width:100%;padding:7px 10px;border:1px solid #9fb3c8;border-radius:6px;font:inherit}
-form p{margin:6px 0}.decide{display:flex;gap:12px}form.row{display:flex;gap:12px;align-items:flex-end;flex-wrap:wrap}form.row p{flex:1;min-width:180px}
+form p{margin:6px 0}.decide{display:flex;gap:12px}form.row{display:flex;gap:12px;align-items:flex-end;flex-wrap:wrap}.row>p{flex:1 1 180px}.row>p.short{flex:0 1 110px}table.lines input,table.lines select{width:100%}table.lines input.n{text-align:right}.actions-nav{margin-top:12px}form.row p{flex:1;min-width:180px}
 .inline-form{display:inline-flex;gap:6px;align-items:center;margin:2px 8px 2px 0}.inline-form select{width:auto}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}code{background:#f0f4f8;padding:1px 6px;border-radius:4px}fieldset{border:1px solid #d9e2ec}legend{font-weight:600;padding:0 6px}fieldset.inline{border:0;padding:0;margin:8px 0}
 .check{display:inline-flex;gap:6px;align-items:center;margin-right:16px}input[type=url]{width:100%;max-width:36rem}.check label{display:inline;margin:0;font-size:15px;color:#1f2933}
