@@ -273,7 +273,7 @@ export class PurchaseOrderStack extends Stack {
       description: 'Deliver an event to a webhook endpoint, signed; record the attempt; disable an endpoint that is gone or failing for days',
       timeout: Duration.seconds(30),
     });
-    bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail']);
+    bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail', 'sellerProfile']);
     const delivery = new WebhookDelivery(this, 'WebhookDelivery', { deliver: deliverFn });
     const deliveryMachine = this.standardMachine('DeliveryStateMachine', {
       name: deliveryStateMachineName,

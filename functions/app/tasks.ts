@@ -10,11 +10,11 @@ import { type DocumentType } from '../../contract/purchase-order.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { workflowView } from '../domain/workflow-view.js';
 import { type WorkflowView } from '../../contract/execution.js';
-import { renderHtml, renderText, type Message } from '../notices/render.js';
+import { renderHtml, renderText, type Letterhead, type Message } from '../notices/render.js';
 import { type AttentionInput, type HandOverInput, type NotifyInput, type StepInput, type WaitInput } from '../../contract/execution.js';
 import { executionInput } from '../domain/workflow-view.js';
 import { log } from '../runtime/log.js';
-import { noticesFor } from '../notices/catalogue.js';
+import { letterheadFor, noticesFor } from '../notices/catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
 import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
@@ -62,8 +62,8 @@ const load = async (deps: ChangeDeps, poId: string): Promise<PurchaseOrder> => (
 
 const view = (deps: { clock: ChangeDeps['clock'] }, po: PurchaseOrder): WorkflowView => workflowView(po, deps.clock.now());
 
-function email(to: string[], message: Message, attachments?: OutgoingEmail['attachments']): OutgoingEmail {
-  return { to, subject: message.subject, text: renderText(message), html: renderHtml(message), ...(attachments ? { attachments } : {}) };
+function email(to: string[], message: Message, frame: Letterhead, attachments?: OutgoingEmail['attachments']): OutgoingEmail {
+  return { to, subject: message.subject, text: renderText(message, frame), html: renderHtml(message, frame), ...(attachments ? { attachments } : {}) };
 }
 
 /**
@@ -297,7 +297,7 @@ async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipie
       const consoleHref = `${deps.publicBaseUrl.replace(/\/+$/, '')}/console/po/${po.id}`;
       const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink, consoleHref });
       const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
-      const outcome = await deps.mailer.sendOnce(po.id, key, email([...addresses], message, attachments));
+      const outcome = await deps.mailer.sendOnce(po.id, key, email([...addresses], message, letterheadFor(notice.to, po, deps.seller), attachments));
       if (outcome !== 'sent') refused.push({ type: 'email_failed', key, notice: notice.name, audience: notice.to, to: [...addresses], reason: outcome.refused });
     }
   }

@@ -4,7 +4,8 @@ import { type EventType } from '../../contract/events.js';
 import type { Who } from '../../contract/purchase-order.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import { webhookDisabledEmail } from '../notices/emails.js';
-import { renderHtml, renderText } from '../notices/render.js';
+import { renderHtml, renderText, type Letterhead } from '../notices/render.js';
+import { exampleSellerProfile, type SellerProfile } from '../domain/seller.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
 import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, WebhookEndpoint, WebhookSender, WebhookStore } from './ports.js';
 
@@ -59,6 +60,8 @@ export interface DeliverDeps {
   mailer: Mailer;
   policies: PolicyStore;
   clock: Clock;
+  /** Whose letterhead finance's email carries (the example seller when absent, as on a demo stack). */
+  seller?: SellerProfile;
   /** 0 to 1; jitter spreads the retries of many deliveries that failed together. */
   random: () => number;
 }
@@ -194,8 +197,19 @@ async function tellFinance(deps: DeliverDeps, endpoint: WebhookEndpoint, reason:
   if (!financeEmails.length) return;
   const message = webhookDisabledEmail(endpoint, reason);
   // Sent-email records are kept per subject; an endpoint's are apart from every PO's.
-  await deps.mailer.sendOnce(`webhook-endpoint-${endpoint.id}`, `disabled-${at}`, { to: financeEmails, subject: message.subject, text: renderText(message), html: renderHtml(message) });
+  await deps.mailer.sendOnce(`webhook-endpoint-${endpoint.id}`, `disabled-${at}`, {
+    to: financeEmails,
+    subject: message.subject,
+    text: renderText(message, financeLetterhead(deps.seller ?? exampleSellerProfile)),
+    html: renderHtml(message, financeLetterhead(deps.seller ?? exampleSellerProfile)),
+  });
 }
+
+const financeLetterhead = (seller: SellerProfile): Letterhead => ({
+  seller,
+  greeting: 'Hello finance team,',
+  reason: `You receive this email because you are on the finance team for purchase orders at ${seller.name}, who manage its webhook endpoints.`,
+});
 
 // ---- endpoints, as finance manages them ---------------------------------------------------------
 

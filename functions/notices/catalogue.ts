@@ -2,7 +2,7 @@ import type { EntryType, HistoryEntryOf } from '../domain/history.js';
 import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { SellerProfile } from '../domain/seller.js';
 import * as emails from './emails.js';
-import type { Message } from './render.js';
+import type { Letterhead, Message } from './render.js';
 
 /**
  * What is told to whom after each change, read top to bottom: history entry type -> who is told ->
@@ -238,4 +238,17 @@ export const catalogue: Catalogue = {
 /** The notices an entry calls for now, in the catalogue's order. */
 export function noticesFor<T extends EntryType>(entry: HistoryEntryOf<T>, po: PurchaseOrder): Notice<T>[] {
   return (catalogue[entry.type] as Notice<T>[]).filter((notice) => !notice.when || notice.when(entry, po));
+}
+
+/** The frame of an email to this audience about this PO: the seller's letterhead, a greeting by name, why the reader got it. */
+export function letterheadFor(audience: Audience, po: PurchaseOrder, seller: SellerProfile): Letterhead {
+  const name = po.customer.name ?? po.billingAddress.name;
+  const greeting = { buyer: `Hello ${name ?? `${po.customer.company} team`},`, reviewers: 'Hello,', finance: 'Hello finance team,', escalation: 'Hello,' }[audience];
+  const reason = {
+    buyer: `You receive this email because ${po.customer.company} ordered from ${seller.name} (order ${po.reference}). Reply to ${seller.email} with any question.`,
+    reviewers: `You receive this email because you review purchase orders for ${seller.name}.`,
+    finance: `You receive this email because you are on the finance team for purchase orders at ${seller.name}.`,
+    escalation: `You receive this email because ${seller.name}'s purchase-order policy names you for reviews about to expire.`,
+  }[audience];
+  return { seller, greeting, reason };
 }

@@ -7,12 +7,13 @@ import type { Block } from './render.js';
 
 export const total = (po: PurchaseOrder) => formatMoney(po.total, po.currency);
 
-export function orderFacts(po: PurchaseOrder): Block {
+/** The order in four facts; `staff` reads the buyer's PO number as the buyer's, not as "yours". */
+export function orderFacts(po: PurchaseOrder, reader: 'buyer' | 'staff' = 'buyer'): Block {
   return {
     kind: 'facts',
     rows: [
       ['Order reference', po.reference],
-      ...(po.poNumber ? ([['Your PO number', po.poNumber]] as [string, string][]) : []),
+      ...(po.poNumber ? ([[reader === 'buyer' ? 'Your PO number' : "Buyer's PO number", po.poNumber]] as [string, string][]) : []),
       ['Company', po.customer.company],
       ['Total', total(po)],
     ],

@@ -111,17 +111,24 @@ export function rejectedEmail(po: PurchaseOrder, seller: SellerProfile): Message
 /** To the buyer when payment in full has been received. */
 export function paymentReceivedEmail(po: PurchaseOrder): Message {
   const last = po.payment.records.at(-1);
+  const invoice = po.documents.find((doc) => doc.type === 'invoice');
+  const toShip = po.shippingOrders.filter((order) => order.status !== 'delivered').length;
   return {
     subject: `${po.reference}: payment received, thank you`,
     blocks: [
-      { kind: 'p', text: `We have received your payment for ${po.reference}. Your order is paid in full.` },
+      { kind: 'p', text: `Thank you: we have received your payment for ${po.reference}, which is now paid in full. Nothing more is due.` },
       {
         kind: 'facts',
         rows: [
           ['Order reference', po.reference],
-          ['Amount paid', formatMoney(po.payment.amountPaid, po.currency)],
-          ...(last ? ([['Last payment reference', last.reference]] as [string, string][]) : []),
+          ...(invoice ? ([['Invoice', invoice.number]] as [string, string][]) : []),
+          ['Paid in all', formatMoney(po.payment.amountPaid, po.currency)],
+          ...(last ? ([['Last payment', `${formatMoney(last.amount, po.currency)} on ${last.at.slice(0, 10)}, reference ${last.reference}`]] as [string, string][]) : []),
         ],
+      },
+      {
+        kind: 'p',
+        text: toShip ? `${toShip} shipment(s) are still on their way; we write when each one ships.` : 'Please keep this email with your invoice as your receipt.',
       },
     ],
   };

@@ -15,7 +15,7 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
       ...((po.review.reasons ?? []).length
         ? [{ kind: 'p', text: `Held for review by credit control: ${po.review.reasons!.map((reason) => holdDescriptions[reason]).join('; ')}.` } as Block]
         : []),
-      orderFacts(po),
+      orderFacts(po, 'staff'),
       {
         kind: 'facts',
         rows: [
@@ -47,7 +47,7 @@ export function reviewReminderEmail(po: PurchaseOrder, link: string, expiresAt: 
     subject: `${po.reference}: reminder - purchase order to review by ${expiresAt.slice(0, 10)}`,
     blocks: [
       { kind: 'p', text: `A purchase order is still waiting for your review. If nobody decides by ${expiresAt.slice(0, 10)}, it is cancelled.` },
-      orderFacts(po),
+      orderFacts(po, 'staff'),
       ...(po.review.approvalsRequired > 1 ? [{ kind: 'p', text: `Approvals so far: ${po.review.approvals.length} of ${po.review.approvalsRequired}.` } as Block] : []),
       { kind: 'link', label: 'Review this purchase order', href: link },
     ],
@@ -60,7 +60,7 @@ export function reviewExpiredFinanceEmail(po: PurchaseOrder): Message {
     subject: `${po.reference}: review expired, purchase order cancelled`,
     blocks: [
       { kind: 'p', text: `Nobody decided on ${po.reference} before its review closed, so it was cancelled and the buyer was told.` },
-      orderFacts(po),
+      orderFacts(po, 'staff'),
       { kind: 'p', text: 'If the buyer still wants the order, they can place it again.' },
     ],
   };
@@ -93,7 +93,7 @@ export function attentionEmail(po: PurchaseOrder, step: string, reason: string):
     blocks: [
       { kind: 'p', text: `The workflow of ${po.reference} stopped at "${step}" and waits for you. Nothing was lost: the purchase order keeps its status (${po.status.replace(/_/g, ' ')}).` },
       { kind: 'p', text: `What failed: ${reason}` },
-      orderFacts(po),
+      orderFacts(po, 'staff'),
       {
         kind: 'p',
         text: `Once the cause is fixed (for example the email service is sending again), resume it: the Resume button on its page in the back office (queue "Needs attention"), or POST /purchase-orders/${po.id}/resume.`,
@@ -109,7 +109,7 @@ export function emailFailedEmail(po: PurchaseOrder, notice: string, to: string[]
     blocks: [
       { kind: 'p', text: `The email "${notice}" of ${po.reference} to ${to.join(', ')} was refused: ${reason}` },
       { kind: 'p', text: 'The purchase order went on as usual. Please reach the recipient another way, or correct the address with them.' },
-      orderFacts(po),
+      orderFacts(po, 'staff'),
     ],
   };
 }
@@ -150,7 +150,7 @@ export function reviewEscalationEmail(po: PurchaseOrder, link: { label: string; 
     blocks: [
       { kind: 'p', text: `Nobody has decided on ${po.reference} yet. If nobody approves or rejects it by ${closes}, it is cancelled and the buyer is told.` },
       { kind: 'link', ...link },
-      orderFacts(po),
+      orderFacts(po, 'staff'),
       ...(po.review.approvalsRequired > 1 ? [{ kind: 'p', text: `Approvals so far: ${po.review.approvals.length} of ${po.review.approvalsRequired}.` } as Block] : []),
       { kind: 'p', text: 'The reviewers were asked when it was placed and reminded since. It is in the back office queue "Needs attention" until it is decided.' },
     ],
@@ -185,7 +185,7 @@ export function buyerCancelledEmail(po: PurchaseOrder, reason: string | null, co
       { kind: 'p', text: `${po.customer.company} cancelled ${po.reference} through the shop.${po.payment.refundDue ? ` ${formatMoney(po.payment.refundDue, po.currency)} was paid and is to be refunded.` : ' Nothing was paid.'}` },
       ...(reason ? [{ kind: 'p', text: `Reason given: ${reason}` } as Block] : []),
       { kind: 'link', label: 'Open the purchase order', href: consoleHref },
-      orderFacts(po),
+      orderFacts(po, 'staff'),
     ],
   };
 }
