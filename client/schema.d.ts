@@ -1178,12 +1178,17 @@ export interface components {
                 [key: string]: unknown;
             };
             payment: {
-                status: string;
+                /** @enum {string} */
+                status: "not_due" | "unpaid" | "partially_paid" | "submitted" | "rejected" | "paid" | "overdue";
                 /** @description an amount in the currency's minor unit */
                 amountDue: number;
                 /** @description an amount in the currency's minor unit */
                 amountPaid: number;
                 dueDate: string | null;
+                /** @description cancelled after money arrived: what was paid and is owed back */
+                refundDue?: number;
+                /** @description a dispute settled for less: what was written off (credited by a credit note) */
+                shortfall?: number;
                 payments: unknown[];
             } & {
                 [key: string]: unknown;
@@ -1414,6 +1419,158 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PlacePurchaseOrderResponse201: {
+            id: string;
+            reference: string;
+            /** @enum {string} */
+            status: "awaiting_review" | "rejected" | "awaiting_payment" | "payment_submitted" | "payment_rejected" | "disputed" | "ordered" | "deferred" | "overdue" | "completed" | "cancelled";
+            /** @enum {string} */
+            channel: "cart" | "offline" | "partner_portal";
+            /** @enum {string} */
+            paymentMethod: "purchase_order" | "online" | "offline" | "deferred";
+            delivery: ("instant" | "prepayment") | null;
+            poNumber: string | null;
+            customer: {
+                id: string;
+                type: string;
+                company: string;
+                email: string;
+            } & {
+                [key: string]: unknown;
+            };
+            currency: string;
+            lines: ({
+                sku: string;
+                description: string;
+                quantity: number;
+                /** @description an amount in the currency's minor unit */
+                unitAmount: number;
+                /** @description an amount in the currency's minor unit */
+                amount: number;
+                /** @enum {string} */
+                fulfilment: "digital" | "physical";
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description an amount in the currency's minor unit */
+            subtotal: number;
+            tax: ({
+                name: string;
+                rate: number;
+                /** @description an amount in the currency's minor unit */
+                base: number;
+                /** @description an amount in the currency's minor unit */
+                amount: number;
+                note?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description an amount in the currency's minor unit */
+            total: number;
+            review: {
+                required: boolean;
+                decision: ("approved" | "rejected" | "expired") | null;
+                approvalsRequired: number;
+                approvals: unknown[];
+            } & {
+                [key: string]: unknown;
+            };
+            payment: {
+                /** @enum {string} */
+                status: "not_due" | "unpaid" | "partially_paid" | "submitted" | "rejected" | "paid" | "overdue";
+                /** @description an amount in the currency's minor unit */
+                amountDue: number;
+                /** @description an amount in the currency's minor unit */
+                amountPaid: number;
+                dueDate: string | null;
+                /** @description cancelled after money arrived: what was paid and is owed back */
+                refundDue?: number;
+                /** @description a dispute settled for less: what was written off (credited by a credit note) */
+                shortfall?: number;
+                payments: unknown[];
+            } & {
+                [key: string]: unknown;
+            };
+            documents: ({
+                id: string;
+                /** @enum {string} */
+                type: "invoice" | "proforma" | "credit_note";
+                number: string;
+                /** @description ISO 8601, UTC */
+                issuedAt: string;
+                /** @description an amount in the currency's minor unit */
+                total: number;
+                href: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            shippingOrders: ({
+                id: string;
+                seller: string;
+                /** @enum {string} */
+                status: "pending" | "shipped" | "delivered";
+            } & {
+                [key: string]: unknown;
+            })[];
+            licences: ({
+                sku: string;
+                keys: string[];
+            } & {
+                [key: string]: unknown;
+            })[] | null;
+            attachments: ({
+                id: string;
+                contentType: string;
+                size: number;
+                href: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            attention: ({
+                step: string;
+                reason: string;
+                /** @description ISO 8601, UTC */
+                since: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            history: ({
+                /** @description ISO 8601, UTC */
+                at: string;
+                type: string;
+                from: ("awaiting_review" | "rejected" | "awaiting_payment" | "payment_submitted" | "payment_rejected" | "disputed" | "ordered" | "deferred" | "overdue" | "completed" | "cancelled") | null;
+                /** @enum {string} */
+                to: "awaiting_review" | "rejected" | "awaiting_payment" | "payment_submitted" | "payment_rejected" | "disputed" | "ordered" | "deferred" | "overdue" | "completed" | "cancelled";
+                /** @enum {string} */
+                actor: "checkout" | "finance" | "reviewer" | "system";
+                by: components["schemas"]["Who"];
+                data: {
+                    [key: string]: unknown;
+                };
+                detail?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            version: number;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            instructions: {
+                summary: string;
+                /** @description what the buyer does next, in order; empty when nothing is asked of them */
+                steps: string[];
+                /** @description the reference to quote in every letter and payment */
+                quote: string;
+                sendTo: {
+                    email: string;
+                    fax: string | null;
+                    postalAddress: string[];
+                };
+            };
+        } & {
+            [key: string]: unknown;
+        };
         GetPolicyResponse200: {
             reviewByDefault: boolean;
             trustedCustomers: string[];
@@ -1610,7 +1767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PurchaseOrder"];
+                    "application/json": components["schemas"]["PlacePurchaseOrderResponse201"];
                 };
             };
             /** @description the body is not valid (errors[] names each field), or Idempotency-Key is missing */

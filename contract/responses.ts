@@ -59,7 +59,15 @@ export const purchaseOrder = z
     tax: z.array(z.looseObject({ name: z.string(), rate: z.number().int(), base: money, amount: money, note: z.string().optional() })),
     total: money,
     review: z.looseObject({ required: z.boolean(), decision: z.enum(['approved', 'rejected', 'expired']).nullable(), approvalsRequired: z.number().int(), approvals: z.array(z.unknown()) }),
-    payment: z.looseObject({ status: z.string(), amountDue: money, amountPaid: money, dueDate: z.string().nullable(), payments: z.array(z.unknown()) }),
+    payment: z.looseObject({
+      status: z.enum(['not_due', 'unpaid', 'partially_paid', 'submitted', 'rejected', 'paid', 'overdue']),
+      amountDue: money,
+      amountPaid: money,
+      dueDate: z.string().nullable(),
+      refundDue: money.optional().describe('cancelled after money arrived: what was paid and is owed back'),
+      shortfall: money.optional().describe('a dispute settled for less: what was written off (credited by a credit note)'),
+      payments: z.array(z.unknown()),
+    }),
     documents: z.array(z.looseObject({ id: z.string(), type: z.enum(['invoice', 'proforma', 'credit_note']), number: z.string(), issuedAt: time, total: money, href: z.string() })),
     shippingOrders: z.array(z.looseObject({ id: z.string(), seller: z.string(), status: z.enum(['pending', 'shipped', 'delivered']) })),
     licences: z.array(z.looseObject({ sku: z.string(), keys: z.array(z.string()) })).nullable(),
@@ -70,6 +78,16 @@ export const purchaseOrder = z
     createdAt: time,
     updatedAt: time,
   });
+
+/** What a confirmation page shows the buyer after placing: where the order stands and what to do next. */
+export const placedPurchaseOrder = purchaseOrder.extend({
+  instructions: z.object({
+    summary: z.string(),
+    steps: z.array(z.string()).describe('what the buyer does next, in order; empty when nothing is asked of them'),
+    quote: z.string().describe('the reference to quote in every letter and payment'),
+    sendTo: z.object({ email: z.string(), fax: z.string().nullable(), postalAddress: z.array(z.string()) }),
+  }),
+});
 
 export const purchaseOrderPage = z.object({ items: z.array(purchaseOrder), nextToken: z.string().nullable() });
 

@@ -105,7 +105,7 @@ const table = [
     description: 'Place a purchase order (checkout); enter an order received by letter, email or fax (finance, signed-in staff: channel offline)',
     roles: ['checkout', 'finance', 'reviewer'],
     body: orderRequestSchema,
-    responses: { 201: responses.purchaseOrder },
+    responses: { 201: responses.placedPurchaseOrder },
     problems: { ...keyed, ...json, 400: 'the body is not valid (errors[] names each field), or Idempotency-Key is missing', 409: 'a request with this Idempotency-Key is still being processed: retry after a moment', 422: 'the order breaks a rule of the policy (rule names it), staff entered other than an offline PO (staff_entry_offline_only), or this Idempotency-Key was used with another body' },
     headers: { 'Idempotency-Key': 'required: the same key and body return the same PO (Idempotent-Replayed: true)' },
   },

@@ -8,7 +8,7 @@ import { html } from './html.js';
  */
 export function poInstructionsPage(assets: string, content: PoInstructionsContent): string {
   const { seller } = content;
-  const types = content.eligibleCustomerTypes.map((type) => ({ business: 'businesses', government: 'government bodies', education: 'schools and universities', consumer: 'consumers' })[type] ?? type);
+  const types = content.eligibleCustomerTypes.map((type) => ({ business: 'businesses', government: 'government bodies', education: 'schools, colleges and universities', consumer: 'consumers' })[type] ?? type);
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Ordering by purchase order · ${seller.name}</title><link rel="stylesheet" href="${assets}/console.css"></head>
 <body><header class="top"><span class="brand">${seller.name}</span></header>
@@ -28,12 +28,12 @@ ${
 }<section class="card" aria-labelledby="h-letter"><h2 id="h-letter">What your order must contain</h2>
 <ul>${content.letterMustContain.map((item) => html`<li>${item}</li>`)}</ul></section>
 <section class="card" aria-labelledby="h-send"><h2 id="h-send">Where to send it</h2><dl>
-<dt>Email</dt><dd><a href="mailto:${seller.email}">${seller.email}</a> <span class="muted">(your order on letterhead as an attachment)</span></dd>
-${seller.fax ? html`<dt>Fax</dt><dd>${seller.fax} <span class="muted">(signed)</span></dd>` : ''}
-<dt>Post</dt><dd>${seller.postalAddress.map((line, i) => html`${i ? html`<br>` : ''}${line}`)} <span class="muted">(signed)</span></dd>
+<dt>By email</dt><dd><a href="mailto:${seller.email}">${seller.email}</a>, your order on letterhead as an attachment</dd>
+${seller.fax ? html`<dt>By fax, signed</dt><dd>${seller.fax}</dd>` : ''}
+<dt>By post, signed</dt><dd>${seller.postalAddress.map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</dd>
 ${seller.phone ? html`<dt>Questions</dt><dd>${seller.phone}</dd>` : ''}</dl></section>
 <section class="card" aria-labelledby="h-next"><h2 id="h-next">What happens next</h2>
-<ol><li>We check your order, usually within a working day (and at most ${content.reviewTimeoutDays} days), and confirm it by email with its reference.</li>
+<ol><li>We check your order and confirm it by email, with its reference, within ${content.reviewTimeoutDays} days.</li>
 <li>Once it is released you receive the invoice and the licences or shipment, or, if you asked to pay first, a proforma invoice to pay before we deliver.</li>
 <li>Pay the invoice by bank transfer within ${content.paymentTermsDays} days, quoting the invoice number.</li></ol></section>
 </main></body></html>`}`;

@@ -288,4 +288,59 @@ describe('the console in a browser', () => {
     await finance.context().close();
     await receiver.stop();
   });
+
+  it('a letter entered in the console: each problem pointed out, then a reviewed offline PO in the person\'s name; the buyer told, not asked for a letter', async () => {
+    const page = await signIn('finance@seller.example');
+    await page.getByRole('link', { name: 'Enter an order' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Enter an order');
+    await check(page, '20-enter-order');
+    await page.getByLabel('Company').fill('Soylent Corp');
+    await page.getByLabel('Customer id').fill('cust-soylent');
+    await page.getByLabel('Email for invoices').fill('ap@soylent.example');
+    await page.getByLabel("Buyer's PO number").fill('SOY-PO-311');
+    await page.getByLabel('Currency').fill('USD');
+    await page.getByLabel('Product code, line 1').fill('LIC-TEAM');
+    await page.getByLabel('Description, line 1').fill('Team licence, 12 months');
+    await page.getByLabel('Quantity, line 1').fill('5');
+    await page.getByLabel('Unit price, line 1').fill('one hundred');
+    await page.getByLabel('Street and number').first().fill('1 Soylent Plaza');
+    await page.getByLabel('City').first().fill('New York');
+    await page.getByLabel('State or region').first().fill('NY');
+    await page.getByLabel('Country').first().fill('US');
+    await page.getByRole('button', { name: 'Enter the order' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('The order was not entered');
+    expect(await page.locator('#line-0-unitAmount-error').textContent()).toBe('enter the unit price in USD, as “99.00”');
+    // What was typed stays.
+    expect(await page.getByLabel('Company').inputValue()).toBe('Soylent Corp');
+    await check(page, '21-enter-order-problems');
+    await page.getByLabel('Unit price, line 1').fill('148.50');
+    await Promise.all([page.waitForURL(/\/console\/po\//), page.getByRole('button', { name: 'Enter the order' }).click()]);
+    const reference = (await page.locator('h1').textContent())!;
+    await expect(page.locator('.title .status').textContent()).resolves.toBe('awaiting review');
+    expect(await page.locator('ol.timeline').textContent()).toMatch(/placed[\s\S]*by finance@seller\.example/);
+    await check(page, '22-entered-order');
+    const told = await stack.waitForEmail((e) => e.subject === `${reference}: we have received your purchase order`);
+    expect(told.destination.to).toEqual(['ap@soylent.example']);
+    expect(told.body.text).toContain('SOY-PO-311');
+    expect(told.body.text).not.toContain('letterhead');
+    await page.context().close();
+  });
+
+  it("the seller's PO instructions page, for their website: who may order, the amounts, what a letter must contain, where to send it", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const answer = await page.goto(`${stack.api}/po-instructions`);
+    expect(answer!.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Ordering by purchase order');
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('Businesses, government bodies and schools, colleges and universities may order from Example Software GmbH by purchase order');
+    expect(text).toMatch(/USD\s+\$500\.00\s+\$100,000\.00/);
+    expect(text).toContain('The billing currency');
+    expect(text).toContain('+49 221 555 0199');
+    // The terms as the policy says now (an earlier case set 45 days).
+    const { paymentTermsDays } = (await stack.request('GET', '/policy', { key: keys.finance })).body;
+    expect(text).toContain(`on ${paymentTermsDays} days' terms`);
+    await check(page, '23-po-instructions');
+    await context.close();
+  });
 });

@@ -173,6 +173,61 @@ describe('Shopbay flows on the local stack', () => {
     expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('cancelled');
   });
 
+  it('a payment reported and rejected late: nothing fires at once, finance was reminded to verify, the buyer may pay again', async () => {
+    const po = (await place({ paymentMethod: 'offline' })).body;
+    await advance(5);
+    await act(po.id, 'payment-submissions', { amount: total, reference: 'BANK-L1' }, keys.checkout);
+    await advance(2);
+    const reminder = await emailTo(po.reference, 'waiting 2 days for verification');
+    expect(reminder.destination.to).toEqual(['finance@seller.example']);
+    await advance(24); // day 31: past the 30 days an unpaid order is given
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('payment_submitted');
+    const rejected = await act(po.id, 'payment-verification', { decision: 'reject', reason: 'No transfer BANK-L1 on our account' });
+    expect(rejected.body.status).toBe('payment_rejected');
+    await emailTo(po.reference, 'could not verify your payment');
+    // The next timer is the 7-day reminder, two days on (the 26 days waiting for finance do not count).
+    await advance(1);
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body.status).toBe('payment_rejected');
+    expect((await stack.emails()).some((e) => e.subject.startsWith(`${po.reference}: reminder`) || e.subject === `${po.reference}: your order is cancelled`)).toBe(false);
+    await act(po.id, 'payment-submissions', { amount: total, reference: 'BANK-L2' }, keys.checkout);
+    expect((await act(po.id, 'payment-verification', { decision: 'accept' })).body.status).toBe('ordered');
+  });
+
+  it('a part payment accepted before delivery: still awaiting payment, partially paid, the buyer told what remains; cancelled, the refund is on the PO', async () => {
+    const po = (await place({ paymentMethod: 'offline' })).body;
+    await act(po.id, 'payment-submissions', { amount: 10_000, reference: 'BANK-P1' }, keys.checkout);
+    const accepted = await act(po.id, 'payment-verification', { decision: 'accept' });
+    expect(accepted.body).toMatchObject({ status: 'awaiting_payment', payment: { status: 'partially_paid', amountPaid: 10_000 } });
+    const told = await emailTo(po.reference, 'part payment received');
+    expect(told.body.text).toMatch(/€\d+\.\d\d remains to be paid; we deliver as soon as it has arrived/);
+    await act(po.id, 'cancel', { reason: 'Out of stock' });
+    const read = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.checkout })).body;
+    expect(read).toMatchObject({ status: 'cancelled', payment: { refundDue: 10_000, amountPaid: 10_000 } });
+  });
+
+  it('a digital order collected on delivery is due on the terms from delivery, and not overdue the next day', async () => {
+    // Another customer: Vandelay has an overdue invoice by now, which would hold the order for review.
+    const po = (
+      await place({
+        paymentMethod: 'deferred',
+        customer: buyer('shop-2', 'Kramerica Industries', 'ap@kramerica.example'),
+        lines: [{ sku: 'LIC-1', description: 'Inventory software, 1 year', quantity: 2, unitAmount: 45_000, fulfilment: 'digital' }],
+        shippingAddress: undefined,
+      })
+    ).body;
+    expect(po.status).toBe('deferred');
+    const invoiceEmail = await emailTo(po.reference, 'invoice');
+    const read = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1);
+    const due = read.payment.dueDate as string;
+    expect(Date.parse(due) - Date.parse(read.createdAt.slice(0, 10))).toBe(30 * 86_400_000);
+    expect(invoiceEmail.body.text).toContain(`please pay it by ${due}`);
+    const pdf = await stack.request('GET', `/purchase-orders/${po.id}/documents/${read.documents[0].id}`, { key: keys.finance });
+    expect(await pdfText(pdf.body)).toContain(`Please pay by ${due}`);
+    await advance(1);
+    expect((await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body).toMatchObject({ status: 'deferred', payment: { status: 'unpaid' } });
+    expect((await stack.emails()).some((e) => e.subject.startsWith(`${po.reference}: payment overdue`))).toBe(false);
+  });
+
   it('a PO paid and not shipped for over a year still moves: its execution hands over before Step Functions\' one-year limit', { timeout: 240_000 }, async () => {
     const po = (await place({ paymentMethod: 'online', onlinePayment: { reference: 'ch_slow', amount: total } })).body;
     await emailTo(po.reference, 'invoice');

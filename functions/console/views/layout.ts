@@ -41,6 +41,7 @@ ${
     ? html`<form class="search" method="get" action="${base}/search" role="search"><label for="search">Search</label>
 <input id="search" name="q" type="search" value="${page.search ?? ''}" placeholder="Reference, PO number, company, customer id or email" maxlength="200">
 <button type="submit">Find</button></form>
+<a class="enter-order" href="${base}/orders/new"${page.current === 'enter-order' ? html` aria-current="page"` : ''}>Enter an order</a>
 <div class="who"><span>${session.email} <span class="role">${session.role}</span></span>
 <form method="post" action="${base}/sign-out"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit" class="link">Sign out</button></form></div>`
     : ''
@@ -50,7 +51,7 @@ ${
       ? html`<nav aria-label="Work queues"><h2>Queues</h2><ul>${page.queues.map(
           (queue) =>
             html`<li><a href="${base}/queues/${queue.id}"${queue.id === page.current ? html` aria-current="page"` : ''}>${queue.label}<span class="count">${queue.count}</span></a></li>`,
-        )}</ul><ul class="plain actions-nav"><li><a href="${base}/orders/new"${page.current === 'enter-order' ? html` aria-current="page"` : ''}>Enter an order</a></li></ul>${
+        )}</ul>${
           session?.role === 'finance'
             ? html`<h2>Finance</h2><ul>${[
                 ['receivables', 'Receivables'],
