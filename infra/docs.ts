@@ -22,7 +22,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 export function routesTable(): string {
   const rows = routes.map((route) => {
-    const who = route.public ? (route.id === 'Console' ? 'staff, signed in' : 'the review link') : route.roles.join(', ');
+    const who = route.public ? (route.id === 'Console' ? 'staff, signed in' : route.path.startsWith('/reviews/') ? 'the review link' : 'anyone') : route.roles.join(', ');
     const body = route.body ? 'JSON, validated' : route.method === 'GET' ? '' : route.method === 'ANY' ? 'HTML forms' : 'optional JSON';
     const paths = [route.path, ...(route.alsoAt ?? [])].map((path) => `\`${route.method} ${path}\``).join(', ');
     return `| ${paths} | ${who} | ${cell(route.description)} | ${body} |`;

@@ -129,7 +129,7 @@ export const catalogue: Catalogue = {
     { name: 'expired', to: 'buyer', email: ({ po, seller }) => emails.reviewExpiredEmail(po, seller) },
     { name: 'expired-finance', to: 'finance', email: ({ po }) => emails.reviewExpiredFinanceEmail(po) },
   ],
-  submit_payment: [{ name: 'payment-to-verify', to: 'finance', email: ({ po }) => emails.paymentToVerifyEmail(po) }],
+  submit_payment: [{ name: 'payment-to-verify', to: 'finance', email: ({ po, consoleHref }) => emails.paymentToVerifyEmail(po, consoleHref) }],
   verify_payment: [
     {
       name: 'payment-rejected',
@@ -194,7 +194,7 @@ export const catalogue: Catalogue = {
       to: 'finance',
       when: (entry, po) => po.attention?.since === entry.at,
       about: 'at once, from the step itself; later only if the PO still waits for finance',
-      email: ({ po, entry }) => emails.attentionEmail(po, entry.data.step, entry.data.reason),
+      email: ({ po, entry, consoleHref }) => emails.attentionEmail(po, entry.data.step, entry.data.reason, consoleHref),
     },
   ],
   resume: [],

@@ -67,12 +67,13 @@ export function reviewExpiredFinanceEmail(po: PurchaseOrder): Message {
 }
 
 /** To finance: a payment the buyer reports, to verify. */
-export function paymentToVerifyEmail(po: PurchaseOrder): Message {
+export function paymentToVerifyEmail(po: PurchaseOrder, consoleHref: string): Message {
   const pending = po.payment.pending;
   return {
     subject: `${po.reference}: payment reported by ${po.customer.company}, please verify`,
     blocks: [
       { kind: 'p', text: 'The buyer reports a payment. Check the bank account, then accept or reject it in the back office.' },
+      { kind: 'link', label: 'Verify the payment', href: consoleHref },
       {
         kind: 'facts',
         rows: [
@@ -87,11 +88,12 @@ export function paymentToVerifyEmail(po: PurchaseOrder): Message {
 }
 
 /** To finance: a step of the PO's workflow failed for good; the PO waits for them. */
-export function attentionEmail(po: PurchaseOrder, step: string, reason: string): Message {
+export function attentionEmail(po: PurchaseOrder, step: string, reason: string, consoleHref: string): Message {
   return {
     subject: `${po.reference}: needs attention - ${step} failed`,
     blocks: [
       { kind: 'p', text: `The workflow of ${po.reference} stopped at "${step}" and waits for you. Nothing was lost: the purchase order keeps its status (${po.status.replace(/_/g, ' ')}).` },
+      { kind: 'link', label: 'Open it in the back office', href: consoleHref },
       { kind: 'p', text: `What failed: ${reason}` },
       orderFacts(po, 'staff'),
       {

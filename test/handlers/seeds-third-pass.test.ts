@@ -162,6 +162,8 @@ describe('8. a review nobody decides', () => {
     expect(escalated[0]!.text).toContain(`https://po.seller.example/console/po/${poId}`);
     expect(escalated[1]!.text).toMatch(/\/reviews\/[^?]+\?token=/);
     expect((await deps.pos.needingAttention(10)).map((po) => po.id)).toEqual([poId]);
+    const page = poPage({ base: '/console', title: 'x', session: { email: 'f@seller.example', role: 'finance', csrf: 'c' } }, await read(), ['approve', 'reject']);
+    expect(page).toContain('The review closes 2026-03-16 10:00 UTC and nobody has decided yet.');
   });
 });
 

@@ -78,7 +78,9 @@ ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
 ${po.status === 'awaiting_review' ? holdNotice(po) : ''}${
   po.attention
     ? html`<p class="error" role="status"><strong>Needs attention since ${po.attention.since.slice(0, 16).replace('T', ' ')} UTC:</strong> the step “${po.attention.step}” failed (${po.attention.reason}). Nothing was lost; the workflow waits for you to resume it.</p>`
-    : ''
+    : po.status === 'awaiting_review' && po.review.escalated
+      ? html`<p class="warning" role="status"><strong>The review closes ${(po.reviewDeadline ?? '').slice(0, 16).replace('T', ' ')} UTC and nobody has decided yet.</strong> Approve or reject it before then, or it is cancelled and the buyer told.</p>`
+      : ''
 }
 <div class="grid">
 <section class="card" aria-labelledby="h-actions"><h2 id="h-actions">Actions</h2>${
