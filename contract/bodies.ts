@@ -29,19 +29,19 @@ export const bodies = {
 };
 
 /**
- * Where a webhook endpoint receives: https anywhere, or plain http to this machine (a receiver
- * beside the local stack, or one in development). Redirects are not followed, so the URL is the
- * one that answers.
+ * Where a webhook endpoint receives: an http(s) URL without a user name or password. Which hosts may
+ * receive (https, never an internal address) is checked where the endpoint is saved and again at each
+ * delivery. Redirects are not followed, so the URL is the one that answers.
  */
 function webhookUrl() {
+  const parsed = (value: string) => (URL.canParse(value) ? new URL(value) : null);
   return z
     .url({ protocol: /^https?$/ })
     .max(2000)
     .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    }, 'must be an https URL, or http to 127.0.0.1 or localhost')
-    .refine((value) => !new URL(value).username && !new URL(value).password, 'must not carry a user name or password');
+      const url = parsed(value);
+      return url === null || (!url.username && !url.password);
+    }, 'must not carry a user name or password');
 }
 
 /** The event types an endpoint hears; all of them when empty or absent. */

@@ -5,6 +5,7 @@ import type { ConsoleDeps } from '../console/router.js';
 import { newId, systemClock } from '../wiring/clock.js';
 import { deliveries, eventStores } from '../wiring/events.js';
 import { files } from '../wiring/files.js';
+import { addressRules } from '../wiring/addresses.js';
 import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
 import { stores } from '../wiring/stores.js';
 import { workflow } from '../wiring/workflow.js';
@@ -29,5 +30,6 @@ export const handler = lazyHandler(() => {
     files: files(),
     ...eventStores(),
     deliveries: deliveries(),
+    addresses: addressRules(),
   }));
 });

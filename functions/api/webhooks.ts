@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { NotFoundError } from '../app/errors.js';
+import { addressRules } from '../wiring/addresses.js';
 import { createEndpoint, endpointView, getEndpoint, redeliver, replay, rotateSecret, updateEndpoint, type EndpointDeps, type ResendDeps } from '../app/webhooks.js';
 import { bodies } from '../../contract/bodies.js';
 import { HttpProblem, json, parseJson, pathParam, queryLimit } from '../http/http.js';
@@ -89,4 +90,4 @@ export const makeRoutes = (deps: EndpointDeps & ResendDeps): GroupHandlers<'Webh
   ReplayWebhooks: makeReplayHandler(deps),
 });
 
-export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock })));
+export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock, addresses: addressRules() })));

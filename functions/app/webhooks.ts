@@ -5,6 +5,8 @@ import type { Who } from '../../contract/purchase-order.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import { webhookDisabledEmail } from '../notices/emails.js';
 import { renderHtml, renderText, type Letterhead } from '../notices/render.js';
+import { refusedUrl, type AddressRules } from './webhook-addresses.js';
+import { RuleViolation } from '../domain/errors.js';
 import { exampleSellerProfile, type SellerProfile } from '../domain/seller.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
 import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, WebhookEndpoint, WebhookSender, WebhookStore } from './ports.js';
@@ -216,6 +218,15 @@ const financeLetterhead = (seller: SellerProfile): Letterhead => ({
 export interface EndpointDeps {
   webhooks: WebhookStore;
   clock: Clock;
+  /** Which hosts may receive (http to this machine on the local stack only); none internal when absent. */
+  addresses?: AddressRules;
+}
+
+/** A URL that may receive webhooks, or a 422 that says why not (the URL's field named). */
+function receivable(deps: Pick<EndpointDeps, 'addresses'>, url: string): string {
+  const refused = refusedUrl(url, deps.addresses ?? { loopbackHttp: false });
+  if (refused) throw new RuleViolation(`url ${refused}`, 'webhook_url');
+  return url;
 }
 
 /** Sending again needs the published events and a way to start deliveries. */
@@ -238,7 +249,7 @@ export async function createEndpoint(deps: EndpointDeps, request: { url: string;
   const secret = newSecret();
   const endpoint: WebhookEndpoint = {
     id: `we_${randomBytes(8).toString('hex')}`,
-    url: request.url,
+    url: receivable(deps, request.url),
     description: request.description ?? null,
     events: [...new Set(request.events ?? [])],
     status: 'enabled',
@@ -266,6 +277,7 @@ export async function updateEndpoint(
   change: { url?: string; events?: EventType[]; description?: string | null; status?: 'enabled' | 'disabled' },
   by: Who,
 ): Promise<WebhookEndpoint> {
+  if (change.url !== undefined) receivable(deps, change.url);
   const now = deps.clock.now().toISOString();
   const saved = await settle(deps, id, (current) => {
     const next: WebhookEndpoint = { ...current, updatedAt: now };

@@ -4,6 +4,7 @@ import type { StaffSignIn } from '../adapters/staff-sign-in.js';
 import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { ChangeDeps } from '../app/change.js';
 import type { PlaceDeps } from '../app/place.js';
+import type { AddressRules } from '../app/webhook-addresses.js';
 import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, WebhookStore } from '../app/ports.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { pageHeaders } from '../http/headers.js';
@@ -25,6 +26,8 @@ export interface ConsoleDeps extends ChangeDeps, Pick<PlaceDeps, 'idempotency' |
   webhooks: WebhookStore;
   events: EventStore;
   deliveries: DeliveryStarter;
+  /** Which hosts may receive webhooks. */
+  addresses?: AddressRules;
 }
 
 export type Role = Session['role'];

@@ -1,3 +1,4 @@
+import { addressRules } from './addresses.js';
 import { eventBridgeClient, documentClient, sfnClient } from '../adapters/aws-clients.js';
 import { StepFunctionsDeliveries } from '../adapters/delivery-starter.js';
 import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo/events.js';
@@ -22,4 +23,4 @@ export const publishing = (): PublishDeps => ({
   clock: systemClock,
 });
 
-export const webhookSender = () => new HttpWebhookSender();
+export const webhookSender = () => new HttpWebhookSender(addressRules());

@@ -211,6 +211,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       // Links in emails point at this API, whatever the template says for AWS.
       PUBLIC_BASE_URL: `${apiUrl}/`,
+      // Webhooks may go to receivers on this machine over plain http (never on AWS).
+      PO_LOCAL_LOOPBACK_WEBHOOKS: '1',
     },
     clock.buffer,
     (fn) => ({ AWS_ACCESS_KEY_ID: accessKeyFor(fn) }),

@@ -92,6 +92,8 @@ describe.each(implementations)('the purchase-order store: %s', (_name, make) => 
     expect(await store.countByStatus('awaiting_review')).toBe(3);
     expect(await store.countByStatus('ordered')).toBe(0);
     await expect(store.listByStatus('awaiting_review', 2, '!not-a-cursor')).rejects.toBeInstanceOf(InvalidCursorError);
+    // A token of another status's list: refused as not this list's, not passed on for DynamoDB to fault.
+    await expect(store.listByStatus('ordered', 2, first.cursor!)).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('finds POs by reference, PO number, company, customer id or email, whatever the case', async () => {

@@ -248,15 +248,21 @@ describe('a receiver that was down', () => {
 
   it('refuses endpoints it cannot or should not call, and unknown event types, changing nothing', async () => {
     const before = (await stack.request('GET', '/webhook-endpoints', { key: keys.finance })).body.items.length;
-    for (const body of [
-      { url: 'http://erp.example/hooks' },
-      { url: 'ftp://127.0.0.1/hooks' },
-      { url: 'https://user:pw@erp.example/hooks' },
-      { url: 'https://erp.example/hooks', events: ['po.exploded'] },
-      { url: 'https://erp.example/hooks', secret: 'whsec_mine' },
-    ]) {
+    for (const [body, status] of [
+      // Malformed: the request model or the schema.
+      [{ url: 'ftp://127.0.0.1/hooks' }, 400],
+      [{ url: 'https://user:pw@erp.example/hooks' }, 400],
+      [{ url: '%' }, 400],
+      [{ url: 'https://erp.example/hooks', events: ['po.exploded'] }, 400],
+      [{ url: 'https://erp.example/hooks', secret: 'whsec_mine' }, 400],
+      // Well formed, but not a place webhooks may go: plain http elsewhere than this machine, internal addresses.
+      [{ url: 'http://erp.example/hooks' }, 422],
+      [{ url: 'http://10.0.0.1/hooks' }, 422],
+      [{ url: 'https://169.254.169.254/latest/meta-data' }, 422],
+      [{ url: 'https://[fd00::1]/hooks' }, 422],
+    ] as const) {
       const res = await stack.request('POST', '/webhook-endpoints', { key: keys.finance, body });
-      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.status, JSON.stringify(body)).toBe(status);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     expect((await stack.request('GET', '/webhook-endpoints', { key: keys.finance })).body.items.length).toBe(before);

@@ -167,7 +167,8 @@ describe('the HTTP sender', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    const sender = new HttpWebhookSender();
+    // Plain http to this machine, as the local stack allows (and the deployed app never does).
+    const sender = new HttpWebhookSender({ loopbackHttp: true });
     const oldSecret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
     const newSecret = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
     const body = JSON.stringify({ id: 'evt_X_1', type: 'po.placed' });
@@ -190,6 +191,46 @@ describe('the HTTP sender', () => {
     const closed = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
     expect(await sender.send(`http://127.0.0.1:${closed}/hooks`, { id: 'evt_X_1', timestamp: new Date(), secrets: [newSecret] }, body)).toMatchObject({ status: null, error: 'ECONNREFUSED' });
+  });
+
+  it('refuses to deliver inside the network: an internal address written in the URL, or a name that resolves to one; the same receiver on AWS rules', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const signing = { id: 'evt_X_1', timestamp: new Date(), secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`] };
+    const deployed = new HttpWebhookSender();
+    for (const url of [`http://127.0.0.1:${port}/a`, `https://127.0.0.1:${port}/b`, 'https://169.254.169.254/latest/meta-data', 'https://10.0.0.1/hook', 'https://[fd00::1]/hook', 'https://[::ffff:192.168.1.1]/hook']) {
+      expect((await deployed.send(url, signing, '{}')).error, url).toMatch(/^refused: /);
+    }
+    // "localhost" is a name: resolved, it is loopback, and the connection is never made.
+    expect((await deployed.send(`https://localhost:${port}/c`, signing, '{}')).error).toMatch(/^refused: /);
+    expect(await new HttpWebhookSender({ loopbackHttp: true }).send(`http://localhost:${port}/d`, signing, '{}')).toMatchObject({ status: 204 });
+    expect(seen).toEqual(['/d']);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('webhook endpoint addresses', () => {
+  it('refuses internal addresses and plain http as the deployed app (422), malformed URLs with 400, never a 500; nothing is stored', async () => {
+    const deps = { ...routeFakes(), addresses: { loopbackHttp: false } };
+    const create = await handlerFor('CreateWebhookEndpoint', 'WebhookEndpoints', deps);
+    const post = (url: unknown) =>
+      create(apiEvent({ method: 'POST', path: '/webhook-endpoints', headers: { Authorization: 'Bearer test-finance-key', 'Content-Type': 'application/json' }, body: JSON.stringify({ url }) }));
+    for (const url of ['http://10.0.0.1/hook', 'https://169.254.169.254/latest', 'https://[fd00::1]/hook', 'https://127.0.0.1/hook', 'http://127.0.0.1:9000/hook', 'http://erp.example/hook', 'https://[::ffff:10.1.2.3]/x', 'https://192.168.0.10/x']) {
+      const answer = await post(url);
+      expect(answer.statusCode, url).toBe(422);
+      expect(JSON.parse(answer.body).rule, url).toBe('webhook_url');
+    }
+    for (const url of ['%', '-1', 'x'.repeat(3000), 'https://user:pw@erp.example/hook', 12]) {
+      expect((await post(url)).statusCode, String(url).slice(0, 20)).toBe(400);
+    }
+    expect((await deps.webhooks.list()).length).toBe(0);
+    expect((await post('https://erp.example/hooks')).statusCode).toBe(201);
   });
 });
 

@@ -62,10 +62,12 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
       .map((item) => item.po)
       .filter((po) => po.status === status)
       .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
-    if (cursor !== undefined && !/^\d{1,9}$/.test(cursor)) throw new InvalidCursorError('nextToken is not valid');
-    const start = cursor ? Number(cursor) : 0;
+    // A cursor names its list, as the table's does: one of another status's list is refused.
+    const match = cursor === undefined ? null : new RegExp(`^${status}:(\\d{1,9})$`).exec(cursor);
+    if (cursor !== undefined && !match) throw new InvalidCursorError('nextToken is not valid');
+    const start = match ? Number(match[1]) : 0;
     const items = all.slice(start, start + limit).map(clone);
-    return { items, cursor: start + limit < all.length ? String(start + limit) : null };
+    return { items, cursor: start + limit < all.length ? `${status}:${start + limit}` : null };
   }
   async countByStatus(status: Status) {
     return [...this.items.values()].filter((item) => item.po.status === status).length;
@@ -291,6 +293,8 @@ export function fakes() {
     clock: new TestClock(),
     newId: () => `PO${String(++ids).padStart(4, '0')}`,
     seller: exampleSellerProfile,
+    // Receivers in the tests listen on 127.0.0.1, as on the local stack.
+    addresses: { loopbackHttp: true },
   };
 }
 

@@ -165,7 +165,8 @@ export class DynamoWebhookStore extends TableStore implements WebhookStore {
     let start: Record<string, unknown> | undefined;
     if (cursor) {
       const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-      if (!sk.startsWith('DELIVERY#')) throw new InvalidCursorError('cursor is not one this list handed out');
+      // A key DynamoDB takes: ours, and within its limits (a sort key holds at most 1 KB).
+      if (!/^DELIVERY#[^#]{1,40}#[A-Za-z0-9_-]{1,200}$/.test(sk)) throw new InvalidCursorError('cursor is not one this list handed out');
       start = { pk: `WEBHOOK#${endpointId}`, sk };
     }
     const { Items, LastEvaluatedKey } = await this.db.send(

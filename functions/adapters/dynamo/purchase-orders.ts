@@ -143,7 +143,7 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
         ExpressionAttributeValues: { ':status': `STATUS#${status}` },
         ScanIndexForward: false,
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: startKeyOf(cursor) } : {}),
+        ...(cursor ? { ExclusiveStartKey: startKeyOf(cursor, `STATUS#${status}`) } : {}),
       }),
     );
     return {
@@ -350,8 +350,11 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
   }
 }
 
-/** A paging token back into the index's start key: exactly the four string keys we handed out. */
-function startKeyOf(cursor: string): Record<string, string> {
+/**
+ * A paging token back into the index's start key: exactly the four string keys we handed out, of
+ * this query (a token of another status's list would make DynamoDB refuse the query).
+ */
+function startKeyOf(cursor: string, partition: string): Record<string, string> {
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -364,7 +367,9 @@ function startKeyOf(cursor: string): Record<string, string> {
     typeof key === 'object' &&
     !Array.isArray(key) &&
     Object.keys(key).sort().join() === names.join() &&
-    Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= 300);
+    Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= 300) &&
+    (key as Record<string, string>).gsi1pk === partition &&
+    /^PO#[A-Za-z0-9_-]{1,64}$/.test((key as Record<string, string>).pk ?? '');
   if (!valid) throw new InvalidCursorError('nextToken is not valid');
   return key as Record<string, string>;
 }
