@@ -30,8 +30,13 @@ export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, use
       } while (token && users.length < 1000);
       const members = new Map<string, StaffGroup>();
       for (const group of staffGroups) {
-        const inGroup = await client.send(new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: group, Limit: 60 }));
-        for (const user of inGroup.Users ?? []) if (!members.has(user.Username!)) members.set(user.Username!, group);
+        // Page by page (60 at most each): a group of more than 60 people is listed whole.
+        let next: string | undefined;
+        do {
+          const inGroup = await client.send(new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: group, Limit: 60, ...(next ? { NextToken: next } : {}) }));
+          for (const user of inGroup.Users ?? []) if (!members.has(user.Username!)) members.set(user.Username!, group);
+          next = inGroup.NextToken;
+        } while (next);
       }
       return users
         .map((user) => ({

@@ -37,6 +37,8 @@ export function cognitoStaffTokens(config: { userPoolId: string; clientId: strin
       jwksUri: `${issuer}/.well-known/jwks.json`,
       customJwtCheck: ({ payload }) => {
         if (payload.token_use !== 'id') throw new Error('not an ID token');
+        // The email names the person in the history and in "never oneself": only a verified one counts.
+        if (payload.email_verified !== true && payload.email_verified !== 'true') throw new Error('the email of this token is not verified');
       },
     },
     { jwksCache },

@@ -18,10 +18,21 @@ export function whoFor(actor: Actor): Who {
   return { type: 'key', name: actor };
 }
 
-/** The same person (or link, or key) whichever way they came: people and links by their email. */
-export function identityOf(who: Who): string {
-  if (who.type === 'person' || who.type === 'link') return who.email ? `email:${who.email.toLowerCase()}` : 'link:unnamed';
-  return who.type === 'key' ? `key:${who.name}` : 'system';
+/**
+ * Who someone is, in every way they may come: a signed-in person by their user id (`sub`, which no
+ * email change alters) and their email (their review link's), a link by its reviewer's email, a key by
+ * its name. Entries from before ids were kept read the same.
+ */
+export function identitiesOf(who: Who): string[] {
+  if (who.type === 'person') return [`sub:${who.id}`, ...(who.email ? [`email:${who.email.toLowerCase()}`] : [])];
+  if (who.type === 'link') return [who.email ? `email:${who.email.toLowerCase()}` : 'link:unnamed'];
+  return [who.type === 'key' ? `key:${who.name}` : 'system'];
+}
+
+/** The same person (or link, or key), whichever way each came. */
+export function samePerson(a: Who, b: Who): boolean {
+  const known = new Set(identitiesOf(a));
+  return identitiesOf(b).some((identity) => known.has(identity));
 }
 
 /** What each kind of entry records, by the entry's `type` (the action that made it). */

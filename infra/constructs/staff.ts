@@ -29,6 +29,8 @@ export class Staff extends Construct {
       standardAttributes: { email: { required: true, mutable: true } },
       passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: false, requireDigits: false, requireSymbols: false, tempPasswordValidity: Duration.days(7) },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // An email change waits for the new address to be verified; until then the old one stays (and signs in).
+      keepOriginal: { email: true },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
@@ -54,6 +56,10 @@ export class Staff extends Construct {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
+      // Signed-in staff may read their attributes but write none: their email is who they are in the
+      // history, so only finance changes it (AdminUpdateUserAttributes), never the person themselves.
+      readAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }),
+      writeAttributes: new cognito.ClientAttributes(),
     });
     for (const group of staffGroups) {
       new cognito.CfnUserPoolGroup(this, `Group${group[0]!.toUpperCase()}${group.slice(1)}`, {

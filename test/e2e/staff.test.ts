@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
@@ -56,5 +59,37 @@ describe('staff on the local stack', () => {
     expect(tampered.status).toBe(401);
     expect((await stack.request('GET', '/purchase-orders?status=ordered', { key: `${header}.${payload}.${signature.slice(0, -4)}AAAA` })).status).toBe(401);
     expect((await stack.request('GET', '/purchase-orders?status=ordered', { key: token })).status).toBe(200);
+  });
+
+  it('a reviewer whose email changed is still one approver: counted by their user id, the history names them with the email they had', async () => {
+    await stack.updatePolicy({ approvalRules: [{ minTotal: { USD: 30000 }, approvals: 2 }] });
+    const po = (await place('staff-sub')).body;
+    const first = await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: await stack.signIn('reviewer@seller.example'), body: { decision: 'approve' } });
+    expect(first.body).toMatchObject({ status: 'awaiting_review', review: { approvals: [{ by: { type: 'person', email: 'reviewer@seller.example' } }] } });
+    const sub = first.body.review.approvals[0].by.id as string;
+
+    // The address changes (on AWS only through finance, and verified: the console client may write no attribute).
+    const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const poolLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')![0];
+    const ids = JSON.parse(readFileSync(path.join(stack.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
+    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: ids[poolLogicalId],
+        Username: 'reviewer@seller.example',
+        UserAttributes: [
+          { Name: 'email', Value: 'second-reviewer@seller.example' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+    cognito.destroy();
+    const renamed = await stack.signIn('second-reviewer@seller.example');
+    const again = await stack.request('POST', `/purchase-orders/${po.id}/review`, { key: renamed, body: { decision: 'approve' } });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toContain('has already approved');
+    const read = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
+    expect(read.review.approvals).toEqual([expect.objectContaining({ by: { type: 'person', id: sub, email: 'reviewer@seller.example' } })]);
+    expect(read.history.filter((entry: { type: string }) => entry.type === 'approve')).toHaveLength(1);
   });
 });

@@ -274,6 +274,9 @@ describe('approval rules', () => {
     expect(first.history.at(-1)).toMatchObject({ type: 'approve', from: 'awaiting_review', to: 'awaiting_review', by: alice, data: { approvals: 1, approvalsRequired: 2 } });
     // The same person, whichever way they come (a link and the console share the email), counts once.
     expect(() => apply(first, { type: 'approve' }, { actor: 'reviewer', by: { type: 'person', id: 'u-alice', email: 'ALICE@seller.example' }, at })).toThrow(TransitionError);
+    // The same signed-in person under an email changed since (the same user id): still one approver.
+    const bobFirst = apply(place({}, policy), { type: 'approve' }, { actor: 'finance', by: bob, at });
+    expect(() => apply(bobFirst, { type: 'approve' }, { actor: 'finance', by: { ...bob, email: 'robert@seller.example' }, at })).toThrow(TransitionError);
     const released = apply(first, { type: 'approve' }, { actor: 'finance', by: bob, at });
     expect(released).toMatchObject({ status: 'ordered', review: { decision: 'approved', approvals: [{ by: alice }, { by: bob }] } });
     expect(apply(first, { type: 'reject', comment: 'no letter' }, { actor: 'reviewer', by: { type: 'link', email: 'carol@seller.example' }, at }).status).toBe('rejected');

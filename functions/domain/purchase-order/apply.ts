@@ -1,7 +1,7 @@
 import type { Who } from '../../../contract/purchase-order.js';
 import { calendarEvents, parseEventKey, unpaidEvents, verifyReminderAt, verifyReminderKey } from '../calendar.js';
 import { ReferenceConflict, RuleViolation, TransitionError } from '../errors.js';
-import { type Change, entry, identityOf, whoFor } from '../history.js';
+import { type Change, entry, samePerson, whoFor } from '../history.js';
 import { add } from '../money.js';
 import { allowedFrom, canApply, fulfilmentStatuses, prepaymentStatuses } from './lifecycle.js';
 import { sizeLimits, utf8Bytes } from './limits.js';
@@ -84,7 +84,7 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
   switch (action.type) {
     case 'approve': {
       const by = ctx.by ?? whoFor(ctx.actor);
-      if (po.review.approvals.some((approval) => identityOf(approval.by) === identityOf(by))) {
+      if (po.review.approvals.some((approval) => samePerson(approval.by, by))) {
         throw new TransitionError('approve', po.status, `${describeWho(by)} has already approved this purchase order; it needs another approver`);
       }
       next.review.approvals.push({ by, at, comment: action.comment ?? null });
