@@ -314,11 +314,12 @@ export class PurchaseOrderStack extends Stack {
       description: 'Authenticate systems by their stored keys and staff by their ID tokens',
       timeout: Duration.seconds(10),
     });
-    bindings.bind(authorizerFn, ['apiKeys', 'staffTokens']);
+    bindings.bind(authorizerFn, ['apiKeys', 'staffTokens', 'readStaff']);
     const authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
       handler: authorizerFn,
       identitySources: [apigateway.IdentitySource.header('Authorization')],
-      resultsCacheTtl: Duration.minutes(5),
+      // A person disabled or moved in the directory loses the old access within this minute.
+      resultsCacheTtl: Duration.minutes(1),
     });
 
     // One function per group of routes; API Gateway may invoke it for any of its methods (one

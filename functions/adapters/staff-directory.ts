@@ -4,6 +4,7 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
@@ -79,6 +80,19 @@ export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, use
         return user.Enabled !== false;
       } catch {
         return false;
+      }
+    },
+    async standing(email) {
+      try {
+        const username = await usernameOf(email);
+        const [user, groups] = await Promise.all([
+          client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })),
+          client.send(new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username })),
+        ]);
+        const names = (groups.Groups ?? []).map((group) => group.GroupName);
+        return { enabled: user.Enabled !== false, group: staffGroups.find((group) => names.includes(group)) ?? null };
+      } catch {
+        return { enabled: false, group: null };
       }
     },
     async completeNewPassword(email, temporaryPassword, newPassword) {

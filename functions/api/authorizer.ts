@@ -2,11 +2,11 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { looksLikeJwt, type StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { Secrets } from '../app/ports.js';
-import { staffRole } from '../app/staff.js';
+import { staffRole, type StaffDirectory } from '../app/staff.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { log } from '../runtime/log.js';
 import { secrets } from '../wiring/secrets.js';
-import { staffTokens } from '../wiring/staff.js';
+import { staffDirectory, staffTokens } from '../wiring/staff.js';
 
 /**
  * API Gateway's Lambda authorizer. Systems present a stored key (checkout or finance), people a
@@ -17,7 +17,7 @@ import { staffTokens } from '../wiring/staff.js';
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 export const makeHandler =
-  (deps: { secrets: Secrets; staff: () => StaffTokenVerifier }) =>
+  (deps: { secrets: Secrets; staff: () => StaffTokenVerifier; directory: () => Pick<StaffDirectory, 'standing'> }) =>
   async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -31,7 +31,10 @@ export const makeHandler =
     if (presented && looksLikeJwt(presented)) {
       try {
         const person = await deps.staff().verify(presented);
-        const role = staffRole(person.groups);
+        // The token says who they were at sign-in; the directory says who they are now (the result is
+        // cached by API Gateway for a minute, so a disabled or moved person is out within it).
+        const now = staffRole(person.groups) ? await deps.directory().standing(person.email) : { enabled: false, group: null };
+        const role = now.enabled ? now.group : null;
         if (role) return allow(person.sub, { role, personId: person.sub, email: person.email });
         log.warn('a signed-in person without a staff group', { personId: person.sub });
       } catch (error) {
@@ -46,4 +49,4 @@ export const makeHandler =
     throw new Error('Unauthorized'); // API Gateway answers 401
   };
 
-export const handler = lazyHandler(() => makeHandler({ secrets: secrets(), staff: staffTokens }));
+export const handler = lazyHandler(() => makeHandler({ secrets: secrets(), staff: staffTokens, directory: staffDirectory }));

@@ -26,6 +26,8 @@ export interface StaffDirectory {
   setGroup(email: string, group: StaffGroup): Promise<void>;
   setEnabled(email: string, enabled: boolean): Promise<void>;
   isEnabled(email: string): Promise<boolean>;
+  /** Whether the person may still sign in, and their group now (null: none, or not found). */
+  standing(email: string): Promise<{ enabled: boolean; group: StaffGroup | null }>;
   /** First sign-in with a temporary password: the person chooses their own. */
   completeNewPassword(email: string, temporaryPassword: string, newPassword: string): Promise<string | null>;
 }

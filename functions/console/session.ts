@@ -50,17 +50,35 @@ export interface Person {
   token: string;
 }
 
-/** The signed-in person of this request, or null (no session, expired, or not staff). */
-export async function personOf(event: APIGatewayProxyEvent, deps: Pick<ConsoleDeps, 'staff'>): Promise<Person | null> {
+/** How long a person's standing in the directory (enabled, group) is taken as read. */
+export const STANDING_TTL_MS = 60_000;
+const standings = new Map<string, { at: number; standing: { enabled: boolean; group: Role | null } }>();
+
+/**
+ * The signed-in person of this request, or null (no session, expired, or not staff). The token says
+ * who they were when they signed in; the directory says who they are now: a person disabled or moved
+ * to another group loses the old access within STANDING_TTL_MS (read at most once a minute per
+ * person and container), whatever the token's hour says.
+ */
+export async function personOf(event: APIGatewayProxyEvent, deps: Pick<ConsoleDeps, 'staff' | 'directory' | 'clock'>): Promise<Person | null> {
   const token = cookies(event)[SESSION];
   if (!token) return null;
+  let verified;
   try {
-    const verified = await deps.staff().verify(token);
-    const role = staffRole(verified.groups);
-    return role ? { sub: verified.sub, email: verified.email, role, token } : null;
+    verified = await deps.staff().verify(token);
   } catch {
     return null; // expired or not ours: sign in again
   }
+  if (!staffRole(verified.groups)) return null;
+  const now = deps.clock.now().getTime();
+  const key = verified.email.toLowerCase();
+  let known = standings.get(key);
+  if (!known || now - known.at >= STANDING_TTL_MS || now < known.at) {
+    known = { at: now, standing: await deps.directory().standing(verified.email) };
+    standings.set(key, known);
+  }
+  const { enabled, group } = known.standing;
+  return enabled && group ? { sub: verified.sub, email: verified.email, role: group, token } : null;
 }
 
 export const csrfOf = (person: Person) => digest(`csrf:${person.token}`);

@@ -37,6 +37,8 @@ export type Binding =
   | 'staffTokens'
   /** Invite staff, set their group, disable and enable them. */
   | 'manageStaff'
+  /** Read a person's standing in the staff directory (enabled, group): the authorizer, on each token it has not cached. */
+  | 'readStaff'
   /** Count a review link's wrong secrets and lock it: an update of review items only. */
   | 'recordLinkFailures'
   /** The attachments bucket: read (offer files), or read and write (receive and check them). */
@@ -167,6 +169,11 @@ export class Bindings {
           env(envNames.userPoolId, r.staff.userPool.userPoolId);
           env(envNames.userPoolClientId, r.staff.client.userPoolClientId);
           break;
+        case 'readStaff':
+          env(envNames.userPoolId, r.staff.userPool.userPoolId);
+          env(envNames.userPoolClientId, r.staff.client.userPoolClientId);
+          r.staff.userPool.grant(fn, 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers');
+          break;
         case 'readAttachments':
         case 'writeAttachments':
           env(envNames.attachmentsBucket, r.attachments.bucketName);
@@ -227,6 +234,7 @@ export class Bindings {
             'cognito-idp:AdminDisableUser',
             'cognito-idp:AdminEnableUser',
             'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminListGroupsForUser',
             'cognito-idp:ListUsers',
             'cognito-idp:ListUsersInGroup',
           );

@@ -16,12 +16,19 @@ const people = {
   'token-finance': { sub: 'sub-fin', email: 'fin@seller.example', groups: ['finance'] },
   'token-reviewer': { sub: 'sub-rev', email: 'rev@seller.example', groups: ['reviewer'] },
 } as Record<string, { sub: string; email: string; groups: string[] }>;
+/** The directory as it is now: who is disabled, who moved group since their token was issued. */
+const disabled = new Set<string>();
+const moved = new Map<string, 'finance' | 'reviewer'>();
 const directory: StaffDirectory = {
   list: async () => [],
   invite: async () => {},
   setGroup: async () => {},
   setEnabled: async () => {},
   isEnabled: async () => true,
+  standing: async (email) => {
+    const person = Object.values(people).find((p) => p.email === email);
+    return { enabled: !disabled.has(email), group: moved.get(email) ?? ((person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null) };
+  },
   completeNewPassword: async () => null,
 };
 
@@ -142,6 +149,24 @@ describe('the console, page by page', () => {
     expect(po).toMatchObject({ channel: 'offline', paymentMethod: 'purchase_order', status: 'awaiting_review', total: 108_000, poNumber: 'GLX-2026-77' });
     expect(po.history[0]).toMatchObject({ actor: 'reviewer', by: { type: 'person', email: 'rev@seller.example' } });
     expect(deps.pos.items.size).toBe(2);
+  });
+
+  it('a person disabled or moved in the directory loses the old access within a minute, whatever their token says', async () => {
+    const { request, deps } = await consoleOn();
+    people['token-gone'] = { sub: 'sub-gone', email: 'gone@seller.example', groups: ['finance'] };
+    people['token-moved'] = { sub: 'sub-moved', email: 'moved@seller.example', groups: ['finance'] };
+    expect((await request('GET', '/policy', { as: 'token-gone' })).statusCode).toBe(200);
+    expect((await request('GET', '/policy', { as: 'token-moved' })).statusCode).toBe(200);
+    disabled.add('gone@seller.example');
+    moved.set('moved@seller.example', 'reviewer');
+    // Read at most once a minute: still in, for now.
+    deps.clock.advance(30);
+    expect((await request('GET', '/policy', { as: 'token-gone' })).statusCode).toBe(200);
+    deps.clock.advance(31);
+    expect((await request('GET', '/policy', { as: 'token-gone' })).statusCode).toBe(401);
+    // Moved to the reviewers: finance's pages are gone, the review queue stays.
+    expect((await request('GET', '/policy', { as: 'token-moved' })).statusCode).toBe(404);
+    expect((await request('GET', '/queues/to-review', { as: 'token-moved' })).statusCode).toBe(200);
   });
 
   it('answers a cookie that is not valid percent-encoding with the sign-in page, not a fault', async () => {

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
@@ -91,5 +98,25 @@ describe('staff on the local stack', () => {
     const read = (await stack.request('GET', `/purchase-orders/${po.id}`, { key: keys.finance })).body;
     expect(read.review.approvals).toEqual([expect.objectContaining({ by: { type: 'person', id: sub, email: 'reviewer@seller.example' } })]);
     expect(read.history.filter((entry: { type: string }) => entry.type === 'approve')).toHaveLength(1);
+  });
+
+  it('a finance person disabled in the directory loses their console session within a minute on the stack\'s clock', async () => {
+    const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const poolLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')![0];
+    const UserPoolId = (JSON.parse(readFileSync(path.join(stack.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>)[poolLogicalId];
+    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const Username = 'leaver@seller.example';
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId, Username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: Username }, { Name: 'email_verified', Value: 'true' }] }));
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: 'leaver-password-1', Permanent: true }));
+    await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: 'finance' }));
+    const token = await stack.signIn(Username, 'leaver-password-1');
+    const policyPage = () => fetch(`${stack.api}/console/policy`, { headers: { Cookie: `po_session=${token}` }, redirect: 'manual' }).then((answer) => answer.status);
+    expect(await policyPage()).toBe(200);
+
+    await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username }));
+    cognito.destroy();
+    // The directory is read at most once a minute per person: past the minute, the session is gone.
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 61 } });
+    expect(await policyPage()).toBe(401);
   });
 });

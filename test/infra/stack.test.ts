@@ -121,8 +121,7 @@ describe('the stack', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
     expect(groups.sort()).toEqual(['finance', 'reviewer']);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']), GenerateSecret: false });
-    // Staff cannot change their own email (it names them); a change by finance waits for verification.
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { WriteAttributes: [] });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { WriteAttributes: [] }); // staff cannot rename themselves
     template.hasResourceProperties('AWS::Cognito::UserPool', { UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('staff by their ID tokens'),
@@ -351,7 +350,8 @@ describe('the edge', () => {
     const open = methods.filter((m) => m.Properties.AuthorizationType !== 'CUSTOM');
     expect(open).toHaveLength(7);
     expect(methods.filter((m) => m.Properties.RequestModels).length).toBe(11);
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization' });
+    // A minute: a person disabled or moved in the directory is out within it.
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 60 });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
