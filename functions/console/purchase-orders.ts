@@ -12,7 +12,7 @@ import { parseMajor } from '../domain/money.js';
 import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { problemOf } from '../http/http.js';
 import { documentKey, pdfAnswer } from '../http/pdf.js';
-import { both, html, notFound, redirect, type ConsoleRequest, type ConsoleRoute } from './router.js';
+import { both, finance, html, notFound, redirect, type ConsoleRequest, type ConsoleRoute } from './router.js';
 import { customerPage, poPage } from './views/purchase-order.js';
 
 /** A PO's page, its documents and files, the actions on it, and a customer's account. */
@@ -55,7 +55,8 @@ export const purchaseOrderRoutes: ConsoleRoute[] = [
   {
     method: 'GET',
     path: /^\/customers\/([^/]{1,600})$/,
-    roles: both,
+    // A customer's credit account is finance's, as in the API (GET /customers/{id}/account).
+    roles: finance,
     handle: async (request, [encoded]) => {
       let customerId: string;
       try {

@@ -77,11 +77,16 @@ describe('the console, page by page', () => {
   });
 
   it("keeps finance's pages from reviewers: not found, as if they were not there", async () => {
-    const { request } = await consoleOn();
-    for (const path of ['/webhooks', '/staff', '/policy', '/receivables', '/queues/overdue']) {
+    const { request, poId } = await consoleOn();
+    for (const path of ['/webhooks', '/staff', '/policy', '/receivables', '/queues/overdue', '/customers/cust-1']) {
       expect((await request('GET', path, { as: 'token-reviewer' })).statusCode, path).toBe(404);
     }
     expect((await request('GET', '/queues/to-review', { as: 'token-reviewer' })).statusCode).toBe(200);
+    // The PO's page names the customer but does not link a reviewer to the credit account.
+    const page = (await request('GET', `/po/${poId}`, { as: 'token-reviewer' })).body;
+    expect(page).toContain('cust-1');
+    expect(page).not.toContain('/customers/cust-1');
+    expect((await request('GET', '/customers/cust-1', { as: 'token-finance' })).statusCode).toBe(200);
   });
 
   it('refuses a form without the CSRF token of the session, and changes nothing', async () => {

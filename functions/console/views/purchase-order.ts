@@ -91,7 +91,9 @@ ${po.status === 'awaiting_review' ? holdNotice(po) : ''}${
         : ''
     }</section>
 <section class="card" aria-labelledby="h-buyer"><h2 id="h-buyer">Buyer</h2><dl>
-<dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd><dt>Customer id</dt><dd><a href="${page.base}/customers/${encodeURIComponent(po.customer.id)}">${po.customer.id}</a> <span class="muted">(account)</span></dd>
+<dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd><dt>Customer id</dt><dd>${
+  page.session?.role === 'finance' ? html`<a href="${page.base}/customers/${encodeURIComponent(po.customer.id)}">${po.customer.id}</a> <span class="muted">(account)</span>` : po.customer.id
+}</dd>
 <dt>Email</dt><dd>${po.customer.email}</dd><dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
 <dt>Ships to</dt><dd>${[address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', ')}</dd></dl></section>
 </div>
