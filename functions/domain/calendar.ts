@@ -108,7 +108,7 @@ export function pendingUnpaid(clock: UnpaidClock, calendar: UnpaidCalendar, done
   return { due, next: open.find((event) => Date.parse(event.at) > now.getTime()) ?? null };
 }
 
-export const DEFAULT_VERIFY_REMINDER_DAYS = 2;
+const DEFAULT_VERIFY_REMINDER_DAYS = 2;
 
 /** When finance is reminded of a payment reported at `reportedAt` and not verified yet (null: never). */
 export function verifyReminderAt(reportedAt: string, calendar: UnpaidCalendar): string | null {

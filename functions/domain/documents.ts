@@ -1,5 +1,5 @@
 import { formatMoney } from './money.js';
-import { taxationOf, type PurchaseOrder } from './purchase-order/index.js';
+import { hasPhysicalLines, taxationOf, type PurchaseOrder } from './purchase-order/index.js';
 import { type DocumentType } from '../../contract/purchase-order.js';
 import type { SellerProfile } from './seller.js';
 import { formatRate, splitGross } from './tax.js';
@@ -40,11 +40,10 @@ export function documentContent(
   const notes: string[] = [];
   const collected = po.paymentMethod === 'deferred';
   if (type === 'invoice' && po.payment.status !== 'paid') {
-    const physical = po.lines.some((line) => line.fulfilment === 'physical');
     notes.push(
       !collected
         ? `Payment terms: ${po.paymentTermsDays} days net. Please pay by ${dueDate ?? 'the due date'}.`
-        : physical
+        : hasPhysicalLines(po)
           ? `Payment is collected on delivery${dueDate ? `; everything was delivered, so it is due by ${dueDate}` : ''}.`
           : `Payment terms: ${po.paymentTermsDays} days net from delivery. Please pay by ${dueDate ?? 'the due date'}.`,
     );
