@@ -85,6 +85,8 @@ export const policySchema = z
     reviewReminderDays: days.nullable().default(null),
     /** Who besides finance hears of a review that closes tomorrow undecided, with a review link of their own (nobody else when null). */
     reviewEscalationEmail: z.email().nullable().default(null),
+    /** Reviewers, as finance always, must sign in with an authenticator app (TOTP). */
+    mfaForReviewers: z.boolean().default(false),
     /** Tax added to net prices; none by default (the total is the sum of the lines). */
     tax: taxPolicySchema.default({ mode: 'none' }),
     reminders: z.strictObject({
@@ -131,6 +133,7 @@ export const defaultPolicy: Policy = {
   approvalRules: [],
   reviewReminderDays: null,
   reviewEscalationEmail: null,
+  mfaForReviewers: false,
   tax: { mode: 'none' },
   reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
 };

@@ -12,7 +12,8 @@ import {
   RespondToAuthChallengeCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { staffGroups, type StaffDirectory, type StaffGroup } from '../app/staff.js';
+import { tokensOf } from './staff-sign-in.js';
+import { noStanding, staffGroups, type StaffDirectory, type StaffGroup } from '../app/staff.js';
 
 /** The staff directory on the Cognito user pool (see app/staff.ts). */
 export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, userPoolId: string, clientId: string): StaffDirectory {
@@ -90,14 +91,18 @@ export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, use
           client.send(new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username })),
         ]);
         const names = (groups.Groups ?? []).map((group) => group.GroupName);
-        return { enabled: user.Enabled !== false, group: staffGroups.find((group) => names.includes(group)) ?? null };
+        return {
+          enabled: user.Enabled !== false,
+          group: staffGroups.find((group) => names.includes(group)) ?? null,
+          mfa: (user.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA'),
+        };
       } catch {
-        return { enabled: false, group: null };
+        return noStanding;
       }
     },
     async completeNewPassword(email, temporaryPassword, newPassword) {
       const started = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: temporaryPassword } }));
-      if (started.ChallengeName !== 'NEW_PASSWORD_REQUIRED') return started.AuthenticationResult?.IdToken ?? null;
+      if (started.ChallengeName !== 'NEW_PASSWORD_REQUIRED') return tokensOf(started.AuthenticationResult);
       const done = await client.send(
         new RespondToAuthChallengeCommand({
           ClientId: clientId,
@@ -106,7 +111,7 @@ export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, use
           ChallengeResponses: { USERNAME: email, NEW_PASSWORD: newPassword },
         }),
       );
-      return done.AuthenticationResult?.IdToken ?? null;
+      return tokensOf(done.AuthenticationResult);
     },
   };
 }

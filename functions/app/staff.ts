@@ -26,8 +26,39 @@ export interface StaffDirectory {
   setGroup(email: string, group: StaffGroup): Promise<void>;
   setEnabled(email: string, enabled: boolean): Promise<void>;
   isEnabled(email: string): Promise<boolean>;
-  /** Whether the person may still sign in, and their group now (null: none, or not found). */
-  standing(email: string): Promise<{ enabled: boolean; group: StaffGroup | null }>;
-  /** First sign-in with a temporary password: the person chooses their own. */
-  completeNewPassword(email: string, temporaryPassword: string, newPassword: string): Promise<string | null>;
+  /** Whether the person may still sign in, their group now (null: none, or not found), and whether they sign in with an authenticator app. */
+  standing(email: string): Promise<Standing>;
+  /** First sign-in with a temporary password: the person chooses their own and is signed in. */
+  completeNewPassword(email: string, temporaryPassword: string, newPassword: string): Promise<SessionTokens | null>;
 }
+
+export interface Standing {
+  enabled: boolean;
+  group: StaffGroup | null;
+  /** A verified authenticator app (TOTP) is asked for at each sign-in. */
+  mfa: boolean;
+}
+
+export const noStanding: Standing = { enabled: false, group: null, mfa: false };
+
+/**
+ * A signed-in person's tokens: the ID token says who they are, the access token is their session at
+ * the user pool; both live STAFF_TOKEN_MINUTES. The refresh token renews them for up to
+ * STAFF_SESSION_HOURS (a working day), unless the person signs out or is disabled.
+ */
+export interface SessionTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken?: string;
+  expiresInSeconds: number;
+}
+
+export const STAFF_TOKEN_MINUTES = 15;
+export const STAFF_SESSION_HOURS = 10;
+
+/**
+ * Who must sign in with a second factor (an authenticator app): finance always (payments, webhooks,
+ * policy, staff); reviewers when the seller's policy says so. Until they have set one up they may
+ * do nothing else.
+ */
+export const secondFactorRequired = (role: StaffGroup, policy: { mfaForReviewers: boolean }) => role === 'finance' || policy.mfaForReviewers;

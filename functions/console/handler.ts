@@ -5,8 +5,9 @@ import { orderEntryRoutes } from './order-entry.js';
 import { policyRoutes } from './policy.js';
 import { purchaseOrderRoutes } from './purchase-orders.js';
 import { queueRoutes, queuesFor } from './queues.js';
-import { findRoute, formFields, html, notFound, type ConsoleDeps, type ConsoleRequest } from './router.js';
-import { csrfOf, personOf, sameText, signInForm, signInRoutes, signOut } from './session.js';
+import { securityRoutes } from './security.js';
+import { findRoute, formFields, html, notFound, redirect, type ConsoleDeps, type ConsoleRequest } from './router.js';
+import { csrfOf, personOf, sameText, sessionCookies, signInForm, signInRoutes, signOut } from './session.js';
 import { staffRoutes } from './staff.js';
 import { messagePage, type Session } from './views/layout.js';
 import { consoleCss } from './views/style.js';
@@ -19,7 +20,7 @@ import { webhookRoutes } from './webhooks.js';
  * the console offers exactly what the person's role may do in the PO's status. Problems are the API's
  * (the same registry), shown on the page where they happened.
  */
-const routes = [...queueRoutes, ...purchaseOrderRoutes, ...orderEntryRoutes, ...webhookRoutes, ...staffRoutes, ...policyRoutes];
+const routes = [...securityRoutes, ...queueRoutes, ...purchaseOrderRoutes, ...orderEntryRoutes, ...webhookRoutes, ...staffRoutes, ...policyRoutes];
 
 export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
   publicRouteHandler('Console', async (event): Promise<APIGatewayProxyResult> => {
@@ -32,12 +33,17 @@ export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
     const beforeSession = await signInRoutes(event, deps, base, path);
     if (beforeSession) return beforeSession;
 
-    const person = await personOf(event, deps);
+    let person = await personOf(event, deps);
     if (!person) {
       if (method === 'GET') return signInForm(event, base, path === '/' ? 200 : 401);
       return signInForm(event, base, 401, 'Your session has ended. Please sign in again.');
     }
+    // A role that must sign in with a second factor does nothing else until it has one (read afresh,
+    // in case it was set up a moment ago through another container).
+    const required = person.role === 'finance' || (await deps.policies.get()).mfaForReviewers;
+    if (required && !person.mfa) person = (await personOf(event, deps, true)) ?? person;
     const session: Session = { email: person.email, role: person.role, csrf: csrfOf(person) };
+    const blocked = required && !person.mfa;
     const form = method === 'POST' ? formFields(event) : new URLSearchParams();
     const request: ConsoleRequest = {
       event,
@@ -45,7 +51,9 @@ export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
       base,
       session,
       by: { type: 'person', id: person.sub, email: person.email },
-      page: async (current) => ({ base, title: '', session, queues: await queuesFor(deps.pos, session.role), ...(current ? { current } : {}) }),
+      account: { access: person.access, mfa: person.mfa, required },
+      // Until the second factor is set up there is nowhere else to go: no queues, no menu.
+      page: async (current) => ({ base, title: '', session, ...(blocked ? {} : { queues: await queuesFor(deps.pos, session.role) }), ...(current ? { current } : {}) }),
       fields: Object.fromEntries(form),
       all: (name) => form.getAll(name),
     };
@@ -54,8 +62,16 @@ export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
       if (!csrf || !sameText(csrf, session.csrf)) {
         return html(403, messagePage({ base, title: 'Form expired', session }, 'Form expired', 'This form was not sent from this session. Go back, reload the page and try again.'));
       }
-      if (path === '/sign-out') return signOut(event, base);
+      if (path === '/sign-out') return signOut(event, deps, base, person);
+    }
+    if (blocked && !/^\/security(\/authenticator)?$/.test(path)) {
+      if (method === 'GET') return redirect(`${base}/security`);
+      return html(403, messagePage({ base, title: 'Set up two-step sign-in', session }, 'Set up two-step sign-in', 'Your role signs in with a code from an authenticator app. Set one up first.'));
     }
     const found = findRoute(routes, method, path, session.role);
-    return found ? found.route.handle(request, found.params) : notFound(request);
+    const answer = await (found ? found.route.handle(request, found.params) : notFound(request));
+    if (!person.renewed) return answer;
+    // The session's tokens were renewed on the way: the answer carries them.
+    const renewed = sessionCookies(event, base, person.renewed);
+    return { ...answer, multiValueHeaders: { ...answer.multiValueHeaders, 'Set-Cookie': [...((answer.multiValueHeaders?.['Set-Cookie'] as string[] | undefined) ?? []), ...renewed] } };
   });

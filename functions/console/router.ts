@@ -5,7 +5,7 @@ import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { ChangeDeps } from '../app/change.js';
 import type { PlaceDeps } from '../app/place.js';
 import type { AddressRules } from '../app/webhook-addresses.js';
-import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, WebhookStore } from '../app/ports.js';
+import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, SecretBox, WebhookStore } from '../app/ports.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { pageHeaders } from '../http/headers.js';
 import { header, HttpProblem, rawBody } from '../http/http.js';
@@ -28,6 +28,8 @@ export interface ConsoleDeps extends ChangeDeps, Pick<PlaceDeps, 'idempotency' |
   deliveries: DeliveryStarter;
   /** Which hosts may receive webhooks. */
   addresses?: AddressRules;
+  /** Seals new webhook secrets (the console may seal, never open). */
+  box: Pick<SecretBox, 'seal'>;
 }
 
 export type Role = Session['role'];
@@ -41,6 +43,8 @@ export interface ConsoleRequest {
   session: Session;
   /** The person, as every change they make names them. */
   by: Who & { type: 'person' };
+  /** Their session at the user pool, and their second factor: set up, and whether their role requires one. */
+  account: { access: string; mfa: boolean; required: boolean };
   /** The page frame: the layout's data with the queues this person sees. */
   page: (current?: string) => Promise<Page>;
   /** The posted form's fields (the last value of each), and every value of one field. */

@@ -3,7 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.js';
 
-import { staffGroups } from '../../functions/app/staff.js';
+import { STAFF_SESSION_HOURS, STAFF_TOKEN_MINUTES, staffGroups } from '../../functions/app/staff.js';
 
 export interface StaffProps {
   /** The first finance user, invited by email on deploy (`cdk deploy -c adminEmail=...`). */
@@ -44,7 +44,8 @@ export class Staff extends Construct {
     acknowledge(this.userPool, {
       'AwsSolutions-COG1':
         'Passwords of at least 12 characters without composition rules, as NIST SP 800-63B advises; composition rules make passwords shorter in practice.',
-      'AwsSolutions-COG2': 'MFA is optional (authenticator apps): finance decides per person; a seller may make it required.',
+      'AwsSolutions-COG2':
+        'MFA (authenticator apps) is optional at the pool and required by the app for finance, and for reviewers when the policy says so: the console and the authorizer refuse those roles without it.',
       'AwsSolutions-COG3': 'Threat protection is a paid plan the seller may enable; the console locks nothing out by itself.',
       'AwsSolutions-COG8': "The Essentials plan covers sign-in for a handful of staff; the Plus plan is the seller's choice per deployment.",
     });
@@ -53,9 +54,11 @@ export class Staff extends Construct {
       generateSecret: false,
       authFlows: { userPassword: true },
       preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
+      // Short tokens, renewed by the console for a working day; signing out revokes the refresh token.
+      idTokenValidity: Duration.minutes(STAFF_TOKEN_MINUTES),
+      accessTokenValidity: Duration.minutes(STAFF_TOKEN_MINUTES),
+      refreshTokenValidity: Duration.hours(STAFF_SESSION_HOURS),
+      enableTokenRevocation: true,
       // Signed-in staff may read their attributes but write none: their email is who they are in the
       // history, so only finance changes it (AdminUpdateUserAttributes), never the person themselves.
       readAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }),

@@ -93,8 +93,11 @@ export interface LocalSecret {
 export interface LocalUserPool {
   logicalId: string;
   name: string;
-  clients: { logicalId: string; name: string; authFlows: string[] }[];
+  /** `validity`: the tokens' lives as the template sets them (AccessTokenValidity, IdTokenValidity, RefreshTokenValidity, TokenValidityUnits). */
+  clients: { logicalId: string; name: string; authFlows: string[]; validity: Record<string, unknown> }[];
   groups: string[];
+  /** OFF, OPTIONAL or ON; with authenticator apps (TOTP) when the template enables them. */
+  mfa: { configuration: string; totp: boolean };
 }
 
 /** A schedule of EventBridge Scheduler that invokes a function at a fixed rate. */
@@ -118,6 +121,8 @@ export interface LocalAssembly {
   /** EventBridge buses: PutEvents to them is checked and kept (nothing routes them further locally). */
   eventBuses: { logicalId: string; name: string; arn: string }[];
   secrets: LocalSecret[];
+  /** Customer-managed KMS keys, by ARN. */
+  kmsKeys: string[];
   userPools: LocalUserPool[];
   buckets: string[];
   /** The SES identities the template declares (addresses or domains), verified as a deployer would verify them. */
@@ -184,6 +189,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     if (resource.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${ref(id)}`;
     if (resource.Type === 'AWS::Cognito::UserPool' && attribute === 'Arn') return arn('cognito-idp', `userpool/${ref(id)}`);
     if (resource.Type === 'AWS::SecretsManager::Secret' && attribute === 'Id') return ref(id);
+    if (resource.Type === 'AWS::KMS::Key' && attribute === 'Arn') return arn('kms', `key/${ref(id)}`);
     return `${id}.${attribute}`;
   };
 
@@ -312,6 +318,7 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
   });
 
   const secrets: LocalSecret[] = ofType('AWS::SecretsManager::Secret').map(([id]) => ({ logicalId: id, arn: ref(id), name: id }));
+  const kmsKeys = ofType('AWS::KMS::Key').map(([id]) => getAtt(id, 'Arn'));
 
   const refersTo = (value: Json | undefined, id: string) => (value as { Ref?: string } | undefined)?.Ref === id;
   const userPools: LocalUserPool[] = ofType('AWS::Cognito::UserPool').map(([id, r]) => ({
@@ -319,10 +326,19 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     name: String(r.Properties?.UserPoolName ?? id),
     clients: ofType('AWS::Cognito::UserPoolClient')
       .filter(([, c]) => refersTo(c.Properties?.UserPoolId, id))
-      .map(([clientId, c]) => ({ logicalId: clientId, name: String(c.Properties?.ClientName ?? clientId), authFlows: (c.Properties?.ExplicitAuthFlows as string[] | undefined) ?? [] })),
+      .map(([clientId, c]) => ({
+        logicalId: clientId,
+        name: String(c.Properties?.ClientName ?? clientId),
+        authFlows: (c.Properties?.ExplicitAuthFlows as string[] | undefined) ?? [],
+        validity: Object.fromEntries(['AccessTokenValidity', 'IdTokenValidity', 'RefreshTokenValidity', 'TokenValidityUnits'].filter((key) => c.Properties?.[key] !== undefined).map((key) => [key, c.Properties![key]])),
+      })),
     groups: ofType('AWS::Cognito::UserPoolGroup')
       .filter(([, g]) => refersTo(g.Properties?.UserPoolId, id))
       .map(([, g]) => String(g.Properties!.GroupName)),
+    mfa: {
+      configuration: String(r.Properties?.MfaConfiguration ?? 'OFF'),
+      totp: ((r.Properties?.EnabledMfas as string[] | undefined) ?? []).includes('SOFTWARE_TOKEN_MFA'),
+    },
   }));
 
   const buckets = ofType('AWS::S3::Bucket').map(([id]) => ref(id));
@@ -357,5 +373,5 @@ export function readAssembly(cdkOut: string, stackName: string, refs: Record<str
     managedPolicyArns: ((resolve(r.Properties?.ManagedPolicyArns ?? []) as Json[]) ?? []).map(String),
   }));
 
-  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, userPools, buckets, sesIdentities, eventBuses, schedules, roles };
+  return { stackName, tables, functions, routes, binaryMediaTypes, gatewayResponses, stateMachines, secrets, kmsKeys, userPools, buckets, sesIdentities, eventBuses, schedules, roles };
 }

@@ -10,6 +10,9 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   type ExplicitAuthFlowsType,
+  SetUserPoolMfaConfigCommand,
+  UpdateUserPoolClientCommand,
+  type UserPoolMfaType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_REGION, type LocalUserPool } from './assembly.js';
 
@@ -87,6 +90,17 @@ export async function startLocalCognito(options: {
       }
       refs[pool.logicalId] = poolId;
       writeFileSync(idsFile, JSON.stringify(refs, null, 2));
+    }
+    // Each start: the pool's MFA and its clients' token lives as the template has them now (it may have changed since they were made).
+    for (const pool of options.pools) {
+      for (const app of pool.clients) {
+        await client.send(
+          new UpdateUserPoolClientCommand({ UserPoolId: refs[pool.logicalId], ClientId: refs[app.logicalId], ClientName: app.name, ExplicitAuthFlows: app.authFlows as ExplicitAuthFlowsType[], ...app.validity }),
+        );
+      }
+      await client.send(
+        new SetUserPoolMfaConfigCommand({ UserPoolId: refs[pool.logicalId], MfaConfiguration: pool.mfa.configuration as UserPoolMfaType, SoftwareTokenMfaConfiguration: { Enabled: pool.mfa.totp } }),
+      );
     }
   } finally {
     client.destroy();

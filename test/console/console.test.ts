@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { StaffSignIn } from '../../functions/adapters/staff-sign-in.js';
 import type { StaffDirectory } from '../../functions/app/staff.js';
 import { makeConsoleHandler } from '../../functions/console/handler.js';
 import { pageHeaders } from '../../functions/http/headers.js';
@@ -27,9 +28,20 @@ const directory: StaffDirectory = {
   isEnabled: async () => true,
   standing: async (email) => {
     const person = Object.values(people).find((p) => p.email === email);
-    return { enabled: !disabled.has(email), group: moved.get(email) ?? ((person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null) };
+    return { enabled: !disabled.has(email), group: moved.get(email) ?? ((person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null), mfa: true };
   },
   completeNewPassword: async () => null,
+};
+
+/** The pool's side of a session: each session's access token names its person. */
+const signedIn: StaffSignIn = {
+  signIn: async () => ({ ok: false, reason: 'wrong' }),
+  answerCode: async () => null,
+  refresh: async () => null,
+  sessionOf: async (access) => people[access.replace(/^access-/, '')]?.sub ?? null,
+  signOut: async () => {},
+  startAuthenticator: async () => 'SECRET',
+  confirmAuthenticator: async () => false,
 };
 
 async function consoleOn() {
@@ -39,7 +51,7 @@ async function consoleOn() {
     ...deps.publishing,
     files: noFiles,
     staff: () => ({ verify: async (token: string) => people[token] ?? Promise.reject(new Error('bad token')) }),
-    signIn: () => ({ signIn: async () => ({ ok: false, reason: 'wrong' }) as const }),
+    signIn: () => signedIn,
     directory: () => directory,
   });
   const request = (method: string, path: string, options: { as?: string; form?: Record<string, string>; csrf?: string } = {}) => {
@@ -47,7 +59,7 @@ async function consoleOn() {
       method,
       path: `/console${path}`,
       headers: {
-        ...(options.as ? { Cookie: `po_session=${options.as}` } : {}),
+        ...(options.as ? { Cookie: `po_session=${options.as}; po_access=access-${options.as}` } : {}),
         ...(options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
       },
       body: options.form ? new URLSearchParams({ ...(options.as ? { csrf: options.csrf ?? digest(`csrf:${options.as}`) } : {}), ...options.form }).toString() : null,

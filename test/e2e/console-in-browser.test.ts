@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, launchBrowser } from '../support/browser.js';
+import { accessibilityProblems, consoleSignIn, launchBrowser } from '../support/browser.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 import { pdfText } from '../support/pdf-text.js';
@@ -38,15 +38,7 @@ async function check(page: Page, name: string): Promise<void> {
   expect(await accessibilityProblems(page)).toEqual([]);
 }
 
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${stack.api}/console`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('dev-staff-password');
-  await Promise.all([page.waitForURL(/\/console\/queues\//), page.getByRole('button', { name: 'Sign in' }).click()]);
-  return page;
-}
+const signIn = (email: string): Promise<Page> => consoleSignIn(browser, stack, email);
 
 describe('the console in a browser', () => {
   it('refuses a wrong password without saying which half was wrong', async () => {
@@ -56,11 +48,11 @@ describe('the console in a browser', () => {
     await page.getByLabel('Email').fill('finance@seller.example');
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email, the password or the code is not right.');
     await page.getByLabel('Email').fill('nobody@seller.example');
     await page.getByLabel('Password').fill('dev-staff-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email, the password or the code is not right.');
     await page.context().close();
   });
 
@@ -105,7 +97,7 @@ describe('the console in a browser', () => {
   it('a reviewer approves from the console; the timeline names them; they are offered no payment actions', async () => {
     const po = (await place('initrode', 'Initrode', 'INI-5')).body;
     const page = await signIn('reviewer@seller.example');
-    expect(await page.getByRole('navigation', { name: 'Work queues' }).getByRole('link').allTextContents()).toEqual([expect.stringMatching(/^To review\d+$/)]);
+    expect(await page.getByRole('navigation', { name: 'Work queues' }).getByRole('link').allTextContents()).toEqual([expect.stringMatching(/^To review\d+$/), 'Two-step sign-in']);
     await page.getByRole('link', { name: po.reference }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe(po.reference);
     const buttons = await page.locator('form.action button').allTextContents();
@@ -245,7 +237,7 @@ describe('the console in a browser', () => {
     await again.getByLabel('Email').fill('new.reviewer@seller.example');
     await again.getByLabel('Password').fill('a long new passphrase');
     await again.getByRole('button', { name: 'Sign in' }).click();
-    await expect(again.getByRole('alert').textContent()).resolves.toBe('The email or the password is not right.');
+    await expect(again.getByRole('alert').textContent()).resolves.toBe('The email, the password or the code is not right.');
     await again.context().close();
     await finance.context().close();
   });

@@ -109,8 +109,8 @@ describe('staff on the local stack', () => {
     await cognito.send(new AdminCreateUserCommand({ UserPoolId, Username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: Username }, { Name: 'email_verified', Value: 'true' }] }));
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: 'leaver-password-1', Permanent: true }));
     await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: 'finance' }));
-    const token = await stack.signIn(Username, 'leaver-password-1');
-    const policyPage = () => fetch(`${stack.api}/console/policy`, { headers: { Cookie: `po_session=${token}` }, redirect: 'manual' }).then((answer) => answer.status);
+    const { IdToken, AccessToken } = await stack.signInWithTokens(Username, 'leaver-password-1');
+    const policyPage = () => fetch(`${stack.api}/console/policy`, { headers: { Cookie: `po_session=${IdToken}; po_access=${AccessToken}` }, redirect: 'manual' }).then((answer) => answer.status);
     expect(await policyPage()).toBe(200);
 
     await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username }));

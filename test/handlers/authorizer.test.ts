@@ -1,7 +1,8 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../functions/api/authorizer.js';
-import { staffRole } from '../../functions/app/staff.js';
+import { noStanding, staffRole, type Standing } from '../../functions/app/staff.js';
+import { defaultPolicy } from '../../contract/policy.js';
 import { FixedSecrets } from '../support/fakes.js';
 
 /** A verifier that knows two tokens; the real one (aws-jwt-verify) runs in the end-to-end tests. */
@@ -11,15 +12,24 @@ const staff = () => ({
     if (token === 'aaa.bbb.nogroup') return { sub: 'u-2', email: 'temp@seller.example', groups: [] };
     if (token === 'aaa.bbb.disabled') return { sub: 'u-3', email: 'gone@seller.example', groups: ['finance'] };
     if (token === 'aaa.bbb.moved') return { sub: 'u-4', email: 'moved@seller.example', groups: ['finance'] };
+    if (token === 'aaa.bbb.password-only') return { sub: 'u-5', email: 'new@seller.example', groups: ['finance'] };
+    if (token === 'aaa.bbb.reviewer') return { sub: 'u-6', email: 'rev@seller.example', groups: ['reviewer'] };
     throw new Error('invalid signature');
   },
 });
-/** The directory now: finance@ is finance; the two others were disabled or moved since their tokens were issued. */
-const directory = () => ({
-  standing: async (email: string) =>
-    email === 'finance@seller.example' ? { enabled: true, group: 'finance' as const } : email === 'moved@seller.example' ? { enabled: true, group: 'reviewer' as const } : { enabled: false, group: null },
-});
-const authorize = makeHandler({ secrets: new FixedSecrets(), staff, directory });
+/**
+ * The directory now: finance@ is finance with an authenticator app; two others were disabled or
+ * moved since their tokens were issued; new@ is finance without a second factor; rev@ a reviewer without one.
+ */
+const standings: Record<string, Standing> = {
+  'finance@seller.example': { enabled: true, group: 'finance', mfa: true },
+  'moved@seller.example': { enabled: true, group: 'reviewer', mfa: false },
+  'new@seller.example': { enabled: true, group: 'finance', mfa: false },
+  'rev@seller.example': { enabled: true, group: 'reviewer', mfa: false },
+};
+const directory = () => ({ standing: async (email: string) => standings[email] ?? noStanding });
+let policy = { ...defaultPolicy };
+const authorize = makeHandler({ secrets: new FixedSecrets(), staff, directory, policies: () => ({ get: async () => policy }) });
 const request = (authorization?: string) =>
   ({
     type: 'REQUEST',
@@ -42,6 +52,15 @@ describe('the key authorizer', () => {
     // The directory as it is now decides: moved to the reviewers since the token was issued.
     expect((await authorize(request('Bearer aaa.bbb.moved'))).context).toEqual({ role: 'reviewer', personId: 'u-4', email: 'moved@seller.example' });
     expect(staffRole(['admins'])).toBeNull();
+  });
+
+  it('refuses finance without a second factor (a token from a password alone), and reviewers too when the policy says so', async () => {
+    await expect(authorize(request('Bearer aaa.bbb.password-only'))).rejects.toThrow('Unauthorized');
+    expect((await authorize(request('Bearer aaa.bbb.reviewer'))).context).toMatchObject({ role: 'reviewer' });
+    policy = { ...defaultPolicy, mfaForReviewers: true };
+    await expect(authorize(request('Bearer aaa.bbb.reviewer'))).rejects.toThrow('Unauthorized');
+    expect((await authorize(request('Bearer aaa.bbb.finance'))).context).toMatchObject({ role: 'finance' });
+    policy = { ...defaultPolicy };
   });
 
   it('refuses a missing, malformed or unknown key, a token that does not verify, and a person without a staff group (401)', async () => {

@@ -112,28 +112,6 @@ describe('the stack', () => {
     }
   });
 
-  it('signs staff in with a user pool of its own: groups finance and reviewer, no self sign-up, the authorizer knows the pool', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPool', {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      UsernameAttributes: ['email'],
-      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12 }) },
-    });
-    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
-    expect(groups.sort()).toEqual(['finance', 'reviewer']);
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']), GenerateSecret: false });
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { WriteAttributes: [] }); // staff cannot rename themselves
-    template.hasResourceProperties('AWS::Cognito::UserPool', { UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] } });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('staff by their ID tokens'),
-      Environment: { Variables: Match.objectLike({ USER_POOL_ID: Match.anyValue(), USER_POOL_CLIENT_ID: Match.anyValue() }) },
-    });
-    // The first finance user is invited only when the deployer names one.
-    expect(Object.keys(template.findResources('AWS::Cognito::UserPoolUser'))).toEqual([]);
-    const withAdmin = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Admin', { mailFrom: 'orders@seller.example', adminEmail: 'cfo@seller.example' }));
-    withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUser', { Username: 'cfo@seller.example', DesiredDeliveryMediums: ['EMAIL'] });
-    withAdmin.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', { GroupName: 'finance', Username: 'cfo@seller.example' });
-  });
-
   it("keeps the buyers' signed POs in a private, encrypted bucket reached over TLS only", () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },

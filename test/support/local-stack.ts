@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import {
+  AssociateSoftwareTokenCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { generateSync } from 'otplib';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { freePort, portIsFree } from '../../infra/local/ports.js';
 import { purchaseOrdersClient } from '../../client/index.js';
 import { OpenApiCheck } from './openapi-check.js';
@@ -79,20 +87,67 @@ export class LocalStack {
   }
 
   /**
-   * Signs a person in as the console would (USER_PASSWORD_AUTH against the stack's user pool) and
-   * returns their ID token, for `Authorization: Bearer <token>`.
+   * Signs a person in as the console would (USER_PASSWORD_AUTH against the stack's user pool, then
+   * the code of their authenticator app) and returns their ID token, for `Authorization: Bearer
+   * <token>`. A person without an authenticator gets one first (finance must have one): its secret
+   * is kept here, and codes come from otplib, as from a phone.
    */
   async signIn(email: string, password = 'dev-staff-password'): Promise<string> {
+    return (await this.signInWithTokens(email, password)).IdToken!;
+  }
+
+  /** As signIn, with every token (the access token is the session at the pool). */
+  async signInWithTokens(email: string, password = 'dev-staff-password') {
     const template = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
     const clientLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient')![0];
     const ids = JSON.parse(readFileSync(path.join(this.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
+    const ClientId = ids[clientLogicalId]!;
     const client = new CognitoIdentityProviderClient({ endpoint: this.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
-      const result = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: ids[clientLogicalId], AuthParameters: { USERNAME: email, PASSWORD: password } }));
-      return result.AuthenticationResult!.IdToken!;
+      const started = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: password } }));
+      // The app belongs to the person (their username), whatever their email is now.
+      const person = started.ChallengeParameters?.USER_ID_FOR_SRP;
+      const tokens =
+        started.ChallengeName === 'SOFTWARE_TOKEN_MFA'
+          ? (
+              await client.send(
+                new RespondToAuthChallengeCommand({
+                  ClientId,
+                  ChallengeName: 'SOFTWARE_TOKEN_MFA',
+                  Session: started.Session,
+                  ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: this.codeFor(person && this.authenticators()[person] ? person : email) },
+                }),
+              )
+            ).AuthenticationResult!
+          : started.AuthenticationResult!;
+      if (started.ChallengeName !== 'SOFTWARE_TOKEN_MFA') {
+        const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: tokens.AccessToken }));
+        await client.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.AccessToken, UserCode: generateSync({ secret: SecretCode! }) }));
+        await client.send(new SetUserMFAPreferenceCommand({ AccessToken: tokens.AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+        const { username } = JSON.parse(Buffer.from(tokens.AccessToken!.split('.')[1]!, 'base64url').toString('utf8')) as { username: string };
+        this.keepAuthenticator(email, SecretCode!);
+        this.keepAuthenticator(username, SecretCode!);
+      }
+      return tokens;
     } finally {
       client.destroy();
     }
+  }
+
+  /** The code a person's authenticator app shows now (their secret as set up by signIn, or by a test in the browser), by email or username. */
+  codeFor(person: string): string {
+    const secret = this.authenticators()[person];
+    if (!secret) throw new Error(`${person} has no authenticator app here`);
+    return generateSync({ secret });
+  }
+
+  keepAuthenticator(person: string, secret: string): void {
+    writeFileSync(path.join(this.dataDir, 'authenticators.json'), JSON.stringify({ ...this.authenticators(), [person]: secret }));
+  }
+
+  private authenticators(): Record<string, string> {
+    const file = path.join(this.dataDir, 'authenticators.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   }
 
   /** The stack's AWS endpoint: what the functions call (IAM-checked), Step Functions, Secrets Manager. */

@@ -60,7 +60,7 @@ ${
                 ['webhooks', 'Webhooks'],
               ].map(([id, label]) => html`<li><a href="${base}/${id}"${id === page.current ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul>`
             : ''
-        }</nav>`
+        }<h2>Account</h2><ul><li><a href="${base}/security"${page.current === 'security' ? html` aria-current="page"` : ''}>Two-step sign-in</a></li></ul></nav>`
       : ''
   }<main id="main">${main}</main></div></body></html>`}`;
 }
