@@ -1061,6 +1061,8 @@ export interface components {
             reviewReminderDays: number | null;
             /** @default null */
             reviewEscalationEmail: string | null;
+            /** @default false */
+            mfaForReviewers: boolean;
             /**
              * @default {
              *       "mode": "none"
@@ -1633,6 +1635,8 @@ export interface components {
             reviewReminderDays: number | null;
             /** @default null */
             reviewEscalationEmail: string | null;
+            /** @default false */
+            mfaForReviewers: boolean;
             /**
              * @default {
              *       "mode": "none"

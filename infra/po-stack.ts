@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -169,7 +170,8 @@ export class PurchaseOrderStack extends Stack {
         dataTraceEnabled: false,
       },
       cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      // The account-wide API Gateway logging role outlives this stack: other APIs of the account use it too.
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(api, {
       'AwsSolutions-APIG3': 'WAF is the seller’s choice per deployment; stage throttling, the authorizer and request validation stand in front of every function.',
@@ -225,7 +227,15 @@ export class PurchaseOrderStack extends Stack {
     if (props.senderIdentity !== false) {
       new ses.EmailIdentity(this, 'SenderIdentity', { identity: ses.Identity.email(props.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim()) });
     }
+    // Webhook secrets are sealed with a key of their own: the API and the console may seal new ones,
+    // the delivery function alone may open them; the table and its backups hold only ciphertext.
+    const webhookKey = new kms.Key(this, 'WebhookSecretKey', {
+      description: 'Seals webhook signing secrets; only the delivery function may decrypt',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const bindings = new Bindings({
+      webhookKey,
       eventBus,
       deliveryStateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: deliveryStateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       staff,
@@ -273,7 +283,7 @@ export class PurchaseOrderStack extends Stack {
       description: 'Deliver an event to a webhook endpoint, signed; record the attempt; disable an endpoint that is gone or failing for days',
       timeout: Duration.seconds(30),
     });
-    bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail', 'sellerProfile']);
+    bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail', 'sellerProfile', 'openWebhookSecrets']);
     const delivery = new WebhookDelivery(this, 'WebhookDelivery', { deliver: deliverFn });
     const deliveryMachine = this.standardMachine('DeliveryStateMachine', {
       name: deliveryStateMachineName,
@@ -314,7 +324,7 @@ export class PurchaseOrderStack extends Stack {
       description: 'Authenticate systems by their stored keys and staff by their ID tokens',
       timeout: Duration.seconds(10),
     });
-    bindings.bind(authorizerFn, ['apiKeys', 'staffTokens', 'readStaff']);
+    bindings.bind(authorizerFn, ['apiKeys', 'staffTokens', 'readStaff', 'readPolicy']);
     const authorizer = new apigateway.RequestAuthorizer(this, 'KeyAuthorizer', {
       handler: authorizerFn,
       identitySources: [apigateway.IdentitySource.header('Authorization')],

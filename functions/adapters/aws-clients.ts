@@ -1,6 +1,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -31,6 +32,7 @@ export const sfnClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(ne
 export const eventBridgeClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new EventBridgeClient({})));
 export const sesClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new SESv2Client({})));
 export const secretsClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new SecretsManagerClient({})));
+export const kmsClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new KMSClient({})));
 export const cognitoClient = /* @__PURE__ */ lazy(() => tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})));
 // Path-style addressing reaches any endpoint by name; checksums only where S3 requires them, so a
 // presigned upload needs no checksum header and streamed bodies arrive whole everywhere.

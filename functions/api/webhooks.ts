@@ -7,7 +7,7 @@ import { HttpProblem, json, parseJson, pathParam, queryLimit } from '../http/htt
 import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
-import { deliveries, eventStores } from '../wiring/events.js';
+import { deliveries, eventStores, webhookBox } from '../wiring/events.js';
 
 /**
  * Webhook endpoints, managed by finance: create (the secret is shown then, and on rotation, never
@@ -90,4 +90,4 @@ export const makeRoutes = (deps: EndpointDeps & ResendDeps): GroupHandlers<'Webh
   ReplayWebhooks: makeReplayHandler(deps),
 });
 
-export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock, addresses: addressRules() })));
+export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock, addresses: addressRules(), box: webhookBox() })));

@@ -202,8 +202,13 @@ export interface EventBus {
 }
 
 export interface WebhookSecret {
-  /** `whsec_` and the base64 of 32 random bytes. */
-  value: string;
+  /**
+   * The secret (`whsec_` and the base64 of 32 random bytes) sealed with the webhook key (SecretBox):
+   * the table and its backups hold only this; the delivery function alone may open it.
+   */
+  sealed?: string;
+  /** The secret itself, as endpoints made before sealing keep it until their next rotation. */
+  value?: string;
   createdAt: string;
   /** When a rotated-out secret stops signing (null while it is the current one). */
   expiresAt: string | null;
@@ -262,6 +267,16 @@ export interface WebhookStore {
   recordDelivery(delivery: Delivery): Promise<void>;
   /** An endpoint's deliveries, newest first, a page at a time. */
   deliveries(endpointId: string, limit: number, cursor?: string): Promise<{ items: Delivery[]; cursor: string | null }>;
+}
+
+/**
+ * Secrets sealed with a key of their own (a KMS key): sealing is for those who make them, opening
+ * for those who use them, each a grant of its own. The context binds a sealed value to what it is
+ * for (another endpoint's sealed secret does not open as this one's).
+ */
+export interface SecretBox {
+  seal(plain: string, context: Record<string, string>): Promise<string>;
+  open(sealed: string, context: Record<string, string>): Promise<string>;
 }
 
 /** Starts the delivery of an event to an endpoint: one execution per name, so starting twice starts once. */

@@ -9,7 +9,7 @@ import { refusedUrl, type AddressRules } from './webhook-addresses.js';
 import { RuleViolation } from '../domain/errors.js';
 import { exampleSellerProfile, type SellerProfile } from '../domain/seller.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
-import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, WebhookEndpoint, WebhookSender, WebhookStore } from './ports.js';
+import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, SecretBox, WebhookEndpoint, WebhookSecret, WebhookSender, WebhookStore } from './ports.js';
 
 /**
  * Events out of the PO's history, and their delivery to the seller's receivers.
@@ -59,6 +59,8 @@ export interface DeliverDeps {
   events: EventStore;
   webhooks: WebhookStore;
   sender: WebhookSender;
+  /** Opens the endpoint's sealed secrets to sign with. */
+  box: Pick<SecretBox, 'open'>;
   mailer: Mailer;
   policies: PolicyStore;
   clock: Clock;
@@ -121,7 +123,7 @@ export async function deliver(deps: DeliverDeps, input: DeliverInput): Promise<D
     return done(input.attempt);
   }
 
-  const secrets = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime()).map((secret) => secret.value);
+  const secrets = await signingSecrets(deps, endpoint, now);
   const answer = await deps.sender.send(endpoint.url, { id: event.id, timestamp: now, secrets }, JSON.stringify(event));
   const attempts = input.attempt + 1;
   const lastAttempt = { at: now.toISOString(), status: answer.status, error: answer.error, durationMs: answer.durationMs };
@@ -218,6 +220,8 @@ const financeLetterhead = (seller: SellerProfile): Letterhead => ({
 export interface EndpointDeps {
   webhooks: WebhookStore;
   clock: Clock;
+  /** Seals each new secret before it is stored. */
+  box: Pick<SecretBox, 'seal'>;
   /** Which hosts may receive (http to this machine on the local stack only); none internal when absent. */
   addresses?: AddressRules;
 }
@@ -237,6 +241,21 @@ export interface ResendDeps extends EndpointDeps {
 
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
+/** What a webhook secret is sealed for: signing this endpoint's deliveries. */
+const secretContext = (endpointId: string) => ({ purpose: 'webhook-signing', endpoint: endpointId });
+
+/** A new secret, sealed for the endpoint: the plain value to show once, and what is stored. */
+async function sealedSecret(deps: Pick<EndpointDeps, 'box'>, endpointId: string, createdAt: string): Promise<{ secret: string; stored: WebhookSecret }> {
+  const secret = newSecret();
+  return { secret, stored: { sealed: await deps.box.seal(secret, secretContext(endpointId)), createdAt, expiresAt: null } };
+}
+
+/** The secrets that sign now, opened (an endpoint made before sealing keeps its plain value). */
+async function signingSecrets(deps: { box: Pick<SecretBox, 'open'> }, endpoint: WebhookEndpoint, now: Date): Promise<string[]> {
+  const live = endpoint.secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime());
+  return Promise.all(live.map((secret) => (secret.sealed ? deps.box.open(secret.sealed, secretContext(endpoint.id)) : Promise.resolve(secret.value!))));
+}
+
 /** What the API shows of an endpoint: never its secrets. */
 export function endpointView(endpoint: WebhookEndpoint, now: Date) {
   const { secrets, version: _version, ...rest } = endpoint;
@@ -246,16 +265,18 @@ export function endpointView(endpoint: WebhookEndpoint, now: Date) {
 
 export async function createEndpoint(deps: EndpointDeps, request: { url: string; events?: EventType[]; description?: string }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const now = deps.clock.now().toISOString();
-  const secret = newSecret();
+  const id = `we_${randomBytes(8).toString('hex')}`;
+  const url = receivable(deps, request.url);
+  const { secret, stored } = await sealedSecret(deps, id, now);
   const endpoint: WebhookEndpoint = {
-    id: `we_${randomBytes(8).toString('hex')}`,
-    url: receivable(deps, request.url),
+    id,
+    url,
     description: request.description ?? null,
     events: [...new Set(request.events ?? [])],
     status: 'enabled',
     disabled: null,
     failingSince: null,
-    secrets: [{ value: secret, createdAt: now, expiresAt: null }],
+    secrets: [stored],
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -295,7 +316,7 @@ export async function updateEndpoint(
 /** A new secret signs from now on; the old one signs beside it for 24 hours, while receivers switch. */
 export async function rotateSecret(deps: EndpointDeps, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const now = deps.clock.now();
-  const secret = newSecret();
+  const { secret, stored } = await sealedSecret(deps, id, now.toISOString());
   const until = new Date(now.getTime() + 86_400_000).toISOString();
   const saved = await settle(deps, id, (current) => ({
     ...current,
@@ -304,7 +325,7 @@ export async function rotateSecret(deps: EndpointDeps, id: string): Promise<{ en
       ...current.secrets
         .filter((old) => old.expiresAt === null || Date.parse(old.expiresAt) > now.getTime())
         .map((old) => ({ ...old, expiresAt: old.expiresAt && old.expiresAt < until ? old.expiresAt : until })),
-      { value: secret, createdAt: now.toISOString(), expiresAt: null },
+      stored,
     ],
   }));
   if (!saved) throw new NotFoundError(`webhook endpoint ${id} not found`);

@@ -16,6 +16,7 @@ export const envNames = {
   attachmentsBucket: 'ATTACHMENTS_BUCKET',
   eventBusName: 'EVENT_BUS_NAME',
   deliveryStateMachineArn: 'DELIVERY_STATE_MACHINE_ARN',
+  webhookKeyArn: 'WEBHOOK_KEY_ARN',
 } as const;
 
 export type EnvName = (typeof envNames)[keyof typeof envNames];

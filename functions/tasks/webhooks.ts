@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { deliver as deliverOnce } from '../app/webhooks.js';
 import { systemClock } from '../wiring/clock.js';
-import { eventStores, webhookSender } from '../wiring/events.js';
+import { eventStores, webhookBox, webhookSender } from '../wiring/events.js';
 import { mailer, seller } from '../wiring/mail.js';
 import { stores } from '../wiring/stores.js';
 import { exportTasks, task } from './task.js';
@@ -17,7 +17,7 @@ export const deliverInput = z.object({
 
 const exported = exportTasks(() => {
   const { events, webhooks } = eventStores();
-  const deps = { events, webhooks, sender: webhookSender(), mailer: mailer(), seller: seller(), policies: stores().policies, clock: systemClock, random: Math.random };
+  const deps = { events, webhooks, sender: webhookSender(), box: webhookBox(), mailer: mailer(), seller: seller(), policies: stores().policies, clock: systemClock, random: Math.random };
   return { deliver: task('deliver-webhook', deliverInput, (input) => deliverOnce(deps, input)) };
 });
 /** One attempt of a webhook delivery. */

@@ -1,5 +1,6 @@
 import { addressRules } from './addresses.js';
-import { eventBridgeClient, documentClient, sfnClient } from '../adapters/aws-clients.js';
+import { eventBridgeClient, documentClient, kmsClient, sfnClient } from '../adapters/aws-clients.js';
+import { kmsBox } from '../adapters/kms-box.js';
 import { StepFunctionsDeliveries } from '../adapters/delivery-starter.js';
 import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo/events.js';
 import { EventBridgeBus } from '../adapters/event-bus.js';
@@ -24,3 +25,6 @@ export const publishing = (): PublishDeps => ({
 });
 
 export const webhookSender = () => new HttpWebhookSender(addressRules());
+
+/** Webhook secrets, sealed with the webhook key (this function's role may seal, or open, not both unless granted). */
+export const webhookBox = () => kmsBox(kmsClient(), requireEnv(envNames.webhookKeyArn));

@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledge } from './acknowledge.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -39,6 +40,8 @@ export type Binding =
   | 'manageStaff'
   /** Read a person's standing in the staff directory (enabled, group): the authorizer, on each token it has not cached. */
   | 'readStaff'
+  /** Read the seller's policy item only (the authorizer: whether reviewers need a second factor). */
+  | 'readPolicy'
   /** Count a review link's wrong secrets and lock it: an update of review items only. */
   | 'recordLinkFailures'
   /** The attachments bucket: read (offer files), or read and write (receive and check them). */
@@ -51,7 +54,11 @@ export type Binding =
   /** Start deliveries: executions of the webhook delivery state machine. */
   | 'startDeliveries'
   /** Delete webhook endpoints: a delete of the WEBHOOKS partition only. */
-  | 'deleteWebhooks';
+  | 'deleteWebhooks'
+  /** Seal new webhook secrets with the webhook key (kms:Encrypt, for signing secrets only). */
+  | 'sealWebhookSecrets'
+  /** Open sealed webhook secrets to sign deliveries (kms:Decrypt): the delivery function alone. */
+  | 'openWebhookSecrets';
 
 export interface BindableResources {
   table: dynamodb.TableV2;
@@ -70,6 +77,8 @@ export interface BindableResources {
   eventBus: events.IEventBus;
   /** By ARN string, as the workflow's: its tasks start deliveries while the delivery machine invokes a function of its own. */
   deliveryStateMachineArn: string;
+  /** The customer-managed key that seals webhook secrets. */
+  webhookKey: kms.IKey;
 }
 
 export class Bindings {
@@ -115,6 +124,16 @@ export class Bindings {
               actions: ['dynamodb:DeleteItem'],
               resources: [r.table.tableArn],
               conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEM#*'] } },
+            }),
+          );
+          break;
+        case 'readPolicy':
+          env(envNames.table, r.table.tableName);
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:GetItem'],
+              resources: [r.table.tableArn],
+              conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['POLICY'] } },
             }),
           );
           break;
@@ -213,6 +232,17 @@ export class Bindings {
         case 'startDeliveries':
           env(envNames.deliveryStateMachineArn, r.deliveryStateMachineArn);
           fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [r.deliveryStateMachineArn] }));
+          break;
+        case 'sealWebhookSecrets':
+        case 'openWebhookSecrets':
+          env(envNames.webhookKeyArn, r.webhookKey.keyArn);
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: [binding === 'sealWebhookSecrets' ? 'kms:Encrypt' : 'kms:Decrypt'],
+              resources: [r.webhookKey.keyArn],
+              conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-signing' } },
+            }),
+          );
           break;
         case 'deleteWebhooks':
           env(envNames.table, r.table.tableName);

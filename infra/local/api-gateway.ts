@@ -56,7 +56,7 @@ function compile(route: LocalRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}/?$`), names };
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string): void {
+function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer | string): void {
   res.writeHead(status, headers);
   res.end(body);
 }
@@ -152,7 +152,13 @@ export function startApiGateway(options: {
         query[key] = value;
         (multiQuery[key] ??= []).push(value);
       }
-      const pathParameters = Object.fromEntries(found.route.names.map((name, i) => [name, decodeURIComponent(found.match![i + 1]!)]));
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(found.route.names.map((name, i) => [name, decodeURIComponent(found.match![i + 1]!)]));
+      } catch {
+        // A path that is not valid percent-encoding never reaches a function: a 400 from the front, as on AWS.
+        return sendProblem(res, 400, 'Bad Request', 'the path is not valid percent-encoding');
+      }
       // What the authorizer's event and the proxy event both carry.
       const request = {
         resource: found.route.resourcePath,
@@ -237,8 +243,12 @@ export function startApiGateway(options: {
       } finally {
         clearTimeout(timer);
       }
-      const responseHeaders: Record<string, string> = { ...(result.headers ?? {}) };
-      for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[name] = values.join(', ');
+      // As API Gateway: a header in both maps has the values of both, each sent as a header line of its own (Set-Cookie).
+      const responseHeaders: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+      for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+        const single = result.headers?.[name];
+        responseHeaders[name] = [...(single === undefined ? [] : [single]), ...values];
+      }
       // A base64 body becomes bytes only when the request's first Accept type is a binary media
       // type; otherwise the client gets the base64 text, as from API Gateway.
       const firstAccept = String(req.headers.accept ?? '').split(',')[0]!;

@@ -1,3 +1,5 @@
+import { CognitoRefusal, type LocalCognitoSessions } from './cognito-sessions.js';
+import { KmsError, kmsContextKeys, type LocalKms } from './kms.js';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -63,7 +65,7 @@ export class LocalFaults {
   }
 }
 
-type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses' | 'cognito-idp' | 'events';
+type Service = 'dynamodb' | 'states' | 'secretsmanager' | 'ses' | 'cognito-idp' | 'events' | 'kms';
 /** Cognito's APIs that a user calls with their own tokens or password: IAM does not apply to them. */
 const cognitoPublic = new Set([
   'InitiateAuth', 'RespondToAuthChallenge', 'ChangePassword', 'GetUser', 'GlobalSignOut', 'RevokeToken', 'SignUp', 'ConfirmSignUp',
@@ -77,6 +79,7 @@ const jsonType: Record<Service, string> = {
   ses: 'application/json',
   'cognito-idp': 'application/x-amz-json-1.1',
   events: 'application/x-amz-json-1.1',
+  kms: 'application/x-amz-json-1.1',
 };
 
 export function startAwsServices(options: {
@@ -98,6 +101,10 @@ export function startAwsServices(options: {
   indexLag: IndexLag;
   /** SES's verified identities and sandbox (ses-identities.ts). */
   sesIdentities: LocalSesIdentities;
+  /** Who signed out everywhere (cognito-sessions.ts). */
+  cognitoSessions: LocalCognitoSessions;
+  /** The template's KMS keys (kms.ts). */
+  kms: LocalKms;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
@@ -125,6 +132,8 @@ export function startAwsServices(options: {
         }),
       };
     },
+    'kms:Encrypt': (b) => options.kms.encrypt(b),
+    'kms:Decrypt': (b) => options.kms.decrypt(b),
     'states:StartExecution': (b) => stepFunctions.startExecution(b as never),
     'states:DescribeExecution': (b) => stepFunctions.describeExecution(b as never),
     'states:SendTaskSuccess': (b) => stepFunctions.sendTaskSuccess(b as never),
@@ -151,6 +160,8 @@ export function startAwsServices(options: {
       return cognitoPublic.has(operation) ? [] : [{ action, resources: [arn('cognito-idp', `userpool/${String(body.UserPoolId ?? '')}`)], context: {} }];
     }
     if (service === 'secretsmanager') return [{ action, resources: [secretFor(String(body.SecretId ?? ''))?.arn ?? String(body.SecretId ?? '')], context: {} }];
+    // KMS authorizes on the key (for Decrypt, the one the ciphertext names) and the encryption context.
+    if (service === 'kms') return [{ action, resources: [operation === 'Decrypt' ? options.kms.keyOf(body.CiphertextBlob) : options.kms.keyArn(body.KeyId)], context: kmsContextKeys(body) }];
     if (service === 'events') {
       const buses = ((body.Entries as Record<string, unknown>[] | undefined) ?? []).map((entry) => String(entry.EventBusName ?? 'default'));
       return [...new Set(buses)].map((bus) => ({ action, resources: [busFor(bus)?.arn ?? arn('events', `event-bus/${bus}`)], context: {} }));
@@ -170,6 +181,7 @@ export function startAwsServices(options: {
       if (prefix === 'secretsmanager') return ['secretsmanager', op];
       if (prefix === 'AWSCognitoIdentityProviderService') return ['cognito-idp', op];
       if (prefix === 'AWSEvents') return ['events', op];
+      if (prefix === 'TrentService') return ['kms', op];
       if (path === '/v2/email/outbound-emails' && req.method === 'POST') return ['ses', 'SendEmail'];
       return [null, target || `${req.method} ${path}`];
     })();
@@ -211,6 +223,16 @@ export function startAwsServices(options: {
         options.indexLag.noteWrite(operation, body);
         if (options.indexLag.mayLag(operation, body)) return forward(options.upstream.dynamodb, req, raw, res, agent, false, (answer) => options.indexLag.hide(operation, body, answer));
       }
+      if (service === 'cognito-idp') {
+        if (operation === 'GlobalSignOut') {
+          options.cognitoSessions.signOut(body.AccessToken);
+          res.writeHead(200, { 'Content-Type': jsonType[service], 'x-amzn-RequestId': 'local' });
+          return void res.end('{}');
+        }
+        const refusal = options.cognitoSessions.refusal(operation, body);
+        if (refusal) return fail(400, refusal.type, refusal.message);
+        if (operation === 'InitiateAuth' || operation === 'RespondToAuthChallenge') return forward(options.upstream.cognito, req, raw, res, agent, false, (answer) => options.cognitoSessions.issued(answer));
+      }
       if (service === 'dynamodb' || service === 'ses' || service === 'cognito-idp') {
         return forward(service === 'dynamodb' ? options.upstream.dynamodb : service === 'ses' ? options.upstream.ses : options.upstream.cognito, req, raw, res, agent);
       }
@@ -220,7 +242,7 @@ export function startAwsServices(options: {
       res.writeHead(200, { 'Content-Type': jsonType[service], 'x-amzn-RequestId': 'local' });
       res.end(result);
     } catch (error) {
-      if (error instanceof SfnError || error instanceof ServiceError) fail(400, error.type, error.message);
+      if (error instanceof SfnError || error instanceof ServiceError || error instanceof CognitoRefusal || error instanceof KmsError) fail(400, error.type, error.message);
       else if (error instanceof SyntaxError) fail(400, 'SerializationException', 'the request body is not valid JSON');
       else fail(500, 'InternalFailure', error instanceof Error ? error.message : String(error));
     }

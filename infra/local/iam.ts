@@ -72,7 +72,7 @@ function conditionHolds(operator: string, key: string, expected: string[], conte
   const values = context[key];
   if (values === undefined) {
     if (qualifier === 'all') return true; // as in AWS: ForAllValues over a missing key holds
-    if (!(key in knownKeys)) console.error(JSON.stringify({ level: 'warn', message: 'the local stack does not fill this condition key; it counts as false', key }));
+    if (!knownKey(key)) console.error(JSON.stringify({ level: 'warn', message: 'the local stack does not fill this condition key; it counts as false', key }));
     return ifExists;
   }
   const test = (value: string) => expected.some((pattern) => base(value, pattern)) !== negated;
@@ -82,7 +82,7 @@ function conditionHolds(operator: string, key: string, expected: string[], conte
 }
 
 /** The condition keys the local stack fills in for the requests it checks. */
-const knownKeys: Record<string, true> = { 'dynamodb:LeadingKeys': true };
+const knownKey = (key: string) => key === 'dynamodb:LeadingKeys' || key.startsWith('kms:EncryptionContext:');
 
 function conditionsHold(statement: PolicyStatement, context: Record<string, string[]>): boolean {
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>

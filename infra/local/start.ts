@@ -15,6 +15,8 @@ import { synthesizeIfChanged } from './synth.js';
 import { readAssembly, LOCAL_REGION, type LocalAssembly } from './assembly.js';
 import { LocalFaults, startAwsServices, type LocalSecretValue } from './aws-services.js';
 import { accessKeyFor, LocalIam } from './iam.js';
+import { LocalCognitoSessions } from './cognito-sessions.js';
+import { LocalKms } from './kms.js';
 import { seededStaff, startLocalCognito } from './cognito.js';
 import { LocalClock } from './clock.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
@@ -205,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsUrl,
       AWS_ENDPOINT_URL_S3: awsUrl,
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsUrl,
+      AWS_ENDPOINT_URL_KMS: awsUrl,
       // The local stack runs on the machine's Node; Lambda runs the template's runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // As on Lambda: a sandbox's first invocation is a cold start (Powertools reads it).
@@ -233,6 +236,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     dynamoCalls,
     indexLag,
     sesIdentities,
+    cognitoSessions: new LocalCognitoSessions(options.dataDir, () => clock.now().getTime()),
+    kms: new LocalKms(options.dataDir, assembly.kmsKeys),
     port: options.awsPort,
     stepFunctions,
     secrets: secretValues(assembly, options.dataDir),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -74,6 +75,24 @@ describe('IAM on the local stack', () => {
     // A URL presigned by a function that may not read is refused too: S3 checks the signer's role.
     const presigned = await getSignedUrl(s3('Reads'), new GetObjectCommand({ Bucket: name, Key: 'attachments/iam-test/a.pdf' }), { expiresIn: 60 });
     expect((await fetch(presigned)).status).toBe(403);
+  });
+
+  it("keeps webhook secrets sealed in the table: the review page's and the console's roles may not open them, the delivery function's may", async () => {
+    const created = await stack.request('POST', '/webhook-endpoints', { key: keys.finance, body: { url: 'https://erp.example/hooks' } });
+    expect(created.status).toBe(201);
+    const { Item } = await new DynamoDBClient(as('Reads')).send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'WEBHOOKS' }, sk: { S: `ENDPOINT#${created.body.id}` } } }));
+    const stored = JSON.stringify(Item);
+    expect(stored).not.toContain(created.body.secret);
+    const sealed = Item!.endpoint!.M!.secrets!.L![0]!.M!.sealed!.S!;
+    const open = (fn: string, context = { purpose: 'webhook-signing', endpoint: String(created.body.id) }) =>
+      new KMSClient(as(fn)).send(new DecryptCommand({ CiphertextBlob: Buffer.from(sealed, 'base64'), EncryptionContext: context }));
+    await denied(open('ReviewPage'));
+    await denied(open('Console'));
+    await denied(open('WebhookEndpoints'));
+    const opened = await open('DeliverWebhook');
+    expect(Buffer.from(opened.Plaintext!).toString('utf8')).toBe(created.body.secret);
+    // Sealed for this endpoint: with another endpoint's context, KMS does not open it.
+    await expect(open('DeliverWebhook', { purpose: 'webhook-signing', endpoint: 'we_other' })).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
   });
 });
 

@@ -7,7 +7,7 @@ import { changePurchaseOrder } from '../../functions/app/change.js';
 import * as tasks from '../../functions/app/tasks.js';
 import { createEndpoint, deliver, failingLimitMs, pause, retryAfterSeconds, retrySchedule, rotateSecret, updateEndpoint, type DeliverDeps } from '../../functions/app/webhooks.js';
 import { eventsOf } from '../../functions/domain/events.js';
-import { MemoryEvents, MemoryWebhooks, ScriptedReceiver } from '../support/fake-events.js';
+import { FakeBox, MemoryEvents, MemoryWebhooks, ScriptedReceiver } from '../support/fake-events.js';
 import { FEED_SETTLING_SECONDS } from '../../functions/api/events.js';
 import { apiEvent, approvedOnFakes, FixedSecrets, MemoryMailer, MemoryPolicies, TestClock } from '../support/fakes.js';
 import { handlerFor, routeFakes } from '../support/route-handlers.js';
@@ -60,7 +60,7 @@ function deliverFakes(answer: ScriptedReceiver['answer'] = { status: 200 }) {
   receiver.answer = answer;
   const policies = new MemoryPolicies();
   policies.policy = { ...policies.policy, financeEmails: ['finance@seller.example'] };
-  const deps: DeliverDeps = { events: new MemoryEvents(), webhooks: new MemoryWebhooks(), sender: receiver, mailer: new MemoryMailer(), policies, clock, random: () => 0.5 };
+  const deps: DeliverDeps = { events: new MemoryEvents(), webhooks: new MemoryWebhooks(), sender: receiver, box: new FakeBox(), mailer: new MemoryMailer(), policies, clock, random: () => 0.5 };
   return { deps, receiver, clock, mailer: deps.mailer as MemoryMailer, webhooks: deps.webhooks as MemoryWebhooks };
 }
 
@@ -76,13 +76,38 @@ describe('a delivery attempt', () => {
   it('signs with every secret that still signs and records a 2xx as delivered', async () => {
     const { deps, receiver, webhooks } = deliverFakes({ status: 204 });
     const event = await publishedEvent(deps);
-    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock }, { url: 'https://erp.example/hooks' });
-    await rotateSecret({ webhooks, clock: deps.clock }, endpoint.id);
+    const { endpoint, secret: first } = await createEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, { url: 'https://erp.example/hooks' });
+    const { secret: second } = await rotateSecret({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, endpoint.id);
+    // The table holds the secrets sealed (for this endpoint), never as they are.
+    const stored = webhooks.endpoints.get(endpoint.id)!.secrets;
+    expect(stored.map((s) => [s.value, s.sealed?.startsWith('sealed:')])).toEqual([
+      [undefined, true],
+      [undefined, true],
+    ]);
+    expect(JSON.stringify(stored)).not.toContain(first.slice(6));
     const result = await deliver(deps, input(event.id, endpoint.id));
     expect(result).toMatchObject({ outcome: 'done', attempt: 1 });
-    expect(receiver.requests[0]!.secrets).toHaveLength(2);
+    expect(receiver.requests[0]!.secrets).toEqual([first, second]);
+    expect((deps.box as FakeBox).opened).toEqual([
+      { purpose: 'webhook-signing', endpoint: endpoint.id },
+      { purpose: 'webhook-signing', endpoint: endpoint.id },
+    ]);
     expect(JSON.parse(receiver.requests[0]!.body)).toEqual(event);
     expect([...webhooks.log.values()][0]).toMatchObject({ status: 'delivered', attempts: 1, lastAttempt: { status: 204 } });
+  });
+
+  it("signs with the plain secret of an endpoint made before sealing; another endpoint's sealed secret does not open as this one's", async () => {
+    const { deps, receiver, webhooks } = deliverFakes({ status: 204 });
+    const event = await publishedEvent(deps);
+    const box = deps.box as FakeBox;
+    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock, box }, { url: 'https://erp.example/hooks' });
+    const older = webhooks.endpoints.get(endpoint.id)!;
+    webhooks.endpoints.set(endpoint.id, { ...older, secrets: [{ value: 'whsec_b2xk', createdAt: older.createdAt, expiresAt: null }] });
+    await deliver(deps, input(event.id, endpoint.id));
+    expect(receiver.requests[0]!.secrets).toEqual(['whsec_b2xk']);
+    const other = await createEndpoint({ webhooks, clock: deps.clock, box }, { url: 'https://crm.example/hooks' });
+    webhooks.endpoints.set(endpoint.id, { ...older, secrets: webhooks.endpoints.get(other.endpoint.id)!.secrets });
+    await expect(deliver(deps, input(event.id, endpoint.id, 1))).rejects.toThrow('the context does not match');
   });
 
   it('retries a failure on the schedule, ±10 %, and honours a longer Retry-After', async () => {
@@ -96,7 +121,7 @@ describe('a delivery attempt', () => {
 
     const { deps, webhooks } = deliverFakes({ status: 503, retryAfter: '600' });
     const event = await publishedEvent(deps);
-    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock }, { url: 'https://erp.example/hooks' });
+    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, { url: 'https://erp.example/hooks' });
     const first = await deliver(deps, input(event.id, endpoint.id));
     expect(first).toMatchObject({ outcome: 'retry', attempt: 1, waitSeconds: 600 });
     expect([...webhooks.log.values()][0]).toMatchObject({ status: 'pending', reason: 'HTTP 503', nextAttemptAt: '2026-03-02T10:10:00.000Z' });
@@ -106,7 +131,7 @@ describe('a delivery attempt', () => {
   it('gives up after the last scheduled attempt, keeping the endpoint while it has failed for less than five days', async () => {
     const { deps, webhooks, mailer, clock } = deliverFakes({ status: null });
     const event = await publishedEvent(deps);
-    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock }, { url: 'https://erp.example/hooks' });
+    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, { url: 'https://erp.example/hooks' });
     let result = await deliver(deps, input(event.id, endpoint.id));
     while (result.outcome === 'retry') {
       clock.advance(result.waitSeconds);
@@ -121,7 +146,7 @@ describe('a delivery attempt', () => {
   it('disables an endpoint failing for five days and tells finance once, however often the attempt runs', async () => {
     const { deps, webhooks, mailer, clock } = deliverFakes({ status: 500 });
     const first = await publishedEvent(deps, 'PO0001');
-    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock }, { url: 'https://erp.example/hooks' });
+    const { endpoint } = await createEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, { url: 'https://erp.example/hooks' });
     await deliver(deps, input(first.id, endpoint.id));
     clock.advance(failingLimitMs / 1000 - 60);
     const second = await publishedEvent(deps, 'PO0002');
@@ -138,13 +163,13 @@ describe('a delivery attempt', () => {
   it('a 410 disables the endpoint at once; a deleted endpoint or one no longer hearing the type cancels the delivery', async () => {
     const { deps, webhooks, mailer, receiver } = deliverFakes({ status: 410 });
     const event = await publishedEvent(deps);
-    const gone = await createEndpoint({ webhooks, clock: deps.clock }, { url: 'https://gone.example/hooks' });
+    const gone = await createEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, { url: 'https://gone.example/hooks' });
     expect(await deliver(deps, input(event.id, gone.endpoint.id))).toMatchObject({ outcome: 'done' });
     expect(await webhooks.get(gone.endpoint.id)).toMatchObject({ status: 'disabled', disabled: { reason: expect.stringContaining('410 Gone') } });
     expect(mailer.sent).toHaveLength(1);
 
-    const narrowed = await createEndpoint({ webhooks, clock: deps.clock }, { url: 'https://erp.example/hooks' });
-    await updateEndpoint({ webhooks, clock: deps.clock }, narrowed.endpoint.id, { events: ['invoice.issued'] }, { type: 'key', name: 'finance' });
+    const narrowed = await createEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, { url: 'https://erp.example/hooks' });
+    await updateEndpoint({ webhooks, clock: deps.clock, box: deps.box as FakeBox }, narrowed.endpoint.id, { events: ['invoice.issued'] }, { type: 'key', name: 'finance' });
     const sent = receiver.requests.length;
     expect(await deliver(deps, input(event.id, narrowed.endpoint.id))).toMatchObject({ outcome: 'done' });
     await webhooks.remove(narrowed.endpoint.id);

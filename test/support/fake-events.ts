@@ -1,5 +1,5 @@
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
-import type { Delivery, DeliveryStarter, EventBus, EventStore, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
+import type { Delivery, DeliveryStarter, EventBus, EventStore, SecretBox, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
 import type { PoEvent } from '../../functions/domain/events.js';
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -80,5 +80,22 @@ export class ScriptedReceiver implements WebhookSender {
   async send(url: string, signing: { id: string; timestamp: Date; secrets: string[] }, body: string) {
     this.requests.push({ url, ...signing, body });
     return { status: this.answer.status, retryAfter: this.answer.retryAfter ?? null, error: this.answer.error ?? (this.answer.status === null ? 'ECONNREFUSED' : null), durationMs: 3 };
+  }
+}
+
+/**
+ * A sealing box as KMS is one: what it seals reads as nothing like the secret, and opens only with
+ * the context it was sealed with.
+ */
+export class FakeBox implements SecretBox {
+  readonly opened: Record<string, string>[] = [];
+  async seal(plain: string, context: Record<string, string>) {
+    return `sealed:${Buffer.from(JSON.stringify({ plain, context })).toString('base64')}`;
+  }
+  async open(sealed: string, context: Record<string, string>) {
+    const { plain, context: sealedFor } = JSON.parse(Buffer.from(sealed.replace(/^sealed:/, ''), 'base64').toString('utf8')) as { plain: string; context: Record<string, string> };
+    if (JSON.stringify(sealedFor) !== JSON.stringify(context)) throw Object.assign(new Error('the context does not match'), { name: 'InvalidCiphertextException' });
+    this.opened.push(context);
+    return plain;
   }
 }

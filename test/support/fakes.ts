@@ -10,7 +10,7 @@ import { placeOrder } from '../../functions/app/place.js';
 import type { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
 import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries } from './fake-events.js';
+import { FakeBox, MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries } from './fake-events.js';
 import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
@@ -348,7 +348,7 @@ export function taskFakes() {
       finance: deps.policies.policy.financeEmails,
       escalation: deps.policies.policy.reviewEscalationEmail ? [deps.policies.policy.reviewEscalationEmail] : [],
     }),
-    publishing: { events: new MemoryEvents(), bus: new MemoryBus(), webhooks: new MemoryWebhooks(), deliveries: new RecordingDeliveries(), clock: deps.clock },
+    publishing: { events: new MemoryEvents(), bus: new MemoryBus(), webhooks: new MemoryWebhooks(), deliveries: new RecordingDeliveries(), clock: deps.clock, box: new FakeBox() },
   };
 }
 
