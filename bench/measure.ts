@@ -94,9 +94,9 @@ export function treeRss(root: number): { main: number; tree: number } {
 }
 
 /** A POST that may take minutes to answer (the clock advance over thousands of timers): no client timeout. */
-export function postSlowly(url: string, body: unknown): Promise<number> {
+export function postSlowly(url: string, body: unknown, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });

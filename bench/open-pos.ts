@@ -83,7 +83,7 @@ export async function openPos(n: number) {
 
   // Net terms of 30 days, a reminder 7 days before the due date: 24 days on makes every reminder due.
   const advanceStarted = performance.now();
-  const status = await postSlowly(`${stack.api}/_local/clock`, { advanceSeconds: 24 * 86_400 });
+  const status = await postSlowly(`${stack.api}/_local/clock`, { advanceSeconds: 24 * 86_400 }, stack.controlToken());
   const advanceSeconds = (performance.now() - advanceStarted) / 1000;
   const reminders = (await stack.emails()).filter((e) => e.subject.includes(': payment due on ')).length;
   const settled = await stats(stack);

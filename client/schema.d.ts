@@ -998,6 +998,7 @@ export interface components {
         ReplayWebhooksRequest: {
             /** Format: date-time */
             since: string;
+            key?: string;
         };
         PutPolicyRequest: {
             reviewByDefault: boolean;
@@ -1378,9 +1379,11 @@ export interface components {
             delivery: string;
         };
         ReplayResult: {
-            replayed: number;
-            through: string | null;
-            more: boolean;
+            replayId: string;
+            /** @description ISO 8601, UTC */
+            since: string;
+            /** @constant */
+            status: "started";
         };
         CustomerAccount: {
             customerId: string;

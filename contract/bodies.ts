@@ -25,7 +25,11 @@ export const bodies = {
     description: singleLine(200).nullable().optional(),
     status: z.enum(['enabled', 'disabled']).optional(),
   }),
-  replay: z.strictObject({ since: z.iso.datetime({ offset: true }) }),
+  replay: z.strictObject({
+    since: z.iso.datetime({ offset: true }),
+    /** Another key makes another replay of the same time (the same endpoint, time and key are one replay, run once). */
+    key: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  }),
 };
 
 /**

@@ -140,7 +140,8 @@ export const delivery = z
 
 export const deliveryPage = z.object({ items: z.array(delivery), cursor: z.string().nullable() });
 export const redelivery = z.object({ delivery: z.string() });
-export const replayResult = z.object({ replayed: z.number().int(), through: time.nullable(), more: z.boolean() });
+/** A replay runs in the background: its deliveries show in the endpoint's log as it goes (their ids end with `--r` and the replay id's first 8 hex digits). */
+export const replayResult = z.object({ replayId: z.string(), since: time, status: z.literal('started') });
 
 export const customerAccount = z.object({
   customerId: z.string(),

@@ -11,15 +11,15 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PurchaseOrderWorkflow, type WorkflowTask } from '../workflows/purchase-order-workflow.js';
-import { WebhookDelivery } from '../workflows/webhook-delivery.js';
 import { modelFor } from './constructs/api-models.js';
 import { PoFunction } from './constructs/po-function.js';
 import { Staff } from './constructs/staff.js';
 import { acknowledge } from './constructs/acknowledge.js';
 import { addAlarms } from './constructs/alarms.js';
+import { standardMachine } from './constructs/state-machine.js';
+import { webhookMachines } from './constructs/webhooks.js';
 import { Bindings, type Binding } from './constructs/bindings.js';
 import { apiGroups, routes, type ApiGroup } from '../contract/routes.js';
 import { apiFunctions } from './api-functions.js';
@@ -216,6 +216,8 @@ export class PurchaseOrderStack extends Stack {
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3000 }],
+      // Uploads never completed (or left behind by a completion) go after a day, every version of them.
+      lifecycleRules: [{ id: 'abandoned-uploads', prefix: 'uploads/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
     acknowledge(attachments, {
       'AwsSolutions-S1': "Access goes through presigned URLs the API hands out and logs; server access logs are the seller's choice per deployment.",
@@ -223,6 +225,7 @@ export class PurchaseOrderStack extends Stack {
     // Every event of every PO, for the seller's own EventBridge rules (webhooks are delivered apart).
     const eventBus = new events.EventBus(this, 'EventBus', { eventBusName: `${this.stackName}-purchase-orders`, description: 'Events of the purchase orders (source purchase-orders)' });
     const deliveryStateMachineName = `${this.stackName}-webhook-deliveries`;
+    const replayStateMachineName = `${this.stackName}-webhook-replays`;
     // SES sends only from a verified identity: the sender, verified by the link SES mails it.
     if (props.senderIdentity !== false) {
       new ses.EmailIdentity(this, 'SenderIdentity', { identity: ses.Identity.email(props.mailFrom.replace(/^.*</, '').replace(/>.*$/, '').trim()) });
@@ -238,6 +241,7 @@ export class PurchaseOrderStack extends Stack {
       webhookKey,
       eventBus,
       deliveryStateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: deliveryStateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      replayStateMachineArn: this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: replayStateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       staff,
       attachments,
       table,
@@ -268,7 +272,7 @@ export class PurchaseOrderStack extends Stack {
     ) as Record<WorkflowTask, PoFunction>;
 
     const workflow = new PurchaseOrderWorkflow(this, 'Workflow', { functions: taskFunctions });
-    const stateMachine = this.standardMachine('StateMachine', {
+    const stateMachine = standardMachine(this, 'StateMachine', {
       name: stateMachineName,
       definition: workflow.definition,
       comment: 'One execution per purchase order',
@@ -276,22 +280,7 @@ export class PurchaseOrderStack extends Stack {
       invokes: Object.values(taskFunctions),
     });
 
-    // Webhook deliveries: one execution per (event, endpoint), retrying on its schedule for about a day and a half.
-    const deliverFn = new PoFunction(this, 'DeliverWebhook', {
-      entry: 'functions/tasks/webhooks.ts',
-      handler: 'deliver',
-      description: 'Deliver an event to a webhook endpoint, signed; record the attempt; disable an endpoint that is gone or failing for days',
-      timeout: Duration.seconds(30),
-    });
-    bindings.bind(deliverFn, ['readTable', 'putItems', 'sendEmail', 'sellerProfile', 'openWebhookSecrets']);
-    const delivery = new WebhookDelivery(this, 'WebhookDelivery', { deliver: deliverFn });
-    const deliveryMachine = this.standardMachine('DeliveryStateMachine', {
-      name: deliveryStateMachineName,
-      definition: delivery.definition,
-      comment: 'One execution per delivery of an event to a webhook endpoint',
-      retention: logs.RetentionDays.ONE_MONTH,
-      invokes: [deliverFn],
-    });
+    const { deliveries: deliveryMachine, replays: replayMachine } = webhookMachines(this, bindings, { deliveries: deliveryStateMachineName, replays: replayStateMachineName });
 
     // The reconciler: every five minutes, wakes the workflows whose PO changed while the signal to
     // them was lost (a crash or a throttle between the write and SendTaskSuccess).
@@ -317,7 +306,7 @@ export class PurchaseOrderStack extends Stack {
       reason: 'Invoking the reconciler includes its versions and aliases (function ARN with :*); the role may invoke nothing else.',
     });
 
-    addAlarms(this, { machines: { workflow: stateMachine, deliveries: deliveryMachine }, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
+    addAlarms(this, { machines: { workflow: stateMachine, deliveries: deliveryMachine, replays: replayMachine }, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
     // Callers are authenticated against the stored keys; the handlers then check the role per route.
     const authorizerFn = new PoFunction(this, 'Authorizer', {
       entry: 'functions/api/authorizer.ts',
@@ -364,31 +353,5 @@ export class PurchaseOrderStack extends Stack {
     new CfnOutput(this, 'FinanceKeySecret', { value: financeKey.secretName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
-  }
-
-  /**
-   * A Standard state machine with tracing and every event logged, but no execution data (inputs and
-   * outputs carry task tokens), allowed to invoke `invokes`.
-   */
-  private standardMachine(id: string, props: { name: string; definition: sfn.IChainable; comment: string; retention: logs.RetentionDays; invokes: PoFunction[] }): sfn.StateMachine {
-    const machine = new sfn.StateMachine(this, id, {
-      stateMachineName: props.name,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
-      tracingEnabled: true,
-      comment: props.comment,
-      logs: { destination: new logs.LogGroup(this, `${id}Logs`, { retention: props.retention }), level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    Validations.of(machine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Step Functions log delivery (logs:CreateLogDelivery and the like) and X-Ray take no resource-level scoping.',
-    });
-    for (const fn of props.invokes) {
-      Validations.of(machine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-        reason: 'Invoking a task function includes its versions and aliases (function ARN with :*).',
-      });
-    }
-    return machine;
   }
 }

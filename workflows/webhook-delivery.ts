@@ -26,26 +26,17 @@ export class WebhookDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookDeliveryProps) {
     super(scope, id);
-    const deliver = new LambdaInvoke(this, 'Deliver', {
-      lambdaFunction: props.deliver,
-      payload: sfn.TaskInput.fromObject({
+    const deliver = retriedTask(this, 'Deliver', {
+      fn: props.deliver,
+      payload: {
         eventId: sfn.JsonPath.stringAt('$.eventId'),
         endpointId: sfn.JsonPath.stringAt('$.endpointId'),
         attempt: sfn.JsonPath.numberAt('$.attempt'),
         deliveryId: sfn.JsonPath.stringAt('$$.Execution.Name'),
         startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
-      }),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
+      },
       // The receiver has 15 s to answer; the rest is reading and recording.
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(30)),
-    });
-    deliver.addRetry({
-      errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Transient', 'States.Timeout'],
-      interval: Duration.seconds(2),
-      maxAttempts: 6,
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
+      timeout: Duration.seconds(30),
     });
     const pause = new sfn.Wait(this, 'Wait for the next attempt', { time: sfn.WaitTime.secondsPath('$.waitSeconds') });
     const done = new sfn.Succeed(this, 'Done');
@@ -53,4 +44,26 @@ export class WebhookDelivery extends Construct {
       new sfn.Choice(this, 'Try again?').when(sfn.Condition.stringEquals('$.outcome', 'retry'), pause.next(deliver)).otherwise(done),
     );
   }
+}
+
+/**
+ * A Lambda task whose answer is the state's output, its own faults (Lambda's, throttling, a
+ * timeout, a `Transient` error) retried at once with jitter, apart from any schedule of the machine.
+ */
+export function retriedTask(scope: Construct, id: string, props: { fn: IFunction; payload: Record<string, unknown>; timeout: Duration }): LambdaInvoke {
+  const task = new LambdaInvoke(scope, id, {
+    lambdaFunction: props.fn,
+    payload: sfn.TaskInput.fromObject(props.payload),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    taskTimeout: sfn.Timeout.duration(props.timeout),
+  });
+  task.addRetry({
+    errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Transient', 'States.Timeout'],
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
 }

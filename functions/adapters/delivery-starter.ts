@@ -1,18 +1,23 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { DeliveryStarter } from '../app/ports.js';
+import type { DeliveryStarter, ReplayStarter } from '../app/ports.js';
 
-/** A delivery is an execution of the delivery state machine named after it: a second start is a no-op. */
-export class StepFunctionsDeliveries implements DeliveryStarter {
+/**
+ * Executions of a state machine named after what they do (a delivery, a replay): a second start of
+ * the same name is a no-op, so whatever asks twice runs once. `initial` is the rest of the first
+ * state's input (a delivery's attempt count, a replay's cursor).
+ */
+export class StepFunctionsStarter implements DeliveryStarter, ReplayStarter {
   constructor(
     private readonly sfn: SFNClient,
     private readonly stateMachineArn: string,
+    private readonly initial: Record<string, unknown>,
   ) {}
 
-  async start(name: string, input: { eventId: string; endpointId: string }): Promise<void> {
+  async start(name: string, input: object): Promise<void> {
     try {
-      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ ...input, attempt: 0 }) }));
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ ...input, ...this.initial }) }));
     } catch (error) {
-      if (!(error instanceof ExecutionAlreadyExists)) throw error; // started before (a retried publish)
+      if (!(error instanceof ExecutionAlreadyExists)) throw error; // started before (a retried publish, a replay asked again)
     }
   }
 }

@@ -3,7 +3,7 @@ import { serve, type GroupHandlers } from '../http/routing.js';
 import { makeConsoleHandler } from '../console/handler.js';
 import type { ConsoleDeps } from '../console/router.js';
 import { newId, systemClock } from '../wiring/clock.js';
-import { deliveries, eventStores, webhookBox } from '../wiring/events.js';
+import { deliveries, eventStores, replays, webhookBox } from '../wiring/events.js';
 import { files } from '../wiring/files.js';
 import { addressRules } from '../wiring/addresses.js';
 import { staffDirectory, staffSignIn, staffTokens } from '../wiring/staff.js';
@@ -32,5 +32,6 @@ export const handler = lazyHandler(() => {
     deliveries: deliveries(),
     addresses: addressRules(),
     box: webhookBox(),
+    replays: replays(),
   }));
 });

@@ -7,7 +7,7 @@ import { HttpProblem, json, parseJson, pathParam, queryLimit } from '../http/htt
 import { routeHandler, serve, type GroupHandlers } from '../http/routing.js';
 import { lazyHandler } from '../runtime/lazy-handler.js';
 import { systemClock } from '../wiring/clock.js';
-import { deliveries, eventStores, webhookBox } from '../wiring/events.js';
+import { deliveries, eventStores, replays, webhookBox } from '../wiring/events.js';
 
 /**
  * Webhook endpoints, managed by finance: create (the secret is shown then, and on rotation, never
@@ -75,7 +75,7 @@ export const makeReplayHandler = (deps: ResendDeps) =>
     const { value } = parseJson(event, bodies.replay);
     const since = new Date(value.since);
     if (since.getTime() > deps.clock.now().getTime()) throw new HttpProblem(400, 'Bad Request', 'since is in the future', { errors: [{ path: 'since', message: 'must not be in the future' }] });
-    return json(202, await replay(deps, id, since));
+    return json(202, await replay(deps, id, since, value.key));
   });
 
 export const makeRoutes = (deps: EndpointDeps & ResendDeps): GroupHandlers<'WebhookEndpoints'> => ({
@@ -90,4 +90,4 @@ export const makeRoutes = (deps: EndpointDeps & ResendDeps): GroupHandlers<'Webh
   ReplayWebhooks: makeReplayHandler(deps),
 });
 
-export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock, addresses: addressRules(), box: webhookBox() })));
+export const handler = lazyHandler(() => serve('WebhookEndpoints', makeRoutes({ ...eventStores(), deliveries: deliveries(), clock: systemClock, addresses: addressRules(), box: webhookBox(), replays: replays() })));

@@ -16,7 +16,10 @@ export interface AttachmentDeps extends ChangeDeps {
   files: FileStore;
 }
 
+/** Where a checked file is kept: no upload URL points there. */
 const keyOf = (poId: string, attachmentId: string) => `po/${poId}/${attachmentId}`;
+/** Where its upload lands, until it is checked (what is left there is removed after a day). */
+const uploadKeyOf = (poId: string, attachmentId: string) => `uploads/po/${poId}/${attachmentId}`;
 
 function declared(contentType: string, size: number): AttachmentType {
   if (!isAttachmentType(contentType)) throw new UnsupportedFileError('attach a PDF, PNG or JPEG file');
@@ -38,23 +41,30 @@ export async function requestUpload(deps: AttachmentDeps, poId: string, actor: A
   await attachable(deps, poId, actor);
   const id = ulid();
   const filename = cleanFilename(file.filename);
-  const upload = await deps.files.uploadUrl(keyOf(poId, id), contentType, file.size);
+  const upload = await deps.files.uploadUrl(uploadKeyOf(poId, id), contentType, file.size);
   return { id, contentType, size: file.size, filename, status: 'pending' as const, upload: { method: 'PUT' as const, ...upload } };
 }
 
-/** Step two: the file is checked where it landed and, if it is what it says, attached to the PO. */
+/**
+ * Step two: the file is checked where it landed and, if it is what it says, copied (as checked) out
+ * of reach of its upload URL and attached to the PO: bytes PUT afterwards, while the URL still
+ * lives, change nothing the PO lists. A completion retried after the copy finds the kept file.
+ */
 export async function completeUpload(deps: AttachmentDeps, poId: string, attachmentId: string, ctx: { actor: Actor; by: Who }, filename?: string | null): Promise<PurchaseOrder> {
   const current = await attachable(deps, poId, ctx.actor);
   const po = current.po;
   if (po.attachments.some((attachment) => attachment.id === attachmentId)) return po;
-  const stored = await deps.files.inspect(keyOf(poId, attachmentId));
+  const upload = uploadKeyOf(poId, attachmentId);
+  const stored = (await deps.files.inspect(upload)) ?? (await deps.files.inspect(keyOf(poId, attachmentId)));
   if (!stored) throw new NotFoundError(`nothing was uploaded for attachment ${attachmentId}`);
   const kind = sniffAttachment(stored.head);
   if (stored.size > MAX_ATTACHMENT_BYTES || !kind || kind !== stored.contentType) {
-    await deps.files.remove(keyOf(poId, attachmentId));
+    await deps.files.remove(upload);
     if (stored.size > MAX_ATTACHMENT_BYTES) throw new FileTooLargeError(`a file may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`);
     throw new RuleViolation(`the file is not the ${stored.contentType || 'declared'} it claims to be`, 'attachment_signature');
   }
+  const kept = (await deps.files.inspect(keyOf(poId, attachmentId)))?.etag === stored.etag || (await deps.files.keep(upload, keyOf(poId, attachmentId), stored.etag));
+  if (!kept) throw new RuleViolation('the file was replaced while it was checked: complete the upload again', 'attachment_replaced');
   const attachment: Attachment = { id: attachmentId, contentType: kind, size: stored.size, filename: filename ?? null, at: deps.clock.now().toISOString() };
   return changePurchaseOrder(deps, poId, { type: 'attach', attachment }, { ...ctx, at: deps.clock.now() }, current);
 }
@@ -64,7 +74,7 @@ export async function uploadDirect(deps: AttachmentDeps, poId: string, ctx: { ac
   const contentType = declared(file.contentType, file.bytes.length);
   await attachable(deps, poId, ctx.actor);
   const id = ulid();
-  await deps.files.put(keyOf(poId, id), file.bytes, contentType);
+  await deps.files.put(uploadKeyOf(poId, id), file.bytes, contentType);
   const po = await completeUpload(deps, poId, id, ctx, cleanFilename(file.filename));
   return { po, attachment: po.attachments.find((attachment) => attachment.id === id)! };
 }

@@ -164,7 +164,16 @@ export interface Workflow {
 
 export interface Secrets {
   get(name: 'checkout' | 'finance' | 'linkSigning'): Promise<string>;
+  /**
+   * The API keys of a role that open the API now: the current one, and for a day after a rotation
+   * the one before it, so that systems switch over without a gap. `fresh` reads them again (at most
+   * twice a minute), for a key that matched none of those cached.
+   */
+  acceptedKeys(name: 'checkout' | 'finance', fresh?: boolean): Promise<string[]>;
 }
+
+/** How long the key a rotation replaced still opens the API. */
+export const KEY_OVERLAP_MS = 24 * 3600_000;
 
 export interface Clock {
   now(): Date;
@@ -175,8 +184,13 @@ export interface FileStore {
   /** A URL the client PUTs the file to, with the headers it must send; valid for minutes. */
   uploadUrl(key: string, contentType: string, size: number): Promise<{ url: string; headers: Record<string, string> }>;
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  /** The stored object's size, declared type and first bytes; null when nothing was uploaded. */
-  inspect(key: string): Promise<{ size: number; contentType: string; head: Uint8Array } | null>;
+  /** The stored object's size, declared type, first bytes and version tag (ETag); null when nothing was uploaded. */
+  inspect(key: string): Promise<{ size: number; contentType: string; head: Uint8Array; etag: string } | null>;
+  /**
+   * Copies the object at `from`, as it was when inspected (`etag`), to `to`, where no upload URL
+   * points, and removes `from`: false, and nothing kept, if it was replaced in between.
+   */
+  keep(from: string, to: string, etag: string): Promise<boolean>;
   /** A URL that serves the file for minutes. */
   downloadUrl(key: string, filename: string, contentType: string): Promise<string>;
   remove(key: string): Promise<void>;
@@ -192,8 +206,8 @@ export interface EventStore {
    * first one published at or after `settledBefore` (ISO time): newer ones are left for a later page.
    */
   feed(cursor: string | null, limit: number, settledBefore: string): Promise<{ items: PoEvent[]; cursor: string | null }>;
-  /** Events published at or after `since` (ISO time), in order, at most `limit`. */
-  since(since: string, limit: number): Promise<{ event: PoEvent; publishedAt: string }[]>;
+  /** A feed cursor from which the feed goes on with the events published at or after `time` (ISO). */
+  cursorAt(time: string): string;
 }
 
 /** The app's event bus (EventBridge), for sellers who wire rules of their own. */
@@ -267,6 +281,11 @@ export interface WebhookStore {
   recordDelivery(delivery: Delivery): Promise<void>;
   /** An endpoint's deliveries, newest first, a page at a time. */
   deliveries(endpointId: string, limit: number, cursor?: string): Promise<{ items: Delivery[]; cursor: string | null }>;
+}
+
+/** Starts a replay: a background job per replay id, so starting the same replay twice runs it once. */
+export interface ReplayStarter {
+  start(replayId: string, input: { endpointId: string; since: string }): Promise<void>;
 }
 
 /**

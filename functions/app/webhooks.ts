@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { eventsOf, subscribes, type PoEvent } from '../domain/events.js';
 import { type EventType } from '../../contract/events.js';
 import type { Who } from '../../contract/purchase-order.js';
@@ -9,7 +9,7 @@ import { refusedUrl, type AddressRules } from './webhook-addresses.js';
 import { RuleViolation } from '../domain/errors.js';
 import { exampleSellerProfile, type SellerProfile } from '../domain/seller.js';
 import { ConcurrentUpdateError, NotFoundError } from './errors.js';
-import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, SecretBox, WebhookEndpoint, WebhookSecret, WebhookSender, WebhookStore } from './ports.js';
+import type { Clock, Delivery, DeliveryStarter, EventBus, EventStore, Mailer, PolicyStore, ReplayStarter, SecretBox, WebhookEndpoint, WebhookSecret, WebhookSender, WebhookStore } from './ports.js';
 
 /**
  * Events out of the PO's history, and their delivery to the seller's receivers.
@@ -237,6 +237,7 @@ function receivable(deps: Pick<EndpointDeps, 'addresses'>, url: string): string 
 export interface ResendDeps extends EndpointDeps {
   events: EventStore;
   deliveries: DeliveryStarter;
+  replays: ReplayStarter;
 }
 
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -344,21 +345,46 @@ export async function redeliver(deps: ResendDeps, endpointId: string, deliveryId
   return name;
 }
 
-/** The most events one replay request sends; the answer says where to go on from. */
-export const replayLimit = 500;
+/** The id of a replay: the same endpoint, time and caller's key make the same replay (asked twice, run once). */
+export const replayIdOf = (endpointId: string, since: Date, key = '') => `rp_${createHash('sha256').update(`${endpointId}|${since.toISOString()}|${key}`).digest('hex').slice(0, 24)}`;
 
-/** Sends every event published since `since` that the endpoint hears, again, each as a new delivery. */
-export async function replay(deps: ResendDeps, endpointId: string, since: Date): Promise<{ replayed: number; through: string | null; more: boolean }> {
+/**
+ * Sends every event published since `since` that the endpoint hears, again, each as a new delivery:
+ * a background job (the replay state machine), started here and answered at once. Its deliveries are
+ * named after the replay, so a replay retried, or a page of it run twice, sends nothing twice.
+ */
+export async function replay(deps: ResendDeps, endpointId: string, since: Date, key?: string): Promise<{ replayId: string; since: string; status: 'started' }> {
   const endpoint = await getEndpoint(deps, endpointId);
-  const events = await deps.events.since(since.toISOString(), replayLimit + 1);
-  const batch = events.slice(0, replayLimit);
-  const suffix = randomBytes(4).toString('hex');
-  let replayed = 0;
-  for (const { event } of batch) {
+  const replayId = replayIdOf(endpoint.id, since, key);
+  await deps.replays.start(replayId, { endpointId: endpoint.id, since: since.toISOString() });
+  return { replayId, since: since.toISOString(), status: 'started' };
+}
+
+/** How many events one step of a replay reads. */
+export const replayPageSize = 100;
+
+export interface ReplayPage {
+  replayId: string;
+  endpointId: string;
+  since: string;
+  /** When the replay started: events published after it are delivered as usual, not replayed. */
+  startedAt: string;
+  cursor: string | null;
+  replayed: number;
+  more: boolean;
+}
+
+/** One step of a replay: deliveries of the next page of events; where the next step goes on. */
+export async function replayPage(deps: Pick<ResendDeps, 'events' | 'webhooks' | 'deliveries'>, step: Omit<ReplayPage, 'more'> & { more?: boolean }): Promise<ReplayPage> {
+  const endpoint = await deps.webhooks.get(step.endpointId);
+  if (!endpoint) return { ...step, more: false };
+  const page = await deps.events.feed(step.cursor ?? deps.events.cursorAt(step.since), replayPageSize, step.startedAt);
+  const suffix = `r${step.replayId.slice(3, 11)}`;
+  let replayed = step.replayed;
+  for (const event of page.items) {
     if (!subscribes(endpoint.events, event.type)) continue;
     await deps.deliveries.start(`${event.id}--${endpoint.id}--${suffix}`, { eventId: event.id, endpointId: endpoint.id });
     replayed += 1;
   }
-  // With more to go, the next request starts where this one ended (its last event may come again: receivers dedupe by id).
-  return { replayed, through: batch.at(-1)?.publishedAt ?? null, more: events.length > replayLimit };
+  return { ...step, cursor: page.cursor, replayed, more: page.items.length === replayPageSize };
 }

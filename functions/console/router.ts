@@ -5,7 +5,7 @@ import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { ChangeDeps } from '../app/change.js';
 import type { PlaceDeps } from '../app/place.js';
 import type { AddressRules } from '../app/webhook-addresses.js';
-import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, SecretBox, WebhookStore } from '../app/ports.js';
+import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, ReplayStarter, SecretBox, WebhookStore } from '../app/ports.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { pageHeaders } from '../http/headers.js';
 import { header, HttpProblem, rawBody } from '../http/http.js';
@@ -30,6 +30,8 @@ export interface ConsoleDeps extends ChangeDeps, Pick<PlaceDeps, 'idempotency' |
   addresses?: AddressRules;
   /** Seals new webhook secrets (the console may seal, never open). */
   box: Pick<SecretBox, 'seal'>;
+  /** Starts webhook replays, in the background. */
+  replays: ReplayStarter;
 }
 
 export type Role = Session['role'];

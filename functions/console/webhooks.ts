@@ -54,9 +54,10 @@ async function changeWebhook(request: ConsoleRequest, id: string, change: string
       // The form's local date and time is taken as UTC, as every time in the console is shown.
       const since = new Date(`${fields.since ?? ''}${/Z$/.test(fields.since ?? '') ? '' : 'Z'}`);
       if (Number.isNaN(since.getTime()) || since > deps.clock.now()) return showWebhook(request, id, { text: 'Replay: choose a time in the past.' });
-      const result = await replay(deps, id, since);
+      // Each press is a replay of its own (the form's one-off key), run once even if the form is sent twice.
+      await replay(deps, id, since, /^[A-Za-z0-9_-]{1,64}$/.test(fields.key ?? '') ? fields.key : undefined);
       return showWebhook(request, id, {
-        text: `Replaying ${result.replayed} event(s) published since ${since.toISOString().slice(0, 16).replace('T', ' ')}${result.more ? '; there are more: replay again from the last one' : ''}.`,
+        text: `Replaying the events published since ${since.toISOString().slice(0, 16).replace('T', ' ')}, in the background: the deliveries show in the log below as they are sent.`,
       });
     }
     await redeliver(deps, id, deliveryId!);

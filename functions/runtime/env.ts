@@ -17,6 +17,7 @@ export const envNames = {
   eventBusName: 'EVENT_BUS_NAME',
   deliveryStateMachineArn: 'DELIVERY_STATE_MACHINE_ARN',
   webhookKeyArn: 'WEBHOOK_KEY_ARN',
+  replayStateMachineArn: 'REPLAY_STATE_MACHINE_ARN',
 } as const;
 
 export type EnvName = (typeof envNames)[keyof typeof envNames];

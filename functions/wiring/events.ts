@@ -1,7 +1,7 @@
 import { addressRules } from './addresses.js';
 import { eventBridgeClient, documentClient, kmsClient, sfnClient } from '../adapters/aws-clients.js';
 import { kmsBox } from '../adapters/kms-box.js';
-import { StepFunctionsDeliveries } from '../adapters/delivery-starter.js';
+import { StepFunctionsStarter } from '../adapters/delivery-starter.js';
 import { DynamoEventStore, DynamoWebhookStore } from '../adapters/dynamo/events.js';
 import { EventBridgeBus } from '../adapters/event-bus.js';
 import { HttpWebhookSender } from '../adapters/webhook-sender.js';
@@ -14,7 +14,10 @@ import { tableName } from './stores.js';
 export const eventStores = () => ({ events: new DynamoEventStore(documentClient(), tableName()), webhooks: new DynamoWebhookStore(documentClient(), tableName()) });
 
 /** Starts deliveries: executions of the delivery state machine. */
-export const deliveries = () => new StepFunctionsDeliveries(sfnClient(), requireEnv(envNames.deliveryStateMachineArn));
+export const deliveries = () => new StepFunctionsStarter(sfnClient(), requireEnv(envNames.deliveryStateMachineArn), { attempt: 0 });
+
+/** Starts replays: executions of the replay state machine. */
+export const replays = () => new StepFunctionsStarter(sfnClient(), requireEnv(envNames.replayStateMachineArn), { cursor: null, replayed: 0 });
 
 /** Everything Notify publishes to: the feed, the bus, the endpoints' deliveries. */
 export const publishing = (): PublishDeps => ({

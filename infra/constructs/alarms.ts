@@ -12,7 +12,7 @@ import { attentionMetric, metricsNamespace, serviceName } from '../../contract/m
  * either state machine that ended badly, and a purchase order that needs attention. The resources
  * keep the stack's own logical ids.
  */
-export function addAlarms(scope: Stack, props: { machines: { workflow: sfn.StateMachine; deliveries: sfn.StateMachine }; alarmEmail?: string }): void {
+export function addAlarms(scope: Stack, props: { machines: { workflow: sfn.StateMachine; deliveries: sfn.StateMachine; replays: sfn.StateMachine }; alarmEmail?: string }): void {
   // A failed, timed-out or aborted execution is a PO stuck: someone must hear of it.
   // A key of our own: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed key.
   const alarmKey = new kms.Key(scope, 'AlarmsKey', { description: 'Encrypts the alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
@@ -48,6 +48,7 @@ export function addAlarms(scope: Stack, props: { machines: { workflow: sfn.State
   // A delivery ends well even when the endpoint keeps failing (that is recorded on the endpoint);
   // one that fails has lost an event for that endpoint until a replay.
   endedBadly(props.machines.deliveries, 'DeliveriesEndedBadly', 'A webhook delivery execution failed, timed out or was aborted: replay the event to the endpoint.');
+  endedBadly(props.machines.replays, 'ReplaysEndedBadly', 'A webhook replay execution failed, timed out or was aborted: replay again with another key.');
   // A PO that needs attention waits for a person: an email SES would not send (an unverified
   // sender or, in the SES sandbox, recipient), or a step that failed for good.
   new cloudwatch.Alarm(scope, 'PurchaseOrdersNeedAttention', {

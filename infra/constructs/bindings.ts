@@ -55,6 +55,8 @@ export type Binding =
   | 'startDeliveries'
   /** Delete webhook endpoints: a delete of the WEBHOOKS partition only. */
   | 'deleteWebhooks'
+  /** Start replays: executions of the webhook replay state machine. */
+  | 'startReplays'
   /** Seal new webhook secrets with the webhook key (kms:Encrypt, for signing secrets only). */
   | 'sealWebhookSecrets'
   /** Open sealed webhook secrets to sign deliveries (kms:Decrypt): the delivery function alone. */
@@ -79,6 +81,8 @@ export interface BindableResources {
   deliveryStateMachineArn: string;
   /** The customer-managed key that seals webhook secrets. */
   webhookKey: kms.IKey;
+  /** By ARN string, as the delivery machine's. */
+  replayStateMachineArn: string;
 }
 
 export class Bindings {
@@ -232,6 +236,10 @@ export class Bindings {
         case 'startDeliveries':
           env(envNames.deliveryStateMachineArn, r.deliveryStateMachineArn);
           fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [r.deliveryStateMachineArn] }));
+          break;
+        case 'startReplays':
+          env(envNames.replayStateMachineArn, r.replayStateMachineArn);
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [r.replayStateMachineArn] }));
           break;
         case 'sealWebhookSecrets':
         case 'openWebhookSecrets':

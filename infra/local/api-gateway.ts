@@ -99,7 +99,10 @@ export function startApiGateway(options: {
   lambda: LocalLambdaRuntime;
   stage: string;
   local: LocalRouteHandler[];
+  /** The stack's clock (ms): time as the functions see it, for the authorizer's cache and the request time. */
+  now?: () => number;
 }): Promise<Server> {
+  const now = options.now ?? Date.now;
   const routes = options.routes.map(compile);
   const ajv = new Ajv04({ allErrors: true, strict: false });
   const validators = new Map(routes.filter((r) => r.bodyModel).map((r) => [r, ajv.compile(r.bodyModel)]));
@@ -178,7 +181,7 @@ export function startApiGateway(options: {
         const methodArn = `arn:aws:execute-api:us-east-1:000000000000:local/${options.stage}/${method}${url.pathname}`;
         const cacheKey = `${found.route.authorizer.functionName}\n${identity}`;
         const cached = authorizerCache.get(cacheKey);
-        let decision = cached && cached.until > Date.now() ? cached.decision : undefined;
+        let decision = cached && cached.until > now() ? cached.decision : undefined;
         if (!decision) {
           try {
             decision = (await options.lambda.invoke(found.route.authorizer.functionName, {
@@ -187,7 +190,7 @@ export function startApiGateway(options: {
               ...request,
               requestContext: { stage: options.stage, httpMethod: method, resourcePath: found.route.resourcePath },
             })) as AuthorizerDecision;
-            authorizerCache.set(cacheKey, { until: Date.now() + found.route.authorizer.ttlSeconds * 1000, decision });
+            authorizerCache.set(cacheKey, { until: now() + found.route.authorizer.ttlSeconds * 1000, decision });
           } catch {
             return answer(res, 'UNAUTHORIZED');
           }
@@ -220,7 +223,7 @@ export function startApiGateway(options: {
           path: url.pathname,
           stage: options.stage,
           requestId: randomUUID(),
-          requestTimeEpoch: Date.now(),
+          requestTimeEpoch: now(),
           identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null },
           ...(authorizerContext ? { authorizer: authorizerContext } : {}),
         },

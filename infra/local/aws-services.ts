@@ -1,5 +1,7 @@
-import { CognitoRefusal, type LocalCognitoSessions } from './cognito-sessions.js';
-import { KmsError, kmsContextKeys, type LocalKms } from './kms.js';
+import type { LocalCognitoSessions } from './cognito-sessions.js';
+import { ServiceError } from './service-error.js';
+import { kmsContextKeys, type LocalKms } from './kms.js';
+import { getSecretValue, putSecretValue, type LocalSecretValue } from './secrets.js';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -22,20 +24,8 @@ import { SfnError, type LocalStepFunctions } from './stepfunctions/service.js';
  * 3. served: Step Functions (ours) and Secrets Manager here, DynamoDB, SES and Cognito by their emulators,
  *    to which the request is passed on as it came.
  */
-export interface LocalSecretValue {
-  arn: string;
-  name: string;
-  value: string;
-}
+export type { LocalSecretValue } from './secrets.js';
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** A failure the stack answers instead of a service, for as many calls as `count` (every call if absent). */
 export interface Fault {
@@ -105,6 +95,8 @@ export function startAwsServices(options: {
   cognitoSessions: LocalCognitoSessions;
   /** The template's KMS keys (kms.ts). */
   kms: LocalKms;
+  /** The stack's clock, in ms (when a secret's value was put). */
+  now: () => number;
 }): Promise<Server> {
   const { stepFunctions, iam, faults } = options;
   const secretFor = (id: string) => options.secrets.find((s) => s.arn === id || s.name === id);
@@ -139,11 +131,8 @@ export function startAwsServices(options: {
     'states:SendTaskSuccess': (b) => stepFunctions.sendTaskSuccess(b as never),
     'states:SendTaskFailure': (b) => stepFunctions.sendTaskFailure(b as never),
     'states:SendTaskHeartbeat': (b) => stepFunctions.sendTaskHeartbeat(b as never),
-    'secretsmanager:GetSecretValue': (b) => {
-      const secret = secretFor(String(b.SecretId ?? ''));
-      if (!secret) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-      return { ARN: secret.arn, Name: secret.name, SecretString: secret.value, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: 0 };
-    },
+    'secretsmanager:GetSecretValue': (b) => getSecretValue(secretFor(String(b.SecretId ?? '')), b),
+    'secretsmanager:PutSecretValue': (b) => putSecretValue(secretFor(String(b.SecretId ?? '')), b, options.now()),
   };
 
   /** What the call asks of IAM: the action, the resource and the condition keys AWS would evaluate. */
@@ -242,7 +231,7 @@ export function startAwsServices(options: {
       res.writeHead(200, { 'Content-Type': jsonType[service], 'x-amzn-RequestId': 'local' });
       res.end(result);
     } catch (error) {
-      if (error instanceof SfnError || error instanceof ServiceError || error instanceof CognitoRefusal || error instanceof KmsError) fail(400, error.type, error.message);
+      if (error instanceof SfnError || error instanceof ServiceError) fail(400, error.type, error.message);
       else if (error instanceof SyntaxError) fail(400, 'SerializationException', 'the request body is not valid JSON');
       else fail(500, 'InternalFailure', error instanceof Error ? error.message : String(error));
     }
@@ -264,6 +253,12 @@ export function startAwsServices(options: {
           : method === 'PUT' ? 's3:PutObject' : method === 'DELETE' ? 's3:DeleteObject' : 's3:GetObject';
         const verdict = authorize(principal, { action, resources: [key ? `arn:aws:s3:::${bucket}/${key}` : `arn:aws:s3:::${bucket}`], context: {} });
         if (!verdict.allowed) return denied(verdict.message);
+        // A copy also reads its source.
+        const source = req.headers['x-amz-copy-source'];
+        if (typeof source === 'string') {
+          const read = authorize(principal, { action: 's3:GetObject', resources: [`arn:aws:s3:::${decodeURIComponent(source.replace(/^\//, '').split('?')[0]!)}`], context: {} });
+          if (!read.allowed) return denied(read.message);
+        }
       }
       const body = await readBody(req);
       forward(options.upstream.s3, req, body, res, agent, true);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { ServiceError } from './service-error.js';
 
 /**
  * What cognito-local does not keep and the user pool does: GlobalSignOut. A person signed out
@@ -47,22 +48,22 @@ export class LocalCognitoSessions {
   /** GlobalSignOut: the token's person is signed out of every session now. */
   signOut(accessToken: unknown): void {
     const claims = claimsOf(accessToken);
-    if (!claims || this.refused(claims)) throw new CognitoRefusal('NotAuthorizedException', 'Invalid Access Token');
+    if (!claims || this.refused(claims)) throw new ServiceError('NotAuthorizedException', 'Invalid Access Token');
     this.signOuts[claims.sub] = { at: this.now(), jti: claims.jti };
     this.save();
   }
 
   /** The refusal of a call whose access token was signed out, or null. */
-  refusal(operation: string, body: Record<string, unknown>): CognitoRefusal | null {
+  refusal(operation: string, body: Record<string, unknown>): ServiceError | null {
     const refresh = (body.AuthParameters as Record<string, unknown> | undefined)?.REFRESH_TOKEN;
     if (operation === 'InitiateAuth' && typeof refresh === 'string') {
       const known = this.refreshTokens[digest(refresh)];
       const out = known && this.signOuts[known.sub];
-      return out && known.at < out.at ? new CognitoRefusal('NotAuthorizedException', 'Refresh Token has been revoked') : null;
+      return out && known.at < out.at ? new ServiceError('NotAuthorizedException', 'Refresh Token has been revoked') : null;
     }
     if (typeof body.AccessToken !== 'string') return null;
     const claims = claimsOf(body.AccessToken);
-    return claims && this.refused(claims) ? new CognitoRefusal('NotAuthorizedException', 'Access Token has been revoked') : null;
+    return claims && this.refused(claims) ? new ServiceError('NotAuthorizedException', 'Access Token has been revoked') : null;
   }
 
   private refused(claims: { sub: string; iat: number; jti: string }): boolean {
@@ -71,14 +72,6 @@ export class LocalCognitoSessions {
   }
 }
 
-export class CognitoRefusal extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function claimsOf(token: unknown): { sub: string; iat: number; jti: string } | null {
   if (typeof token !== 'string') return null;

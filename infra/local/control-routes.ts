@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LocalRouteHandler } from './api-gateway.js';
 import type { LocalFaults, Fault } from './aws-services.js';
@@ -15,9 +16,27 @@ const isJson = (req: IncomingMessage) => (req.headers['content-type'] ?? '').spl
 const SETTLE_MS = 10 * 60_000;
 
 /**
+ * Who may change the local stack through its control routes: a request from this machine
+ * (127.0.0.1 or ::1), with a JSON body (a web page cannot send that cross-site without a preflight,
+ * which nothing here answers), bearing the control token printed at start (and kept in
+ * `<data>/control-token`). The refusal, or null.
+ */
+export function controlRefusal(req: IncomingMessage, token: string): { status: number; body: Record<string, unknown> } | null {
+  const problem = (status: number, title: string, detail: string) => ({ status, body: { title, status, detail } });
+  const from = req.socket.remoteAddress ?? '';
+  if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(from)) return problem(403, 'Forbidden', 'the control routes answer this machine only');
+  if (!isJson(req)) return problem(415, 'Unsupported Media Type', 'send application/json');
+  const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  if (!timingSafeEqual(digest(presented), digest(token))) return problem(401, 'Unauthorized', 'send the control token printed at start: Authorization: Bearer <token>');
+  return null;
+}
+
+/**
  * The local stack's own routes beside the API's: health, what each emulator was asked
  * (`/_local/stats`), failures only AWS shows on demand (`/_local/faults`) and the stack's clock
- * (`/_local/clock`: read it, or move it forward and wait for what came due).
+ * (`/_local/clock`: read it, or move it forward and wait for what came due). Reading is open;
+ * every change passes controlRefusal first.
  */
 export function controlRoutes(stack: {
   /** DynamoDB operations the functions asked for, counted at the AWS front door. */
@@ -31,9 +50,13 @@ export function controlRoutes(stack: {
   scheduler: LocalScheduler;
   cognito: { setOffset: (offsetMs: number) => Promise<void> };
   saveClock: () => void;
+  /** The control token, required of every change. */
+  token: string;
 }): LocalRouteHandler[] {
   const { dynamoCalls, indexLag, sesIdentities, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock } = stack;
-  return [
+  const guarded = (route: LocalRouteHandler): LocalRouteHandler =>
+    route.method === 'GET' ? route : { ...route, handle: async (req, body) => controlRefusal(req, stack.token) ?? route.handle(req, body) };
+  return ([
   { method: 'GET', path: '/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
   {
     method: 'GET',
@@ -141,5 +164,5 @@ export function controlRoutes(stack: {
       return { status: 200, body: { now: now.toISOString(), offsetSeconds: clock.offsetMs / 1000 } };
     },
   },
-  ];
+  ] as LocalRouteHandler[]).map(guarded);
 }

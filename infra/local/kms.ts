@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ServiceError } from './service-error.js';
 
 /**
  * KMS for the local stack: the template's customer-managed keys, each with key material of its own
@@ -21,7 +22,7 @@ export class LocalKms {
   /** The key's ARN, from its id or ARN (NotFoundException for another). */
   keyArn(keyId: unknown): string {
     const arn = this.keys.find((key) => key === keyId || key.endsWith(`/${String(keyId)}`));
-    if (!arn) throw new KmsError('NotFoundException', `Key '${String(keyId)}' does not exist`);
+    if (!arn) throw new ServiceError('NotFoundException', `Key '${String(keyId)}' does not exist`);
     return arn;
   }
 
@@ -33,7 +34,7 @@ export class LocalKms {
   encrypt(body: Record<string, unknown>): Record<string, unknown> {
     const arn = this.keyArn(body.KeyId);
     const plain = Buffer.from(String(body.Plaintext ?? ''), 'base64');
-    if (plain.length < 1 || plain.length > 4096) throw new KmsError('ValidationException', 'Plaintext must be 1 to 4096 bytes');
+    if (plain.length < 1 || plain.length > 4096) throw new ServiceError('ValidationException', 'Plaintext must be 1 to 4096 bytes');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.material(arn), iv).setAAD(aad(body.EncryptionContext));
     const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -43,14 +44,14 @@ export class LocalKms {
 
   decrypt(body: Record<string, unknown>): Record<string, unknown> {
     const { k, iv, tag, c } = this.parse(body.CiphertextBlob);
-    if (body.KeyId !== undefined && this.keyArn(body.KeyId) !== k) throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext');
+    if (body.KeyId !== undefined && this.keyArn(body.KeyId) !== k) throw new ServiceError('IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext');
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.material(k), Buffer.from(iv, 'base64')).setAAD(aad(body.EncryptionContext));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       const plain = Buffer.concat([decipher.update(Buffer.from(c, 'base64')), decipher.final()]);
       return { Plaintext: plain.toString('base64'), KeyId: k, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
     } catch {
-      throw new KmsError('InvalidCiphertextException', '');
+      throw new ServiceError('InvalidCiphertextException', '');
     }
   }
 
@@ -61,7 +62,7 @@ export class LocalKms {
     } catch {
       // not ours
     }
-    throw new KmsError('InvalidCiphertextException', '');
+    throw new ServiceError('InvalidCiphertextException', '');
   }
 
   private material(arn: string): Buffer {
@@ -84,11 +85,3 @@ function aad(context: unknown): Buffer {
 export const kmsContextKeys = (body: Record<string, unknown>): Record<string, string[]> =>
   Object.fromEntries(Object.entries((body.EncryptionContext ?? {}) as Record<string, string>).map(([key, value]) => [`kms:EncryptionContext:${key}`, [value]]));
 
-export class KmsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}

@@ -238,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     sesIdentities,
     cognitoSessions: new LocalCognitoSessions(options.dataDir, () => clock.now().getTime()),
     kms: new LocalKms(options.dataDir, assembly.kmsKeys),
+    now: () => clock.now().getTime(),
     port: options.awsPort,
     stepFunctions,
     secrets: secretValues(assembly, options.dataDir),
@@ -257,6 +258,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     checkout: process.env.PO_CHECKOUT_KEY || localSecretValues.CHECKOUT_KEY_SECRET_ARN!.devDefault!,
     finance: process.env.PO_FINANCE_KEY || localSecretValues.FINANCE_KEY_SECRET_ARN!.devDefault!,
   };
+  // A new control token at each start (or the one given), kept where this machine's tools read it.
+  const controlToken = process.env.PO_LOCAL_CONTROL_TOKEN || randomBytes(18).toString('base64url');
+  writeFileSync(path.join(options.dataDir, 'control-token'), controlToken, { mode: 0o600 });
 
   const api = await startApiGateway({
     port: options.port,
@@ -265,7 +269,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     gatewayResponses: assembly.gatewayResponses,
     lambda,
     stage: 'v1',
-    local: controlRoutes({ dynamoCalls, indexLag, sesIdentities, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock }),
+    now: () => clock.now().getTime(),
+    local: controlRoutes({ dynamoCalls, indexLag, sesIdentities, lambda, stepFunctions, faults, clock, scheduler, cognito, saveClock, token: controlToken }),
   });
 
   say('');
@@ -279,6 +284,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
   say(`  Functions      Node ${process.versions.node}`);
   say(`  Data           ${options.dataDir}`);
   say(`  Logs           ${path.join(options.dataDir, 'logs', 'functions.jsonl')} (warnings and errors shown here; LOG_LEVEL=info for all)`);
+  say(`  Control token  ${controlToken}  (POST /_local/*: Authorization: Bearer <token>)`);
   say(`  Checkout key   ${keys.checkout}`);
   say(`  Finance key    ${keys.finance}`);
   say(`  Console        ${apiUrl}/console`);

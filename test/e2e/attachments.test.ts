@@ -57,6 +57,12 @@ describe("the buyer's signed PO", () => {
     const opened = await fetch(`${stack.api}${listed.attachments[0].href}`, { headers: { Authorization: `Bearer ${keys.finance}` } });
     expect(opened.status).toBe(200);
     expect(new Uint8Array(await opened.arrayBuffer())).toEqual(file);
+    // The upload URL lives on for its five minutes: other bytes of the same length PUT there change nothing the PO lists.
+    const forged = new Uint8Array(file.length).fill(0x25);
+    expect((await fetch(pending.body.upload.url, { method: 'PUT', headers: pending.body.upload.headers, body: forged })).status).toBe(200);
+    const again = await fetch(`${stack.api}${listed.attachments[0].href}`, { headers: { Authorization: `Bearer ${keys.finance}` } });
+    expect(new Uint8Array(await again.arrayBuffer())).toEqual(file);
+    expect((await stack.request('POST', pending.body.complete, { key: keys.checkout })).body).toMatchObject({ status: 'received', size: file.length });
 
     // The reviewer sees it on the review page and opens it with the link's own credential.
     const link = reviewLinkIn(request);

@@ -1,22 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDisableUserCommand, AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityProblems, consoleSignIn, launchBrowser } from '../support/browser.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 
 /**
  * People, not keys: the seeded staff sign in against the stack's user pool, call the API with their
- * ID token (verified by the authorizer with aws-jwt-verify), and the history names them.
+ * ID token (verified by the authorizer with aws-jwt-verify), and the history names them. Two-step
+ * sign-in on the stack's user pool (cognito-local keeps TOTP as Cognito does) in a real browser: a
+ * new finance person sets up an authenticator app before anything else, signs out, and signs in
+ * again with a code from otplib; signing out ends the session at the pool. Screenshots in
+ * test-results/two-step/. And an API key rotated: the one before still opens the API for a day.
  */
 const stack = new LocalStack();
+let browser: Browser;
+const shots = 'test-results/two-step';
 beforeAll(() => stack.start(), 120_000);
 afterAll(() => stack.stop());
 
@@ -76,13 +78,10 @@ describe('staff on the local stack', () => {
     const sub = first.body.review.approvals[0].by.id as string;
 
     // The address changes (on AWS only through finance, and verified: the console client may write no attribute).
-    const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    const poolLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')![0];
-    const ids = JSON.parse(readFileSync(path.join(stack.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
-    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const { UserPoolId, cognito } = stack.userPool();
     await cognito.send(
       new AdminUpdateUserAttributesCommand({
-        UserPoolId: ids[poolLogicalId],
+        UserPoolId,
         Username: 'reviewer@seller.example',
         UserAttributes: [
           { Name: 'email', Value: 'second-reviewer@seller.example' },
@@ -101,14 +100,9 @@ describe('staff on the local stack', () => {
   });
 
   it('a finance person disabled in the directory loses their console session within a minute on the stack\'s clock', async () => {
-    const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    const poolLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')![0];
-    const UserPoolId = (JSON.parse(readFileSync(path.join(stack.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>)[poolLogicalId];
-    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const Username = 'leaver@seller.example';
-    await cognito.send(new AdminCreateUserCommand({ UserPoolId, Username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: Username }, { Name: 'email_verified', Value: 'true' }] }));
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: 'leaver-password-1', Permanent: true }));
-    await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: 'finance' }));
+    await stack.addStaff(Username, 'finance', 'leaver-password-1');
+    const { UserPoolId, cognito } = stack.userPool();
     const { IdToken, AccessToken } = await stack.signInWithTokens(Username, 'leaver-password-1');
     const policyPage = () => fetch(`${stack.api}/console/policy`, { headers: { Cookie: `po_session=${IdToken}; po_access=${AccessToken}` }, redirect: 'manual' }).then((answer) => answer.status);
     expect(await policyPage()).toBe(200);
@@ -118,5 +112,124 @@ describe('staff on the local stack', () => {
     // The directory is read at most once a minute per person: past the minute, the session is gone.
     await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 61 } });
     expect(await policyPage()).toBe(401);
+  });
+});
+
+async function check(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
+}
+
+async function password(page: Page, email: string, secret: string): Promise<void> {
+  await page.goto(`${stack.api}/console`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('two-step sign-in in a browser', () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(() => browser?.close());
+
+  it('a new finance person sets up an authenticator app first, signs out, and signs in again only with its code', async () => {
+    const email = 'new-finance@seller.example';
+    await stack.addStaff(email, 'finance', 'new-finance-password');
+    const page = await (await browser.newContext()).newPage();
+    await password(page, email, 'new-finance-password');
+    // Nothing but the set-up page: the queues redirect to it.
+    await page.waitForURL(/\/console\/security$/);
+    await page.goto(`${stack.api}/console/queues/to-ship`);
+    await page.waitForURL(/\/console\/security$/);
+    await expect(page.locator('figure.qr svg').count()).resolves.toBe(1);
+    await check(page, '01-set-up');
+    // The app is the test's: the key typed in from the page, its codes from otplib.
+    stack.keepAuthenticator(email, (await page.locator('#key').textContent())!.replace(/\s/g, ''));
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('That code was not right');
+    // A wrong code showed a new key: the app takes that one.
+    stack.keepAuthenticator(email, (await page.locator('#key').textContent())!.replace(/\s/g, ''));
+    await page.getByLabel('Code').fill(stack.codeFor(email));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await page.getByText('Two-step sign-in is on').waitFor();
+    await check(page, '02-on');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // The password alone: a code is asked for, and no session is set until it is right.
+    await password(page, email, 'new-finance-password');
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    await check(page, '03-code');
+    expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain('po_session');
+    await page.goto(`${stack.api}/console/queues/to-ship`);
+    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await password(page, email, 'new-finance-password');
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The email, the password or the code is not right.');
+    expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain('po_session');
+
+    await password(page, email, 'new-finance-password');
+    await page.getByLabel('Code').fill(stack.codeFor(email));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/console\/queues\//);
+    await page.context().close();
+  }, 120_000);
+
+  it("finance's API token from a password alone is refused until the person has an authenticator app", async () => {
+    const email = 'api-finance@seller.example';
+    await stack.addStaff(email, 'finance', 'api-finance-password');
+    const { ClientId, cognito } = stack.userPool();
+    cognito.destroy();
+    const answer = await fetch(`${stack.cognito}/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: 'api-finance-password' } }),
+    });
+    const passwordOnly = ((await answer.json()) as { AuthenticationResult: { IdToken: string } }).AuthenticationResult.IdToken;
+    expect((await stack.request('GET', '/purchase-orders?status=ordered', { key: passwordOnly })).status).toBe(401);
+    // With an app set up (signIn does, as the console would make them), the next token works.
+    const token = await stack.signIn(email, 'api-finance-password');
+    expect((await stack.request('GET', '/purchase-orders?status=ordered', { key: token })).status).toBe(200);
+  });
+
+  it('signing out ends the session at the pool: a copy of its cookies opens nothing, in any container, past the minute', async () => {
+    await stack.addStaff('leaving-reviewer@seller.example', 'reviewer', 'leaving-reviewer-password');
+    const page = await consoleSignIn(browser, stack, 'leaving-reviewer@seller.example', 'leaving-reviewer-password');
+    const copied = await page.context().cookies();
+    expect(copied.map((cookie) => cookie.name)).toEqual(expect.arrayContaining(['po_access', 'po_session']));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Every container re-reads a session at most once a minute on the stack's clock.
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 61 } });
+    const thief = await browser.newContext();
+    await thief.addCookies(copied);
+    const stolen = await thief.newPage();
+    const response = await stolen.goto(`${stack.api}/console/queues/to-review`);
+    expect(response?.status()).toBe(401);
+    await expect(stolen.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await thief.close();
+    // Signing in again is a new session, which works.
+    await (await consoleSignIn(browser, stack, 'leaving-reviewer@seller.example', 'leaving-reviewer-password')).context().close();
+  });
+});
+
+describe('API keys', () => {
+  it('a rotated API key: the new one opens the API at once, the one before it for a day more, then no more', async () => {
+    const template = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', '..', 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const SecretId = `arn:aws:secretsmanager:us-east-1:000000000000:secret:${Object.keys(template.Resources).find((id) => id.startsWith('FinanceKey'))!}`;
+    const policy = (key: string) => stack.request('GET', '/policy', { key }).then((answer) => answer.status);
+    expect(await policy(keys.finance)).toBe(200);
+    const manager = new SecretsManagerClient({ endpoint: stack.aws, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await manager.send(new PutSecretValueCommand({ SecretId, SecretString: 'rotated-finance-key-2026' }));
+    manager.destroy();
+    expect(await policy('rotated-finance-key-2026')).toBe(200);
+    expect(await policy(keys.finance)).toBe(200);
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 24 * 3600 + 600 } });
+    expect(await policy(keys.finance)).toBe(401);
+    expect(await policy('rotated-finance-key-2026')).toBe(200);
   });
 });

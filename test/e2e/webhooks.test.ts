@@ -227,9 +227,16 @@ describe('a receiver that was down', () => {
     expect(Date.parse(since)).toBeLessThan(Date.parse(disabled.failingSince!));
     const replay = await finance().POST('/webhook-endpoints/{id}/replay', { params: { path: { id: ep.id } }, body: { since } });
     expect(replay.response.status).toBe(202);
-    expect(replay.data!.replayed).toBeGreaterThanOrEqual(3);
+    expect(replay.data).toMatchObject({ replayId: expect.stringMatching(/^rp_[0-9a-f]{24}$/), status: 'started' });
+    // Asked again (a retried request): the same replay, which runs once.
+    const again = await finance().POST('/webhook-endpoints/{id}/replay', { params: { path: { id: ep.id } }, body: { since } });
+    expect(again.data!.replayId).toBe(replay.data!.replayId);
     await receiver.waitFor((r) => [first, second, third].every((po) => r.events.some((e) => e.id === `evt_${po.id}_1`)), 30_000, 'the replayed po.placed events');
     expect(receiver.events.every((e) => e.type === 'po.placed')).toBe(true);
+    const log = (await finance().GET('/webhook-endpoints/{id}/deliveries', { params: { path: { id: ep.id }, query: { limit: '100' } } })).data!.items;
+    const replayed = log.filter((d) => d.id.endsWith(`--r${replay.data!.replayId.slice(3, 11)}`));
+    expect(replayed.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(replayed.map((d) => d.eventId)).size).toBe(replayed.length);
     await receiver.stop();
   }, 300_000);
 

@@ -29,7 +29,8 @@ const standings: Record<string, Standing> = {
 };
 const directory = () => ({ standing: async (email: string) => standings[email] ?? noStanding });
 let policy = { ...defaultPolicy };
-const authorize = makeHandler({ secrets: new FixedSecrets(), staff, directory, policies: () => ({ get: async () => policy }) });
+const secrets = new FixedSecrets();
+const authorize = makeHandler({ secrets, staff, directory, policies: () => ({ get: async () => policy }) });
 const request = (authorization?: string) =>
   ({
     type: 'REQUEST',
@@ -52,6 +53,13 @@ describe('the key authorizer', () => {
     // The directory as it is now decides: moved to the reviewers since the token was issued.
     expect((await authorize(request('Bearer aaa.bbb.moved'))).context).toEqual({ role: 'reviewer', personId: 'u-4', email: 'moved@seller.example' });
     expect(staffRole(['admins'])).toBeNull();
+  });
+
+  it('takes the key a rotation replaced while it still opens the API (for a day), as the same role', async () => {
+    await expect(authorize(request('Bearer rotated-out-key'))).rejects.toThrow('Unauthorized');
+    secrets.previous.finance = 'rotated-out-key';
+    expect((await authorize(request('Bearer rotated-out-key'))).context).toEqual({ role: 'finance', keyName: 'finance' });
+    delete secrets.previous.finance;
   });
 
   it('refuses finance without a second factor (a token from a password alone), and reviewers too when the policy says so', async () => {

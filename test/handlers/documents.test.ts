@@ -18,6 +18,7 @@ describe('an issued document', () => {
       uploadUrl: async () => ({ url: '', headers: {} }),
       put: async (key, bytes) => void copies.set(key, bytes),
       inspect: async () => null,
+      keep: async () => false,
       downloadUrl: async (key, filename) => `https://files.example/${key}?name=${encodeURIComponent(filename)}&expires=300`,
       remove: async () => {},
     };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpWebhookSender } from '../../functions/adapters/webhook-sender.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import * as tasks from '../../functions/app/tasks.js';
-import { createEndpoint, deliver, failingLimitMs, pause, retryAfterSeconds, retrySchedule, rotateSecret, updateEndpoint, type DeliverDeps } from '../../functions/app/webhooks.js';
+import { createEndpoint, deliver, failingLimitMs, pause, replay, replayPage, retryAfterSeconds, retrySchedule, rotateSecret, updateEndpoint, type DeliverDeps } from '../../functions/app/webhooks.js';
 import { eventsOf } from '../../functions/domain/events.js';
 import { FakeBox, MemoryEvents, MemoryWebhooks, ScriptedReceiver } from '../support/fake-events.js';
 import { FEED_SETTLING_SECONDS } from '../../functions/api/events.js';
@@ -237,6 +237,36 @@ describe('the HTTP sender', () => {
     expect(seen).toEqual(['/d']);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('a replay', () => {
+  it('starts one background job per endpoint, time and key; its pages start each delivery once, named after the replay', async () => {
+    const { deps } = await approvedOnFakes();
+    const { publishing } = deps;
+    const { endpoint } = await createEndpoint(publishing, { url: 'https://erp.example/hooks', events: ['po.placed'] });
+    const since = deps.clock.now();
+    for (let i = 1; i <= 130; i++) {
+      await publishing.events.put({ id: `evt_PO${i}_1`, type: i % 2 ? 'po.placed' : 'po.approved', timestamp: since.toISOString(), sequence: 1, poId: `PO${i}`, reference: `R-${i}`, data: {} } as never, since.toISOString());
+    }
+    const asked = await replay(publishing, endpoint.id, since);
+    expect(await replay(publishing, endpoint.id, since)).toEqual(asked);
+    expect(publishing.replays.started.size).toBe(1);
+    expect((await replay(publishing, endpoint.id, since, 'again')).replayId).not.toBe(asked.replayId);
+
+    // The state machine's loop, by hand: pages of 100 until there are no more; a page run twice starts nothing new.
+    deps.clock.advance(60);
+    let step = { replayId: asked.replayId, endpointId: endpoint.id, since: asked.since, startedAt: deps.clock.now().toISOString(), cursor: null as string | null, replayed: 0, more: true };
+    const pages: number[] = [];
+    while (step.more) {
+      const before = publishing.deliveries.started.size;
+      await replayPage(publishing, step);
+      step = await replayPage(publishing, step);
+      pages.push(publishing.deliveries.started.size - before);
+    }
+    expect(pages).toEqual([50, 15]);
+    expect(step.replayed).toBe(65);
+    expect([...publishing.deliveries.started.keys()].every((name) => name.endsWith(`--${endpoint.id}--r${asked.replayId.slice(3, 11)}`))).toBe(true);
   });
 });
 

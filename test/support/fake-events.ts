@@ -1,5 +1,5 @@
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
-import type { Delivery, DeliveryStarter, EventBus, EventStore, SecretBox, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
+import type { Delivery, DeliveryStarter, EventBus, EventStore, ReplayStarter, SecretBox, WebhookEndpoint, WebhookSender, WebhookStore } from '../../functions/app/ports.js';
 import type { PoEvent } from '../../functions/domain/events.js';
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -21,8 +21,9 @@ export class MemoryEvents implements EventStore {
     const items = (unsettled < 0 ? page : page.slice(0, unsettled)).map((k) => clone(k.event));
     return { items, cursor: String(start + items.length) };
   }
-  async since(since: string, limit: number) {
-    return this.kept.filter((k) => k.publishedAt >= since).slice(0, limit).map(clone);
+  cursorAt(time: string) {
+    const first = this.kept.findIndex((k) => k.publishedAt >= time);
+    return String(first < 0 ? this.kept.length : first);
   }
 }
 
@@ -70,6 +71,14 @@ export class RecordingDeliveries implements DeliveryStarter {
   readonly started = new Map<string, { eventId: string; endpointId: string }>();
   async start(name: string, input: { eventId: string; endpointId: string }) {
     if (!this.started.has(name)) this.started.set(name, input);
+  }
+}
+
+/** Replays started, one per replay id, as executions of the replay state machine are. */
+export class RecordingReplays implements ReplayStarter {
+  readonly started = new Map<string, { endpointId: string; since: string }>();
+  async start(replayId: string, input: { endpointId: string; since: string }) {
+    if (!this.started.has(replayId)) this.started.set(replayId, input);
   }
 }
 

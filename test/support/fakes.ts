@@ -10,7 +10,7 @@ import { placeOrder } from '../../functions/app/place.js';
 import type { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
 import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { FakeBox, MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries } from './fake-events.js';
+import { FakeBox, MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries, RecordingReplays } from './fake-events.js';
 import { order } from './orders.js';
 
 /** In-memory ports with the same conditional semantics as the DynamoDB adapters. */
@@ -263,8 +263,13 @@ export class RecordingWorkflow implements Workflow {
 
 export class FixedSecrets implements Secrets {
   constructor(readonly values = { checkout: 'test-checkout-key', finance: 'test-finance-key', linkSigning: 'test-link-signing-key' }) {}
+  /** Keys a rotation replaced, still accepted. */
+  readonly previous: Partial<Record<'checkout' | 'finance', string>> = {};
   async get(name: 'checkout' | 'finance' | 'linkSigning') {
     return this.values[name];
+  }
+  async acceptedKeys(name: 'checkout' | 'finance') {
+    return [this.values[name], ...(this.previous[name] ? [this.previous[name]] : [])];
   }
 }
 
@@ -348,7 +353,7 @@ export function taskFakes() {
       finance: deps.policies.policy.financeEmails,
       escalation: deps.policies.policy.reviewEscalationEmail ? [deps.policies.policy.reviewEscalationEmail] : [],
     }),
-    publishing: { events: new MemoryEvents(), bus: new MemoryBus(), webhooks: new MemoryWebhooks(), deliveries: new RecordingDeliveries(), clock: deps.clock, box: new FakeBox() },
+    publishing: { events: new MemoryEvents(), bus: new MemoryBus(), webhooks: new MemoryWebhooks(), deliveries: new RecordingDeliveries(), replays: new RecordingReplays(), clock: deps.clock, box: new FakeBox() },
   };
 }
 

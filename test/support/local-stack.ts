@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
@@ -98,11 +101,7 @@ export class LocalStack {
 
   /** As signIn, with every token (the access token is the session at the pool). */
   async signInWithTokens(email: string, password = 'dev-staff-password') {
-    const template = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    const clientLogicalId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient')![0];
-    const ids = JSON.parse(readFileSync(path.join(this.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
-    const ClientId = ids[clientLogicalId]!;
-    const client = new CognitoIdentityProviderClient({ endpoint: this.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const { ClientId, cognito: client } = this.userPool();
     try {
       const started = await client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: password } }));
       // The app belongs to the person (their username), whatever their email is now.
@@ -131,6 +130,32 @@ export class LocalStack {
       return tokens;
     } finally {
       client.destroy();
+    }
+  }
+
+  /** The token the stack's control routes require (a new one at each start). */
+  controlToken(): string {
+    return readFileSync(path.join(this.dataDir, 'control-token'), 'utf8');
+  }
+
+  /** The staff user pool's id on this stack, and a client of the stack's Cognito (admin calls, as the deployer makes them). */
+  userPool(): { UserPoolId: string; ClientId: string; cognito: CognitoIdentityProviderClient } {
+    const template = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.out', 'PurchaseOrders.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const idOf = (type: string) => Object.entries(template.Resources).find(([, r]) => r.Type === type)![0];
+    const ids = JSON.parse(readFileSync(path.join(this.dataDir, 'cognito', 'ids.json'), 'utf8')) as Record<string, string>;
+    const cognito = new CognitoIdentityProviderClient({ endpoint: this.cognito, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return { UserPoolId: ids[idOf('AWS::Cognito::UserPool')]!, ClientId: ids[idOf('AWS::Cognito::UserPoolClient')]!, cognito };
+  }
+
+  /** A person in the pool with a password of their own, in a group, as finance's invitation leaves them once they have chosen it. */
+  async addStaff(Username: string, GroupName: 'finance' | 'reviewer', Password: string): Promise<void> {
+    const { UserPoolId, cognito } = this.userPool();
+    try {
+      await cognito.send(new AdminCreateUserCommand({ UserPoolId, Username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: Username }, { Name: 'email_verified', Value: 'true' }] }));
+      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username, Password, Permanent: true }));
+      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName }));
+    } finally {
+      cognito.destroy();
     }
   }
 
@@ -229,6 +254,11 @@ export class LocalStack {
   async request(method: string, route: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.key) headers.Authorization = `Bearer ${options.key}`;
+    // The stack's control routes take its control token (printed at start, kept in the data directory).
+    else if (route.startsWith('/_local/') && method !== 'GET') {
+      headers.Authorization = `Bearer ${this.controlToken()}`;
+      headers['Content-Type'] ??= 'application/json';
+    }
     if (options.body !== undefined) headers['Content-Type'] ??= 'application/json';
     const res = await fetch(`${this.api}${route}`, {
       method,

@@ -17,6 +17,7 @@ export const noFiles: FileStore = {
   uploadUrl: async () => ({ url: 'https://files.example/upload', headers: {} }),
   put: async () => {},
   inspect: async () => null,
+  keep: async () => false,
   downloadUrl: async () => 'https://files.example/download',
   remove: async () => {},
 };

@@ -56,12 +56,13 @@ export class DynamoEventStore extends TableStore implements EventStore {
     return { items: items.map((item) => item.event as PoEvent), cursor: last ? Buffer.from(String(last.feedAt)).toString('base64url') : cursor };
   }
 
-  async since(since: string, limit: number): Promise<{ event: PoEvent; publishedAt: string }[]> {
-    return (await this.feedFrom('>=', since, limit)).map((item) => ({ event: item.event as PoEvent, publishedAt: String(item.feedAt).split('#')[0]! }));
+  cursorAt(time: string): string {
+    // Just before every position of that time: no PO id sorts before '0', no sequence is 0.
+    return Buffer.from(`${new Date(time).toISOString()}#0#000000`).toString('base64url');
   }
 
   /** One page of the feed from a position (after it, or from it on), or from its start. */
-  private async feedFrom(comparison: '>' | '>=', position: string | null, limit: number): Promise<Record<string, unknown>[]> {
+  private async feedFrom(comparison: '>', position: string | null, limit: number): Promise<Record<string, unknown>[]> {
     const { Items } = await this.db.send(
       new QueryCommand({
         TableName: this.table,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Who } from '../../../contract/purchase-order.js';
 import { type Page, layout } from './layout.js';
 import { SafeHtml, html } from '../../templates/html.js';
@@ -71,7 +72,7 @@ ${endpoint.previousSecretExpiresAt ? html`<dt>Previous secret</dt><dd>signs unti
 </dl><div class="actions">${[
       endpoint.status === 'enabled' ? post('disable', 'Disable', 'danger') : post('enable', 'Enable', 'primary'),
       post('rotate', 'Rotate secret'),
-      post('replay', 'Replay', '', html`<label for="replay-since">Events published since (UTC)</label><input id="replay-since" name="since" type="datetime-local" required>`),
+      post('replay', 'Replay', '', html`<label for="replay-since">Events published since (UTC)</label><input id="replay-since" name="since" type="datetime-local" required><input type="hidden" name="key" value="${randomBytes(9).toString('base64url')}">`),
       post('delete', 'Delete endpoint', 'danger'),
     ]}</div></section>
 <section class="card" aria-labelledby="h-deliveries"><h2 id="h-deliveries">Deliveries</h2>${
