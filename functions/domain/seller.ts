@@ -13,6 +13,8 @@ export const sellerProfileSchema = z.strictObject({
   /** An https image shown at the top of every email (at most 200 x 60 pixels look best). */
   logoUrl: z.url({ protocol: /^https$/ }).optional(),
   taxId: z.string().optional(),
+  /** Where the seller is registered (ISO 3166-1 alpha-2): electronic invoices name it (else the prefix of an EU VAT id). */
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
   bank: z.strictObject({
     accountHolder: z.string().min(1),
     bankName: z.string().min(1),
@@ -30,6 +32,7 @@ export const exampleSellerProfile: SellerProfile = {
   fax: '+49 221 555 0199',
   website: 'https://seller.example',
   taxId: 'DE123456789',
+  country: 'DE',
   bank: { accountHolder: 'Example Software GmbH', bankName: 'Example Bank AG', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
 };
 
