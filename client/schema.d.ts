@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes) */
+        /** Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes); an invoice as EN 16931 UBL 2.1 with `?format=ubl` */
         get: operations["GetDocument"];
         put?: never;
         post?: never;
@@ -1929,7 +1929,10 @@ export interface operations {
     };
     GetDocument: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `ubl`: the invoice as EN 16931 UBL 2.1 (application/xml); absent: the PDF */
+                format?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1946,6 +1949,7 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                    "application/xml": string;
                 };
             };
             /** @description A redirect (Location) to where the file or page is */
@@ -1954,6 +1958,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description format is not one this API writes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description no valid key or staff ID token (Authorization: Bearer ...) */
             401: {
@@ -1973,7 +1986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description there is no such purchase order, or no such document of it */
+            /** @description there is no such purchase order, or no such document of it, or none in that format (a proforma, or issued before e-invoices) */
             404: {
                 headers: {
                     [name: string]: unknown;

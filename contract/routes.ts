@@ -84,7 +84,7 @@ const reviewLink = {
 } as const;
 
 /** A JSON body of this schema, a PDF, an HTML page, a redirect to a URL valid for minutes, nothing, or a JSON document of its own standard (OpenAPI). */
-export type ResponseKind = z.ZodType | 'pdf' | 'html' | 'redirect' | 'empty' | 'json-document';
+export type ResponseKind = z.ZodType | 'pdf' | 'xml' | 'html' | 'redirect' | 'empty' | 'json-document';
 
 /** A lifecycle action: a POST on a PO that writes the PO and wakes its workflow. */
 function action<const Id extends string>(id: Id, path: string, description: string, roles: RouteSpec['roles'], extra: Pick<RouteSpec, 'body' | 'optionalBody'> = {}) {
@@ -124,10 +124,12 @@ const table = [
     group: 'Reads',
     method: 'GET',
     path: '/purchase-orders/{id}/documents/{docId}',
-    description: 'Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes)',
+    description:
+      'Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes); an invoice as EN 16931 UBL 2.1 with `?format=ubl`',
     roles: ['checkout', 'finance', 'reviewer'],
-    responses: { 200: 'pdf', 303: 'redirect' },
-    problems: { ...keyed, 404: 'there is no such purchase order, or no such document of it' },
+    responses: { 200: ['pdf', 'xml'], 303: 'redirect' },
+    problems: { ...keyed, 400: 'format is not one this API writes', 404: 'there is no such purchase order, or no such document of it, or none in that format (a proforma, or issued before e-invoices)' },
+    query: { format: '`ubl`: the invoice as EN 16931 UBL 2.1 (application/xml); absent: the PDF' },
   },
   {
     id: 'ListPurchaseOrders',

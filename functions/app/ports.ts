@@ -1,3 +1,4 @@
+import type { EInvoice } from '../einvoice/model.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { DocumentType, Status } from '../../contract/purchase-order.js';
 import type { OpenPurchaseOrder } from '../domain/credit.js';
@@ -117,6 +118,8 @@ export interface StoredDocument {
   type: DocumentType;
   number: string;
   pdf: Uint8Array;
+  /** An invoice's EN 16931 data as at issue, which its XML formats are written from (none for others, or before e-invoices). */
+  einvoice?: EInvoice | null;
 }
 
 export interface DocumentStore {

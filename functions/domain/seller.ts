@@ -15,6 +15,8 @@ export const sellerProfileSchema = z.strictObject({
   taxId: z.string().optional(),
   /** Where the seller is registered (ISO 3166-1 alpha-2): electronic invoices name it (else the prefix of an EU VAT id). */
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  /** The seller's legal registration (e.g. a SIREN, or "HRB 12345, Amtsgericht Köln"): electronic invoices carry it. */
+  legalRegistration: z.string().min(1).optional(),
   bank: z.strictObject({
     accountHolder: z.string().min(1),
     bankName: z.string().min(1),
@@ -33,6 +35,7 @@ export const exampleSellerProfile: SellerProfile = {
   website: 'https://seller.example',
   taxId: 'DE123456789',
   country: 'DE',
+  legalRegistration: 'HRB 12345, Amtsgericht Köln',
   bank: { accountHolder: 'Example Software GmbH', bankName: 'Example Bank AG', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
 };
 

@@ -1,3 +1,4 @@
+import { log } from '../runtime/log.js';
 import { multiply, sum, toDecimalString } from '../domain/money.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { SellerProfile } from '../domain/seller.js';
@@ -21,7 +22,8 @@ export interface EInvoice {
   orderReference: string;
   /** BT-20 */
   paymentTerms: string | null;
-  seller: Party & { vatId: string | null };
+  /** BT-30: the seller's legal registration; with no VAT id on the invoice, the buyer's system finds the seller by it (BR-CO-26). */
+  seller: Party & { vatId: string | null; legalRegistration: string | null };
   buyer: Party & { vatId: string | null };
   /** BG-16: credit transfer (58: SEPA) to the seller's account. */
   payment: { meansCode: '58' | '30'; reference: string; iban: string; bic: string; accountName: string };
@@ -56,12 +58,23 @@ function categoryOf(entry: { rate: number; note?: string | undefined } | undefin
   return 'O';
 }
 
+/** The e-invoice of a document, or none when the seller's profile cannot make one (no country): the PDF is issued either way. */
+export function einvoiceOrNone(...args: Parameters<typeof einvoiceOf>): EInvoice | null {
+  try {
+    return einvoiceOf(...args);
+  } catch (error) {
+    log.warn('no e-invoice for this document', { reason: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+}
+
 export function einvoiceOf(po: PurchaseOrder, document: { number: string; issuedAt: Date; dueDate: string | null }, seller: SellerProfile): EInvoice {
   const money = (amount: number) => toDecimalString(amount, po.currency);
   const sellerVat = po.taxIds?.seller ?? seller.taxId ?? null;
   const [line1 = seller.name, ...rest] = seller.addressLines;
   const entry = po.tax[0];
   const category = categoryOf(entry);
+  if (category === 'O' && !seller.legalRegistration) throw new Error('the seller profile needs its legal registration for an electronic invoice without VAT');
   const lineNets = po.lines.map((line) => multiply(line.unitAmount, line.quantity));
   const vatAmount = sum(po.tax.map((tax) => tax.amount));
   const paid = po.payment.amountPaid;
@@ -75,12 +88,14 @@ export function einvoiceOf(po: PurchaseOrder, document: { number: string; issued
     paymentTerms: `${po.paymentTermsDays} days net`,
     seller: {
       name: seller.name,
-      vatId: sellerVat,
+      // Not subject to VAT (O): the standard allows no VAT ids on the invoice (BR-O-02).
+      vatId: category === 'O' ? null : sellerVat,
+      legalRegistration: seller.legalRegistration ?? null,
       address: { line1, city: rest.length ? rest.join(', ') : null, postalCode: null, country: sellerCountry(seller, sellerVat) },
     },
     buyer: {
       name: po.customer.company,
-      vatId: po.customer.taxId ?? null,
+      vatId: category === 'O' ? null : (po.customer.taxId ?? null),
       address: { line1: po.billingAddress.line1, city: po.billingAddress.city, postalCode: po.billingAddress.postalCode ?? null, country: po.billingAddress.country },
     },
     payment: { meansCode: '58', reference: `${document.number} ${po.reference}`, iban: seller.bank.iban.replace(/\s/g, ''), bic: seller.bank.bic, accountName: seller.bank.accountHolder },

@@ -27,7 +27,7 @@ export function toUbl(invoice: EInvoice): string {
   cbc(doc, 'DocumentCurrencyCode', invoice.currency);
   cbc(cac(doc, 'OrderReference'), 'ID', invoice.orderReference);
 
-  const party = (role: 'AccountingSupplierParty' | 'AccountingCustomerParty', who: EInvoice['seller']) => {
+  const party = (role: 'AccountingSupplierParty' | 'AccountingCustomerParty', who: EInvoice['buyer'] & { legalRegistration?: string | null }) => {
     const p = cac(cac(doc, role), 'Party');
     const address = cac(p, 'PostalAddress');
     cbc(address, 'StreetName', who.address.line1);
@@ -39,7 +39,9 @@ export function toUbl(invoice: EInvoice): string {
       cbc(scheme, 'CompanyID', who.vatId);
       cbc(cac(scheme, 'TaxScheme'), 'ID', 'VAT');
     }
-    cbc(cac(p, 'PartyLegalEntity'), 'RegistrationName', who.name);
+    const legal = cac(p, 'PartyLegalEntity');
+    cbc(legal, 'RegistrationName', who.name);
+    if (who.legalRegistration) cbc(legal, 'CompanyID', who.legalRegistration);
   };
   party('AccountingSupplierParty', invoice.seller);
   party('AccountingCustomerParty', invoice.buyer);

@@ -72,6 +72,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { version: s
     let description = 'Done';
     for (const kind of kinds) {
       if (kind === 'pdf') content['application/pdf'] = { schema: { type: 'string', contentMediaType: 'application/pdf' } };
+      else if (kind === 'xml') content['application/xml'] = { schema: { type: 'string', contentMediaType: 'application/xml' } };
       else if (kind === 'html') content['text/html'] = { schema: { type: 'string' } };
       else if (kind === 'redirect') description = 'A redirect (Location) to where the file or page is';
       else if (kind === 'empty') description = 'Done; no body';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_NODE_MAJOR } from '../../infra/local/node-runtime.js';
+import { validate } from '../support/en16931.js';
 import { keys, LocalStack } from '../support/local-stack.js';
 import { buyer, licence, order } from '../support/orders.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -54,7 +55,13 @@ describe('documents through API Gateway', () => {
     const direct = await fetch(url, { headers: { Authorization: `Bearer ${keys.finance}`, Accept: 'application/pdf' } });
     expect(direct.status).toBe(200);
     expect(Buffer.from(await direct.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-  });
+    // The same invoice as EN 16931 UBL, as a buyer's system takes it: text, valid by the CEN rules, the PO's total.
+    const ubl = await fetch(`${url}?format=ubl`, { headers: { Authorization: `Bearer ${keys.finance}` } });
+    expect(ubl.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    const xml = await ubl.text();
+    expect(validate('cen-ubl', xml).fatal).toEqual([]);
+    expect(xml).toContain(`<cbc:PayableAmount currencyID="${invoiced.currency}">${(invoiced.total / 100).toFixed(2)}</cbc:PayableAmount>`);
+  }, 120_000);
 });
 
 describe("API Gateway's own refusals", () => {

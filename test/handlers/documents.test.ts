@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { orderRequestSchema } from '../../contract/order-request.js';
+import { changePurchaseOrder } from '../../functions/app/change.js';
+import { placeOrder } from '../../functions/app/place.js';
 import type { FileStore } from '../../functions/app/ports.js';
 import { fulfil } from '../../functions/app/tasks.js';
-import { apiEvent, approvedOnFakes, FixedSecrets } from '../support/fakes.js';
+import { validate } from '../support/en16931.js';
+import { apiEvent, approvedOnFakes, FixedSecrets, sampleOrder, taskFakes } from '../support/fakes.js';
 import { handlerFor, routeFakes } from '../support/route-handlers.js';
 
 /**
@@ -37,5 +41,28 @@ describe('an issued document', () => {
       expect(redirect.headers?.Location).toBe(`https://files.example/documents/${poId}/${invoice.id}.pdf?name=${encodeURIComponent(`${invoice.number}.pdf`)}&expires=300`);
     }
     expect(Buffer.from(copies.get(`documents/${poId}/${invoice.id}.pdf`)!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('an invoice is also EN 16931 UBL with ?format=ubl: written from the data kept at issue, valid by the CEN rules', { timeout: 180_000 }, async () => {
+    const deps = taskFakes();
+    deps.policies.policy = {
+      ...deps.policies.policy,
+      cartMinimum: { EUR: 0 },
+      tax: { mode: 'exclusive', name: 'VAT', sellerCountry: 'DE', sellerTaxId: 'DE123456789', rates: { DE: 1900 }, reverseCharge: true, exemptCustomerTypes: [] },
+    };
+    const order = orderRequestSchema.parse({ ...sampleOrder, currency: 'EUR', billingAddress: { ...sampleOrder.billingAddress, country: 'DE', city: 'Munich' } });
+    const { po } = await placeOrder(deps, 'k-ubl', 'h-ubl', order);
+    await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
+    await fulfil(deps, { poId: po.id });
+    const invoice = (await deps.pos.get(po.id))!.po.documents[0]!;
+    const get = await handlerFor('GetDocument', 'Reads', { ...routeFakes(), ...deps });
+    const request = (format: string) =>
+      get(apiEvent({ path: `/purchase-orders/${po.id}/documents/${invoice.id}`, pathParameters: { id: po.id, docId: invoice.id }, query: { format }, headers: { Authorization: `Bearer ${new FixedSecrets().values.finance}` } }));
+    const ubl = await request('ubl');
+    expect(ubl).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+    expect(validate('cen-ubl', ubl.body).fatal).toEqual([]);
+    expect(ubl.body).toContain(`<cbc:ID>${invoice.number}</cbc:ID>`);
+    expect(ubl.body).toContain(`<cbc:PayableAmount currencyID="EUR">${(invoice.total / 100).toFixed(2)}</cbc:PayableAmount>`);
+    expect((await request('cii')).statusCode).toBe(400);
   });
 });

@@ -40,6 +40,30 @@ describe('an invoice as EN 16931 UBL', () => {
     expect(validate('cen-ubl', xml).fatal).toEqual([]);
   });
 
+  it('an exempt education buyer: category E with the exemption as its reason, valid', { timeout: 60_000 }, () => {
+    const { invoice } = invoiceFor({
+      billingAddress: { ...sampleOrder.billingAddress, country: 'DE' },
+      currency: 'EUR',
+      customer: { ...sampleOrder.customer, type: 'education', taxExemptionId: 'EDU-2026-17' },
+    });
+    expect(invoice.vat).toEqual([expect.objectContaining({ category: 'E', exemptionReason: expect.stringContaining('EDU-2026-17') })]);
+    expect(validate('cen-ubl', toUbl(invoice)).fatal).toEqual([]);
+  });
+
+  it('no VAT where the buyer is (a US buyer, or a seller who charges none): not subject to VAT (O), without VAT ids, valid', { timeout: 60_000 }, () => {
+    for (const [order, tax] of [
+      [{ billingAddress: { ...sampleOrder.billingAddress, country: 'US', region: 'NY' }, currency: 'USD' }, vat],
+      [{ currency: 'USD' }, { mode: 'none' }],
+    ] as const) {
+      const { po, invoice } = invoiceFor(order, tax as Policy['tax']);
+      const xml = toUbl(invoice);
+      expect(invoice.vat).toEqual([expect.objectContaining({ category: 'O', amount: '0.00' })]);
+      expect(xml).not.toContain('<cac:PartyTaxScheme>');
+      expect(validate('cen-ubl', xml).fatal).toEqual([]);
+      expect(amountOf(xml, 'PayableAmount')).toBe((po.total / 100).toFixed(2));
+    }
+  });
+
   it('the rules catch what is wrong: totals that do not add up fail BR-CO-15', { timeout: 60_000 }, () => {
     const { invoice } = invoiceFor({ billingAddress: { ...sampleOrder.billingAddress, country: 'DE' }, currency: 'EUR' });
     const broken = toUbl({ ...invoice, totals: { ...invoice.totals, withVat: '1.00', due: '1.00' } });
