@@ -1,11 +1,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { StaffSignIn } from '../../functions/adapters/staff-sign-in.js';
-import type { StaffDirectory } from '../../functions/app/staff.js';
 import { makeConsoleHandler } from '../../functions/console/handler.js';
 import { pageHeaders } from '../../functions/http/headers.js';
 import { digest } from '../../functions/console/session.js';
-import { apiEvent, approvedOnFakes } from '../support/fakes.js';
+import { apiEvent, approvedOnFakes, directoryOf } from '../support/fakes.js';
 import { noFiles } from '../support/route-handlers.js';
 
 /**
@@ -20,18 +19,10 @@ const people = {
 /** The directory as it is now: who is disabled, who moved group since their token was issued. */
 const disabled = new Set<string>();
 const moved = new Map<string, 'finance' | 'reviewer'>();
-const directory: StaffDirectory = {
-  list: async () => [],
-  invite: async () => {},
-  setGroup: async () => {},
-  setEnabled: async () => {},
-  isEnabled: async () => true,
-  standing: async (email) => {
-    const person = Object.values(people).find((p) => p.email === email);
-    return { enabled: !disabled.has(email), group: moved.get(email) ?? ((person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null), mfa: true };
-  },
-  completeNewPassword: async () => null,
-};
+const directory = directoryOf((email) => {
+  const person = Object.values(people).find((p) => p.email === email);
+  return { enabled: !disabled.has(email), group: moved.get(email) ?? ((person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null), mfa: true };
+});
 
 /** The pool's side of a session: each session's access token names its person. */
 const signedIn: StaffSignIn = {

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { StaffSignIn } from '../../functions/adapters/staff-sign-in.js';
-import type { StaffDirectory, Standing } from '../../functions/app/staff.js';
+import type { Standing } from '../../functions/app/staff.js';
 import { makeConsoleHandler } from '../../functions/console/handler.js';
 import { otpauthUri } from '../../functions/console/security.js';
-import { apiEvent, approvedOnFakes } from '../support/fakes.js';
+import { apiEvent, approvedOnFakes, directoryOf } from '../support/fakes.js';
 import { noFiles } from '../support/route-handlers.js';
 
 /**
@@ -28,15 +28,7 @@ async function consoleOn() {
     const person = Object.values(people).find((p) => p.email === email);
     return { enabled: true, group: (person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null, mfa: mfa.has(email) };
   };
-  const directory: StaffDirectory = {
-    list: async () => [],
-    invite: async () => {},
-    setGroup: async () => {},
-    setEnabled: async () => {},
-    isEnabled: async () => true,
-    standing: async (email) => standing(email),
-    completeNewPassword: async () => null,
-  };
+  const directory = directoryOf(standing);
   const pool: StaffSignIn = {
     signIn: async (email, password) => {
       if (password !== 'right password') return { ok: false, reason: 'wrong' };

@@ -7,6 +7,7 @@ import { renderDocumentPdf } from '../../functions/adapters/pdf.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
 import { placeOrder } from '../../functions/app/place.js';
+import type { StaffDirectory, Standing } from '../../functions/app/staff.js';
 import type { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
 import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
@@ -363,4 +364,17 @@ export async function approvedOnFakes(order: object = sampleOrder) {
   const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse(order));
   await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
   return { deps, poId: po.id };
+}
+
+/** A staff directory that answers each person's standing as `standingOf` says, and changes nothing. */
+export function directoryOf(standingOf: (email: string) => Standing): StaffDirectory {
+  return {
+    list: async () => [],
+    invite: async () => {},
+    setGroup: async () => {},
+    setEnabled: async () => {},
+    isEnabled: async () => true,
+    standing: async (email) => standingOf(email),
+    completeNewPassword: async () => null,
+  };
 }
