@@ -124,6 +124,14 @@ describe('eventual consistency', () => {
     };
     await readAll();
 
+    // The feed's settling window (10 s on the stack's clock) must stay well above the index lag (400 ms
+    // of real time): the clock here moves at most 4 s per real second, so 10 s of it last at least
+    // 2.5 s. A clock racing ahead of real time would let a reader pass an event still in flight, which
+    // real time never does.
+    const advance = async (seconds: number) => {
+      await Promise.all([stack.request('POST', '/_local/clock', { body: { advanceSeconds: seconds } }), new Promise((done) => setTimeout(done, seconds * 250))]);
+    };
+
     // Overlapping publishers (POs placed at once, each publishing as its workflow runs), and a reader
     // polling the feed all along while the clock moves on a second at a time.
     const placing = Promise.all(Array.from({ length: 8 }, (_, i) => place({ customer: buyer('cust-trusted', 'Hooli Inc.', `ap${i}@hooli.example`) })));
@@ -132,13 +140,13 @@ describe('eventual consistency', () => {
     void placing.then((done) => (placed = done));
     while (!placed) {
       fromFeed.push(...(await readAll()));
-      await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 1 } });
+      await advance(1);
     }
     const ids = placed.map((p) => p.body.id);
     await Promise.all(ids.map((id) => stack.waitForPo(id, keys.finance, (p) => p.documents.length === 1)));
     const expected = (await Promise.all(ids.map(async (id) => (await stack.request('GET', `/purchase-orders/${id}/events`, { key: keys.finance })).body.items as { id: string }[]))).flat().map((e) => e.id);
     for (let round = 0; round < 4; round += 1) {
-      await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 4 } });
+      await advance(4);
       fromFeed.push(...(await readAll()));
     }
     expect(fromFeed.filter((id) => ids.some((poId) => id.startsWith(`evt_${poId}_`))).sort()).toEqual([...expected].sort());
