@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { currencyCode, minorAmount } from './currency.js';
+import { einvoiceFormat, endpointId } from './einvoice.js';
 import { singleLine } from './text.js';
 
 /** What checkout sends to place a PO (the contract's `POST /purchase-orders` body). */
@@ -36,6 +37,12 @@ export const customerSchema = z.strictObject({
   taxId: text(40).optional(),
   /** The buyer's tax exemption certificate (education, government), when exempt. */
   taxExemptionId: text(100).optional(),
+  /** Where the buyer receives e-invoices (BT-49), a Peppol participant id: with it, the UBL is Peppol BIS Billing 3.0. */
+  endpointId: endpointId.optional(),
+  /** The buyer's routing reference for invoices (BT-10): a German public buyer's Leitweg-ID, which XRechnung needs. */
+  buyerReference: text(200).optional(),
+  /** The e-invoice the buyer's emails carry; else the customer's setting in the policy, else none. */
+  einvoiceFormat: einvoiceFormat.optional(),
 });
 
 export const orderRequestSchema = z

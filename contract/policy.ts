@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { currencyCode, minorAmount } from './currency.js';
+import { einvoiceFormat } from './einvoice.js';
 import { singleLine } from './text.js';
 
 /** Tax added to net prices, by the buyer's country or region. */
@@ -72,6 +73,8 @@ export const policySchema = z
           trusted: z.boolean().optional(),
           /** What the customer may owe on open POs in this currency, tax included; a PO beyond it is reviewed. */
           creditLimit: z.strictObject({ amount: minorAmount, currency: currencyCode }).optional(),
+          /** The e-invoice this customer's emails carry (an order may name its own). */
+          einvoiceFormat: einvoiceFormat.optional(),
         }),
       )
       .refine((customers) => Object.keys(customers).length <= 10_000, { message: 'at most 10,000 customers' })
@@ -87,6 +90,8 @@ export const policySchema = z
     reviewEscalationEmail: z.email().nullable().default(null),
     /** Reviewers, as finance always, must sign in with an authenticator app (TOTP). */
     mfaForReviewers: z.boolean().default(false),
+    /** Electronic invoices: whether the invoice and credit note PDFs are Factur-X hybrids (the CII inside), or plain PDFs as before. */
+    einvoicing: z.strictObject({ pdf: z.enum(['plain', 'factur-x']).default('plain') }).default({ pdf: 'plain' }),
     /** Tax added to net prices; none by default (the total is the sum of the lines). */
     tax: taxPolicySchema.default({ mode: 'none' }),
     reminders: z.strictObject({
@@ -134,6 +139,7 @@ export const defaultPolicy: Policy = {
   reviewReminderDays: null,
   reviewEscalationEmail: null,
   mfaForReviewers: false,
+  einvoicing: { pdf: 'plain' },
   tax: { mode: 'none' },
   reminders: { beforeDueDays: [7], afterDueDays: [7, 14], autoCancelAfterDueDays: null },
 };

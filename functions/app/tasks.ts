@@ -216,7 +216,7 @@ export async function issueDocument(
   const number = formatNumber(type as Series, year, await deps.numbers.claim(type, year, po.id));
   const dueDate = type === 'invoice' ? po.payment.dueDate : null;
   const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller));
-  const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered, einvoice: type === 'invoice' ? einvoiceOrNone(po, { number, issuedAt: at, dueDate }, deps.seller) : null });
+  const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered, einvoice: type === 'proforma' ? null : einvoiceOrNone(po, { type, number, issuedAt: at, dueDate }, deps.seller) });
   const total = type === 'credit_note' ? (creditDue(po) ?? po.total) : po.total;
   const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total, dueDate };
   const updated = await changePurchaseOrder(deps, po.id, [...alongside, { type: 'issue_document', document: doc }], { actor: 'system', at: deps.clock.now() }, po);

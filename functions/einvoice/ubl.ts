@@ -1,47 +1,112 @@
 import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { EInvoice } from './model.js';
+import { NoEInvoiceError } from './parties.js';
 
 /**
- * An EN 16931 invoice as UBL 2.1 (OASIS), the syntax Peppol and XRechnung build on: the elements in
- * the order the UBL schema wants them, written with xmlbuilder2 (escaping is the library's).
+ * An EN 16931 invoice or credit note as UBL 2.1 (OASIS), in one of three profiles that differ only in
+ * what they claim and require: plain EN 16931; Peppol BIS Billing 3.0, which needs both parties'
+ * electronic addresses; XRechnung 3.0, the German CIUS, which needs the buyer reference (the
+ * Leitweg-ID) and the seller's contact. Elements come in the order the UBL schema wants them,
+ * written with xmlbuilder2 (escaping is the library's).
  */
+export type UblProfile = 'en16931' | 'peppol' | 'xrechnung';
+
+const customization: Record<UblProfile, string> = {
+  en16931: 'urn:cen.eu:en16931:2017',
+  peppol: 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0',
+  xrechnung: 'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0',
+};
+/** Peppol's billing process, which XRechnung names too. */
+const PEPPOL_BILLING = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
+
 const ns = {
-  '': 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
+  invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
+  creditNote: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
   cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
   cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
 };
-/** EN 16931's customization id: an invoice that claims conformance with the core standard. */
-export const EN16931_CUSTOMIZATION = 'urn:cen.eu:en16931:2017';
 
-export function toUbl(invoice: EInvoice): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(ns[''], 'Invoice', { 'xmlns:cac': ns.cac, 'xmlns:cbc': ns.cbc });
-  const cbc = (parent: typeof doc, name: string, text: string, attributes: Record<string, string> = {}) => parent.ele(ns.cbc, `cbc:${name}`, attributes).txt(text).up();
-  const cac = (parent: typeof doc, name: string) => parent.ele(ns.cac, `cac:${name}`);
-  const amount = (parent: typeof doc, name: string, value: string) => cbc(parent, name, value, { currencyID: invoice.currency });
+/** The UBL profile a document goes out in by default: Peppol where both parties have a Peppol address, else plain EN 16931. */
+export function defaultUblProfile(invoice: EInvoice): UblProfile {
+  return invoice.seller.endpoint && invoice.buyer.endpoint ? 'peppol' : 'en16931';
+}
 
-  cbc(doc, 'CustomizationID', EN16931_CUSTOMIZATION);
+/** Why a document cannot go out in a profile, or null when it can. */
+export function unavailableIn(invoice: EInvoice, profile: UblProfile): string | null {
+  if (profile === 'peppol' && !(invoice.seller.endpoint && invoice.buyer.endpoint)) {
+    return `Peppol needs both parties' Peppol addresses: ${invoice.seller.endpoint ? 'the customer has no endpointId' : 'the seller profile has no endpointId'}`;
+  }
+  // Peppol's German rules (DE-R-015), like XRechnung, need BT-10 between German parties.
+  if (profile === 'peppol' && !invoice.buyerReference && countryOf(invoice.seller) === 'DE' && countryOf(invoice.buyer) === 'DE') {
+    return 'Peppol between German parties needs the buyer reference (customer.buyerReference, or the PO number)';
+  }
+  if (profile === 'xrechnung') {
+    if (!invoice.buyerReference) return 'XRechnung needs the buyer reference (the customer\'s Leitweg-ID, customer.buyerReference)';
+    if (invoice.vat.some((vat) => vat.category === 'O')) return 'XRechnung has no category for an invoice not subject to VAT';
+    if (!invoice.seller.contact.phone) return 'XRechnung needs the seller\'s phone (the seller profile\'s phone)';
+    if (!invoice.seller.address.city || !invoice.seller.address.postalCode) return 'XRechnung needs the seller\'s city and postal code (the seller profile\'s address)';
+    if (!invoice.buyer.address.postalCode) return 'XRechnung needs the buyer\'s postal code';
+  }
+  return null;
+}
+
+/** A party's country as Peppol's rules take it: its VAT id's prefix, else its address. */
+const countryOf = (party: { vatId: string | null; address: { country: string } }) => party.vatId?.slice(0, 2) ?? party.address.country;
+
+export function toUbl(invoice: EInvoice, profile: UblProfile = defaultUblProfile(invoice)): string {
+  const unavailable = unavailableIn(invoice, profile);
+  if (unavailable) throw new NoEInvoiceError(unavailable);
+  const credit = invoice.kind === 'credit_note';
+  const root = credit ? 'CreditNote' : 'Invoice';
+  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(credit ? ns.creditNote : ns.invoice, root, { 'xmlns:cac': ns.cac, 'xmlns:cbc': ns.cbc });
+  const cbc = (parent: XMLBuilder, name: string, text: string, attributes: Record<string, string> = {}) => parent.ele(ns.cbc, `cbc:${name}`, attributes).txt(text).up();
+  const cac = (parent: XMLBuilder, name: string) => parent.ele(ns.cac, `cac:${name}`);
+  const amount = (parent: XMLBuilder, name: string, value: string) => cbc(parent, name, value, { currencyID: invoice.currency });
+
+  cbc(doc, 'CustomizationID', customization[profile]);
+  if (profile !== 'en16931') cbc(doc, 'ProfileID', PEPPOL_BILLING);
   cbc(doc, 'ID', invoice.number);
   cbc(doc, 'IssueDate', invoice.issueDate);
-  if (invoice.dueDate) cbc(doc, 'DueDate', invoice.dueDate);
-  cbc(doc, 'InvoiceTypeCode', invoice.typeCode);
+  if (invoice.dueDate && !credit) cbc(doc, 'DueDate', invoice.dueDate);
+  cbc(doc, credit ? 'CreditNoteTypeCode' : 'InvoiceTypeCode', invoice.typeCode);
+  for (const note of invoice.notes) cbc(doc, 'Note', note);
   cbc(doc, 'DocumentCurrencyCode', invoice.currency);
+  if (invoice.buyerReference) cbc(doc, 'BuyerReference', invoice.buyerReference);
   cbc(cac(doc, 'OrderReference'), 'ID', invoice.orderReference);
+  if (invoice.precedingInvoice) {
+    const preceding = cac(cac(doc, 'BillingReference'), 'InvoiceDocumentReference');
+    cbc(preceding, 'ID', invoice.precedingInvoice.number);
+    cbc(preceding, 'IssueDate', invoice.precedingInvoice.issueDate);
+  }
 
-  const party = (role: 'AccountingSupplierParty' | 'AccountingCustomerParty', who: EInvoice['buyer'] & { legalRegistration?: string | null }) => {
+  const party = (role: 'AccountingSupplierParty' | 'AccountingCustomerParty', who: EInvoice['buyer'] & Partial<Pick<EInvoice['seller'], 'legalRegistration' | 'taxRegistration' | 'contact'>>) => {
     const p = cac(cac(doc, role), 'Party');
+    if (who.endpoint) {
+      const [scheme, ...value] = who.endpoint.split(':');
+      cbc(p, 'EndpointID', value.join(':'), { schemeID: scheme! });
+    }
     const address = cac(p, 'PostalAddress');
     cbc(address, 'StreetName', who.address.line1);
+    if (who.address.line2) cbc(address, 'AdditionalStreetName', who.address.line2);
     if (who.address.city) cbc(address, 'CityName', who.address.city);
     if (who.address.postalCode) cbc(address, 'PostalZone', who.address.postalCode);
     cbc(cac(address, 'Country'), 'IdentificationCode', who.address.country);
-    if (who.vatId) {
-      const scheme = cac(p, 'PartyTaxScheme');
-      cbc(scheme, 'CompanyID', who.vatId);
-      cbc(cac(scheme, 'TaxScheme'), 'ID', 'VAT');
+    for (const [id, scheme] of [[who.vatId, 'VAT'], [who.taxRegistration, 'FC']] as const) {
+      if (!id) continue;
+      const tax = cac(p, 'PartyTaxScheme');
+      cbc(tax, 'CompanyID', id);
+      cbc(cac(tax, 'TaxScheme'), 'ID', scheme);
     }
     const legal = cac(p, 'PartyLegalEntity');
     cbc(legal, 'RegistrationName', who.name);
     if (who.legalRegistration) cbc(legal, 'CompanyID', who.legalRegistration);
+    if (who.contact) {
+      const contact = cac(p, 'Contact');
+      cbc(contact, 'Name', who.contact.name);
+      if (who.contact.phone) cbc(contact, 'Telephone', who.contact.phone);
+      cbc(contact, 'ElectronicMail', who.contact.email);
+    }
   };
   party('AccountingSupplierParty', invoice.seller);
   party('AccountingCustomerParty', invoice.buyer);
@@ -49,10 +114,12 @@ export function toUbl(invoice: EInvoice): string {
   const means = cac(doc, 'PaymentMeans');
   cbc(means, 'PaymentMeansCode', invoice.payment.meansCode);
   cbc(means, 'PaymentID', invoice.payment.reference);
-  const account = cac(means, 'PayeeFinancialAccount');
-  cbc(account, 'ID', invoice.payment.iban);
-  cbc(account, 'Name', invoice.payment.accountName);
-  cbc(cac(account, 'FinancialInstitutionBranch'), 'ID', invoice.payment.bic);
+  if (invoice.payment.account) {
+    const account = cac(means, 'PayeeFinancialAccount');
+    cbc(account, 'ID', invoice.payment.account.iban);
+    cbc(account, 'Name', invoice.payment.account.name);
+    cbc(cac(account, 'FinancialInstitutionBranch'), 'ID', invoice.payment.account.bic);
+  }
   if (invoice.paymentTerms) cbc(cac(doc, 'PaymentTerms'), 'Note', invoice.paymentTerms);
 
   const taxTotal = cac(doc, 'TaxTotal');
@@ -75,16 +142,16 @@ export function toUbl(invoice: EInvoice): string {
   amount(totals, 'PrepaidAmount', invoice.totals.prepaid);
   amount(totals, 'PayableAmount', invoice.totals.due);
 
+  const vat = invoice.vat[0]!;
   for (const line of invoice.lines) {
-    const l = cac(doc, 'InvoiceLine');
+    const l = cac(doc, credit ? 'CreditNoteLine' : 'InvoiceLine');
     cbc(l, 'ID', line.id);
-    cbc(l, 'InvoicedQuantity', String(line.quantity), { unitCode: 'C62' });
+    cbc(l, credit ? 'CreditedQuantity' : 'InvoicedQuantity', String(line.quantity), { unitCode: 'C62' });
     amount(l, 'LineExtensionAmount', line.net);
     const item = cac(l, 'Item');
     cbc(item, 'Name', line.name);
-    cbc(cac(item, 'SellersItemIdentification'), 'ID', line.sku);
+    if (line.sku) cbc(cac(item, 'SellersItemIdentification'), 'ID', line.sku);
     const category = cac(item, 'ClassifiedTaxCategory');
-    const vat = invoice.vat[0]!;
     cbc(category, 'ID', vat.category);
     if (vat.category !== 'O') cbc(category, 'Percent', vat.rate);
     cbc(cac(category, 'TaxScheme'), 'ID', 'VAT');

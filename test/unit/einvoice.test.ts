@@ -1,72 +1,156 @@
 import { describe, expect, it } from 'vitest';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { defaultPolicy, type Policy } from '../../contract/policy.js';
-import { einvoiceOf } from '../../functions/einvoice/model.js';
-import { toUbl } from '../../functions/einvoice/ubl.js';
-import { placePurchaseOrder } from '../../functions/domain/purchase-order/index.js';
-import { exampleSellerProfile } from '../../functions/domain/seller.js';
-import { validate } from '../support/en16931.js';
+import { einvoiceOf, einvoiceOrNone, type EInvoice } from '../../functions/einvoice/model.js';
+import { toUbl, unavailableIn, type UblProfile } from '../../functions/einvoice/ubl.js';
+import { placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
+import { exampleSellerProfile, type SellerProfile } from '../../functions/domain/seller.js';
+import { validate, type RuleSet } from '../support/en16931.js';
 import { sampleOrder } from '../support/fakes.js';
 
 /**
- * The invoice as EN 16931 data, written as UBL 2.1, checked by the official CEN validation rules
- * (vendored, run with SaxonJS): no fatal assert fails, and the XML says the same totals as the PO.
+ * Invoices and credit notes as EN 16931 data, written as UBL 2.1 in each profile that applies,
+ * checked by the official rules (vendored, run with SaxonJS): CEN always, Peppol BIS where both
+ * parties have a Peppol address, XRechnung for a buyer with a Leitweg-ID. No fatal assert fails, and
+ * the XML says the same totals as the PO.
  */
 const at = new Date('2026-12-01T10:00:00Z');
-const vat: Policy['tax'] = { mode: 'exclusive', name: 'VAT', sellerCountry: 'DE', sellerTaxId: 'DE123456789', rates: { DE: 1900 }, reverseCharge: true, exemptCustomerTypes: ['education'] };
+const germanVat: Policy['tax'] = { mode: 'exclusive', name: 'VAT', sellerCountry: 'DE', sellerTaxId: 'DE123456789', rates: { DE: 1900, FR: 2000 }, reverseCharge: true, exemptCustomerTypes: ['education', 'government'] };
+const germany = { ...sampleOrder.billingAddress, country: 'DE', city: 'Berlin', postalCode: '10115' };
+const usSeller: SellerProfile = {
+  ...exampleSellerProfile,
+  name: 'Example Software Inc.',
+  addressLines: ['1 Main Street', 'Albany, NY 12207', 'United States'],
+  address: { line1: '1 Main Street', city: 'Albany', postalCode: '12207', country: 'US' },
+  country: 'US',
+  taxId: 'NY-12-3456789',
+  endpointId: undefined,
+  legalRegistration: 'EIN 12-3456789',
+};
 
-function invoiceFor(order: object, tax: Policy['tax'] = vat) {
-  const po = placePurchaseOrder({ id: 'PO1', reference: 'PO-2026-000001', order: orderRequestSchema.parse({ ...sampleOrder, ...order }), policy: { ...defaultPolicy, cartMinimum: { EUR: 0, USD: 0 }, tax }, actor: 'checkout', at });
-  return { po, invoice: einvoiceOf(po, { number: 'INV-2026-000001', issuedAt: at, dueDate: '2026-12-31' }, exampleSellerProfile) };
+interface Case {
+  order: object;
+  tax?: Policy['tax'];
+  seller?: SellerProfile;
+  /** How the PO stands when the document is issued: invoiced, then credited in full or in part. */
+  credit?: 'cancelled' | 'short';
 }
-const amountOf = (xml: string, element: string) => new RegExp(`<cbc:${element} currencyID="[A-Z]{3}">([^<]+)</cbc:${element}>`).exec(xml)?.[1];
 
-describe('an invoice as EN 16931 UBL', () => {
-  it('domestic VAT in Germany: valid by the CEN rules, with the PO totals', { timeout: 180_000 }, () => {
-    const { po, invoice } = invoiceFor({ billingAddress: { ...sampleOrder.billingAddress, country: 'DE', city: 'Berlin', postalCode: '10115' }, currency: 'EUR', customer: { ...sampleOrder.customer, taxId: 'DE987654321' } });
-    const xml = toUbl(invoice);
-    expect(validate('cen-ubl', xml).fatal).toEqual([]);
-    expect(amountOf(xml, 'TaxExclusiveAmount')).toBe((po.subtotal / 100).toFixed(2));
-    expect(amountOf(xml, 'TaxInclusiveAmount')).toBe((po.total / 100).toFixed(2));
-    expect(amountOf(xml, 'PayableAmount')).toBe((po.total / 100).toFixed(2));
-    expect(xml).toContain('<cbc:ID>S</cbc:ID>');
-    expect(xml).toContain(`<cbc:ID>${sampleOrder.poNumber}</cbc:ID>`);
-  });
-
-  it('EU reverse charge, from Germany to Belgium: category AE with its reason, valid', { timeout: 60_000 }, () => {
-    const { invoice } = invoiceFor({ billingAddress: { ...sampleOrder.billingAddress, country: 'BE', city: 'Brussels' }, currency: 'EUR', customer: { ...sampleOrder.customer, taxId: 'BE0123456789' } });
-    const xml = toUbl(invoice);
-    expect(invoice.vat).toEqual([expect.objectContaining({ category: 'AE', rate: '0.00', amount: '0.00' })]);
-    expect(validate('cen-ubl', xml).fatal).toEqual([]);
-  });
-
-  it('an exempt education buyer: category E with the exemption as its reason, valid', { timeout: 60_000 }, () => {
-    const { invoice } = invoiceFor({
-      billingAddress: { ...sampleOrder.billingAddress, country: 'DE' },
+const cases: Record<string, Case> = {
+  'domestic VAT in Germany': { order: { billingAddress: germany, currency: 'EUR', customer: { ...sampleOrder.customer, taxId: 'DE987654321', endpointId: '9930:DE987654321' } } },
+  'EU reverse charge, Germany to Belgium': {
+    order: { billingAddress: { ...germany, country: 'BE', city: 'Brussels', postalCode: '1000' }, currency: 'EUR', customer: { ...sampleOrder.customer, taxId: 'BE0123456749', endpointId: '0208:0123456749' } },
+  },
+  'a French buyer': { order: { billingAddress: { ...germany, country: 'FR', city: 'Paris', postalCode: '75002' }, currency: 'EUR', customer: { ...sampleOrder.customer, taxId: 'FR40303265045', endpointId: '0009:30326504500035' } } },
+  'a US buyer with state tax': {
+    order: { billingAddress: { ...sampleOrder.billingAddress, country: 'US', region: 'NY', city: 'New York', postalCode: '10001' }, currency: 'USD' },
+    tax: { mode: 'exclusive', name: 'Sales tax', sellerCountry: 'US', sellerTaxId: 'NY-12-3456789', rates: { 'US-NY': 888 }, reverseCharge: false, exemptCustomerTypes: [] },
+    seller: usSeller,
+  },
+  'an exempt education buyer': { order: { billingAddress: germany, currency: 'EUR', customer: { ...sampleOrder.customer, type: 'education', taxExemptionId: 'EDU-2026-17' } } },
+  'a German public buyer with a Leitweg-ID': {
+    order: {
+      billingAddress: germany,
       currency: 'EUR',
-      customer: { ...sampleOrder.customer, type: 'education', taxExemptionId: 'EDU-2026-17' },
+      customer: { ...sampleOrder.customer, type: 'government', company: 'Stadt Köln', buyerReference: '05315000-12345-67', endpointId: '0204:05315000-12345-67' },
+    },
+  },
+  'a credit note after a cancelled invoice': { order: { billingAddress: germany, currency: 'EUR', customer: { ...sampleOrder.customer, endpointId: '9930:DE987654321', taxId: 'DE987654321' } }, credit: 'cancelled' },
+  'a credit note after a dispute settled short': {
+    order: { billingAddress: germany, currency: 'EUR', customer: { ...sampleOrder.customer, endpointId: '9930:DE987654321', taxId: 'DE987654321' } },
+    credit: 'short',
+  },
+  'a JPY order': { order: { billingAddress: { ...germany, country: 'JP', city: 'Tokyo', postalCode: '100-0001' }, currency: 'JPY', lines: [{ ...sampleOrder.lines[0]!, unitAmount: 48_000 }] } },
+  'a 3-decimal currency (KWD) order': { order: { billingAddress: { ...germany, country: 'KW', city: 'Kuwait City', postalCode: '13001' }, currency: 'KWD', lines: [{ ...sampleOrder.lines[0]!, unitAmount: 150_250 }] } },
+};
+
+function documentFor({ order, tax = germanVat, seller = exampleSellerProfile, credit }: Case): { po: PurchaseOrder; einvoice: EInvoice } {
+  const policy = { ...defaultPolicy, cartMinimum: { EUR: 0, USD: 0, JPY: 0, KWD: 0 }, tax };
+  let po = placePurchaseOrder({ id: 'PO1', reference: 'PO-2026-000001', order: orderRequestSchema.parse({ ...sampleOrder, ...order }), policy, actor: 'checkout', at });
+  if (!credit) return { po, einvoice: einvoiceOf(po, { type: 'invoice', number: 'INV-2026-000001', issuedAt: at, dueDate: '2026-12-31' }, seller) };
+  const invoice = { id: 'INV-2026-000001', type: 'invoice' as const, number: 'INV-2026-000001', issuedAt: at.toISOString(), total: po.total, dueDate: '2026-12-31' };
+  po = { ...po, documents: [invoice], ...(credit === 'cancelled' ? { status: 'cancelled' as const } : { payment: { ...po.payment, status: 'paid' as const, amountPaid: po.total - 5_000, shortfall: 5_000 } }) };
+  return { po, einvoice: einvoiceOf(po, { type: 'credit_note', number: 'CN-2026-000001', issuedAt: new Date('2026-12-20T10:00:00Z'), dueDate: null }, seller) };
+}
+
+const amountOf = (xml: string, element: string) => new RegExp(`<cbc:${element} currencyID="[A-Z]{3}">([^<]+)</cbc:${element}>`).exec(xml)?.[1];
+const decimal = (po: PurchaseOrder, amount: number) => (amount / 10 ** (po.currency === 'JPY' ? 0 : po.currency === 'KWD' ? 3 : 2)).toFixed(po.currency === 'JPY' ? 0 : 2);
+const rulesOf: Record<UblProfile, RuleSet[]> = { en16931: ['cen-ubl'], peppol: ['cen-ubl', 'peppol'], xrechnung: ['cen-ubl', 'xrechnung'] };
+
+describe('every case as UBL, valid by the official rules in every profile it has', () => {
+  for (const [name, c] of Object.entries(cases)) {
+    it(name, { timeout: 180_000 }, () => {
+      const { po, einvoice } = documentFor(c);
+      const profiles = (['en16931', 'peppol', 'xrechnung'] as const).filter((profile) => !unavailableIn(einvoice, profile));
+      for (const profile of profiles) {
+        const xml = toUbl(einvoice, profile);
+        for (const rules of rulesOf[profile]) expect({ profile, rules, fatal: validate(rules, xml).fatal }).toEqual({ profile, rules, fatal: [] });
+        // The totals are the PO's (or what the credit note credits).
+        const credited = c.credit === 'short' ? 5_000 : po.total;
+        expect(amountOf(xml, 'TaxInclusiveAmount')).toBe(decimal(po, c.credit ? credited : po.total));
+        expect(amountOf(xml, 'PayableAmount')).toBe(decimal(po, c.credit ? credited : po.total - po.payment.amountPaid));
+        if (!c.credit) expect(amountOf(xml, 'TaxExclusiveAmount')).toBe(decimal(po, po.subtotal));
+      }
+      // Where the buyer has a Peppol address, the Peppol profile is among them; a Leitweg-ID brings XRechnung.
+      if (po.customer.endpointId) expect(profiles).toContain('peppol');
+      if (po.customer.buyerReference) expect(profiles).toContain('xrechnung');
     });
-    expect(invoice.vat).toEqual([expect.objectContaining({ category: 'E', exemptionReason: expect.stringContaining('EDU-2026-17') })]);
-    expect(validate('cen-ubl', toUbl(invoice)).fatal).toEqual([]);
+  }
+
+  it('the categories: S in Germany, AE to Belgium and France, E for education, S at the state rate in New York, O outside the seller\'s tax', () => {
+    const category = (name: string) => documentFor(cases[name]!).einvoice.vat.map((vat) => `${vat.category} ${vat.rate}`);
+    expect(category('domestic VAT in Germany')).toEqual(['S 19.00']);
+    expect(category('EU reverse charge, Germany to Belgium')).toEqual(['AE 0.00']);
+    expect(category('a French buyer')).toEqual(['AE 0.00']);
+    expect(category('an exempt education buyer')).toEqual(['E 0.00']);
+    expect(category('a US buyer with state tax')).toEqual(['S 8.88']);
+    expect(category('a JPY order')).toEqual(['O 0.00']);
   });
 
-  it('no VAT where the buyer is (a US buyer, or a seller who charges none): not subject to VAT (O), without VAT ids, valid', { timeout: 60_000 }, () => {
-    for (const [order, tax] of [
-      [{ billingAddress: { ...sampleOrder.billingAddress, country: 'US', region: 'NY' }, currency: 'USD' }, vat],
-      [{ currency: 'USD' }, { mode: 'none' }],
-    ] as const) {
-      const { po, invoice } = invoiceFor(order, tax as Policy['tax']);
-      const xml = toUbl(invoice);
-      expect(invoice.vat).toEqual([expect.objectContaining({ category: 'O', amount: '0.00' })]);
-      expect(xml).not.toContain('<cac:PartyTaxScheme>');
-      expect(validate('cen-ubl', xml).fatal).toEqual([]);
-      expect(amountOf(xml, 'PayableAmount')).toBe((po.total / 100).toFixed(2));
-    }
+  it('a credit note names the invoice it corrects and why; a short settlement credits the shortfall, its VAT split out', () => {
+    const full = toUbl(documentFor(cases['a credit note after a cancelled invoice']!).einvoice);
+    expect(full).toMatch(/^<\?xml[^>]*>\s*<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"/);
+    expect(full).toContain('<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>');
+    expect(full).toMatch(/<cac:BillingReference>\s*<cac:InvoiceDocumentReference>\s*<cbc:ID>INV-2026-000001<\/cbc:ID>\s*<cbc:IssueDate>2026-12-01<\/cbc:IssueDate>/);
+    expect(full).toContain('<cbc:Note>Cancels invoice INV-2026-000001 of order PO-2026-000001 in full.</cbc:Note>');
+    const { einvoice: short } = documentFor(cases['a credit note after a dispute settled short']!);
+    expect(short.lines).toEqual([expect.objectContaining({ quantity: 1, net: '42.02' })]);
+    expect(short.vat).toEqual([expect.objectContaining({ category: 'S', base: '42.02', amount: '7.98' })]);
+    expect(short.totals).toMatchObject({ withVat: '50.00', prepaid: '0.00', due: '50.00' });
   });
 
-  it('the rules catch what is wrong: totals that do not add up fail BR-CO-15', { timeout: 60_000 }, () => {
-    const { invoice } = invoiceFor({ billingAddress: { ...sampleOrder.billingAddress, country: 'DE' }, currency: 'EUR' });
-    const broken = toUbl({ ...invoice, totals: { ...invoice.totals, withVat: '1.00', due: '1.00' } });
+  it('a public buyer: XRechnung carries the Leitweg-ID as the buyer reference and the seller\'s contact', () => {
+    const xml = toUbl(documentFor(cases['a German public buyer with a Leitweg-ID']!).einvoice, 'xrechnung');
+    expect(xml).toContain('<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID>');
+    expect(xml).toContain('<cbc:BuyerReference>05315000-12345-67</cbc:BuyerReference>');
+    expect(xml).toContain('<cbc:EndpointID schemeID="0204">05315000-12345-67</cbc:EndpointID>');
+    expect(xml).toMatch(/<cac:Contact>\s*<cbc:Name>Accounts receivable<\/cbc:Name>\s*<cbc:Telephone>\+49 221 555 0100<\/cbc:Telephone>/);
+  });
+
+  it('a buyer without a Peppol address gets plain EN 16931 UBL, and asking for Peppol or XRechnung says what is missing', () => {
+    const education = cases['an exempt education buyer']!;
+    const { einvoice } = documentFor({ ...education, order: { ...education.order, poNumber: undefined } });
+    expect(toUbl(einvoice)).toContain('<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>');
+    expect(unavailableIn(einvoice, 'peppol')).toMatch(/customer has no endpointId/);
+    expect(unavailableIn(einvoice, 'xrechnung')).toMatch(/buyerReference/);
+  });
+
+  it('a 3-decimal amount EN 16931 cannot write exactly gets no e-invoice (the PDF goes out alone), never a rounded one', () => {
+    const c = cases['a 3-decimal currency (KWD) order']!;
+    const exact = documentFor(c);
+    expect(exact.einvoice.totals.withVat).toBe((exact.po.total / 1000).toFixed(2));
+    expect(exact.einvoice.lines[0]!.price).toBe('150.25');
+    const odd = { ...c, order: { ...c.order, lines: [{ ...sampleOrder.lines[0]!, unitAmount: 150_255 }] } };
+    expect(() => documentFor(odd)).toThrow(/at most 2 decimals, and 150.255 KWD has 3/);
+    const { po } = documentFor(c);
+    expect(einvoiceOrNone({ ...po, lines: [{ ...po.lines[0]!, unitAmount: 150_255, amount: 150_255 }], subtotal: 150_255, total: 150_255 }, { type: 'invoice', number: 'INV-1', issuedAt: at, dueDate: null }, exampleSellerProfile)).toBeNull();
+  });
+
+  it('the rules catch what is wrong: totals that do not add up fail BR-CO-15; a Peppol invoice without the buyer\'s address fails Peppol', () => {
+    const { einvoice } = documentFor(cases['domestic VAT in Germany']!);
+    const broken = toUbl({ ...einvoice, totals: { ...einvoice.totals, withVat: '1.00', due: '1.00' } });
     expect(validate('cen-ubl', broken).fatal.some((assert) => assert.startsWith('BR-CO-15'))).toBe(true);
+    const noAddress = toUbl(einvoice, 'peppol').replace(/<cbc:EndpointID schemeID="9930">DE987654321<\/cbc:EndpointID>/, '');
+    expect(validate('peppol', noAddress).fatal.some((assert) => assert.startsWith('PEPPOL-EN16931-R010'))).toBe(true);
   });
 });
