@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes); an invoice as EN 16931 UBL 2.1 with `?format=ubl` */
+        /** Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes); an invoice or credit note as EN 16931 XML with `?format=`: `ubl`, `xrechnung` or `cii` */
         get: operations["GetDocument"];
         put?: never;
         post?: never;
@@ -916,6 +916,10 @@ export interface components {
                 partnerId?: string;
                 taxId?: string;
                 taxExemptionId?: string;
+                endpointId?: string;
+                buyerReference?: string;
+                /** @enum {string} */
+                einvoiceFormat?: "peppol" | "xrechnung" | "cii" | "factur-x" | "none";
             };
             poNumber?: string;
             currency: string;
@@ -1049,6 +1053,8 @@ export interface components {
                         amount: number;
                         currency: string;
                     };
+                    /** @enum {string} */
+                    einvoiceFormat?: "peppol" | "xrechnung" | "cii" | "factur-x" | "none";
                 };
             };
             /** @default [] */
@@ -1064,6 +1070,18 @@ export interface components {
             reviewEscalationEmail: string | null;
             /** @default false */
             mfaForReviewers: boolean;
+            /**
+             * @default {
+             *       "pdf": "plain"
+             *     }
+             */
+            einvoicing: {
+                /**
+                 * @default plain
+                 * @enum {string}
+                 */
+                pdf: "plain" | "factur-x";
+            };
             /**
              * @default {
              *       "mode": "none"
@@ -1625,6 +1643,8 @@ export interface components {
                         amount: number;
                         currency: string;
                     };
+                    /** @enum {string} */
+                    einvoiceFormat?: "peppol" | "xrechnung" | "cii" | "factur-x" | "none";
                 };
             };
             /** @default [] */
@@ -1640,6 +1660,18 @@ export interface components {
             reviewEscalationEmail: string | null;
             /** @default false */
             mfaForReviewers: boolean;
+            /**
+             * @default {
+             *       "pdf": "plain"
+             *     }
+             */
+            einvoicing: {
+                /**
+                 * @default plain
+                 * @enum {string}
+                 */
+                pdf: "plain" | "factur-x";
+            };
             /**
              * @default {
              *       "mode": "none"
@@ -1930,7 +1962,7 @@ export interface operations {
     GetDocument: {
         parameters: {
             query?: {
-                /** @description `ubl`: the invoice as EN 16931 UBL 2.1 (application/xml); absent: the PDF */
+                /** @description `ubl`: UBL 2.1, as Peppol BIS Billing 3.0 where both parties have a Peppol address (endpointId), else EN 16931; `xrechnung`: UBL 2.1 as XRechnung 3.0, for a buyer with a buyerReference (Leitweg-ID); `cii`: UN/CEFACT CII (EN 16931), as Factur-X carries it. All application/xml. Absent: the PDF */
                 format?: string;
             };
             header?: never;
@@ -1986,7 +2018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description there is no such purchase order, or no such document of it, or none in that format (a proforma, or issued before e-invoices) */
+            /** @description there is no such purchase order, or no such document of it, or none in that format (a proforma, issued before e-invoices, or missing what the format needs: the detail says what) */
             404: {
                 headers: {
                     [name: string]: unknown;

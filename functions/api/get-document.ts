@@ -1,11 +1,15 @@
 import { NotFoundError } from '../app/errors.js';
 import type { DocumentStore, FileStore, PurchaseOrderStore } from '../app/ports.js';
-import { toUbl } from '../einvoice/ubl.js';
+import { NoEInvoiceError, writeXml, xmlFormats, type XmlFormat } from '../einvoice/formats.js';
 import { HttpProblem, pathParam } from '../http/http.js';
 import { documentKey, pdfAnswer } from '../http/pdf.js';
 import { routeHandler } from '../http/routing.js';
 
-/** GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued, as bytes or a redirect to them; or an invoice's UBL, written from its EN 16931 data kept at issue. */
+/**
+ * GET /purchase-orders/{id}/documents/{docId} (checkout, finance): the PDF as issued, as bytes or a
+ * redirect to them; or, with `?format=`, an invoice's or credit note's XML (UBL, XRechnung, CII),
+ * written from its EN 16931 data kept at issue.
+ */
 export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: DocumentStore; files: FileStore }) =>
   routeHandler('GetDocument', async (event) => {
     const id = pathParam(event, 'id');
@@ -16,11 +20,20 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: Document
     if (!doc) throw new NotFoundError(`purchase order ${id} has no document ${docId}`);
     const format = event.queryStringParameters?.format;
     if (format === undefined) return pdfAnswer(event, deps.files, { key: documentKey(id, docId), filename: `${doc.number}.pdf`, pdf: doc.pdf });
-    if (format !== 'ubl') throw new HttpProblem(400, 'Bad Request', 'format must be ubl (or absent, for the PDF)', { errors: [{ path: 'format', message: 'must be ubl' }] });
-    if (!doc.einvoice) throw new NotFoundError(`document ${doc.number} has no e-invoice (a proforma or credit note, or issued before e-invoices)`);
+    if (!xmlFormats.includes(format as XmlFormat)) {
+      throw new HttpProblem(400, 'Bad Request', `format must be one of ${xmlFormats.join(', ')} (or absent, for the PDF)`, { errors: [{ path: 'format', message: `must be one of ${xmlFormats.join(', ')}` }] });
+    }
+    if (!doc.einvoice) throw new NotFoundError(`document ${doc.number} has no e-invoice (a proforma, or issued before e-invoices)`);
+    let written;
+    try {
+      written = writeXml(doc.einvoice, format as XmlFormat);
+    } catch (error) {
+      if (error instanceof NoEInvoiceError) throw new NotFoundError(`document ${doc.number} has no ${format}: ${error.message}`);
+      throw error;
+    }
     return {
       statusCode: 200,
-      headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${doc.number}.xml"`, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
-      body: toUbl(doc.einvoice),
+      headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${written.filename}"`, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
+      body: written.xml,
     };
   });

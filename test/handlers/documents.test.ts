@@ -43,26 +43,55 @@ describe('an issued document', () => {
     expect(Buffer.from(copies.get(`documents/${poId}/${invoice.id}.pdf`)!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
-  it('an invoice is also EN 16931 UBL with ?format=ubl: written from the data kept at issue, valid by the CEN rules', { timeout: 180_000 }, async () => {
+  it('an invoice is also EN 16931 XML with ?format=ubl|xrechnung|cii: written from the data kept at issue, valid by the official rules', { timeout: 180_000 }, async () => {
     const deps = taskFakes();
     deps.policies.policy = {
       ...deps.policies.policy,
       cartMinimum: { EUR: 0 },
       tax: { mode: 'exclusive', name: 'VAT', sellerCountry: 'DE', sellerTaxId: 'DE123456789', rates: { DE: 1900 }, reverseCharge: true, exemptCustomerTypes: [] },
     };
-    const order = orderRequestSchema.parse({ ...sampleOrder, currency: 'EUR', billingAddress: { ...sampleOrder.billingAddress, country: 'DE', city: 'Munich' } });
+    const publicBuyer = { ...sampleOrder.customer, type: 'government', buyerReference: '05315000-12345-67', endpointId: '0204:05315000-12345-67' };
+    const order = orderRequestSchema.parse({ ...sampleOrder, currency: 'EUR', customer: publicBuyer, billingAddress: { ...sampleOrder.billingAddress, country: 'DE', city: 'Munich' } });
     const { po } = await placeOrder(deps, 'k-ubl', 'h-ubl', order);
     await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
     await fulfil(deps, { poId: po.id });
     const invoice = (await deps.pos.get(po.id))!.po.documents[0]!;
     const get = await handlerFor('GetDocument', 'Reads', { ...routeFakes(), ...deps });
-    const request = (format: string) =>
-      get(apiEvent({ path: `/purchase-orders/${po.id}/documents/${invoice.id}`, pathParameters: { id: po.id, docId: invoice.id }, query: { format }, headers: { Authorization: `Bearer ${new FixedSecrets().values.finance}` } }));
+    const request = (format: string, docId = invoice.id) =>
+      get(apiEvent({ path: `/purchase-orders/${po.id}/documents/${docId}`, pathParameters: { id: po.id, docId }, query: { format }, headers: { Authorization: `Bearer ${new FixedSecrets().values.finance}` } }));
+    const total = (invoice.total / 100).toFixed(2);
+
     const ubl = await request('ubl');
-    expect(ubl).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+    expect(ubl).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${invoice.number}.xml"` } });
+    // Both parties have a Peppol address: the UBL is Peppol BIS.
     expect(validate('cen-ubl', ubl.body).fatal).toEqual([]);
+    expect(validate('peppol', ubl.body).fatal).toEqual([]);
     expect(ubl.body).toContain(`<cbc:ID>${invoice.number}</cbc:ID>`);
-    expect(ubl.body).toContain(`<cbc:PayableAmount currencyID="EUR">${(invoice.total / 100).toFixed(2)}</cbc:PayableAmount>`);
-    expect((await request('cii')).statusCode).toBe(400);
+    expect(ubl.body).toContain(`<cbc:PayableAmount currencyID="EUR">${total}</cbc:PayableAmount>`);
+
+    const xrechnung = await request('xrechnung');
+    expect(xrechnung.headers).toMatchObject({ 'Content-Disposition': `attachment; filename="${invoice.number}-xrechnung.xml"` });
+    expect(validate('xrechnung', xrechnung.body).fatal).toEqual([]);
+    expect(validate('cen-ubl', xrechnung.body).fatal).toEqual([]);
+    expect(xrechnung.body).toContain('<cbc:BuyerReference>05315000-12345-67</cbc:BuyerReference>');
+
+    const cii = await request('cii');
+    expect(validate('cen-cii', cii.body).fatal).toEqual([]);
+    expect(cii.body).toContain(`<ram:DuePayableAmount>${total}</ram:DuePayableAmount>`);
+
+    expect(await request('pdf')).toMatchObject({ statusCode: 400, headers: { 'Content-Type': 'application/problem+json' } });
+    expect(JSON.parse((await request('pdf')).body).detail).toMatch(/format must be one of ubl, xrechnung, cii/);
+  });
+
+  it('a format the document cannot have is a 404 that says what it needs', async () => {
+    const { deps, poId } = await approvedOnFakes();
+    await fulfil(deps, { poId });
+    const invoice = (await deps.pos.get(poId))!.po.documents[0]!;
+    const get = await handlerFor('GetDocument', 'Reads', { ...routeFakes(), ...deps });
+    const answer = await get(
+      apiEvent({ path: `/purchase-orders/${poId}/documents/${invoice.id}`, pathParameters: { id: poId, docId: invoice.id }, query: { format: 'xrechnung' }, headers: { Authorization: `Bearer ${new FixedSecrets().values.finance}` } }),
+    );
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(answer.body).detail).toMatch(/has no xrechnung: XRechnung has no category for an invoice not subject to VAT/);
   });
 });

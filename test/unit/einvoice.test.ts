@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import { defaultPolicy, type Policy } from '../../contract/policy.js';
 import { einvoiceOf, einvoiceOrNone, type EInvoice } from '../../functions/einvoice/model.js';
+import { toCii } from '../../functions/einvoice/cii.js';
 import { toUbl, unavailableIn, type UblProfile } from '../../functions/einvoice/ubl.js';
 import { placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile, type SellerProfile } from '../../functions/domain/seller.js';
@@ -77,7 +78,7 @@ const amountOf = (xml: string, element: string) => new RegExp(`<cbc:${element} c
 const decimal = (po: PurchaseOrder, amount: number) => (amount / 10 ** (po.currency === 'JPY' ? 0 : po.currency === 'KWD' ? 3 : 2)).toFixed(po.currency === 'JPY' ? 0 : 2);
 const rulesOf: Record<UblProfile, RuleSet[]> = { en16931: ['cen-ubl'], peppol: ['cen-ubl', 'peppol'], xrechnung: ['cen-ubl', 'xrechnung'] };
 
-describe('every case as UBL, valid by the official rules in every profile it has', () => {
+describe('every case as UBL in every profile it has, and as CII, valid by the official rules', () => {
   for (const [name, c] of Object.entries(cases)) {
     it(name, { timeout: 180_000 }, () => {
       const { po, einvoice } = documentFor(c);
@@ -91,6 +92,13 @@ describe('every case as UBL, valid by the official rules in every profile it has
         expect(amountOf(xml, 'PayableAmount')).toBe(decimal(po, c.credit ? credited : po.total - po.payment.amountPaid));
         if (!c.credit) expect(amountOf(xml, 'TaxExclusiveAmount')).toBe(decimal(po, po.subtotal));
       }
+      // CII, as Factur-X carries it: valid by the CEN rules for CII, with the same totals.
+      const cii = toCii(einvoice);
+      expect(validate('cen-cii', cii).fatal).toEqual([]);
+      const ciiAmount = (element: string) => new RegExp(`<ram:${element}(?: currencyID="[A-Z]{3}")?>([^<]+)</ram:${element}>`).exec(cii)?.[1];
+      expect(ciiAmount('GrandTotalAmount')).toBe(einvoice.totals.withVat);
+      expect(ciiAmount('DuePayableAmount')).toBe(einvoice.totals.due);
+      expect(ciiAmount('TaxTotalAmount')).toBe(einvoice.totals.vat);
       // Where the buyer has a Peppol address, the Peppol profile is among them; a Leitweg-ID brings XRechnung.
       if (po.customer.endpointId) expect(profiles).toContain('peppol');
       if (po.customer.buyerReference) expect(profiles).toContain('xrechnung');
