@@ -142,11 +142,15 @@ export class Typesetter {
     private readonly cjk: Family,
   ) {}
 
-  /** Embeds the fonts this document's text needs: Helvetica if it can print all of it, else Noto (Latin always, regular and bold). */
-  static async for(pdf: PDFDocument, allText: string, country?: string): Promise<Typesetter> {
+  /**
+   * Embeds the fonts this document's text needs: Helvetica if it can print all of it, else Noto
+   * (Latin always, regular and bold). `embedded` asks for font files even where Helvetica would do:
+   * PDF/A (a Factur-X invoice) allows no font that is not in the file.
+   */
+  static async for(pdf: PDFDocument, allText: string, country?: string, options: { embedded?: boolean } = {}): Promise<Typesetter> {
     const text = allText.normalize('NFC');
     const fonts = new Map<string, PDFFont>();
-    if (await printsInHelvetica(text)) {
+    if (!options.embedded && (await printsInHelvetica(text))) {
       fonts.set('latin/regular', await pdf.embedFont(StandardFonts.Helvetica));
       fonts.set('latin/bold', await pdf.embedFont(StandardFonts.HelveticaBold));
       return new Typesetter(fonts, null, 'sc');

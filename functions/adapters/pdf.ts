@@ -1,5 +1,6 @@
 import { PDFDocument, rgb, type Color, type PDFPage } from 'pdf-lib';
 import type { DocumentContent } from '../domain/documents.js';
+import { makeFacturX } from './factur-x.js';
 import { Typesetter, type Weight } from './fonts.js';
 
 /** Lays out a document as an A4 PDF, in the fonts its text needs (fonts.ts). */
@@ -9,15 +10,21 @@ const MARGIN = 50;
 const GREY = rgb(0.4, 0.4, 0.4);
 const BLACK = rgb(0, 0, 0);
 
-export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8Array> {
+/** How a document is printed: plain, or as a Factur-X invoice carrying its CII (PDF/A-3, fonts embedded). */
+export interface PdfOptions {
+  facturX?: string;
+}
+
+export async function renderDocumentPdf(content: DocumentContent, options: PdfOptions = {}): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle(`${content.title} ${content.number}`);
   pdf.setSubject(`${content.title} for ${content.reference}`);
   pdf.setAuthor(content.seller.name);
   pdf.setCreator('po-workflow');
-  pdf.setCreationDate(new Date(`${content.issueDate}T00:00:00Z`));
-  pdf.setModificationDate(new Date(`${content.issueDate}T00:00:00Z`));
-  const type = await Typesetter.for(pdf, allText(content), content.buyer.country);
+  const issued = new Date(`${content.issueDate}T00:00:00Z`);
+  pdf.setCreationDate(issued);
+  pdf.setModificationDate(issued);
+  const type = await Typesetter.for(pdf, allText(content), content.buyer.country, { embedded: options.facturX !== undefined });
 
   let page = pdf.addPage(A4);
   let y = A4[1] - MARGIN;
@@ -133,6 +140,9 @@ export async function renderDocumentPdf(content: DocumentContent): Promise<Uint8
     y -= 4;
   }
 
+  if (options.facturX !== undefined) {
+    await makeFacturX(pdf, { title: `${content.title} ${content.number}`, subject: `${content.title} for ${content.reference}`, author: content.seller.name, date: issued, xml: options.facturX });
+  }
   return pdf.save({ useObjectStreams: false });
 }
 

@@ -1,3 +1,4 @@
+import type { EInvoiceFormat } from '../../contract/einvoice.js';
 import type { EInvoice } from '../einvoice/model.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { DocumentType, Status } from '../../contract/purchase-order.js';
@@ -118,8 +119,10 @@ export interface StoredDocument {
   type: DocumentType;
   number: string;
   pdf: Uint8Array;
-  /** An invoice's EN 16931 data as at issue, which its XML formats are written from (none for others, or before e-invoices). */
+  /** An invoice's or credit note's EN 16931 data as at issue, which its XML formats are written from (none for a proforma, or before e-invoices). */
   einvoice?: EInvoice | null;
+  /** The e-invoice the buyer asked for when it was issued: what their email carries beside (or, Factur-X, as) the PDF. */
+  einvoiceFormat?: EInvoiceFormat;
 }
 
 export interface DocumentStore {

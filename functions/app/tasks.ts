@@ -1,4 +1,7 @@
-import { einvoiceOrNone } from '../einvoice/model.js';
+import type { EInvoiceFormat } from '../../contract/einvoice.js';
+import { toCii } from '../einvoice/cii.js';
+import { customerFormat, NoEInvoiceError, printsFacturX, xmlForCustomer, type WrittenXml } from '../einvoice/formats.js';
+import { einvoiceOrNone, type EInvoice } from '../einvoice/model.js';
 import { randomBytes } from 'node:crypto';
 import { pendingEvents, pendingUnpaid, verifyReminderAt, verifyReminderKey } from '../domain/calendar.js';
 import { documentContent, type DocumentContent } from '../domain/documents.js';
@@ -18,7 +21,7 @@ import { log } from '../runtime/log.js';
 import { letterheadFor, noticesFor } from '../notices/catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
-import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
+import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
 import { publishEvents, type PublishDeps } from './webhooks.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
@@ -50,7 +53,10 @@ export interface DocumentDeps extends ChangeDeps {
   numbers: NumberSeries;
   documents: DocumentStore;
   seller: SellerProfile;
-  renderPdf: (content: DocumentContent) => Promise<Uint8Array>;
+  /** The policy, read at issue: whether the PDF is a Factur-X hybrid, and which e-invoice each customer asked for. */
+  policies: Pick<PolicyStore, 'get'>;
+  /** Lays out a document as PDF; with `facturX` (its CII), as a Factur-X invoice (PDF/A-3 with the XML inside). */
+  renderPdf: (content: DocumentContent, options?: { facturX?: string }) => Promise<Uint8Array>;
 }
 
 async function loadStored(deps: ChangeDeps, poId: string): Promise<StoredPurchaseOrder> {
@@ -215,8 +221,14 @@ export async function issueDocument(
   const year = at.getUTCFullYear();
   const number = formatNumber(type as Series, year, await deps.numbers.claim(type, year, po.id));
   const dueDate = type === 'invoice' ? po.payment.dueDate : null;
-  const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller));
-  const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered, einvoice: type === 'proforma' ? null : einvoiceOrNone(po, { type, number, issuedAt: at, dueDate }, deps.seller) });
+  // An invoice or credit note is EN 16931 data too, kept with it; its PDF carries the data inside
+  // (Factur-X) where the seller or the customer wants it so.
+  const einvoice = type === 'proforma' ? null : einvoiceOrNone(po, { type, number, issuedAt: at, dueDate }, deps.seller);
+  const policy = einvoice ? await deps.policies.get() : null;
+  const einvoiceFormat = policy ? customerFormat(po.customer, policy) : 'none';
+  const facturX = einvoice && policy && printsFacturX(policy, einvoiceFormat) ? { facturX: toCii(einvoice) } : {};
+  const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller), facturX);
+  const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered, einvoice, einvoiceFormat });
   const total = type === 'credit_note' ? (creditDue(po) ?? po.total) : po.total;
   const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total, dueDate };
   const updated = await changePurchaseOrder(deps, po.id, [...alongside, { type: 'issue_document', document: doc }], { actor: 'system', at: deps.clock.now() }, po);
@@ -340,5 +352,18 @@ export function describeFailure(failure: { Error?: string; Cause?: string }): st
 async function pdfAttachment(deps: MessageDeps, po: PurchaseOrder, doc: DocumentRef): Promise<OutgoingEmail['attachments']> {
   const stored = await deps.documents.get(po.id, doc.id);
   if (!stored) throw new Error(`document ${doc.id} of purchase order ${po.id} is recorded but not stored`);
-  return [{ filename: `${doc.number}.pdf`, content: stored.pdf, contentType: 'application/pdf' }];
+  const pdf = { filename: `${doc.number}.pdf`, content: stored.pdf, contentType: 'application/pdf' };
+  const xml = stored.einvoice && stored.einvoiceFormat ? xmlOrNone(stored.einvoice, stored.einvoiceFormat) : null;
+  return xml ? [pdf, { filename: xml.filename, content: new TextEncoder().encode(xml.xml), contentType: 'application/xml' }] : [pdf];
+}
+
+/** The XML the buyer asked for, or none when the document cannot have it (the PDF goes alone, and why is logged). */
+function xmlOrNone(einvoice: EInvoice, format: EInvoiceFormat): WrittenXml | null {
+  try {
+    return xmlForCustomer(einvoice, format);
+  } catch (error) {
+    if (!(error instanceof NoEInvoiceError)) throw error;
+    log.warn('the e-invoice the buyer asked for cannot be written', { format, reason: error.message });
+    return null;
+  }
 }

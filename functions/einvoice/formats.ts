@@ -1,4 +1,5 @@
 import type { EInvoiceFormat } from '../../contract/einvoice.js';
+import type { Policy } from '../../contract/policy.js';
 import { toCii } from './cii.js';
 import type { EInvoice } from './model.js';
 import { NoEInvoiceError } from './parties.js';
@@ -40,6 +41,16 @@ export function xmlForCustomer(invoice: EInvoice, format: EInvoiceFormat): Writt
   if (format === 'peppol') return writeXml(invoice, 'ubl');
   if (format === 'xrechnung' || format === 'cii') return writeXml(invoice, format);
   return null;
+}
+
+/** The e-invoice a customer asked for: on their order, else as the policy has it for them, else none. */
+export function customerFormat(customer: { id: string; einvoiceFormat?: EInvoiceFormat | undefined }, policy: Pick<Policy, 'customers'>): EInvoiceFormat {
+  return customer.einvoiceFormat ?? policy.customers[customer.id]?.einvoiceFormat ?? 'none';
+}
+
+/** Whether a document's PDF is the Factur-X hybrid: the seller prints all so, or the customer asked for it. */
+export function printsFacturX(policy: Pick<Policy, 'einvoicing'>, format: EInvoiceFormat): boolean {
+  return policy.einvoicing.pdf === 'factur-x' || format === 'factur-x';
 }
 
 export { defaultUblProfile, NoEInvoiceError };

@@ -23,6 +23,7 @@ const exported = exportTasks(() => {
     workflow: signalOnlyWorkflow(),
     clock: systemClock,
     seller: seller(),
+    policies: all.policies,
     renderPdf: renderDocumentPdf,
   });
 });

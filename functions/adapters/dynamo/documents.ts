@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, TableStore } from './table.js';
 import type { DocumentStore, StoredDocument } from '../../app/ports.js';
+import type { EInvoiceFormat } from '../../../contract/einvoice.js';
 import type { EInvoice } from '../../einvoice/model.js';
 
 export class DynamoDocumentStore extends TableStore implements DocumentStore {
@@ -25,6 +26,6 @@ export class DynamoDocumentStore extends TableStore implements DocumentStore {
   async get(poId: string, id: string): Promise<StoredDocument | null> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `PO#${poId}`, sk: `DOC#${id}` }, ConsistentRead: true }));
     if (!Item) return null;
-    return { poId, id, type: Item.type, number: Item.number, pdf: Item.pdf as Uint8Array, einvoice: (Item.einvoice as EInvoice | undefined) ?? null };
+    return { poId, id, type: Item.type, number: Item.number, pdf: Item.pdf as Uint8Array, einvoice: (Item.einvoice as EInvoice | undefined) ?? null, einvoiceFormat: (Item.einvoiceFormat as EInvoiceFormat | undefined) ?? 'none' };
   }
 }

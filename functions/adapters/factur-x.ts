@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { AFRelationship, PDFHexString, PDFName, PDFString, type PDFDocument } from 'pdf-lib';
+import { create } from 'xmlbuilder2';
+import { srgbProfile } from './srgb-profile.js';
+
+/**
+ * Makes a PDF being laid out a Factur-X (= ZUGFeRD 2) invoice: PDF/A-3b with the invoice's CII as
+ * the associated file `factur-x.xml`, and the XMP metadata that says both. pdf-lib writes the PDF
+ * structure (the embedded file, its filespec and the catalog's /AF); this adds what PDF/A asks of
+ * the file as a whole: every font embedded (the caller's Typesetter, in `embedded` mode), the XMP
+ * stream agreeing with the document information, an sRGB output intent, and a file identifier.
+ */
+export interface FacturXInfo {
+  title: string;
+  subject: string;
+  author: string;
+  /** Creation and modification date, as the document information has them. */
+  date: Date;
+  /** The document's CII (EN 16931), embedded as factur-x.xml. */
+  xml: string;
+}
+
+export const FACTUR_X_FILENAME = 'factur-x.xml';
+const PRODUCER = 'po-workflow';
+
+export async function makeFacturX(pdf: PDFDocument, info: FacturXInfo): Promise<void> {
+  pdf.setProducer(PRODUCER);
+  pdf.setCreator(PRODUCER);
+  const xml = new TextEncoder().encode(info.xml);
+  await pdf.attach(xml, FACTUR_X_FILENAME, {
+    mimeType: 'text/xml',
+    description: 'Factur-X invoice (EN 16931 profile), the structured data of this document',
+    creationDate: info.date,
+    modificationDate: info.date,
+    // The XML says what the PDF shows: Factur-X's recommended relationship for the EN 16931 profile.
+    afRelationship: AFRelationship.Alternative,
+  });
+
+  const metadata = pdf.context.stream(xmp(info), { Type: 'Metadata', Subtype: 'XML' });
+  pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(metadata));
+
+  const profile = pdf.context.flateStream(srgbProfile(), { N: 3 });
+  const intent = pdf.context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1'),
+    Info: PDFString.of('sRGB IEC61966-2.1'),
+    DestOutputProfile: pdf.context.register(profile),
+  });
+  pdf.catalog.set(PDFName.of('OutputIntents'), pdf.context.obj([intent]));
+
+  // PDF/A wants a file identifier; the same document gives the same one.
+  const id = PDFHexString.of(createHash('md5').update(info.title).update(xml).digest('hex'));
+  pdf.context.trailerInfo.ID = pdf.context.obj([id, id]);
+}
+
+/** The XMP packet: PDF/A-3b, the Dublin Core and PDF properties as in the document information, and Factur-X's extension schema and values. */
+function xmp(info: FacturXInfo): string {
+  const date = info.date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const rdfNs = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
+  const root = create().ele('adobe:ns:meta/', 'x:xmpmeta').ele(rdfNs, 'rdf:RDF');
+  const description = (prefix: string, uri: string) => root.ele(rdfNs, 'rdf:Description', { 'rdf:about': '' }).att('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, uri);
+  const pdfaid = description('pdfaid', 'http://www.aiim.org/pdfa/ns/id/');
+  pdfaid.ele('http://www.aiim.org/pdfa/ns/id/', 'pdfaid:part').txt('3');
+  pdfaid.ele('http://www.aiim.org/pdfa/ns/id/', 'pdfaid:conformance').txt('B');
+  const dcNs = 'http://purl.org/dc/elements/1.1/';
+  const dc = description('dc', dcNs);
+  dc.ele(dcNs, 'dc:format').txt('application/pdf');
+  dc.ele(dcNs, 'dc:title').ele(rdfNs, 'rdf:Alt').ele(rdfNs, 'rdf:li', { 'xml:lang': 'x-default' }).txt(info.title);
+  dc.ele(dcNs, 'dc:creator').ele(rdfNs, 'rdf:Seq').ele(rdfNs, 'rdf:li').txt(info.author);
+  dc.ele(dcNs, 'dc:description').ele(rdfNs, 'rdf:Alt').ele(rdfNs, 'rdf:li', { 'xml:lang': 'x-default' }).txt(info.subject);
+  const pdfNs = 'http://ns.adobe.com/pdf/1.3/';
+  description('pdf', pdfNs).ele(pdfNs, 'pdf:Producer').txt(PRODUCER);
+  const xmpNs = 'http://ns.adobe.com/xap/1.0/';
+  const x = description('xmp', xmpNs);
+  x.ele(xmpNs, 'xmp:CreatorTool').txt(PRODUCER);
+  x.ele(xmpNs, 'xmp:CreateDate').txt(date);
+  x.ele(xmpNs, 'xmp:ModifyDate').txt(date);
+
+  // PDF/A allows only known properties: Factur-X's fx: ones are declared by this extension schema.
+  const ext = { extension: 'http://www.aiim.org/pdfa/ns/extension/', schema: 'http://www.aiim.org/pdfa/ns/schema#', property: 'http://www.aiim.org/pdfa/ns/property#' };
+  const schemas = root
+    .ele(rdfNs, 'rdf:Description', { 'rdf:about': '' })
+    .att('http://www.w3.org/2000/xmlns/', 'xmlns:pdfaExtension', ext.extension)
+    .att('http://www.w3.org/2000/xmlns/', 'xmlns:pdfaSchema', ext.schema)
+    .att('http://www.w3.org/2000/xmlns/', 'xmlns:pdfaProperty', ext.property)
+    .ele(ext.extension, 'pdfaExtension:schemas')
+    .ele(rdfNs, 'rdf:Bag')
+    .ele(rdfNs, 'rdf:li', { 'rdf:parseType': 'Resource' });
+  schemas.ele(ext.schema, 'pdfaSchema:schema').txt('Factur-X PDFA Extension Schema');
+  schemas.ele(ext.schema, 'pdfaSchema:namespaceURI').txt(FX_NS);
+  schemas.ele(ext.schema, 'pdfaSchema:prefix').txt('fx');
+  const properties = schemas.ele(ext.schema, 'pdfaSchema:property').ele(rdfNs, 'rdf:Seq');
+  for (const [name, text] of [
+    ['DocumentFileName', 'The name of the embedded XML document'],
+    ['DocumentType', 'The type of the hybrid document in capital letters, e.g. INVOICE or ORDER'],
+    ['Version', 'The actual version of the standard applying to the embedded XML document'],
+    ['ConformanceLevel', 'The conformance level of the embedded XML document'],
+  ]) {
+    const property = properties.ele(rdfNs, 'rdf:li', { 'rdf:parseType': 'Resource' });
+    property.ele(ext.property, 'pdfaProperty:name').txt(name!);
+    property.ele(ext.property, 'pdfaProperty:valueType').txt('Text');
+    property.ele(ext.property, 'pdfaProperty:category').txt('external');
+    property.ele(ext.property, 'pdfaProperty:description').txt(text!);
+  }
+  const fx = description('fx', FX_NS);
+  fx.ele(FX_NS, 'fx:DocumentType').txt('INVOICE');
+  fx.ele(FX_NS, 'fx:DocumentFileName').txt(FACTUR_X_FILENAME);
+  fx.ele(FX_NS, 'fx:Version').txt('1.0');
+  fx.ele(FX_NS, 'fx:ConformanceLevel').txt('EN 16931');
+
+  const body = root.doc().end({ headless: true, prettyPrint: true });
+  return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n${body}\n<?xpacket end="w"?>`;
+}
+
+const FX_NS = 'urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#';
