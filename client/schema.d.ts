@@ -1224,6 +1224,14 @@ export interface components {
                 /** @description an amount in the currency's minor unit */
                 total: number;
                 href: string;
+                links: {
+                    pdf: string;
+                    ubl?: string;
+                    xrechnung?: string;
+                    cii?: string;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             })[];
@@ -1524,6 +1532,14 @@ export interface components {
                 /** @description an amount in the currency's minor unit */
                 total: number;
                 href: string;
+                links: {
+                    pdf: string;
+                    ubl?: string;
+                    xrechnung?: string;
+                    cii?: string;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             })[];

@@ -14,5 +14,12 @@ export const endpointId = z
  * Which e-invoice a customer's email carries, beside or inside the PDF: Peppol BIS UBL, XRechnung
  * (UBL), CII, the Factur-X PDF (its CII inside), or none (the plain PDF only).
  */
+/**
+ * The XML a document is offered in (the API's `?format=`): UBL 2.1 (Peppol BIS where both parties
+ * have a Peppol address, else EN 16931), XRechnung 3.0 (UBL), or UN/CEFACT CII.
+ */
+export const xmlFormat = z.enum(['ubl', 'xrechnung', 'cii']);
+export type XmlFormat = z.infer<typeof xmlFormat>;
+
 export const einvoiceFormat = z.enum(['peppol', 'xrechnung', 'cii', 'factur-x', 'none']);
 export type EInvoiceFormat = z.infer<typeof einvoiceFormat>;

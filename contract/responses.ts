@@ -68,7 +68,18 @@ export const purchaseOrder = z
       shortfall: money.optional().describe('a dispute settled for less: what was written off (credited by a credit note)'),
       payments: z.array(z.unknown()),
     }),
-    documents: z.array(z.looseObject({ id: z.string(), type: z.enum(['invoice', 'proforma', 'credit_note']), number: z.string(), issuedAt: time, total: money, href: z.string() })),
+    documents: z.array(
+      z.looseObject({
+        id: z.string(),
+        type: z.enum(['invoice', 'proforma', 'credit_note']),
+        number: z.string(),
+        issuedAt: time,
+        total: money,
+        href: z.string(),
+        /** Where to fetch it: `pdf`, and for an invoice or credit note each e-invoice format it has (`ubl`, `xrechnung`, `cii`). */
+        links: z.looseObject({ pdf: z.string(), ubl: z.string().optional(), xrechnung: z.string().optional(), cii: z.string().optional() }),
+      }),
+    ),
     shippingOrders: z.array(z.looseObject({ id: z.string(), seller: z.string(), status: z.enum(['pending', 'shipped', 'delivered']) })),
     licences: z.array(z.looseObject({ sku: z.string(), keys: z.array(z.string()) })).nullable(),
     attachments: z.array(z.looseObject({ id: z.string(), contentType: z.string(), size: z.number().int(), href: z.string() })),

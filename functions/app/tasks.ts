@@ -1,6 +1,6 @@
 import type { EInvoiceFormat } from '../../contract/einvoice.js';
 import { toCii } from '../einvoice/cii.js';
-import { customerFormat, NoEInvoiceError, printsFacturX, xmlForCustomer, type WrittenXml } from '../einvoice/formats.js';
+import { customerFormat, formatsOf, NoEInvoiceError, printsFacturX, xmlForCustomer, type WrittenXml } from '../einvoice/formats.js';
 import { einvoiceOrNone, type EInvoice } from '../einvoice/model.js';
 import { randomBytes } from 'node:crypto';
 import { pendingEvents, pendingUnpaid, verifyReminderAt, verifyReminderKey } from '../domain/calendar.js';
@@ -230,7 +230,8 @@ export async function issueDocument(
   const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller), facturX);
   const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered, einvoice, einvoiceFormat });
   const total = type === 'credit_note' ? (creditDue(po) ?? po.total) : po.total;
-  const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total, dueDate };
+  const formats = kept.einvoice ? formatsOf(kept.einvoice) : [];
+  const doc: DocumentRef = { id: number, type, number, issuedAt: at.toISOString(), total, dueDate, ...(formats.length ? { formats } : {}) };
   const updated = await changePurchaseOrder(deps, po.id, [...alongside, { type: 'issue_document', document: doc }], { actor: 'system', at: deps.clock.now() }, po);
   return { po: updated, doc, pdf: kept.pdf };
 }

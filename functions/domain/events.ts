@@ -1,3 +1,4 @@
+import type { XmlFormat } from '../../contract/einvoice.js';
 import type { EventType } from '../../contract/events.js';
 import type { EntryType, HistoryEntry, HistoryEntryOf } from './history.js';
 import type { Who } from '../../contract/purchase-order.js';
@@ -109,6 +110,7 @@ export const eventCatalogue: { [T in EntryType]: { emits: readonly EventType[]; 
         number: entry.data.number,
         total: entry.data.total,
         path: `/purchase-orders/${po.id}/documents/${entry.data.documentId}`,
+        links: documentLinks(`/purchase-orders/${po.id}/documents/${entry.data.documentId}`, entry.data.formats),
       }),
   },
   // What only the back office acts on: an attachment, a step needing attention, a refused email.
@@ -145,3 +147,8 @@ export function eventsOf(po: PurchaseOrder): (PoEvent & { entryIndex: number })[
 
 /** Whether an endpoint subscribed to `types` (every type when empty) hears events of this type. */
 export const subscribes = (types: readonly EventType[], type: EventType) => types.length === 0 || types.includes(type);
+
+/** Where a document is fetched: its PDF, and each XML format it has (`?format=`), as paths of the API. */
+export function documentLinks(path: string, formats: readonly XmlFormat[] = []): Record<'pdf' | XmlFormat, string> {
+  return Object.fromEntries([['pdf', path], ...formats.map((format) => [format, `${path}?format=${format}`])]) as Record<'pdf' | XmlFormat, string>;
+}

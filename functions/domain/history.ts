@@ -4,6 +4,7 @@ import { type HoldReason } from '../../contract/purchase-order.js';
 import { formatMoney } from './money.js';
 import type { OrderRequest } from '../../contract/order-request.js';
 import type { DocumentType, Status } from '../../contract/purchase-order.js';
+import type { XmlFormat } from '../../contract/einvoice.js';
 
 /**
  * The PO's history: one entry per change, append-only, each with typed `data` saying what changed.
@@ -63,7 +64,7 @@ export interface EntryData {
   remind_unpaid: { reminder: string; days: number; since: string; outstanding: number };
   cancel_unpaid: { days: number; since: string; outstanding: number; refund: number };
   deliver_digital: { keys: number };
-  issue_document: { documentId: string; documentType: DocumentType; number: string; total: number };
+  issue_document: { documentId: string; documentType: DocumentType; number: string; total: number; formats?: XmlFormat[] };
   attach: { attachmentId: string; contentType: string; size: number; filename: string | null };
   flag_attention: { step: string; reason: string };
   resume: { step: string; reason: string };

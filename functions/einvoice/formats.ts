@@ -1,4 +1,4 @@
-import type { EInvoiceFormat } from '../../contract/einvoice.js';
+import { type EInvoiceFormat, xmlFormat, type XmlFormat } from '../../contract/einvoice.js';
 import type { Policy } from '../../contract/policy.js';
 import { toCii } from './cii.js';
 import type { EInvoice } from './model.js';
@@ -11,8 +11,8 @@ import { defaultUblProfile, toUbl, unavailableIn } from './ubl.js';
  * - `xrechnung`: UBL 2.1 as XRechnung 3.0 (a German public buyer's Leitweg-ID as the buyer reference);
  * - `cii`: UN/CEFACT CII, as Factur-X and ZUGFeRD carry it.
  */
-export const xmlFormats = ['ubl', 'xrechnung', 'cii'] as const;
-export type XmlFormat = (typeof xmlFormats)[number];
+export const xmlFormats = xmlFormat.options;
+export type { XmlFormat };
 
 export interface WrittenXml {
   xml: string;

@@ -29,7 +29,7 @@ const ns = {
 
 /** The UBL profile a document goes out in by default: Peppol where both parties have a Peppol address, else plain EN 16931. */
 export function defaultUblProfile(invoice: EInvoice): UblProfile {
-  return invoice.seller.endpoint && invoice.buyer.endpoint ? 'peppol' : 'en16931';
+  return unavailableIn(invoice, 'peppol') ? 'en16931' : 'peppol';
 }
 
 /** Why a document cannot go out in a profile, or null when it can. */

@@ -1,4 +1,5 @@
 import { taxationOf, type PurchaseOrder } from '../domain/purchase-order/index.js';
+import { documentLinks } from '../domain/events.js';
 
 /** The contract's view of a PO: everything a checkout or finance team needs, nothing internal. */
 export function presentPurchaseOrder(po: PurchaseOrder) {
@@ -29,7 +30,7 @@ export function presentPurchaseOrder(po: PurchaseOrder) {
       ...(po.payment.shortfall ? { shortfall: po.payment.shortfall } : {}),
       payments: po.payment.records,
     },
-    documents: po.documents.map((doc) => ({ ...doc, href: `/purchase-orders/${po.id}/documents/${doc.id}` })),
+    documents: po.documents.map(({ formats, ...doc }) => ({ ...doc, href: `/purchase-orders/${po.id}/documents/${doc.id}`, links: documentLinks(`/purchase-orders/${po.id}/documents/${doc.id}`, formats) })),
     shippingOrders: po.shippingOrders,
     licences: po.licences,
     attachments: po.attachments.map((attachment) => ({ ...attachment, href: `/purchase-orders/${po.id}/attachments/${attachment.id}` })),

@@ -301,7 +301,13 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       next.documents.push(action.document);
       change = {
         type: 'issue_document',
-        data: { documentId: action.document.id, documentType: action.document.type, number: action.document.number, total: action.document.total },
+        data: {
+          documentId: action.document.id,
+          documentType: action.document.type,
+          number: action.document.number,
+          total: action.document.total,
+          ...(action.document.formats?.length ? { formats: action.document.formats } : {}),
+        },
       };
       break;
   }

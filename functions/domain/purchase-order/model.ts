@@ -1,3 +1,4 @@
+import type { XmlFormat } from '../../../contract/einvoice.js';
 import type { Address, Customer, OrderLine, OrderRequest } from '../../../contract/order-request.js';
 import type { Policy } from '../../../contract/policy.js';
 import type { Actor, DocumentType, HoldReason, PaymentStatus, Status, Who } from '../../../contract/purchase-order.js';
@@ -42,6 +43,8 @@ export interface DocumentRef {
   issuedAt: string;
   total: number;
   dueDate: string | null;
+  /** The XML an invoice or credit note is offered in besides its PDF (none for a proforma, or before e-invoices). */
+  formats?: XmlFormat[];
 }
 
 export interface ShippingOrder {
