@@ -11,12 +11,23 @@ import { RuleViolation } from '../domain/errors.js';
 import { parseMajor } from '../domain/money.js';
 import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { problemOf } from '../http/http.js';
+import { NoEInvoiceError, writeXml, xmlFormats, type WrittenXml, type XmlFormat } from '../einvoice/formats.js';
+import type { EInvoice } from '../einvoice/model.js';
 import { documentKey, pdfAnswer } from '../http/pdf.js';
 import { both, finance, html, notFound, redirect, type ConsoleRequest, type ConsoleRoute } from './router.js';
 import { customerPage, poPage } from './views/purchase-order.js';
 
 /** A PO's page, its documents and files, the actions on it, and a customer's account. */
 const id = '([A-Za-z0-9_-]{1,64})';
+
+function xmlOrNone(einvoice: EInvoice, format: XmlFormat): WrittenXml | null {
+  try {
+    return writeXml(einvoice, format);
+  } catch (error) {
+    if (error instanceof NoEInvoiceError) return null;
+    throw error;
+  }
+}
 
 const purchaseOrder = async (request: ConsoleRequest, poId: string) => (await request.deps.pos.get(poId))?.po ?? null;
 
@@ -39,6 +50,17 @@ export const purchaseOrderRoutes: ConsoleRoute[] = [
       const po = await purchaseOrder(request, poId!);
       const stored = po?.documents.some((doc) => doc.id === docId) ? await request.deps.documents.get(po.id, docId!) : null;
       if (!stored) return notFound(request, 'There is no such document.');
+      // ?format=ubl|xrechnung|cii: the e-invoice, as the API gives it.
+      const format = request.event.queryStringParameters?.format;
+      if (format !== undefined) {
+        const written = stored.einvoice && xmlFormats.includes(format as XmlFormat) ? xmlOrNone(stored.einvoice, format as XmlFormat) : null;
+        if (!written) return notFound(request, `Document ${stored.number} has no ${format} e-invoice.`);
+        return {
+          statusCode: 200,
+          headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${written.filename}"`, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
+          body: written.xml,
+        };
+      }
       return pdfAnswer(request.event, request.deps.files, { key: documentKey(po!.id, docId!), filename: `${stored.number}.pdf`, pdf: stored.pdf });
     },
   },

@@ -4,6 +4,7 @@ import type { StaffSignIn } from '../../functions/adapters/staff-sign-in.js';
 import { makeConsoleHandler } from '../../functions/console/handler.js';
 import { pageHeaders } from '../../functions/http/headers.js';
 import { digest } from '../../functions/console/session.js';
+import { fulfil } from '../../functions/app/tasks.js';
 import { apiEvent, approvedOnFakes, directoryOf } from '../support/fakes.js';
 import { noFiles } from '../support/route-handlers.js';
 
@@ -46,16 +47,18 @@ async function consoleOn() {
     directory: () => directory,
   });
   const request = (method: string, path: string, options: { as?: string; form?: Record<string, string>; csrf?: string } = {}) => {
+    const [pathOnly, search] = path.split('?');
     const event: APIGatewayProxyEvent = apiEvent({
       method,
-      path: `/console${path}`,
+      path: `/console${pathOnly}`,
+      ...(search ? { query: Object.fromEntries(new URLSearchParams(search)) } : {}),
       headers: {
         ...(options.as ? { Cookie: `po_session=${options.as}; po_access=access-${options.as}` } : {}),
         ...(options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
       },
       body: options.form ? new URLSearchParams({ ...(options.as ? { csrf: options.csrf ?? digest(`csrf:${options.as}`) } : {}), ...options.form }).toString() : null,
     });
-    event.resource = path === '/' ? '/console' : '/console/{proxy+}';
+    event.resource = pathOnly === '/' ? '/console' : '/console/{proxy+}';
     return handle(event);
   };
   return { deps, poId, request };
@@ -77,6 +80,19 @@ describe('the console, page by page', () => {
     const po = await request('GET', `/po/${poId}`, { as: 'token-finance' });
     expect(po.statusCode).toBe(200);
     expect(po.body).toContain('Record payment');
+  });
+
+  it('links each e-invoice format of a document, and answers each as XML; one it cannot have is not found', async () => {
+    const { request, poId, deps } = await consoleOn();
+    await fulfil(deps, { poId });
+    const invoice = (await deps.pos.get(poId))!.po.documents[0]!;
+    const page = await request('GET', `/po/${poId}`, { as: 'token-reviewer' });
+    // Not subject to VAT (no tax settings): UBL and CII, no XRechnung.
+    expect(page.body).toContain(`<a href="/console/po/${poId}/documents/${invoice.id}?format=ubl" download>UBL</a>, <a href="/console/po/${poId}/documents/${invoice.id}?format=cii" download>CII</a>`);
+    const cii = await request('GET', `/po/${poId}/documents/${invoice.id}?format=cii`, { as: 'token-reviewer' });
+    expect(cii).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${invoice.number}-cii.xml"` } });
+    expect(cii.body).toContain(`<ram:ID>${invoice.number}</ram:ID>`);
+    expect((await request('GET', `/po/${poId}/documents/${invoice.id}?format=xrechnung`, { as: 'token-reviewer' })).statusCode).toBe(404);
   });
 
   it("keeps finance's pages from reviewers: not found, as if they were not there", async () => {

@@ -5,6 +5,10 @@ import { formatMoney, toDecimalString } from '../../domain/money.js';
 import { type Action, type PurchaseOrder, taxationOf, outstanding } from '../../domain/purchase-order/index.js';
 import { formatRate } from '../../domain/tax.js';
 import { SafeHtml, html } from '../../templates/html.js';
+import type { XmlFormat } from '../../../contract/einvoice.js';
+
+/** What each e-invoice format is called where people pick one. */
+const formatNames: Record<XmlFormat, string> = { ubl: 'UBL', xrechnung: 'XRechnung', cii: 'CII' };
 
 /** A PO's page (its facts, documents, timeline and the actions the person may take) and a customer's account. */
 
@@ -115,7 +119,13 @@ ${
       po.documents.length
         ? html`<ul class="plain">${po.documents.map(
             (doc) =>
-              html`<li><a href="${page.base}/po/${po.id}/documents/${doc.id}">${doc.type.replace('_', ' ')} ${doc.number}</a> <span class="muted">${doc.issuedAt.slice(0, 10)} · ${money(doc.total)}</span></li>`,
+              html`<li><a href="${page.base}/po/${po.id}/documents/${doc.id}">${doc.type.replace('_', ' ')} ${doc.number}</a> <span class="muted">${doc.issuedAt.slice(0, 10)} · ${money(doc.total)}</span>${
+                doc.formats?.length
+                  ? html` <span class="muted">· e-invoice: ${doc.formats.map(
+                      (format, index) => html`${index ? ', ' : ''}<a href="${page.base}/po/${po.id}/documents/${doc.id}?format=${format}" download>${formatNames[format]}</a>`,
+                    )}</span>`
+                  : ''
+              }</li>`,
           )}</ul>`
         : html`<p class="muted">No document issued yet.</p>`
     }
