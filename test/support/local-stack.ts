@@ -241,14 +241,25 @@ export class LocalStack {
     return healthyAfter;
   }
 
-  /** Stops the stack: SIGTERM is a clean Ctrl-C-like stop; SIGKILL is a crash. */
+  /** The invoices and credit notes whose e-invoices were checked as this stack stopped before. */
+  private readonly einvoicesChecked = new Set<string>();
+
+  /**
+   * Stops the stack: SIGTERM is a clean Ctrl-C-like stop; SIGKILL is a crash. A clean stop first
+   * checks every e-invoice the stack issued since the last, in every format, by the official rules
+   * (einvoice-check.ts): a file whose tests made an invalid one fails.
+   */
   async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
+    const checked = signal === 'SIGTERM' && this.ports.dynamo ? import('./einvoice-check.js').then(({ checkIssuedEInvoices }) => checkIssuedEInvoices(this.dynamodb, this.einvoicesChecked)) : null;
+    // The stack stops whatever the check finds; what it finds fails the stop.
+    const found = await checked?.then(() => null, (error: unknown) => error);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
     this.child = undefined;
+    if (found) throw found;
   }
 
   async request(method: string, route: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
