@@ -911,7 +911,7 @@ export interface components {
                 type: "business" | "government" | "education" | "consumer";
                 company: string;
                 /** Format: email */
-                email: string;
+                email?: string;
                 name?: string;
                 partnerId?: string;
                 taxId?: string;

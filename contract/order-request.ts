@@ -30,7 +30,8 @@ export const customerSchema = z.strictObject({
   id: text(200),
   type: z.enum(['business', 'government', 'education', 'consumer']),
   company: text(200),
-  email: z.email(),
+  /** Where the buyer's emails go; a buyer reached by e-invoice only (an endpointId) may have none, and gets its documents by the feed, webhooks and its access point. */
+  email: z.email().optional(),
   name: text(200).optional(),
   partnerId: text(200).optional(),
   /** The buyer's VAT or other tax registration id, printed on documents (and what EU reverse charge needs). */
@@ -60,6 +61,9 @@ export const orderRequestSchema = z
     onlinePayment: z.strictObject({ reference: text(200), amount: minorAmount }).optional(),
   })
   .superRefine((order, ctx) => {
+    if (order.customer.email === undefined && order.customer.endpointId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['customer', 'email'], message: 'is required, unless the customer has an endpointId to receive e-invoices' });
+    }
     if (order.delivery !== undefined && order.paymentMethod !== 'purchase_order') {
       ctx.addIssue({ code: 'custom', path: ['delivery'], message: 'applies only to paymentMethod purchase_order' });
     }

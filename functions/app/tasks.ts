@@ -302,7 +302,8 @@ async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipie
   const refused: Action[] = [];
   const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
   for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
-    const to = notice.to === 'buyer' ? [po.customer.email] : ((await recipients())[notice.to] ?? []);
+    // A buyer reached by e-invoice only has no email: its documents go by the feed, webhooks and its access point.
+    const to = notice.to === 'buyer' ? (po.customer.email ? [po.customer.email] : []) : ((await recipients())[notice.to] ?? []);
     // A personal notice goes to each recipient on their own (a reviewer's link is theirs alone).
     const batches = notice.personal ? to.map((address) => [[address], `${index}-${notice.name}-${address}`] as const) : [[to, `${index}-${notice.name}`] as const];
     for (const [addresses, key] of batches) {

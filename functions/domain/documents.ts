@@ -95,7 +95,7 @@ export function documentContent(
         [address.postalCode, address.city].filter(Boolean).join(' '),
         ...(address.region ? [address.region] : []),
         address.country,
-        po.customer.email,
+        ...(po.customer.email ? [po.customer.email] : []),
         ...(po.customer.taxId ? [`VAT ID ${po.customer.taxId}`] : []),
         ...(po.customer.taxExemptionId && taxEntries.some((entry) => entry.note?.startsWith('Exempt')) ? [`Tax exemption ${po.customer.taxExemptionId}`] : []),
       ],

@@ -20,7 +20,7 @@ export function reviewRequestEmail(po: PurchaseOrder, link: string, expiresAt: s
         kind: 'facts',
         rows: [
           ['Customer', `${po.customer.company} (${po.customer.type}, id ${po.customer.id})`],
-          ['Buyer email', po.customer.email],
+          ['Buyer email', po.customer.email ?? `none (e-invoices to ${po.customer.endpointId ?? 'its endpoint'})`],
           ['Channel', po.channel],
           ['Delivery', po.delivery === 'prepayment' ? 'after prepayment (proforma invoice)' : 'on release, invoice on net terms'],
         ],

@@ -33,7 +33,7 @@ ${holdNotice(po)}${
     : html`<p><strong>The buyer's signed PO has not arrived yet.</strong> Approve only once you have checked their confirmation.</p>`
 }<section class="card" aria-labelledby="h-buyer"><h2 id="h-buyer">Buyer</h2><dl>
 <dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd>
-<dt>Buyer</dt><dd>${po.customer.email}</dd>
+<dt>Buyer</dt><dd>${po.customer.email ?? '—'}</dd>
 <dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
 <dt>Billing address</dt><dd>${[address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', ')}</dd>
 <dt>Delivery</dt><dd>${po.delivery === 'prepayment' ? 'after prepayment (proforma invoice)' : `on release; invoice due in ${po.paymentTermsDays} days`}</dd>

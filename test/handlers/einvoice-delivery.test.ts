@@ -84,4 +84,22 @@ describe('the e-invoice a buyer asked for', () => {
     // The buyer's PO number serves as its buyer reference, so XRechnung is offered too.
     expect(Object.keys(credited.data.links as object)).toEqual(['pdf', 'ubl', 'xrechnung', 'cii']);
   });
+
+  it('a buyer with a Peppol address and no email: placed, invoiced, no email to the buyer, the invoice in the feed and to webhooks', async () => {
+    const { email: _none, ...withoutEmail } = { ...sampleOrder.customer, taxId: 'DE987654321', endpointId: '9930:DE987654321' };
+    const deps = taskFakes();
+    const at = '2026-01-01T00:00:00Z';
+    await deps.publishing.webhooks.create({ id: 'ep1', url: 'https://erp.example/hooks', description: 'ERP', events: [], status: 'enabled', disabled: null, failingSince: null, secrets: [], createdAt: at, updatedAt: at, version: 1 });
+    deps.policies.policy = { ...deps.policies.policy, cartMinimum: { EUR: 0 }, tax: germanVat };
+    const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse({ ...sampleOrder, currency: 'EUR', customer: withoutEmail, billingAddress: cologne }));
+    await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
+    await fulfil(deps, { poId: po.id });
+    await notify(deps, { poId: po.id, notifiedVersion: 0 });
+    expect(deps.mailer.sent.filter((s) => s.key.endsWith('-invoice'))).toEqual([]);
+    const issued = deps.publishing.events.kept.map((k) => k.event).find((event) => event.type === 'invoice.issued')!;
+    expect(issued.data.links).toMatchObject({ ubl: expect.stringMatching(/\?format=ubl$/) });
+    expect([...deps.publishing.deliveries.started.values()].map((d) => d.eventId)).toContain(issued.id);
+    // Without an email, an order must name where its e-invoices go.
+    expect(() => orderRequestSchema.parse({ ...sampleOrder, customer: { ...withoutEmail, endpointId: undefined } })).toThrow(/unless the customer has an endpointId/);
+  });
 });

@@ -98,7 +98,7 @@ ${po.status === 'awaiting_review' ? holdNotice(po) : ''}${
 <dt>Company</dt><dd>${po.customer.company} (${po.customer.type})</dd><dt>Customer id</dt><dd>${
   page.session?.role === 'finance' ? html`<a href="${page.base}/customers/${encodeURIComponent(po.customer.id)}">${po.customer.id}</a> <span class="muted">(account)</span>` : po.customer.id
 }</dd>
-<dt>Email</dt><dd>${po.customer.email}</dd><dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
+<dt>Email</dt><dd>${po.customer.email ?? '—'}</dd>${po.customer.endpointId ? html`<dt>E-invoice address</dt><dd>${po.customer.endpointId}</dd>` : ''}<dt>Buyer's PO number</dt><dd>${po.poNumber ?? '—'}</dd>
 <dt>Ships to</dt><dd>${[address.line1, address.line2, address.postalCode, address.city, address.country].filter(Boolean).join(', ')}</dd></dl></section>
 </div>
 <section class="card" aria-labelledby="h-lines"><h2 id="h-lines">Lines</h2><table><thead><tr><th scope="col">Item</th><th scope="col" class="n">Qty</th><th scope="col" class="n">Unit</th><th scope="col" class="n">Amount</th></tr></thead>
