@@ -21,6 +21,9 @@ new PurchaseOrderStack(app, context('stackName') ?? 'PurchaseOrders', {
   ...(context('sellerProfile') ? { sellerProfile: context('sellerProfile')! } : {}),
   ...(context('adminEmail') ? { adminEmail: context('adminEmail')! } : {}),
   ...(context('alarmEmail') ? { alarmEmail: context('alarmEmail')! } : {}),
+  ...(context('peppolAccessPointUrl') && context('peppolAccessPointTokenSecretArn')
+    ? { peppolAccessPoint: { url: context('peppolAccessPointUrl')!, tokenSecretArn: context('peppolAccessPointTokenSecretArn')! } }
+    : {}),
 });
 
 app.synth();

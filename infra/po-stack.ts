@@ -22,6 +22,7 @@ import { standardMachine } from './constructs/state-machine.js';
 import { webhookMachines } from './constructs/webhooks.js';
 import { Bindings, type Binding } from './constructs/bindings.js';
 import { apiGroups, routes, type ApiGroup } from '../contract/routes.js';
+import { envNames } from '../functions/runtime/env.js';
 import { apiFunctions } from './api-functions.js';
 
 export interface PoStackProps extends StackProps {
@@ -38,6 +39,12 @@ export interface PoStackProps extends StackProps {
   sellerProfile?: string;
   /** Who is emailed when an execution fails, times out or is aborted. */
   alarmEmail?: string;
+  /**
+   * The seller's Peppol access point, for buyers who asked for Peppol: the https URL of its API that
+   * takes a UBL document, and the Secrets Manager secret (ARN) holding its bearer token. Without it
+   * nothing is sent over Peppol, and no function gets any of this.
+   */
+  peppolAccessPoint?: { url: string; tokenSecretArn: string };
   /** The first finance user of the back office, invited by email. */
   adminEmail?: string;
 }
@@ -267,6 +274,12 @@ export class PurchaseOrderStack extends Stack {
           fonts: group === 'documents',
         });
         bindings.bind(fn, taskBindings[task] ?? groupBindings[group]);
+        if (task === 'notify' && props.peppolAccessPoint) {
+          // Notify hands issued documents to the access point: its URL, and reading its token.
+          fn.addEnvironment(envNames.peppolAccessPointUrl, props.peppolAccessPoint.url);
+          fn.addEnvironment(envNames.peppolAccessPointTokenSecret, props.peppolAccessPoint.tokenSecretArn);
+          fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.peppolAccessPoint.tokenSecretArn] }));
+        }
         return [task, fn];
       }),
     ) as Record<WorkflowTask, PoFunction>;

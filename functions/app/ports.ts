@@ -313,3 +313,18 @@ export interface DeliveryStarter {
 export interface WebhookSender {
   send(url: string, signing: { id: string; timestamp: Date; secrets: string[] }, body: string): Promise<{ status: number | null; retryAfter: string | null; error: string | null; durationMs: number }>;
 }
+
+/** A document handed to a Peppol access point: the UBL, who sends it and who receives it (participant ids, `scheme:value`). */
+export interface PeppolDocument {
+  /** Stable per document: the access point takes a document once, however often it is handed over. */
+  id: string;
+  sender: string;
+  receiver: string;
+  xml: string;
+}
+
+/** A Peppol access point's API, which sends documents over the Peppol network for the seller. */
+export interface AccessPoint {
+  /** Resolves once the access point has the document (or had it already); throws while it cannot take it. */
+  send(document: PeppolDocument): Promise<void>;
+}

@@ -21,7 +21,8 @@ import { log } from '../runtime/log.js';
 import { letterheadFor, noticesFor } from '../notices/catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
-import type { DocumentStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
+import { sendByPeppol } from './peppol.js';
+import type { AccessPoint, DocumentStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
 import { publishEvents, type PublishDeps } from './webhooks.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
@@ -47,6 +48,8 @@ export interface MessageDeps extends ChangeDeps {
   recipients: () => Promise<Recipients>;
   /** Where each change's events go: the feed, the bus and the webhook endpoints. */
   publishing: PublishDeps;
+  /** The seller's Peppol access point, if it has one: issued documents go to buyers who asked for Peppol. */
+  accessPoint?: AccessPoint | null;
 }
 
 export interface DocumentDeps extends ChangeDeps {
@@ -316,6 +319,7 @@ async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipie
       if (outcome !== 'sent') refused.push({ type: 'email_failed', key, notice: notice.name, audience: notice.to, to: [...addresses], reason: outcome.refused });
     }
   }
+  if (document) await sendByPeppol(deps, po, document);
   return refused;
 }
 

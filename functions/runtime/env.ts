@@ -18,6 +18,8 @@ export const envNames = {
   deliveryStateMachineArn: 'DELIVERY_STATE_MACHINE_ARN',
   webhookKeyArn: 'WEBHOOK_KEY_ARN',
   replayStateMachineArn: 'REPLAY_STATE_MACHINE_ARN',
+  peppolAccessPointUrl: 'PEPPOL_ACCESS_POINT_URL',
+  peppolAccessPointTokenSecret: 'PEPPOL_ACCESS_POINT_TOKEN_SECRET_ARN',
 } as const;
 
 export type EnvName = (typeof envNames)[keyof typeof envNames];

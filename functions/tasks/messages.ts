@@ -8,6 +8,7 @@ import { secrets } from '../wiring/secrets.js';
 import { stores } from '../wiring/stores.js';
 import { signalOnlyWorkflow } from '../wiring/workflow.js';
 import { attentionInput, exportTasks, notifyInput, task } from './task.js';
+import { accessPoint } from '../wiring/peppol.js';
 
 /** Every email, from the PO's history through the catalogue; review requests carry a signed link. */
 export const makeMessageTasks = (deps: MessageDeps) => ({
@@ -32,6 +33,7 @@ const exported = exportTasks(() => {
     seller: seller(),
     publicBaseUrl: publicBaseUrl(),
     publishing: publishing(),
+    accessPoint: accessPoint(),
     recipients: async () => {
       const policy = await all.policies.get();
       return { reviewers: policy.reviewerEmails, finance: policy.financeEmails, escalation: policy.reviewEscalationEmail ? [policy.reviewEscalationEmail] : [] };

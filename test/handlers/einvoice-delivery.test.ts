@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { orderRequestSchema } from '../../contract/order-request.js';
 import type { Policy } from '../../contract/policy.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
+import type { PeppolDocument } from '../../functions/app/ports.js';
 import { placeOrder } from '../../functions/app/place.js';
 import { fulfil, issueCreditNote, notify } from '../../functions/app/tasks.js';
 import { validate } from '../support/en16931.js';
@@ -101,5 +102,28 @@ describe('the e-invoice a buyer asked for', () => {
     expect([...deps.publishing.deliveries.started.values()].map((d) => d.eventId)).toContain(issued.id);
     // Without an email, an order must name where its e-invoices go.
     expect(() => orderRequestSchema.parse({ ...sampleOrder, customer: { ...withoutEmail, endpointId: undefined } })).toThrow(/unless the customer has an endpointId/);
+  });
+
+  it('Peppol with an access point: the invoice is handed over as Peppol UBL to the buyer\'s address, once per document however often notify runs', { timeout: 60_000 }, async () => {
+    const handed: PeppolDocument[] = [];
+    const buyer = { ...sampleOrder.customer, taxId: 'BE0123456749', endpointId: '0208:0123456749', einvoiceFormat: 'peppol' };
+    const deps = taskFakes();
+    deps.policies.policy = { ...deps.policies.policy, cartMinimum: { EUR: 0 }, tax: germanVat };
+    const withAccessPoint = { ...deps, accessPoint: { send: async (document: PeppolDocument) => void handed.push(document) } };
+    const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse({ ...sampleOrder, currency: 'EUR', customer: buyer, billingAddress: { ...cologne, country: 'BE', city: 'Brussels', postalCode: '1000' } }));
+    await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
+    await fulfil(deps, { poId: po.id });
+    await notify(withAccessPoint, { poId: po.id, notifiedVersion: 0 });
+    await notify(withAccessPoint, { poId: po.id, notifiedVersion: 0 });
+    const invoice = (await deps.pos.get(po.id))!.po.documents[0]!;
+    expect(new Set(handed.map((d) => d.id))).toEqual(new Set([`${po.id}-${invoice.id}`]));
+    expect(handed[0]).toMatchObject({ sender: '9930:DE123456789', receiver: '0208:0123456749' });
+    expect(validate('peppol', handed[0]!.xml).fatal).toEqual([]);
+
+    // A buyer who did not ask for Peppol: nothing goes to the access point.
+    const other = await invoiced({ ...buyer, einvoiceFormat: undefined });
+    handed.length = 0;
+    await notify({ ...other.deps, accessPoint: { send: async (document: PeppolDocument) => void handed.push(document) } }, { poId: other.poId, notifiedVersion: 0 });
+    expect(handed).toEqual([]);
   });
 });

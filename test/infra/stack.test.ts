@@ -50,6 +50,20 @@ describe('the stack', () => {
     expect(Object.keys(everything.findResources('AWS::Lambda::Permission')).length).toBeLessThanOrEqual(apiGroups.length + 2);
   });
 
+  it('a Peppol access point, when named, reaches Notify alone: its URL, and reading its token secret; without one, no function has either', () => {
+    const tokenSecretArn = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:peppol-ap-token-AbCdEf';
+    const withPeppol = Template.fromStack(new PurchaseOrderStack(unbundled(), 'Peppol', { mailFrom: 'orders@seller.example', peppolAccessPoint: { url: 'https://ap.example/v1/documents', tokenSecretArn } }));
+    const functions = Object.values(withPeppol.findResources('AWS::Lambda::Function'));
+    const told = functions.filter((fn) => fn.Properties.Environment?.Variables?.PEPPOL_ACCESS_POINT_URL);
+    expect(told.map((fn) => fn.Properties.Description)).toEqual(['Email buyer, finance and reviewers about each change of a PO, with its documents']);
+    expect(told[0]!.Properties.Environment.Variables).toMatchObject({ PEPPOL_ACCESS_POINT_URL: 'https://ap.example/v1/documents', PEPPOL_ACCESS_POINT_TOKEN_SECRET_ARN: tokenSecretArn });
+    const readers = Object.values(withPeppol.findResources('AWS::IAM::Policy')).filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[]).some((statement) => statement.Action === 'secretsmanager:GetSecretValue' && statement.Resource === tokenSecretArn),
+    );
+    expect(readers).toHaveLength(1);
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).some((fn) => fn.Properties.Environment?.Variables?.PEPPOL_ACCESS_POINT_URL)).toBe(false);
+  });
+
   it('waits for the review and the payment on task tokens, each with a timeout whose expiry is caught', () => {
     const waits = Object.entries(definition.States).filter(([, s]) => s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(waits.map(([name]) => name).sort()).toEqual(['Await payment on terms', 'Await prepayment', 'Await release', 'Await resume']);
