@@ -8,7 +8,8 @@ import * as path from 'node:path';
  * `npm run bench -- --documents [source]`: what printing an invoice costs, bundled as a function is
  * (minified CommonJS, fonts in `fonts/` beside the bundle). For a Latin-script buyer and a Japanese
  * one: a fresh process loading the bundle and printing its first invoice (the cold start plus the
- * first document), and the median of warm invoices after it. `source` is another checkout of the
+ * first document), and the median of warm invoices after it; where the checkout has e-invoices, also
+ * with the EN 16931 data built and written as UBL and CII, and as the Factur-X PDF. `source` is another checkout of the
  * product (e.g. a worktree of an older commit), to compare before and after a change.
  */
 const buyers = {
@@ -19,7 +20,14 @@ const buyers = {
 /** The module at the first of these paths that exists in that checkout (modules moved between versions). */
 const at = (source: string, ...candidates: string[]) => JSON.stringify(path.join(source, candidates.find((file) => existsSync(path.join(source, file))) ?? candidates[0]!));
 
+/** What the invoice step prints: the PDF as before; the PDF and the EN 16931 data kept with it (and its XML written); the Factur-X PDF. */
+type Mode = 'plain' | 'einvoice' | 'factur-x';
+const hasEInvoices = (source: string) => existsSync(path.join(source, 'functions/einvoice/cii.ts'));
+
 const entry = (source: string) => `
+${hasEInvoices(source) ? `import { einvoiceOf } from ${JSON.stringify(path.join(source, 'functions/einvoice/model.ts'))};
+import { toCii } from ${JSON.stringify(path.join(source, 'functions/einvoice/cii.ts'))};
+import { toUbl } from ${JSON.stringify(path.join(source, 'functions/einvoice/ubl.ts'))};` : ''}
 import { documentContent } from ${at(source, 'functions/domain/documents.ts')};
 import { placePurchaseOrder } from ${at(source, 'functions/domain/purchase-order/index.ts', 'functions/domain/purchase-order.ts')};
 import { defaultPolicy } from ${at(source, 'contract/policy.ts', 'functions/domain/policy.ts')};
@@ -27,14 +35,18 @@ import { orderRequestSchema } from ${at(source, 'contract/order-request.ts', 'fu
 import { exampleSellerProfile } from ${JSON.stringify(path.join(source, 'functions/domain/seller.ts'))};
 import { renderDocumentPdf } from ${JSON.stringify(path.join(source, 'functions/adapters/pdf.ts'))};
 const buyers = ${JSON.stringify(buyers)};
-export async function invoice(kind) {
+export async function invoice(kind, mode) {
   const b = buyers[kind];
   const order = orderRequestSchema.parse({ channel: 'cart', paymentMethod: 'purchase_order', customer: { id: 'c', type: 'business', company: b.company, email: 'ap@buyer.example' }, currency: 'EUR',
     lines: [{ sku: 'LIC-TEAM', description: b.description, quantity: 2, unitAmount: 10000, fulfilment: 'digital' }, { sku: 'SUP-1', description: 'Priority support', quantity: 1, unitAmount: 9950, fulfilment: 'digital' }],
     billingAddress: { line1: b.line1, city: b.city, postalCode: '10115', country: b.country } });
   const at = new Date('2026-11-23T10:00:00Z');
   const po = placePurchaseOrder({ id: 'P', reference: 'PO-2026-000042', order, policy: { ...defaultPolicy, reviewByDefault: false, cartMinimum: { EUR: 100 } }, actor: 'checkout', at });
-  return renderDocumentPdf(documentContent(po, 'invoice', 'INV-2026-000042', at, po.payment.dueDate, exampleSellerProfile));
+  const content = documentContent(po, 'invoice', 'INV-2026-000042', at, po.payment.dueDate, exampleSellerProfile);
+  if (mode === 'plain') return renderDocumentPdf(content);
+  const data = einvoiceOf(po, { type: 'invoice', number: 'INV-2026-000042', issuedAt: at, dueDate: po.payment.dueDate }, exampleSellerProfile);
+  if (mode === 'einvoice') return [await renderDocumentPdf(content), toUbl(data), toCii(data)];
+  return renderDocumentPdf(content, { facturX: toCii(data) });
 }`;
 
 async function bundle(source: string): Promise<{ file: string; kb: number }> {
@@ -73,16 +85,16 @@ async function bundle(source: string): Promise<{ file: string; kb: number }> {
 }
 
 /** A fresh process: load the bundle, print one invoice; then `warm` more. Milliseconds. */
-function run(file: string, kind: keyof typeof buyers, warm: number): { load: number; first: number; warm: number[] } {
+function run(file: string, kind: keyof typeof buyers, mode: Mode, warm: number): { load: number; first: number; warm: number[] } {
   const script = `
     const t0 = performance.now();
     const m = require(${JSON.stringify(file)});
     const t1 = performance.now();
     (async () => {
-      await m.invoice(${JSON.stringify(kind)});
+      await m.invoice(${JSON.stringify(kind)}, ${JSON.stringify(mode)});
       const t2 = performance.now();
       const times = [];
-      for (let i = 0; i < ${warm}; i++) { const a = performance.now(); await m.invoice(${JSON.stringify(kind)}); times.push(performance.now() - a); }
+      for (let i = 0; i < ${warm}; i++) { const a = performance.now(); await m.invoice(${JSON.stringify(kind)}, ${JSON.stringify(mode)}); times.push(performance.now() - a); }
       console.log(JSON.stringify({ load: t1 - t0, first: t2 - t1, warm: times }));
     })();`;
   const out = spawnSync(process.execPath, ['-e', script], { cwd: path.dirname(file), encoding: 'utf8' });
@@ -95,13 +107,16 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function documentsBench(source: string): Promise<void> {
   const { file, kb } = await bundle(source);
   console.log(`documents bundle (pdf and its fonts' code): ${kb.toFixed(0)} KB, from ${source}`);
-  console.log('buyer      load ms  first invoice ms  cold total ms  warm p50 ms   (median of 5 fresh processes; warm: 30 invoices each)');
+  console.log('buyer     printed as   load ms  first invoice ms  cold total ms  warm p50 ms   (median of 5 fresh processes; warm: 30 invoices each)');
+  const modes: Mode[] = hasEInvoices(source) ? ['plain', 'einvoice', 'factur-x'] : ['plain'];
   for (const kind of Object.keys(buyers) as (keyof typeof buyers)[]) {
-    const runs = Array.from({ length: 5 }, () => run(file, kind, 30));
-    const load = median(runs.map((r) => r.load));
-    const first = median(runs.map((r) => r.first));
-    const cold = median(runs.map((r) => r.load + r.first));
-    const warm = median(runs.flatMap((r) => r.warm));
-    console.log(`${kind.padEnd(9)}  ${load.toFixed(0).padStart(7)}  ${first.toFixed(0).padStart(16)}  ${cold.toFixed(0).padStart(13)}  ${warm.toFixed(1).padStart(11)}`);
+    for (const mode of modes) {
+      const runs = Array.from({ length: 5 }, () => run(file, kind, mode, 30));
+      const load = median(runs.map((r) => r.load));
+      const first = median(runs.map((r) => r.first));
+      const cold = median(runs.map((r) => r.load + r.first));
+      const warm = median(runs.flatMap((r) => r.warm));
+      console.log(`${kind.padEnd(9)} ${mode.padEnd(10)}  ${load.toFixed(0).padStart(7)}  ${first.toFixed(0).padStart(16)}  ${cold.toFixed(0).padStart(13)}  ${warm.toFixed(1).padStart(11)}`);
+    }
   }
 }

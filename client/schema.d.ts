@@ -2034,8 +2034,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description there is no such purchase order, or no such document of it, or none in that format (a proforma, issued before e-invoices, or missing what the format needs: the detail says what) */
+            /** @description there is no such purchase order, or no such document of it, or it has no e-invoice (a proforma is no tax invoice) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the document cannot be written in that format: `xrechnung` without the customer's buyerReference and endpointId (the detail says what is missing) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

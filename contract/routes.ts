@@ -128,7 +128,12 @@ const table = [
       'Download an issued document as PDF (checkout, finance): its bytes to `Accept: application/pdf`, to any other Accept a redirect to them (a URL valid for minutes); an invoice or credit note as EN 16931 XML with `?format=`: `ubl`, `xrechnung` or `cii`',
     roles: ['checkout', 'finance', 'reviewer'],
     responses: { 200: ['pdf', 'xml'], 303: 'redirect' },
-    problems: { ...keyed, 400: 'format is not one this API writes', 404: 'there is no such purchase order, or no such document of it, or none in that format (a proforma, issued before e-invoices, or missing what the format needs: the detail says what)' },
+    problems: {
+      ...keyed,
+      400: 'format is not one this API writes',
+      404: 'there is no such purchase order, or no such document of it, or it has no e-invoice (a proforma is no tax invoice)',
+      422: 'the document cannot be written in that format: `xrechnung` without the customer\'s buyerReference and endpointId (the detail says what is missing)',
+    },
     query: { format: '`ubl`: UBL 2.1, as Peppol BIS Billing 3.0 where both parties have a Peppol address (endpointId), else EN 16931; `xrechnung`: UBL 2.1 as XRechnung 3.0, for a buyer with a buyerReference (Leitweg-ID); `cii`: UN/CEFACT CII (EN 16931), as Factur-X carries it. All application/xml. Absent: the PDF' },
   },
   {

@@ -28,7 +28,8 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: Document
     try {
       written = writeXml(doc.einvoice, format as XmlFormat);
     } catch (error) {
-      if (error instanceof NoEInvoiceError) throw new NotFoundError(`document ${doc.number} has no ${format}: ${error.message}`);
+      // The document is there; what this format needs of the order is not.
+      if (error instanceof NoEInvoiceError) throw new HttpProblem(422, 'Unprocessable Content', `document ${doc.number} cannot be written as ${format}: ${error.message}`, { rule: 'einvoice_format_unavailable' });
       throw error;
     }
     return {

@@ -26,6 +26,8 @@ export interface EInvoice {
   currency: string;
   /** BT-10: the buyer's own routing reference (a German public buyer's Leitweg-ID), else its PO number, by which buyers route invoices too. */
   buyerReference: string | null;
+  /** Whether BT-10 is the reference the customer gave (customer.buyerReference): XRechnung needs that one, a Leitweg-ID. */
+  buyerReferenceGiven?: boolean;
   /** BT-13: the buyer's PO number (or the order's reference when the buyer gave none). */
   orderReference: string;
   /** BT-22: why a credit note is issued. */
@@ -101,6 +103,7 @@ export function einvoiceOf(po: PurchaseOrder, document: Issued, seller: SellerPr
     typeCode: credit ? '381' : '380',
     currency: po.currency,
     buyerReference: po.customer.buyerReference ?? po.poNumber ?? null,
+    buyerReferenceGiven: po.customer.buyerReference !== undefined,
     orderReference: po.poNumber ?? po.reference,
     notes: credit ? [credit.reason] : [],
     precedingInvoice: credit && invoice ? { number: invoice.number, issueDate: invoice.issuedAt.slice(0, 10) } : null,

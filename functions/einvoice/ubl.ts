@@ -42,7 +42,7 @@ export function unavailableIn(invoice: EInvoice, profile: UblProfile): string | 
     return 'Peppol between German parties needs the buyer reference (customer.buyerReference, or the PO number)';
   }
   if (profile === 'xrechnung') {
-    if (!invoice.buyerReference) return 'XRechnung needs the buyer reference (the customer\'s Leitweg-ID, customer.buyerReference)';
+    if (!invoice.buyerReferenceGiven || !invoice.buyer.endpoint) return 'XRechnung needs the customer\'s buyer reference (its Leitweg-ID, customer.buyerReference) and its electronic address (customer.endpointId)';
     if (invoice.vat.some((vat) => vat.category === 'O')) return 'XRechnung has no category for an invoice not subject to VAT';
     if (!invoice.seller.contact.phone) return 'XRechnung needs the seller\'s phone (the seller profile\'s phone)';
     if (!invoice.seller.address.city || !invoice.seller.address.postalCode) return 'XRechnung needs the seller\'s city and postal code (the seller profile\'s address)';

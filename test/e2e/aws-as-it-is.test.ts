@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_NODE_MAJOR } from '../../infra/local/node-runtime.js';
 import { validate } from '../support/en16931.js';
@@ -61,6 +65,36 @@ describe('documents through API Gateway', () => {
     const xml = await ubl.text();
     expect(validate('cen-ubl', xml).fatal).toEqual([]);
     expect(xml).toContain(`<cbc:PayableAmount currencyID="${invoiced.currency}">${(invoiced.total / 100).toFixed(2)}</cbc:PayableAmount>`);
+  }, 120_000);
+
+  it('e-invoices on the stack: a Factur-X PDF as the policy asks, the CII the buyer asked for beside it in the email, each format by its link', async () => {
+    await stack.updatePolicy({ einvoicing: { pdf: 'factur-x' } });
+    try {
+      const customer = { ...buyer('cust-trusted', 'Hooli Inc.', 'einvoice@hooli.example'), endpointId: '0088:4000001000005', einvoiceFormat: 'cii' };
+      const po = (await place({ customer })).body;
+      const invoiced = await stack.waitForPo(po.id, keys.finance, (p) => p.documents.length === 1);
+      const [invoice] = invoiced.documents;
+      expect(Object.keys(invoice.links)).toEqual(['pdf', 'ubl', 'cii']);
+      const pdf = await stack.request('GET', invoice.links.pdf, { key: keys.finance, headers: { Accept: 'application/pdf' } });
+      const dir = mkdtempSync(path.join(tmpdir(), 'factur-x-e2e-'));
+      writeFileSync(path.join(dir, 'invoice.pdf'), pdf.body);
+      expect(execFileSync('pdfdetach', ['-list', path.join(dir, 'invoice.pdf')]).toString()).toContain('1: factur-x.xml');
+      expect(execFileSync('pdfinfo', ['-meta', path.join(dir, 'invoice.pdf')]).toString()).toContain('<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>');
+      const cii = await stack.request('GET', invoice.links.cii, { key: keys.finance });
+      expect(cii.status).toBe(200);
+      expect(validate('cen-cii', cii.body).fatal).toEqual([]);
+      const email = await stack.waitForEmail((e) => e.destination.to.includes('einvoice@hooli.example') && e.subject.includes(invoice.number));
+      expect(email.attachments!.map((file) => [file.filename, file.contentType])).toEqual([
+        [`${invoice.number}.pdf`, 'application/pdf'],
+        [`${invoice.number}-cii.xml`, 'application/xml'],
+      ]);
+      expect(Buffer.from(email.attachments![1]!.content, 'base64').toString('utf8')).toBe(cii.body);
+      // XRechnung needs the buyer's Leitweg-ID: a 422 that says so.
+      const xrechnung = await stack.request('GET', `${invoice.links.pdf}?format=xrechnung`, { key: keys.finance });
+      expect(xrechnung).toMatchObject({ status: 422, body: { rule: 'einvoice_format_unavailable' } });
+    } finally {
+      await stack.updatePolicy({ einvoicing: { pdf: 'plain' } });
+    }
   }, 120_000);
 });
 

@@ -83,7 +83,7 @@ describe('an issued document', () => {
     expect(JSON.parse((await request('pdf')).body).detail).toMatch(/format must be one of ubl, xrechnung, cii/);
   });
 
-  it('a format the document cannot have is a 404 that says what it needs', async () => {
+  it('a format the document cannot have is a 422 that says what it needs; a proforma has no e-invoice (404)', async () => {
     const { deps, poId } = await approvedOnFakes();
     await fulfil(deps, { poId });
     const invoice = (await deps.pos.get(poId))!.po.documents[0]!;
@@ -91,7 +91,8 @@ describe('an issued document', () => {
     const answer = await get(
       apiEvent({ path: `/purchase-orders/${poId}/documents/${invoice.id}`, pathParameters: { id: poId, docId: invoice.id }, query: { format: 'xrechnung' }, headers: { Authorization: `Bearer ${new FixedSecrets().values.finance}` } }),
     );
-    expect(answer.statusCode).toBe(404);
-    expect(JSON.parse(answer.body).detail).toMatch(/has no xrechnung: XRechnung has no category for an invoice not subject to VAT/);
+    expect(answer.statusCode).toBe(422);
+    expect(JSON.parse(answer.body).rule).toBe('einvoice_format_unavailable');
+    expect(JSON.parse(answer.body).detail).toMatch(/cannot be written as xrechnung: XRechnung needs the customer's buyer reference/);
   });
 });

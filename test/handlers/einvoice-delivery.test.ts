@@ -82,8 +82,8 @@ describe('the e-invoice a buyer asked for', () => {
     expect(xml).toContain('<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>');
     expect(xml).toMatch(new RegExp(`<cac:InvoiceDocumentReference>\\s*<cbc:ID>${invoice.number}</cbc:ID>`));
     const credited = deps.publishing.events.kept.map((k) => k.event).find((event) => event.type === 'credit_note.issued')!;
-    // The buyer's PO number serves as its buyer reference, so XRechnung is offered too.
-    expect(Object.keys(credited.data.links as object)).toEqual(['pdf', 'ubl', 'xrechnung', 'cii']);
+    // No Leitweg-ID (customer.buyerReference): no XRechnung.
+    expect(Object.keys(credited.data.links as object)).toEqual(['pdf', 'ubl', 'cii']);
   });
 
   it('a buyer with a Peppol address and no email: placed, invoiced, no email to the buyer, the invoice in the feed and to webhooks', async () => {

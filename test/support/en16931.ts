@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import SaxonJS from 'saxon-js';
 
@@ -28,14 +29,25 @@ const schxslt = `${folder}/schxslt/pipeline-for-svrl.xsl`;
 
 const compiled = new Map<RuleSet, unknown>();
 
-/** Where a rule set's SEF is kept: named by its sources' hash, so new rules compile again. */
-function sefFile(ruleSet: RuleSet): string {
+const xslt3Version = (JSON.parse(readFileSync(path.join(root, 'node_modules', 'xslt3', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** A rule set's SEF is named by the hash of its sources and of the compiler, so new rules compile again. */
+function sefName(ruleSet: RuleSet): string {
   const rule = rules[ruleSet];
   const sources = 'xslt' in rule ? [rule.xslt] : [rule.schematron, ...rule.includes, schxslt];
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`xslt3 ${xslt3Version}\n`);
   for (const source of sources) hash.update(readFileSync(path.join(root, source)));
-  return path.join(root, 'node_modules', '.cache', 'en16931', `${ruleSet}-${hash.digest('hex').slice(0, 12)}.sef.json`);
+  return `${ruleSet}-${hash.digest('hex').slice(0, 12)}.sef.json`;
 }
+/** Where the tests read it from. */
+const sefFile = (ruleSet: RuleSet) => path.join(root, 'node_modules', '.cache', 'en16931', sefName(ruleSet));
+/**
+ * The SEFs as the repository keeps them, gzipped (about 440 KB for all four): compiling them takes
+ * about 90 s of CPU, which every clean checkout would pay. `npm run einvoice:rules` writes them again
+ * after the rules change; a test checks that each matches its sources.
+ */
+export const committedSef = (ruleSet: RuleSet) => path.join(root, folder, 'compiled', `${sefName(ruleSet)}.gz`);
+export const ruleSets = () => Object.keys(rules) as RuleSet[];
 
 const xslt3 = (args: string[]) =>
   new Promise<void>((resolve, reject) =>
@@ -44,22 +56,31 @@ const xslt3 = (args: string[]) =>
     ),
   );
 
-/** Compiles every rule set not compiled yet (each in a process of its own, side by side). */
-export async function compileRules(): Promise<void> {
+/**
+ * Makes every rule set's SEF ready: from the repository's compiled copy when it matches the sources,
+ * else compiled (each in a process of its own, side by side). `commit` also writes the compiled copies.
+ */
+export async function compileRules(options: { commit?: boolean } = {}): Promise<void> {
   await Promise.all(
-    (Object.keys(rules) as RuleSet[]).map(async (ruleSet) => {
+    ruleSets().map(async (ruleSet) => {
       const file = sefFile(ruleSet);
-      if (existsSync(file)) return;
       mkdirSync(path.dirname(file), { recursive: true });
-      const rule = rules[ruleSet];
-      let stylesheet: string;
-      if ('xslt' in rule) stylesheet = path.join(root, rule.xslt);
-      else {
-        // Schematron to XSLT with SchXslt (its includes resolve beside the source), then as any XSLT.
-        stylesheet = file.replace(/\.sef\.json$/, '.xsl');
-        await xslt3([`-xsl:${path.join(root, schxslt)}`, `-s:${path.join(root, rule.schematron)}`, `-o:${stylesheet}`]);
+      if (!existsSync(file) && existsSync(committedSef(ruleSet)) && !options.commit) writeFileSync(file, gunzipSync(readFileSync(committedSef(ruleSet))));
+      if (!existsSync(file) || options.commit) {
+        const rule = rules[ruleSet];
+        let stylesheet: string;
+        if ('xslt' in rule) stylesheet = path.join(root, rule.xslt);
+        else {
+          // Schematron to XSLT with SchXslt (its includes resolve beside the source), then as any XSLT.
+          stylesheet = file.replace(/\.sef\.json$/, '.xsl');
+          await xslt3([`-xsl:${path.join(root, schxslt)}`, `-s:${path.join(root, rule.schematron)}`, `-o:${stylesheet}`]);
+        }
+        await xslt3([`-xsl:${stylesheet}`, `-export:${file}`, '-nogo', '-relocate:on']);
       }
-      await xslt3([`-xsl:${stylesheet}`, `-export:${file}`, '-nogo', '-relocate:on']);
+      if (options.commit) {
+        mkdirSync(path.dirname(committedSef(ruleSet)), { recursive: true });
+        writeFileSync(committedSef(ruleSet), gzipSync(readFileSync(file), { level: 9 }));
+      }
     }),
   );
 }

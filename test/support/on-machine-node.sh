@@ -11,4 +11,4 @@ if [ "$machine_major" = "24" ]; then
   exit 0
 fi
 echo "Node $(node --version), the machine's: unit, handler, contract and adapter tests"
-node node_modules/vitest/vitest.mjs run test/unit test/handlers test/contract test/adapters test/infra/local-ses.test.ts
+PO_REUSE_SYNTH=1 node node_modules/vitest/vitest.mjs run test/unit test/handlers test/contract test/adapters test/infra/local-ses.test.ts

@@ -7,6 +7,7 @@ import { toUbl, unavailableIn, type UblProfile } from '../../functions/einvoice/
 import { placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile, type SellerProfile } from '../../functions/domain/seller.js';
 import { validate, type RuleSet } from '../support/en16931.js';
+import { schemaErrors } from '../support/xsd.js';
 import { sampleOrder } from '../support/fakes.js';
 
 /**
@@ -105,6 +106,19 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
     });
   }
 
+  it('every case, in every profile, is valid by its syntax\'s schema: UBL 2.1 Invoice and CreditNote, CII D16B', { timeout: 120_000 }, async () => {
+    const written = Object.values(cases).map((c) => documentFor(c).einvoice);
+    const ubl = (kind: EInvoice['kind']) =>
+      written.filter((einvoice) => einvoice.kind === kind).flatMap((einvoice) => (['en16931', 'peppol', 'xrechnung'] as const).filter((profile) => !unavailableIn(einvoice, profile)).map((profile) => toUbl(einvoice, profile)));
+    expect(ubl('invoice').length).toBeGreaterThan(10);
+    expect(await schemaErrors('ubl-invoice', ubl('invoice'))).toEqual([]);
+    expect(await schemaErrors('ubl-credit-note', ubl('credit_note'))).toEqual([]);
+    expect(await schemaErrors('cii', written.map(toCii))).toEqual([]);
+    // The schema catches what the rules do not: an element out of its place.
+    const misplaced = toUbl(written[0]!).replace(/(<cbc:IssueDate>[^<]*<\/cbc:IssueDate>)\s*(<cbc:DueDate>[^<]*<\/cbc:DueDate>)/, '$2$1');
+    expect(await schemaErrors('ubl-invoice', [misplaced])).toEqual([expect.stringMatching(/^document 0:\d+: Schemas validity error : Element '\{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\}DueDate': This element is not expected/)]);
+  });
+
   it('the categories: S in Germany, AE to Belgium and France, E for education, S at the state rate in New York, O outside the seller\'s tax', () => {
     const category = (name: string) => documentFor(cases[name]!).einvoice.vat.map((vat) => `${vat.category} ${vat.rate}`);
     expect(category('domestic VAT in Germany')).toEqual(['S 19.00']);
@@ -136,11 +150,10 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
   });
 
   it('a buyer without a Peppol address gets plain EN 16931 UBL, and asking for Peppol or XRechnung says what is missing', () => {
-    const education = cases['an exempt education buyer']!;
-    const { einvoice } = documentFor({ ...education, order: { ...education.order, poNumber: undefined } });
+    const { einvoice } = documentFor({ ...cases['an exempt education buyer']!, order: { ...cases['an exempt education buyer']!.order, poNumber: undefined } });
     expect(toUbl(einvoice)).toContain('<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>');
     expect(unavailableIn(einvoice, 'peppol')).toMatch(/customer has no endpointId/);
-    expect(unavailableIn(einvoice, 'xrechnung')).toMatch(/buyerReference/);
+    expect(unavailableIn(einvoice, 'xrechnung')).toMatch(/customer.buyerReference\) and its electronic address/);
   });
 
   it('a 3-decimal amount EN 16931 cannot write exactly gets no e-invoice (the PDF goes out alone), never a rounded one', () => {
