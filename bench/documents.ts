@@ -20,14 +20,13 @@ const buyers = {
 /** The module at the first of these paths that exists in that checkout (modules moved between versions). */
 const at = (source: string, ...candidates: string[]) => JSON.stringify(path.join(source, candidates.find((file) => existsSync(path.join(source, file))) ?? candidates[0]!));
 
-/** What the invoice step prints: the PDF as before; the PDF and the EN 16931 data kept with it (and its XML written); the Factur-X PDF. */
+/** What the invoice step does: print the PDF as before; also build the EN 16931 data kept with it (and decide its formats); print the Factur-X PDF (the CII written and embedded). */
 type Mode = 'plain' | 'einvoice' | 'factur-x';
 const hasEInvoices = (source: string) => existsSync(path.join(source, 'functions/einvoice/cii.ts'));
 
 const entry = (source: string) => `
 ${hasEInvoices(source) ? `import { einvoiceOf } from ${JSON.stringify(path.join(source, 'functions/einvoice/model.ts'))};
-import { toCii } from ${JSON.stringify(path.join(source, 'functions/einvoice/cii.ts'))};
-import { toUbl } from ${JSON.stringify(path.join(source, 'functions/einvoice/ubl.ts'))};` : ''}
+import { formatsOf, writers } from ${JSON.stringify(path.join(source, 'functions/einvoice/formats.ts'))};` : ''}
 import { documentContent } from ${at(source, 'functions/domain/documents.ts')};
 import { placePurchaseOrder } from ${at(source, 'functions/domain/purchase-order/index.ts', 'functions/domain/purchase-order.ts')};
 import { defaultPolicy } from ${at(source, 'contract/policy.ts', 'functions/domain/policy.ts')};
@@ -45,8 +44,8 @@ export async function invoice(kind, mode) {
   const content = documentContent(po, 'invoice', 'INV-2026-000042', at, po.payment.dueDate, exampleSellerProfile);
   if (mode === 'plain') return renderDocumentPdf(content);
   const data = einvoiceOf(po, { type: 'invoice', number: 'INV-2026-000042', issuedAt: at, dueDate: po.payment.dueDate }, exampleSellerProfile);
-  if (mode === 'einvoice') return [await renderDocumentPdf(content), toUbl(data), toCii(data)];
-  return renderDocumentPdf(content, { facturX: toCii(data) });
+  if (mode === 'einvoice') return [await renderDocumentPdf(content), formatsOf(data)];
+  return renderDocumentPdf(content, { facturX: (await writers()).toCii(data) });
 }`;
 
 async function bundle(source: string): Promise<{ file: string; kb: number }> {

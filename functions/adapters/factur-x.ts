@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AFRelationship, PDFHexString, PDFName, PDFString, type PDFDocument } from 'pdf-lib';
-import { create } from 'xmlbuilder2';
+import { XmlElement } from '../einvoice/xml.js';
 import { srgbProfile } from './srgb-profile.js';
 
 /**
@@ -57,60 +57,51 @@ export async function makeFacturX(pdf: PDFDocument, info: FacturXInfo): Promise<
 /** The XMP packet: PDF/A-3b, the Dublin Core and PDF properties as in the document information, and Factur-X's extension schema and values. */
 function xmp(info: FacturXInfo): string {
   const date = info.date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const rdfNs = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
-  const root = create().ele('adobe:ns:meta/', 'x:xmpmeta').ele(rdfNs, 'rdf:RDF');
-  const description = (prefix: string, uri: string) => root.ele(rdfNs, 'rdf:Description', { 'rdf:about': '' }).att('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, uri);
-  const pdfaid = description('pdfaid', 'http://www.aiim.org/pdfa/ns/id/');
-  pdfaid.ele('http://www.aiim.org/pdfa/ns/id/', 'pdfaid:part').txt('3');
-  pdfaid.ele('http://www.aiim.org/pdfa/ns/id/', 'pdfaid:conformance').txt('B');
-  const dcNs = 'http://purl.org/dc/elements/1.1/';
-  const dc = description('dc', dcNs);
-  dc.ele(dcNs, 'dc:format').txt('application/pdf');
-  dc.ele(dcNs, 'dc:title').ele(rdfNs, 'rdf:Alt').ele(rdfNs, 'rdf:li', { 'xml:lang': 'x-default' }).txt(info.title);
-  dc.ele(dcNs, 'dc:creator').ele(rdfNs, 'rdf:Seq').ele(rdfNs, 'rdf:li').txt(info.author);
-  dc.ele(dcNs, 'dc:description').ele(rdfNs, 'rdf:Alt').ele(rdfNs, 'rdf:li', { 'xml:lang': 'x-default' }).txt(info.subject);
-  const pdfNs = 'http://ns.adobe.com/pdf/1.3/';
-  description('pdf', pdfNs).ele(pdfNs, 'pdf:Producer').txt(PRODUCER);
-  const xmpNs = 'http://ns.adobe.com/xap/1.0/';
-  const x = description('xmp', xmpNs);
-  x.ele(xmpNs, 'xmp:CreatorTool').txt(PRODUCER);
-  x.ele(xmpNs, 'xmp:CreateDate').txt(date);
-  x.ele(xmpNs, 'xmp:ModifyDate').txt(date);
+  const meta = new XmlElement('x:xmpmeta', { 'xmlns:x': 'adobe:ns:meta/' });
+  const rdf = meta.ele('rdf:RDF', { 'xmlns:rdf': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#' });
+  const description = (namespaces: Record<string, string>) => rdf.ele('rdf:Description', { 'rdf:about': '', ...Object.fromEntries(Object.entries(namespaces).map(([prefix, uri]) => [`xmlns:${prefix}`, uri])) });
+  const pdfaid = description({ pdfaid: 'http://www.aiim.org/pdfa/ns/id/' });
+  pdfaid.ele('pdfaid:part').txt('3');
+  pdfaid.ele('pdfaid:conformance').txt('B');
+  const dc = description({ dc: 'http://purl.org/dc/elements/1.1/' });
+  dc.ele('dc:format').txt('application/pdf');
+  dc.ele('dc:title').ele('rdf:Alt').ele('rdf:li', { 'xml:lang': 'x-default' }).txt(info.title);
+  dc.ele('dc:creator').ele('rdf:Seq').ele('rdf:li').txt(info.author);
+  dc.ele('dc:description').ele('rdf:Alt').ele('rdf:li', { 'xml:lang': 'x-default' }).txt(info.subject);
+  description({ pdf: 'http://ns.adobe.com/pdf/1.3/' }).ele('pdf:Producer').txt(PRODUCER);
+  const x = description({ xmp: 'http://ns.adobe.com/xap/1.0/' });
+  x.ele('xmp:CreatorTool').txt(PRODUCER);
+  x.ele('xmp:CreateDate').txt(date);
+  x.ele('xmp:ModifyDate').txt(date);
 
   // PDF/A allows only known properties: Factur-X's fx: ones are declared by this extension schema.
-  const ext = { extension: 'http://www.aiim.org/pdfa/ns/extension/', schema: 'http://www.aiim.org/pdfa/ns/schema#', property: 'http://www.aiim.org/pdfa/ns/property#' };
-  const schemas = root
-    .ele(rdfNs, 'rdf:Description', { 'rdf:about': '' })
-    .att('http://www.w3.org/2000/xmlns/', 'xmlns:pdfaExtension', ext.extension)
-    .att('http://www.w3.org/2000/xmlns/', 'xmlns:pdfaSchema', ext.schema)
-    .att('http://www.w3.org/2000/xmlns/', 'xmlns:pdfaProperty', ext.property)
-    .ele(ext.extension, 'pdfaExtension:schemas')
-    .ele(rdfNs, 'rdf:Bag')
-    .ele(rdfNs, 'rdf:li', { 'rdf:parseType': 'Resource' });
-  schemas.ele(ext.schema, 'pdfaSchema:schema').txt('Factur-X PDFA Extension Schema');
-  schemas.ele(ext.schema, 'pdfaSchema:namespaceURI').txt(FX_NS);
-  schemas.ele(ext.schema, 'pdfaSchema:prefix').txt('fx');
-  const properties = schemas.ele(ext.schema, 'pdfaSchema:property').ele(rdfNs, 'rdf:Seq');
+  const schema = description({ pdfaExtension: 'http://www.aiim.org/pdfa/ns/extension/', pdfaSchema: 'http://www.aiim.org/pdfa/ns/schema#', pdfaProperty: 'http://www.aiim.org/pdfa/ns/property#' })
+    .ele('pdfaExtension:schemas')
+    .ele('rdf:Bag')
+    .ele('rdf:li', { 'rdf:parseType': 'Resource' });
+  schema.ele('pdfaSchema:schema').txt('Factur-X PDFA Extension Schema');
+  schema.ele('pdfaSchema:namespaceURI').txt(FX_NS);
+  schema.ele('pdfaSchema:prefix').txt('fx');
+  const properties = schema.ele('pdfaSchema:property').ele('rdf:Seq');
   for (const [name, text] of [
     ['DocumentFileName', 'The name of the embedded XML document'],
     ['DocumentType', 'The type of the hybrid document in capital letters, e.g. INVOICE or ORDER'],
     ['Version', 'The actual version of the standard applying to the embedded XML document'],
     ['ConformanceLevel', 'The conformance level of the embedded XML document'],
-  ]) {
-    const property = properties.ele(rdfNs, 'rdf:li', { 'rdf:parseType': 'Resource' });
-    property.ele(ext.property, 'pdfaProperty:name').txt(name!);
-    property.ele(ext.property, 'pdfaProperty:valueType').txt('Text');
-    property.ele(ext.property, 'pdfaProperty:category').txt('external');
-    property.ele(ext.property, 'pdfaProperty:description').txt(text!);
+  ] as const) {
+    const property = properties.ele('rdf:li', { 'rdf:parseType': 'Resource' });
+    property.ele('pdfaProperty:name').txt(name);
+    property.ele('pdfaProperty:valueType').txt('Text');
+    property.ele('pdfaProperty:category').txt('external');
+    property.ele('pdfaProperty:description').txt(text);
   }
-  const fx = description('fx', FX_NS);
-  fx.ele(FX_NS, 'fx:DocumentType').txt('INVOICE');
-  fx.ele(FX_NS, 'fx:DocumentFileName').txt(FACTUR_X_FILENAME);
-  fx.ele(FX_NS, 'fx:Version').txt('1.0');
-  fx.ele(FX_NS, 'fx:ConformanceLevel').txt('EN 16931');
+  const fx = description({ fx: FX_NS });
+  fx.ele('fx:DocumentType').txt('INVOICE');
+  fx.ele('fx:DocumentFileName').txt(FACTUR_X_FILENAME);
+  fx.ele('fx:Version').txt('1.0');
+  fx.ele('fx:ConformanceLevel').txt('EN 16931');
 
-  const body = root.doc().end({ headless: true, prettyPrint: true });
-  return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n${body}\n<?xpacket end="w"?>`;
+  return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n${meta.render()}\n<?xpacket end="w"?>`;
 }
 
 const FX_NS = 'urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#';

@@ -1,6 +1,5 @@
 import { PDFDocument, rgb, type Color, type PDFPage } from 'pdf-lib';
 import type { DocumentContent } from '../domain/documents.js';
-import { makeFacturX } from './factur-x.js';
 import { Typesetter, type Weight } from './fonts.js';
 
 /** Lays out a document as an A4 PDF, in the fonts its text needs (fonts.ts). */
@@ -141,6 +140,8 @@ export async function renderDocumentPdf(content: DocumentContent, options: PdfOp
   }
 
   if (options.facturX !== undefined) {
+    // Loaded with the first Factur-X document: a plain PDF never loads the XML library.
+    const { makeFacturX } = await import('./factur-x.js');
     await makeFacturX(pdf, { title: `${content.title} ${content.number}`, subject: `${content.title} for ${content.reference}`, author: content.seller.name, date: issued, xml: options.facturX });
   }
   return pdf.save({ useObjectStreams: false });

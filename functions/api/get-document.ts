@@ -1,6 +1,6 @@
 import { NotFoundError } from '../app/errors.js';
 import type { DocumentStore, FileStore, PurchaseOrderStore } from '../app/ports.js';
-import { NoEInvoiceError, writeXml, xmlFormats, type XmlFormat } from '../einvoice/formats.js';
+import { NoEInvoiceError, writers, xmlFormats, type XmlFormat } from '../einvoice/formats.js';
 import { HttpProblem, pathParam } from '../http/http.js';
 import { documentKey, pdfAnswer } from '../http/pdf.js';
 import { routeHandler } from '../http/routing.js';
@@ -26,7 +26,7 @@ export const makeHandler = (deps: { pos: PurchaseOrderStore; documents: Document
     if (!doc.einvoice) throw new NotFoundError(`document ${doc.number} has no e-invoice (a proforma, or issued before e-invoices)`);
     let written;
     try {
-      written = writeXml(doc.einvoice, format as XmlFormat);
+      written = (await writers()).writeXml(doc.einvoice, format as XmlFormat);
     } catch (error) {
       // The document is there; what this format needs of the order is not.
       if (error instanceof NoEInvoiceError) throw new HttpProblem(422, 'Unprocessable Content', `document ${doc.number} cannot be written as ${format}: ${error.message}`, { rule: 'einvoice_format_unavailable' });

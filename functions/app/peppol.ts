@@ -1,6 +1,7 @@
 import type { StoredDocument, AccessPoint, DocumentStore } from './ports.js';
 import type { DocumentRef, PurchaseOrder } from '../domain/purchase-order/index.js';
-import { toUbl, unavailableIn } from '../einvoice/ubl.js';
+import { writers } from '../einvoice/formats.js';
+import { unavailableIn } from '../einvoice/profiles.js';
 import { log } from '../runtime/log.js';
 
 /**
@@ -18,7 +19,7 @@ export async function sendByPeppol(deps: { accessPoint?: AccessPoint | null; doc
     log.warn('the buyer asked for Peppol, but the document cannot be sent so', { poId: po.id, document: document.number, reason: unavailable });
     return 'not asked';
   }
-  await deps.accessPoint.send({ id: `${po.id}-${document.id}`, sender: stored.einvoice.seller.endpoint!, receiver: stored.einvoice.buyer.endpoint!, xml: toUbl(stored.einvoice, 'peppol') });
+  await deps.accessPoint.send({ id: `${po.id}-${document.id}`, sender: stored.einvoice.seller.endpoint!, receiver: stored.einvoice.buyer.endpoint!, xml: (await writers()).toUbl(stored.einvoice, 'peppol') });
   log.info('document handed to the Peppol access point', { poId: po.id, document: document.number });
   return 'sent';
 }

@@ -1,6 +1,6 @@
 import type { EInvoiceFormat } from '../../contract/einvoice.js';
-import { toCii } from '../einvoice/cii.js';
-import { customerFormat, formatsOf, NoEInvoiceError, printsFacturX, xmlForCustomer, type WrittenXml } from '../einvoice/formats.js';
+import { customerFormat, formatsOf, NoEInvoiceError, printsFacturX, writers } from '../einvoice/formats.js';
+import type { WrittenXml } from '../einvoice/write.js';
 import { einvoiceOrNone, type EInvoice } from '../einvoice/model.js';
 import { randomBytes } from 'node:crypto';
 import { pendingEvents, pendingUnpaid, verifyReminderAt, verifyReminderKey } from '../domain/calendar.js';
@@ -229,7 +229,7 @@ export async function issueDocument(
   const einvoice = type === 'proforma' ? null : einvoiceOrNone(po, { type, number, issuedAt: at, dueDate }, deps.seller);
   const policy = einvoice ? await deps.policies.get() : null;
   const einvoiceFormat = policy ? customerFormat(po.customer, policy) : 'none';
-  const facturX = einvoice && policy && printsFacturX(policy, einvoiceFormat) ? { facturX: toCii(einvoice) } : {};
+  const facturX = einvoice && policy && printsFacturX(policy, einvoiceFormat) ? { facturX: (await writers()).toCii(einvoice) } : {};
   const rendered = await deps.renderPdf(documentContent(po, type, number, at, dueDate, deps.seller), facturX);
   const kept = await deps.documents.put({ poId: po.id, id: number, type, number, pdf: rendered, einvoice, einvoiceFormat });
   const total = type === 'credit_note' ? (creditDue(po) ?? po.total) : po.total;
@@ -359,14 +359,14 @@ async function pdfAttachment(deps: MessageDeps, po: PurchaseOrder, doc: Document
   const stored = await deps.documents.get(po.id, doc.id);
   if (!stored) throw new Error(`document ${doc.id} of purchase order ${po.id} is recorded but not stored`);
   const pdf = { filename: `${doc.number}.pdf`, content: stored.pdf, contentType: 'application/pdf' };
-  const xml = stored.einvoice && stored.einvoiceFormat ? xmlOrNone(stored.einvoice, stored.einvoiceFormat) : null;
+  const xml = stored.einvoice && stored.einvoiceFormat ? await xmlOrNone(stored.einvoice, stored.einvoiceFormat) : null;
   return xml ? [pdf, { filename: xml.filename, content: new TextEncoder().encode(xml.xml), contentType: 'application/xml' }] : [pdf];
 }
 
 /** The XML the buyer asked for, or none when the document cannot have it (the PDF goes alone, and why is logged). */
-function xmlOrNone(einvoice: EInvoice, format: EInvoiceFormat): WrittenXml | null {
+async function xmlOrNone(einvoice: EInvoice, format: EInvoiceFormat): Promise<WrittenXml | null> {
   try {
-    return xmlForCustomer(einvoice, format);
+    return (await writers()).xmlForCustomer(einvoice, format);
   } catch (error) {
     if (!(error instanceof NoEInvoiceError)) throw error;
     log.warn('the e-invoice the buyer asked for cannot be written', { format, reason: error.message });

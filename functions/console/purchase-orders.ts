@@ -11,7 +11,8 @@ import { RuleViolation } from '../domain/errors.js';
 import { parseMajor } from '../domain/money.js';
 import { allowedActions, type Action, type PurchaseOrder } from '../domain/purchase-order/index.js';
 import { problemOf } from '../http/http.js';
-import { NoEInvoiceError, writeXml, xmlFormats, type WrittenXml, type XmlFormat } from '../einvoice/formats.js';
+import { NoEInvoiceError, writers, xmlFormats, type XmlFormat } from '../einvoice/formats.js';
+import type { WrittenXml } from '../einvoice/write.js';
 import type { EInvoice } from '../einvoice/model.js';
 import { documentKey, pdfAnswer } from '../http/pdf.js';
 import { both, finance, html, notFound, redirect, type ConsoleRequest, type ConsoleRoute } from './router.js';
@@ -20,9 +21,9 @@ import { customerPage, poPage } from './views/purchase-order.js';
 /** A PO's page, its documents and files, the actions on it, and a customer's account. */
 const id = '([A-Za-z0-9_-]{1,64})';
 
-function xmlOrNone(einvoice: EInvoice, format: XmlFormat): WrittenXml | null {
+async function xmlOrNone(einvoice: EInvoice, format: XmlFormat): Promise<WrittenXml | null> {
   try {
-    return writeXml(einvoice, format);
+    return (await writers()).writeXml(einvoice, format);
   } catch (error) {
     if (error instanceof NoEInvoiceError) return null;
     throw error;
@@ -53,7 +54,7 @@ export const purchaseOrderRoutes: ConsoleRoute[] = [
       // ?format=ubl|xrechnung|cii: the e-invoice, as the API gives it.
       const format = request.event.queryStringParameters?.format;
       if (format !== undefined) {
-        const written = stored.einvoice && xmlFormats.includes(format as XmlFormat) ? xmlOrNone(stored.einvoice, format as XmlFormat) : null;
+        const written = stored.einvoice && xmlFormats.includes(format as XmlFormat) ? await xmlOrNone(stored.einvoice, format as XmlFormat) : null;
         if (!written) return notFound(request, `Document ${stored.number} has no ${format} e-invoice.`);
         return {
           statusCode: 200,

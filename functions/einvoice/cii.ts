@@ -1,11 +1,10 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { EInvoice } from './model.js';
+import { xmlDocument, XmlElement } from './xml.js';
 
 /**
  * An EN 16931 invoice or credit note as UN/CEFACT Cross Industry Invoice (CII D16B), the syntax of
  * Factur-X and ZUGFeRD: this XML, as `factur-x.xml` inside the PDF, is the Factur-X "EN 16931"
- * profile. Elements come in the order the CII schema wants them, written with xmlbuilder2.
+ * profile. Elements come in the order the CII schema wants them, written with the builder of xml.ts.
  */
 const ns = {
   rsm: 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
@@ -20,12 +19,11 @@ export const CII_GUIDELINE = 'urn:cen.eu:en16931:2017';
 const date102 = (iso: string) => iso.replaceAll('-', '');
 
 export function toCii(invoice: EInvoice): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(ns.rsm, 'rsm:CrossIndustryInvoice', { 'xmlns:ram': ns.ram, 'xmlns:qdt': ns.qdt, 'xmlns:udt': ns.udt });
-  const rsm = (parent: XMLBuilder, name: string) => parent.ele(ns.rsm, `rsm:${name}`);
-  const ram = (parent: XMLBuilder, name: string) => parent.ele(ns.ram, `ram:${name}`);
-  const text = (parent: XMLBuilder, name: string, value: string, attributes: Record<string, string> = {}) => parent.ele(ns.ram, `ram:${name}`, attributes).txt(value).up();
-  const dateTime = (parent: XMLBuilder, name: string, iso: string, type: 'udt' | 'qdt' = 'udt') =>
-    ram(parent, name).ele(ns[type], `${type}:DateTimeString`, { format: '102' }).txt(date102(iso)).up().up();
+  const doc = new XmlElement('rsm:CrossIndustryInvoice', { 'xmlns:rsm': ns.rsm, 'xmlns:ram': ns.ram, 'xmlns:qdt': ns.qdt, 'xmlns:udt': ns.udt });
+  const rsm = (parent: XmlElement, name: string) => parent.ele(`rsm:${name}`);
+  const ram = (parent: XmlElement, name: string) => parent.ele(`ram:${name}`);
+  const text = (parent: XmlElement, name: string, value: string, attributes: Record<string, string> = {}) => parent.ele(`ram:${name}`, attributes).txt(value);
+  const dateTime = (parent: XmlElement, name: string, iso: string, type: 'udt' | 'qdt' = 'udt') => ram(parent, name).ele(`${type}:DateTimeString`, { format: '102' }).txt(date102(iso));
 
   text(ram(rsm(doc, 'ExchangedDocumentContext'), 'GuidelineSpecifiedDocumentContextParameter'), 'ID', CII_GUIDELINE);
 
@@ -123,5 +121,5 @@ export function toCii(invoice: EInvoice): string {
     text(preceding, 'IssuerAssignedID', invoice.precedingInvoice.number);
     dateTime(preceding, 'FormattedIssueDateTime', invoice.precedingInvoice.issueDate, 'qdt');
   }
-  return doc.end({ prettyPrint: true });
+  return xmlDocument(doc);
 }

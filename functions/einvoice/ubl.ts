@@ -1,16 +1,18 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { EInvoice } from './model.js';
+import { xmlDocument, XmlElement } from './xml.js';
 import { NoEInvoiceError } from './parties.js';
+import { defaultUblProfile, unavailableIn, type UblProfile } from './profiles.js';
+
+export { defaultUblProfile, unavailableIn };
 
 /**
  * An EN 16931 invoice or credit note as UBL 2.1 (OASIS), in one of three profiles that differ only in
  * what they claim and require: plain EN 16931; Peppol BIS Billing 3.0, which needs both parties'
  * electronic addresses; XRechnung 3.0, the German CIUS, which needs the buyer reference (the
  * Leitweg-ID) and the seller's contact. Elements come in the order the UBL schema wants them,
- * written with xmlbuilder2 (escaping is the library's).
+ * written with the small builder of xml.ts (which escapes).
  */
-export type UblProfile = 'en16931' | 'peppol' | 'xrechnung';
+export type { UblProfile } from './profiles.js';
 
 const customization: Record<UblProfile, string> = {
   en16931: 'urn:cen.eu:en16931:2017',
@@ -27,42 +29,15 @@ const ns = {
   cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
 };
 
-/** The UBL profile a document goes out in by default: Peppol where both parties have a Peppol address, else plain EN 16931. */
-export function defaultUblProfile(invoice: EInvoice): UblProfile {
-  return unavailableIn(invoice, 'peppol') ? 'en16931' : 'peppol';
-}
-
-/** Why a document cannot go out in a profile, or null when it can. */
-export function unavailableIn(invoice: EInvoice, profile: UblProfile): string | null {
-  if (profile === 'peppol' && !(invoice.seller.endpoint && invoice.buyer.endpoint)) {
-    return `Peppol needs both parties' Peppol addresses: ${invoice.seller.endpoint ? 'the customer has no endpointId' : 'the seller profile has no endpointId'}`;
-  }
-  // Peppol's German rules (DE-R-015), like XRechnung, need BT-10 between German parties.
-  if (profile === 'peppol' && !invoice.buyerReference && countryOf(invoice.seller) === 'DE' && countryOf(invoice.buyer) === 'DE') {
-    return 'Peppol between German parties needs the buyer reference (customer.buyerReference, or the PO number)';
-  }
-  if (profile === 'xrechnung') {
-    if (!invoice.buyerReferenceGiven || !invoice.buyer.endpoint) return 'XRechnung needs the customer\'s buyer reference (its Leitweg-ID, customer.buyerReference) and its electronic address (customer.endpointId)';
-    if (invoice.vat.some((vat) => vat.category === 'O')) return 'XRechnung has no category for an invoice not subject to VAT';
-    if (!invoice.seller.contact.phone) return 'XRechnung needs the seller\'s phone (the seller profile\'s phone)';
-    if (!invoice.seller.address.city || !invoice.seller.address.postalCode) return 'XRechnung needs the seller\'s city and postal code (the seller profile\'s address)';
-    if (!invoice.buyer.address.postalCode) return 'XRechnung needs the buyer\'s postal code';
-  }
-  return null;
-}
-
-/** A party's country as Peppol's rules take it: its VAT id's prefix, else its address. */
-const countryOf = (party: { vatId: string | null; address: { country: string } }) => party.vatId?.slice(0, 2) ?? party.address.country;
-
 export function toUbl(invoice: EInvoice, profile: UblProfile = defaultUblProfile(invoice)): string {
   const unavailable = unavailableIn(invoice, profile);
   if (unavailable) throw new NoEInvoiceError(unavailable);
   const credit = invoice.kind === 'credit_note';
   const root = credit ? 'CreditNote' : 'Invoice';
-  const doc = create({ version: '1.0', encoding: 'UTF-8' }).ele(credit ? ns.creditNote : ns.invoice, root, { 'xmlns:cac': ns.cac, 'xmlns:cbc': ns.cbc });
-  const cbc = (parent: XMLBuilder, name: string, text: string, attributes: Record<string, string> = {}) => parent.ele(ns.cbc, `cbc:${name}`, attributes).txt(text).up();
-  const cac = (parent: XMLBuilder, name: string) => parent.ele(ns.cac, `cac:${name}`);
-  const amount = (parent: XMLBuilder, name: string, value: string) => cbc(parent, name, value, { currencyID: invoice.currency });
+  const doc = new XmlElement(root, { xmlns: credit ? ns.creditNote : ns.invoice, 'xmlns:cac': ns.cac, 'xmlns:cbc': ns.cbc });
+  const cbc = (parent: XmlElement, name: string, text: string, attributes: Record<string, string> = {}) => parent.ele(`cbc:${name}`, attributes).txt(text);
+  const cac = (parent: XmlElement, name: string) => parent.ele(`cac:${name}`);
+  const amount = (parent: XmlElement, name: string, value: string) => cbc(parent, name, value, { currencyID: invoice.currency });
 
   cbc(doc, 'CustomizationID', customization[profile]);
   if (profile !== 'en16931') cbc(doc, 'ProfileID', PEPPOL_BILLING);
@@ -157,5 +132,5 @@ export function toUbl(invoice: EInvoice, profile: UblProfile = defaultUblProfile
     cbc(cac(category, 'TaxScheme'), 'ID', 'VAT');
     amount(cac(l, 'Price'), 'PriceAmount', line.price);
   }
-  return doc.end({ prettyPrint: true });
+  return xmlDocument(doc);
 }

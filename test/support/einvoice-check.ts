@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import { minorDigits, toDecimalString } from '../../functions/domain/money.js';
 import type { EInvoice } from '../../functions/einvoice/model.js';
-import { writeXml, formatsOf } from '../../functions/einvoice/formats.js';
+import { formatsOf } from '../../functions/einvoice/formats.js';
+import { writeXml } from '../../functions/einvoice/write.js';
 import { validate, type RuleSet } from './en16931.js';
 
 /**

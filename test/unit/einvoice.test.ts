@@ -4,6 +4,7 @@ import { defaultPolicy, type Policy } from '../../contract/policy.js';
 import { einvoiceOf, einvoiceOrNone, type EInvoice } from '../../functions/einvoice/model.js';
 import { toCii } from '../../functions/einvoice/cii.js';
 import { toUbl, unavailableIn, type UblProfile } from '../../functions/einvoice/ubl.js';
+import { xmlDocument, XmlElement } from '../../functions/einvoice/xml.js';
 import { placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { exampleSellerProfile, type SellerProfile } from '../../functions/domain/seller.js';
 import { validate, type RuleSet } from '../support/en16931.js';
@@ -173,5 +174,21 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
     expect(validate('cen-ubl', broken).fatal.some((assert) => assert.startsWith('BR-CO-15'))).toBe(true);
     const noAddress = toUbl(einvoice, 'peppol').replace(/<cbc:EndpointID schemeID="9930">DE987654321<\/cbc:EndpointID>/, '');
     expect(validate('peppol', noAddress).fatal.some((assert) => assert.startsWith('PEPPOL-EN16931-R010'))).toBe(true);
+  });
+});
+
+describe('the XML builder', () => {
+  it('escapes markup in text and attributes, drops what XML 1.0 cannot carry, and keeps any other character', () => {
+    const root = new XmlElement('a', { note: 'say "hi" & <bye>' });
+    root.ele('b').txt('Müller & Söhne <GmbH> \u0000\u0008\u000b bell\u0007 😀 株式会社 \ud800');
+    root.ele('c');
+    expect(xmlDocument(root)).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<a note="say &quot;hi&quot; &amp; &lt;bye&gt;">\n  <b>Müller &amp; Söhne &lt;GmbH&gt;  bell 😀 株式会社 </b>\n  <c/>\n</a>');
+  });
+
+  it('writes an order\'s text that looks like markup as text, and the rules still pass', { timeout: 60_000 }, () => {
+    const { einvoice } = documentFor({ order: { ...cases['domestic VAT in Germany']!.order, customer: { ...sampleOrder.customer, company: 'A&B <Trading> "Ltd"' } } });
+    const xml = toUbl(einvoice);
+    expect(xml).toContain('<cbc:RegistrationName>A&amp;B &lt;Trading&gt; "Ltd"</cbc:RegistrationName>'.replace('"Ltd"', '&quot;Ltd&quot;'));
+    expect(validate('cen-ubl', xml).fatal).toEqual([]);
   });
 });
