@@ -22,7 +22,7 @@ import { letterheadFor, noticesFor } from '../notices/catalogue.js';
 import { changePurchaseOrder, type ChangeDeps } from './change.js';
 import { NotFoundError } from './errors.js';
 import { sendByPeppol } from './peppol.js';
-import type { AccessPoint, DocumentStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, ReviewStore, Secrets, StoredPurchaseOrder } from './ports.js';
+import type { AccessPoint, DocumentStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, ReviewStore, Secrets, StoredDocument, StoredPurchaseOrder } from './ports.js';
 import { publishEvents, type PublishDeps } from './webhooks.js';
 import { newReviewNonce, reviewIdFor, reviewLink, reviewSecret } from './review-links.js';
 
@@ -304,6 +304,9 @@ async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipie
   const entry = po.history[index]!;
   const refused: Action[] = [];
   const document = entry.type === 'issue_document' ? (po.documents.find((doc) => doc.id === entry.data.documentId) ?? null) : null;
+  // The stored document, read once for the emails that attach it and the access point.
+  let read: Promise<StoredDocument> | undefined;
+  const stored = (doc: DocumentRef) => (read ??= storedDocument(deps, po, doc)); // one document per entry
   for (const notice of noticesFor(entry as HistoryEntryOf<EntryType>, po)) {
     // A buyer reached by e-invoice only has no email: its documents go by the feed, webhooks and its access point.
     const to = notice.to === 'buyer' ? (po.customer.email ? [po.customer.email] : []) : ((await recipients())[notice.to] ?? []);
@@ -314,12 +317,12 @@ async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipie
       const reviewLink = () => reviewLinkFor(deps, po, addresses[0]!);
       const consoleHref = `${deps.publicBaseUrl.replace(/\/+$/, '')}/console/po/${po.id}`;
       const message = await notice.email({ po, entry, seller: deps.seller, document, reviewLink, consoleHref });
-      const attachments = notice.attachDocument && document ? await pdfAttachment(deps, po, document) : undefined;
+      const attachments = notice.attachDocument && document ? await attachmentsOf(document, await stored(document)) : undefined;
       const outcome = await deps.mailer.sendOnce(po.id, key, email([...addresses], message, letterheadFor(notice.to, po, deps.seller), attachments));
       if (outcome !== 'sent') refused.push({ type: 'email_failed', key, notice: notice.name, audience: notice.to, to: [...addresses], reason: outcome.refused });
     }
   }
-  if (document) await sendByPeppol(deps, po, document);
+  if (document && document.type !== 'proforma' && deps.accessPoint) await sendByPeppol(deps.accessPoint, po, document, await stored(document));
   return refused;
 }
 
@@ -355,9 +358,14 @@ export function describeFailure(failure: { Error?: string; Cause?: string }): st
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
 }
 
-async function pdfAttachment(deps: MessageDeps, po: PurchaseOrder, doc: DocumentRef): Promise<OutgoingEmail['attachments']> {
+async function storedDocument(deps: MessageDeps, po: PurchaseOrder, doc: DocumentRef): Promise<StoredDocument> {
   const stored = await deps.documents.get(po.id, doc.id);
   if (!stored) throw new Error(`document ${doc.id} of purchase order ${po.id} is recorded but not stored`);
+  return stored;
+}
+
+/** What the buyer's email carries: the PDF, and the XML they asked for beside it. */
+async function attachmentsOf(doc: DocumentRef, stored: StoredDocument): Promise<OutgoingEmail['attachments']> {
   const pdf = { filename: `${doc.number}.pdf`, content: stored.pdf, contentType: 'application/pdf' };
   const xml = stored.einvoice && stored.einvoiceFormat ? await xmlOrNone(stored.einvoice, stored.einvoiceFormat) : null;
   return xml ? [pdf, { filename: xml.filename, content: new TextEncoder().encode(xml.xml), contentType: 'application/xml' }] : [pdf];
