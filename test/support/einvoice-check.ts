@@ -24,12 +24,12 @@ export async function checkIssuedEInvoices(dynamodb: string, checked: Set<string
     for await (const page of paginateScan({ client: db }, { TableName: table!, FilterExpression: 'begins_with(sk, :doc) OR sk = :po', ExpressionAttributeValues: { ':doc': 'DOC#', ':po': 'PO' } })) {
       for (const item of page.Items ?? []) {
         if (item.sk === 'PO') for (const doc of (item.po as { documents: { id: string; total: number }[] }).documents) totals.set(`${item.pk}/${doc.id}`, doc.total);
-        else if (item.type !== 'proforma' && !checked.has(`${item.pk}/${item.sk}`)) documents.push({ key: `${item.pk}/${String(item.sk).slice(4)}`, number: item.number, einvoice: item.einvoice ?? null, pdf: item.pdf });
+        else if (item.type !== 'proforma' && !checked.has(`${item.pk}/${item.id}`)) documents.push({ key: `${item.pk}/${item.id}`, number: item.number, einvoice: item.einvoice ?? null, pdf: item.pdf });
       }
     }
     const failures: string[] = [];
     for (const doc of documents) {
-      checked.add(doc.key.replace('/', '/DOC#'));
+      checked.add(doc.key);
       if (!doc.einvoice) continue;
       const verdicts: [string, RuleSet, string][] = [];
       for (const format of formatsOf(doc.einvoice)) {
