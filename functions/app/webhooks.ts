@@ -173,7 +173,7 @@ export function retryAfterSeconds(value: string | null, now: Date): number | nul
 
 /** Changes the endpoint as `change` says from its stored state (null: nothing to change), retrying a lost race. */
 async function settle(deps: { webhooks: WebhookStore }, id: string, change: (current: WebhookEndpoint) => WebhookEndpoint | null): Promise<WebhookEndpoint | null> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
     const current = await deps.webhooks.get(id);
     if (!current) return null;
     const next = change(current);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { FileTooLargeError, IdempotencyKeyReusedError, InvalidCursorError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
+import { ConcurrentUpdateError, FileTooLargeError, IdempotencyKeyReusedError, InvalidCursorError, NotFoundError, RequestInFlightError, UnsupportedFileError } from '../app/errors.js';
 import { MoneyOverflowError, ReferenceConflict, RuleViolation, TransitionError } from '../domain/errors.js';
 import type { Actor, Who } from '../../contract/purchase-order.js';
 import { apiHeaders } from './headers.js';
@@ -167,6 +167,8 @@ export function problemOf(error: unknown): { status: number; title: string; deta
   if (error instanceof InvalidCursorError) return p(400, 'Bad Request', error.message);
   if (error instanceof IdempotencyKeyReusedError) return p(422, 'Unprocessable Content', error.message);
   if (error instanceof RequestInFlightError) return p(409, 'Conflict', error.message);
+  // Others kept changing the same record through every retry: nothing was written; worth trying again.
+  if (error instanceof ConcurrentUpdateError) return p(409, 'Conflict', `${error.message}: nothing was changed; read it and try again`);
   if (error instanceof z.ZodError) return p(400, 'Bad Request', 'the request is not valid', { errors: zodErrors(error) });
   return null;
 }
@@ -180,8 +182,9 @@ export function withProblems(name: string, fn: (event: APIGatewayProxyEvent) => 
       const known = problemOf(error);
       if (known) {
         const answer = problem(known.status, known.title, known.detail, known.extra);
-        // The first request with this Idempotency-Key is still running: a second is worth trying in a moment.
-        return error instanceof RequestInFlightError ? { ...answer, headers: { ...answer.headers, 'Retry-After': '1' } } : answer;
+        // The first request with this Idempotency-Key is still running, or others kept changing the same
+        // record: a second try is worth making in a moment.
+        return error instanceof RequestInFlightError || error instanceof ConcurrentUpdateError ? { ...answer, headers: { ...answer.headers, 'Retry-After': '1' } } : answer;
       }
       log.error('unhandled error', { route: name, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
       return problem(500, 'Internal Server Error', 'something went wrong on our side; the request may be retried');

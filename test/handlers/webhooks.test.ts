@@ -287,6 +287,29 @@ describe('webhook endpoint addresses', () => {
     expect((await deps.webhooks.list()).length).toBe(0);
     expect((await post('https://erp.example/hooks')).statusCode).toBe(201);
   });
+
+  it('answers 409 with Retry-After, not a 500, when others keep changing the endpoint through every retry; nothing is changed', async () => {
+    const deps = routeFakes();
+    const created = await createEndpoint(deps, { url: 'https://erp.example/hooks', events: ['invoice.issued'] });
+    const save = deps.webhooks.save.bind(deps.webhooks);
+    let saves = 0;
+    // Every write loses its race: another change lands between this one's read and its write.
+    deps.webhooks.save = async (endpoint, expected) => {
+      saves += 1;
+      const current = (await deps.webhooks.get(endpoint.id))!;
+      await save({ ...current, description: `elsewhere ${saves}` }, current.version);
+      return save(endpoint, expected);
+    };
+    const update = await handlerFor('UpdateWebhookEndpoint', 'WebhookEndpoints', deps);
+    const answer = await update(
+      apiEvent({ method: 'PATCH', path: `/webhook-endpoints/${created.endpoint.id}`, headers: { Authorization: 'Bearer test-finance-key', 'Content-Type': 'application/json' }, body: JSON.stringify({ url: 'https://erp.example/other' }), pathParameters: { id: created.endpoint.id } }),
+    );
+    expect(answer.statusCode).toBe(409);
+    expect(answer.headers?.['Retry-After']).toBe('1');
+    expect(JSON.parse(answer.body).detail).toMatch(/nothing was changed/);
+    expect(saves).toBeGreaterThan(5);
+    expect((await deps.webhooks.get(created.endpoint.id))!.url).toBe('https://erp.example/hooks');
+  });
 });
 
 describe('the events feed', () => {
