@@ -235,7 +235,14 @@ const open = process.argv.indexOf('--open');
 const cold = process.argv.includes('--cold');
 const documents = process.argv.indexOf('--documents');
 const credit = process.argv.indexOf('--credit');
-if (documents >= 0) {
+const growth = process.argv.indexOf('--growth');
+if (growth >= 0) {
+  const { growthBench } = await import('./growth.js');
+  const requests = Number(process.argv[growth + 1] ?? 200);
+  // A smaller pair of sizes (e.g. `--growth 20 400,2000`) tries the bench out in a minute.
+  const sizes = process.argv[growth + 2]?.split(',').map(Number);
+  await growthBench(Number.isInteger(requests) && requests > 0 ? requests : 200, sizes?.length === 2 && sizes.every((n) => n >= 400) ? (sizes as [number, number]) : undefined);
+} else if (documents >= 0) {
   const { documentsBench } = await import('./documents.js');
   const other = process.argv[documents + 1];
   await documentsBench(other && !other.startsWith('--') ? path.resolve(other) : root);

@@ -8,7 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { tracer } from '../runtime/observability.js';
-import { countDynamoRequests } from '../runtime/usage.js';
+import { countDynamoRequests, countReadCapacity } from '../runtime/usage.js';
 
 /**
  * One client per service per function instance, created on first use. Endpoints come from the
@@ -24,6 +24,7 @@ export const documentClient = /* @__PURE__ */ lazy(() => {
   const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
   // Inside the retry loop, so that each attempt counts (see usage.ts).
   client.middlewareStack.add(countDynamoRequests, { step: 'finalizeRequest', priority: 'low', name: 'countDynamoRequests' });
+  client.middlewareStack.add(countReadCapacity as never, { step: 'initialize', priority: 'high', name: 'countReadCapacity' });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { attentionMetric, metricsNamespace, serviceName } from '../../contract/metrics.js';
-import { takeDynamoRequests, writesAndReads } from './usage.js';
+import { takeDynamoRequests, takeReadUnits, writesAndReads } from './usage.js';
 
 /**
  * What a function tells CloudWatch and X-Ray, through AWS Lambda Powertools: structured logs with
@@ -15,14 +15,16 @@ export const logger = new Logger({ serviceName });
 export const tracer = new Tracer({ serviceName });
 const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
 
-/** The DynamoDB requests this invocation made, as one EMF line: writes and reads per function, and each operation's count. */
+/** The DynamoDB requests this invocation made, as one EMF line: writes, reads and read capacity units per function, and each operation's count. */
 export function publishDynamoUsage(functionName: string): void {
   const requests = takeDynamoRequests();
+  const readUnits = takeReadUnits();
   if (Object.keys(requests).length === 0) return;
   const { writes, reads } = writesAndReads(requests);
   metrics.addDimension('function', functionName);
   metrics.addMetric('DynamoDBWrites', MetricUnit.Count, writes);
   metrics.addMetric('DynamoDBReads', MetricUnit.Count, reads);
+  metrics.addMetric('DynamoDBReadUnits', MetricUnit.Count, readUnits);
   // EMF metadata may be any JSON; Powertools types it as a string.
   metrics.addMetadata('dynamodb', requests as unknown as string);
   metrics.publishStoredMetrics();

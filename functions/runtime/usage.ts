@@ -19,6 +19,34 @@ export function writesAndReads(requests: Record<string, number>): { writes: numb
 }
 
 const counted = new Map<string, number>();
+let readUnits = 0;
+
+/** Reads: they are asked for the capacity they consume (a few bytes more in each answer), so that it is counted. */
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+/**
+ * Middleware for a DynamoDB client's stack (initialize step: once per call, whatever its retries):
+ * asks each read for its consumed capacity and adds it up, as DynamoDB bills it.
+ */
+export const countReadCapacity =
+  <I extends { input?: unknown }, O extends { output?: unknown }>(next: (args: I) => Promise<O>, context: { commandName?: string }) =>
+  async (args: I): Promise<O> => {
+    const operation = (context.commandName ?? '').replace(/Command$/, '');
+    const input = args.input as { ReturnConsumedCapacity?: string } | undefined;
+    if (!READS.has(operation) || !input) return next(args);
+    input.ReturnConsumedCapacity ??= 'TOTAL';
+    const result = await next(args);
+    const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] } | undefined)?.ConsumedCapacity;
+    for (const each of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) readUnits += each.CapacityUnits ?? 0;
+    return result;
+  };
+
+/** The read capacity units consumed since the last call, and the sum reset. */
+export function takeReadUnits(): number {
+  const taken = readUnits;
+  readUnits = 0;
+  return taken;
+}
 
 /** Middleware for a DynamoDB client's stack: counts each attempt of each operation. */
 export const countDynamoRequests =
