@@ -134,6 +134,14 @@ export class PurchaseOrderStack extends Stack {
           projectionType: dynamodb.ProjectionType.INCLUDE,
           nonKeyAttributes: ['event'],
         },
+        {
+          // Sparse: the back office's lists that must cost the same at any size: POs with something to
+          // ship, open invoices by due date, search terms by prefix (functions/adapters/dynamo/aggregates.ts).
+          // One index for the three: CloudFormation adds one index to a table per update.
+          indexName: 'lists',
+          partitionKey: { name: 'listKey', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'listSort', type: dynamodb.AttributeType.STRING },
+        },
       ],
     });
 

@@ -14,9 +14,10 @@ import { workflow } from '../wiring/workflow.js';
 export const makeRoutes = (deps: ConsoleDeps): GroupHandlers<'Console'> => ({ Console: makeConsoleHandler(deps) });
 
 export const handler = lazyHandler(() => {
-  const { pos, documents, policies, idempotency, numbers } = stores();
+  const { pos, search, documents, policies, idempotency, numbers } = stores();
   return serve('Console', makeRoutes({
     pos,
+    search,
     documents,
     policies,
     idempotency,

@@ -102,15 +102,13 @@ function checkEnteredBy(order: OrderRequest, actor: Actor): void {
 /**
  * The credit holds of a new PO. With a credit limit, what the customer owes in its currency is one
  * item the store keeps with each write of their POs (every open PO only while older POs are still
- * being counted in); with or without one, whether one of theirs is overdue (the overdue queue is
- * short, where a customer may have thousands of open POs).
+ * being counted in); with or without one, how many of theirs are overdue is one more.
  */
 async function creditControl(deps: Pick<PlaceDeps, 'pos'>, customerId: string, policy: Policy, currency: string, total: number): Promise<HoldReason[]> {
-  const limit = policy.customers[customerId]?.creditLimit;
-  if (!limit) return creditHolds(creditAccount(customerId, await deps.pos.overdueForCustomer(customerId), policy), currency, total);
-  const [exposure, overdue] = await Promise.all([deps.pos.exposure(customerId, limit.currency), deps.pos.overdueForCustomer(customerId)]);
-  if (exposure === null) return creditHolds(creditAccount(customerId, await deps.pos.openForCustomer(customerId), policy), currency, total);
-  return creditHoldsFromExposure(exposure, overdue, limit, currency, total);
+  const limit = policy.customers[customerId]?.creditLimit ?? null;
+  const [exposure, overdue] = await Promise.all([limit ? deps.pos.exposure(customerId, limit.currency) : null, deps.pos.overdueCount(customerId)]);
+  if (limit && exposure === null) return creditHolds(creditAccount(customerId, await deps.pos.openForCustomer(customerId), policy), currency, total);
+  return creditHoldsFromExposure(exposure ?? 0, overdue, limit, currency, total);
 }
 
 /** The same order, however its JSON was spaced or its keys ordered, has the same fingerprint. */

@@ -19,6 +19,30 @@ export interface StoredPurchaseOrder {
   owedToken?: string | null;
 }
 
+/** A page of a list, and the token of the next (null at the end). */
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+/** What is owed on open invoices due on one day (null: no due date yet) in one currency. */
+export interface ReceivableDay {
+  due: string | null;
+  currency: string;
+  owed: number;
+  count: number;
+}
+
+/**
+ * Finding POs by what people type: the prefix of a reference, a buyer's PO number, a customer id
+ * or email, or of a company's name from any word. The table's own index answers it; a search
+ * service (OpenSearch fed by DynamoDB's zero-ETL integration) can take its place behind this port.
+ */
+export interface PoSearch {
+  /** POs found by the query, a page at a time (at most `limit`). */
+  search(query: string, limit: number, cursor?: string): Promise<Page<PurchaseOrder>>;
+}
+
 export interface PurchaseOrderStore {
   get(id: string): Promise<StoredPurchaseOrder | null>;
   /** Writes a new PO; AlreadyExistsError if one with its id exists. */
@@ -39,8 +63,22 @@ export interface PurchaseOrderStore {
   listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }>;
   /** How many POs are in a status. */
   countByStatus(status: Status): Promise<number>;
-  /** POs whose reference, buyer's PO number, company, customer id or email contains the text. */
-  search(text: string, limit: number): Promise<PurchaseOrder[]>;
+  /**
+   * How many POs are in each open status, have something left to ship (`to_ship`) and wait for
+   * finance (`attention`), as kept with each write: a few small items, whatever the number of POs.
+   */
+  queueCounts(): Promise<Record<string, number>>;
+  /** POs with goods or keys left to hand over (ordered, deferred or overdue), newest first, a page at a time. */
+  listToShip(limit: number, cursor?: string): Promise<Page<PurchaseOrder>>;
+  /** POs with an invoice still owed on, the earliest due date first (none yet: last), a page at a time. */
+  listReceivables(limit: number, cursor?: string): Promise<Page<PurchaseOrder>>;
+  /** What is owed on open invoices per due date and currency, as kept with each write. */
+  receivableDays(): Promise<ReceivableDay[]>;
+  /**
+   * Counts POs stored before the counts, lists and search terms were kept into them, at most
+   * `limit` a run; how many it counted (0 once all are).
+   */
+  countKept(limit: number): Promise<number>;
   /**
    * Parks the workflow's task token on the PO, unless the PO's version has moved past `atVersion`;
    * `since` is when the waiting execution started (what the reconciler hands over before a year).
@@ -50,8 +88,8 @@ export interface PurchaseOrderStore {
   longWaits(before: string, limit: number): Promise<{ id: string; token: string }[]>;
   /** A customer's open POs (not rejected, completed or cancelled), oldest first: their credit account. */
   openForCustomer(customerId: string): Promise<OpenPurchaseOrder[]>;
-  /** A customer's overdue POs (from the queue of all overdue POs, which is short): the overdue hold without reading every open PO. */
-  overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]>;
+  /** How many of a customer's POs are overdue (the overdue hold), as kept with each write. */
+  overdueCount(customerId: string): Promise<number>;
   /** Gives open POs stored before the by-customer index its keys, at most `limit` a run; how many it gave. */
   indexOpenByCustomer(limit: number): Promise<number>;
   /**

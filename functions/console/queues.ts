@@ -2,8 +2,9 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Status } from '../../contract/purchase-order.js';
 import type { PurchaseOrderStore } from '../app/ports.js';
 import { toDecimalString } from '../domain/money.js';
-import { fulfilment, type PurchaseOrder } from '../domain/purchase-order/index.js';
-import { agingTotals, csvField, receivables } from '../domain/receivables.js';
+import { fulfilment } from '../domain/purchase-order/index.js';
+import { agingOfDays, csvField, receivables } from '../domain/receivables.js';
+import { InvalidCursorError } from '../app/errors.js';
 import { apiHeaders } from '../http/headers.js';
 import { both, finance, html, notFound, redirect, type ConsoleRoute, type Role } from './router.js';
 import type { Queue } from './views/layout.js';
@@ -31,37 +32,31 @@ const queueDefinitions: QueueDefinition[] = [
   { id: 'to-ship', label: 'To ship', statuses: [...fulfilment], toShip: true, roles: finance },
 ];
 
-const unshipped = (po: PurchaseOrder) => po.shippingOrders.some((order) => order.status !== 'delivered');
-
-async function allInStatus(pos: PurchaseOrderStore, status: Status): Promise<PurchaseOrder[]> {
-  const all: PurchaseOrder[] = [];
-  let cursor: string | undefined;
-  do {
-    const listed = await pos.listByStatus(status, 100, cursor);
-    all.push(...listed.items);
-    cursor = listed.cursor ?? undefined;
-  } while (cursor && all.length < 10_000);
-  return all;
-}
-
-async function toShip(pos: PurchaseOrderStore): Promise<PurchaseOrder[]> {
-  return (await Promise.all(fulfilment.map((status) => allInStatus(pos, status))))
-    .flat()
-    .filter(unshipped)
-    .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1));
-}
-
-/** The queues this role sees, each with its count. */
+/**
+ * The queues this role sees, each with its count: the counts every write keeps (a few small items),
+ * read once for the navigation of every page.
+ */
 export async function queuesFor(pos: PurchaseOrderStore, role: Role): Promise<Queue[]> {
-  return Promise.all(
-    queueDefinitions
-      .filter((queue) => queue.roles.includes(role))
-      .map(async (queue) => ({
-        id: queue.id,
-        label: queue.label,
-        count: queue.attention ? (await pos.needingAttention(100)).length : queue.toShip ? (await toShip(pos)).length : await pos.countByStatus(queue.statuses[0]!),
-      })),
-  );
+  const counts = await pos.queueCounts();
+  return queueDefinitions
+    .filter((queue) => queue.roles.includes(role))
+    .map((queue) => ({ id: queue.id, label: queue.label, count: counts[queue.attention ? 'attention' : queue.toShip ? 'to_ship' : queue.statuses[0]!] ?? 0 }));
+}
+
+/** A paging token as the console hands it out (the store checks what it holds). */
+const nextOf = (request: { event: { queryStringParameters?: Record<string, string | undefined> | null } }) => {
+  const next = request.event.queryStringParameters?.next;
+  return next && /^[A-Za-z0-9_:-]{1,2048}$/.test(next) ? next : undefined;
+};
+
+/** A page of a list; a token that is not one of this list's starts it over (a stale bookmark is no error). */
+async function firstIfStale<T>(list: (cursor?: string) => Promise<T>, cursor: string | undefined): Promise<T> {
+  try {
+    return await list(cursor);
+  } catch (error) {
+    if (cursor === undefined || !(error instanceof InvalidCursorError)) throw error;
+    return list();
+  }
 }
 
 export const queueRoutes: ConsoleRoute[] = [
@@ -71,20 +66,13 @@ export const queueRoutes: ConsoleRoute[] = [
     path: /^\/queues\/([a-z-]+)$/,
     roles: both,
     handle: async (request, [id]) => {
-      const { deps, session, event } = request;
+      const { deps, session } = request;
       const definition = queueDefinitions.find((queue) => queue.id === id && queue.roles.includes(session.role));
       if (!definition) return notFound(request, 'There is no such queue.');
       const page = await request.page(definition.id);
       const queue = page.queues!.find((q) => q.id === definition.id)!;
-      if (definition.toShip) return html(200, queuePage(page, queue, await toShip(deps.pos), null));
       if (definition.attention) return html(200, queuePage(page, queue, await deps.pos.needingAttention(100), null));
-      const next = event.queryStringParameters?.next;
-      let listed;
-      try {
-        listed = await deps.pos.listByStatus(definition.statuses[0]!, 25, next && /^[A-Za-z0-9_-]{1,2048}$/.test(next) ? next : undefined);
-      } catch {
-        listed = await deps.pos.listByStatus(definition.statuses[0]!, 25);
-      }
+      const listed = await firstIfStale((cursor) => (definition.toShip ? deps.pos.listToShip(25, cursor) : deps.pos.listByStatus(definition.statuses[0]!, 25, cursor)), nextOf(request));
       return html(200, queuePage(page, queue, listed.items, listed.cursor));
     },
   },
@@ -94,10 +82,10 @@ export const queueRoutes: ConsoleRoute[] = [
     roles: both,
     handle: async (request) => {
       const query = (request.event.queryStringParameters?.q ?? '').trim().slice(0, 200);
-      const found = query.length >= 2 ? await request.deps.pos.search(query, 50) : [];
-      const page = await request.page();
-      if (found.length === 1 && found[0]!.reference.toLowerCase() === query.toLowerCase()) return redirect(`${request.base}/po/${found[0]!.id}`);
-      return html(200, searchPage(page, query, found));
+      const cursor = nextOf(request);
+      const [found, page] = await Promise.all([firstIfStale((next) => request.deps.search.search(query, 25, next), cursor), request.page()]);
+      if (!cursor && found.items.length === 1 && found.items[0]!.reference.toLowerCase() === query.toLowerCase()) return redirect(`${request.base}/po/${found.items[0]!.id}`);
+      return html(200, searchPage(page, query, found.items, found.cursor));
     },
   },
   {
@@ -105,20 +93,26 @@ export const queueRoutes: ConsoleRoute[] = [
     path: /^\/receivables(\.csv)?$/,
     roles: finance,
     handle: async (request, [csv]) => {
-      const outstanding = (await Promise.all(fulfilment.map((status) => allInStatus(request.deps.pos, status)))).flat();
       const today = request.deps.clock.now();
-      const rows = receivables(outstanding, today);
-      if (!csv) return html(200, receivablesPage(await request.page('receivables'), rows, agingTotals(rows), today.toISOString().slice(0, 10)));
-      return receivablesCsv(rows, today);
+      if (csv) return receivablesCsv(request.deps.pos, today);
+      // The ages from the sums kept per due date; the invoices a page at a time, most overdue first.
+      const [days, listed, page] = await Promise.all([request.deps.pos.receivableDays(), firstIfStale((cursor) => request.deps.pos.listReceivables(50, cursor), nextOf(request)), request.page('receivables')]);
+      return html(200, receivablesPage(page, receivables(listed.items, today), agingOfDays(days, today), today.toISOString().slice(0, 10), listed.cursor));
     },
   },
 ];
 
-function receivablesCsv(rows: ReturnType<typeof receivables>, today: Date): APIGatewayProxyResult {
-  const lines = [
-    ['Invoice', 'Reference', 'Company', 'Customer id', 'Currency', 'Due date', 'Days past due', 'Age', 'Outstanding'],
-    ...rows.map((row) => [row.invoice, row.po.reference, row.po.customer.company, row.po.customer.id, row.po.currency, row.dueDate ?? '', row.daysPastDue, bucketLabel(row.bucket), toDecimalString(row.outstanding, row.po.currency)]),
-  ];
+/** Every open invoice as CSV, read from the index a page at a time, most overdue first. */
+async function receivablesCsv(pos: PurchaseOrderStore, today: Date): Promise<APIGatewayProxyResult> {
+  const lines = [['Invoice', 'Reference', 'Company', 'Customer id', 'Currency', 'Due date', 'Days past due', 'Age', 'Outstanding']];
+  let cursor: string | undefined;
+  do {
+    const listed = await pos.listReceivables(100, cursor);
+    for (const row of receivables(listed.items, today)) {
+      lines.push([row.invoice, row.po.reference, row.po.customer.company, row.po.customer.id, row.po.currency, row.dueDate ?? '', String(row.daysPastDue), bucketLabel(row.bucket), toDecimalString(row.outstanding, row.po.currency)]);
+    }
+    cursor = listed.cursor ?? undefined;
+  } while (cursor);
   return {
     statusCode: 200,
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="receivables-${today.toISOString().slice(0, 10)}.csv"`, ...apiHeaders },

@@ -5,7 +5,7 @@ import type { StaffTokenVerifier } from '../adapters/staff-tokens.js';
 import type { ChangeDeps } from '../app/change.js';
 import type { PlaceDeps } from '../app/place.js';
 import type { AddressRules } from '../app/webhook-addresses.js';
-import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, ReplayStarter, SecretBox, WebhookStore } from '../app/ports.js';
+import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, ReplayStarter, SecretBox, WebhookStore, PoSearch } from '../app/ports.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { pageHeaders } from '../http/headers.js';
 import { header, HttpProblem, rawBody } from '../http/http.js';
@@ -18,6 +18,7 @@ import { messagePage, type Page, type Session } from './views/layout.js';
  */
 export interface ConsoleDeps extends ChangeDeps, Pick<PlaceDeps, 'idempotency' | 'numbers' | 'newId'> {
   documents: DocumentStore;
+  search: PoSearch;
   policies: PolicyStore;
   staff: () => StaffTokenVerifier;
   signIn: () => StaffSignIn;

@@ -55,19 +55,19 @@ export function exposureOf(po: Pick<PurchaseOrder, 'status' | 'payment'>): numbe
 }
 
 /**
- * The holds from the customer's exposure as kept (one item read) and their overdue POs (a short
- * queue): the same verdict as `creditHolds` on the whole account, without reading every open PO.
+ * The holds from the customer's exposure and number of overdue POs as kept (two items read): the
+ * same verdict as `creditHolds` on the whole account, without reading every open PO.
  */
 export function creditHoldsFromExposure(
   exposure: number,
-  overdue: readonly OpenPurchaseOrder[],
-  limit: { amount: number; currency: string },
+  overdue: number,
+  limit: { amount: number; currency: string } | null,
   currency: string,
   total: number,
 ): HoldReason[] {
   const holds: HoldReason[] = [];
-  if (limit.currency === currency && add(exposure, total) > limit.amount) holds.push('credit_limit');
-  if (overdue.length) holds.push('overdue_hold');
+  if (limit && limit.currency === currency && add(exposure, total) > limit.amount) holds.push('credit_limit');
+  if (overdue > 0) holds.push('overdue_hold');
   return holds;
 }
 

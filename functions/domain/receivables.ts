@@ -35,13 +35,19 @@ export function bucketOf(days: number): AgingBucket {
   return days <= 90 ? '61-90' : '90+';
 }
 
+/** What is still owed on the PO's invoice; 0 when it has none, or nothing is owed, or it is closed. */
+export function owedOnInvoice(po: PurchaseOrder): number {
+  const owed = outstanding(po);
+  return owed > 0 && po.status !== 'cancelled' && po.status !== 'completed' && po.documents.some((doc) => doc.type === 'invoice') ? owed : 0;
+}
+
 /** The open invoices among these POs, most overdue first. */
 export function receivables(pos: readonly PurchaseOrder[], today: Date): Receivable[] {
   return pos
     .flatMap((po) => {
       const invoice = po.documents.find((doc) => doc.type === 'invoice');
-      const owed = outstanding(po);
-      if (!invoice || owed <= 0 || po.status === 'cancelled' || po.status === 'completed') return [];
+      const owed = owedOnInvoice(po);
+      if (!invoice || !owed) return [];
       const days = daysPastDue(po.payment.dueDate, today);
       return [{ po, invoice: invoice.number, dueDate: po.payment.dueDate, daysPastDue: days, bucket: bucketOf(days), outstanding: owed }];
     })
@@ -63,4 +69,16 @@ export function csvField(value: string | number): string {
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Outstanding per currency and bucket from what is owed per due date (as the store keeps it), exact. */
+export function agingOfDays(days: readonly { due: string | null; currency: string; owed: number }[], today: Date): Record<string, Record<AgingBucket, number>> {
+  const totals: Record<string, Record<AgingBucket, number>> = {};
+  for (const day of days) {
+    if (day.owed === 0) continue;
+    const byBucket = (totals[day.currency] ??= { current: 0, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 });
+    const bucket = bucketOf(daysPastDue(day.due, today));
+    byBucket[bucket] = add(byBucket[bucket], day.owed);
+  }
+  return totals;
 }

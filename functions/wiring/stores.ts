@@ -5,6 +5,7 @@ import { DynamoNumberSeries } from '../adapters/dynamo/numbers.js';
 import { DynamoPolicyStore } from '../adapters/dynamo/policy.js';
 import { DynamoPurchaseOrderStore } from '../adapters/dynamo/purchase-orders.js';
 import { DynamoReviewStore } from '../adapters/dynamo/reviews.js';
+import { DynamoTermSearch } from '../adapters/dynamo/search.js';
 import { envNames, requireEnv } from '../runtime/env.js';
 
 /** The table's stores, built from the function's environment. */
@@ -15,6 +16,7 @@ export const stores = () => {
   const table = tableName();
   return {
     pos: new DynamoPurchaseOrderStore(db, table),
+    search: new DynamoTermSearch(db, table),
     idempotency: new DynamoIdempotencyStore(db, table),
     reviews: new DynamoReviewStore(db, table),
     numbers: new DynamoNumberSeries(db, table),

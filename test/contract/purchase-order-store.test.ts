@@ -3,10 +3,11 @@ import { orderRequestSchema } from '../../contract/order-request.js';
 import { defaultPolicy } from '../../contract/policy.js';
 import { DynamoPurchaseOrderStore } from '../../functions/adapters/dynamo/purchase-orders.js';
 import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../functions/app/errors.js';
-import type { PurchaseOrderStore } from '../../functions/app/ports.js';
+import type { PoSearch, PurchaseOrderStore } from '../../functions/app/ports.js';
+import { DynamoTermSearch } from '../../functions/adapters/dynamo/search.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { startDynamoDb } from '../support/dynamodb.js';
-import { MemoryPurchaseOrders } from '../support/fakes.js';
+import { MemoryPurchaseOrders, MemorySearch } from '../support/fakes.js';
 import { buyer, licence, order } from '../support/orders.js';
 
 /**
@@ -19,14 +20,23 @@ afterAll(async () => {
   for (const stop of stops) await stop();
 });
 
-const implementations: [string, () => Promise<PurchaseOrderStore>][] = [
-  ['the in-memory fake', async () => new MemoryPurchaseOrders()],
+const implementations: [string, () => Promise<{ pos: PurchaseOrderStore; search: PoSearch }>][] = [
+  [
+    'the in-memory fake',
+    async () => {
+      const pos = new MemoryPurchaseOrders();
+      return { pos, search: new MemorySearch(pos) };
+    },
+  ],
   [
     'the DynamoDB adapter',
     async () => {
       const dynamo = await startDynamoDb();
       stops.push(dynamo.stop);
-      return new DynamoPurchaseOrderStore(dynamo.db, dynamo.table);
+      const pos = new DynamoPurchaseOrderStore(dynamo.db, dynamo.table);
+      // A new table: nothing stored before the sums and search terms were kept.
+      expect(await pos.countKept(500)).toBe(0);
+      return { pos, search: new DynamoTermSearch(dynamo.db, dynamo.table) };
     },
   ],
 ];
@@ -41,7 +51,8 @@ function newPo(options: { customer?: string; company?: string; at?: string; revi
 }
 const approve = (po: PurchaseOrder, at = '2026-12-02T10:00:00Z') => apply(po, { type: 'approve' }, { actor: 'finance', at: new Date(at) });
 
-describe.each(implementations)('the purchase-order store: %s', (_name, make) => {
+describe.each(implementations)('the purchase-order store: %s', (_name, build) => {
+  const make = async () => (await build()).pos;
   it('creates a PO once and reads it back as written, with no wait parked', async () => {
     const store = await make();
     const po = newPo();
@@ -96,19 +107,77 @@ describe.each(implementations)('the purchase-order store: %s', (_name, make) => 
     await expect(store.listByStatus('ordered', 2, first.cursor!)).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
-  it('finds POs by reference, PO number, company, customer id or email, whatever the case', async () => {
-    const store = await make();
+  it('finds POs by the start of their reference, PO number, customer id or email, or of their company from any word, whatever the case or accents; a page at a time', async () => {
+    const { pos: store, search } = await build();
     const acme = newPo({ company: 'Acme Corp', customer: 'cust-acme' });
-    const globex = newPo({ company: 'Globex GmbH', customer: 'cust-globex' });
+    const globex = newPo({ company: 'Société Globex GmbH', customer: 'cust-globex' });
     await store.create(acme);
     await store.create(globex);
-    const ids = async (text: string) => (await store.search(text, 10)).map((po) => po.id);
+    const ids = async (text: string) => (await search.search(text, 10)).items.map((po) => po.id);
     expect(await ids('GLOBEX')).toEqual([globex.id]);
+    expect(await ids('societe glob')).toEqual([globex.id]);
     expect(await ids(acme.reference.toLowerCase())).toEqual([acme.id]);
+    expect(await ids(acme.reference.slice(0, 8))).toEqual(expect.arrayContaining([acme.id, globex.id]));
     expect(await ids(acme.poNumber!)).toEqual([acme.id]);
     expect(await ids('cust-acme')).toEqual([acme.id]);
     expect(await ids(globex.customer.email!)).toEqual([globex.id]);
     expect(await ids('nobody')).toEqual([]);
+    expect(await ids('corp')).toEqual([acme.id]);
+    // Not inside a word: a prefix index finds what starts with the text.
+    expect(await ids('lobex')).toEqual([]);
+    // Twelve POs of one company: pages of five, newest first within the name, each PO once.
+    const many = Array.from({ length: 12 }, (_, i) => newPo({ company: 'Initech Ltd', customer: 'cust-initech', at: `2026-11-${String(10 + i).padStart(2, '0')}T10:00:00Z` }));
+    for (const po of many) await store.create(po);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search.search('initech', 5, cursor);
+      expect(page.items.length).toBeLessThanOrEqual(5);
+      seen.push(...page.items.map((po) => po.id));
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(many.map((po) => po.id).reverse());
+  });
+
+  it('keeps the queue counts, the to-ship list and the receivables with every write; a stale write moves nothing', async () => {
+    const store = await make();
+    const at = new Date('2026-12-02T10:00:00Z');
+    const waiting = newPo();
+    const shipping = newPo();
+    const shipBody = order({ customer: buyer('cust-ship', 'Ship Co', 'ap@ship.example'), lines: [{ sku: 'BOX', description: 'Box', quantity: 1, unitAmount: 20_000, fulfilment: 'physical' }] });
+    const boxed = placePurchaseOrder({ id: `${shipping.id}B`, reference: `${shipping.reference}B`, order: orderRequestSchema.parse(shipBody), policy: { ...defaultPolicy, reviewByDefault: true }, actor: 'checkout', at });
+    for (const po of [waiting, shipping, boxed]) await store.create(po);
+    // What the navigation shows (a count of nothing is no count).
+    const counted = async () => Object.fromEntries(Object.entries(await store.queueCounts()).filter(([, n]) => n !== 0));
+    expect(await counted()).toEqual({ awaiting_review: 3 });
+    // Approved and invoiced: ordered, owed on an invoice; the boxed one has something to ship.
+    const invoice = (po: PurchaseOrder) => ({ id: `INV-${po.id}`, type: 'invoice' as const, number: `INV-${po.id}`, issuedAt: at.toISOString(), total: po.total, dueDate: null });
+    const invoiced = (po: PurchaseOrder) => apply(approve(po), { type: 'issue_document', document: invoice(po) }, { actor: 'system', at });
+    const [shippingNow, boxedNow] = [invoiced(shipping), invoiced(boxed)];
+    await store.save(shippingNow, shipping.version, null);
+    await store.save(boxedNow, boxed.version, null);
+    const counts = await counted();
+    expect(counts).toEqual({ awaiting_review: 1, ordered: 2, to_ship: 1 });
+    expect((await store.listToShip(10)).items.map((po) => po.id)).toEqual([boxed.id]);
+    expect((await store.listReceivables(10)).items.map((po) => po.id).sort()).toEqual([shipping.id, boxed.id].sort());
+    const owed = (await store.receivableDays()).reduce((sum, day) => sum + day.owed, 0);
+    expect(owed).toBe(shipping.total + boxed.total);
+    // The same change again from the stale version: refused, and nothing counted twice.
+    await expect(store.save(shippingNow, shipping.version, null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await counted()).toEqual(counts);
+    // Paid in full (its keys not yet delivered): still ordered, no longer owed on.
+    const paid = apply(shippingNow, { type: 'record_payment', amount: shipping.total, reference: 'WIRE-1' }, { actor: 'finance', at });
+    await store.save(paid, shippingNow.version, null);
+    expect(await counted()).toEqual({ awaiting_review: 1, ordered: 2, to_ship: 1 });
+    expect((await store.listReceivables(10)).items.map((po) => po.id)).toEqual([boxed.id]);
+    expect((await store.receivableDays()).reduce((sum, day) => sum + day.owed, 0)).toBe(boxed.total);
+    // Cancelled: out of every count and list.
+    await store.save(apply(boxedNow, { type: 'cancel', reason: 'out of stock' }, { actor: 'finance', at }), boxedNow.version, null);
+    expect(await counted()).toEqual({ awaiting_review: 1, ordered: 1 });
+    expect((await store.listToShip(10)).items).toEqual([]);
+    expect((await store.listReceivables(10)).items).toEqual([]);
+    expect((await store.receivableDays()).reduce((sum, day) => sum + day.owed, 0)).toBe(0);
+    await expect(store.listToShip(10, 'not-a-token')).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it("keeps a customer's open POs for credit control, oldest first, without those that ended", async () => {
@@ -122,7 +191,7 @@ describe.each(implementations)('the purchase-order store: %s', (_name, make) => 
     const open = await store.openForCustomer('cust-credit');
     expect(open.map((po) => po.id)).toEqual([older.id]);
     expect(open[0]).toMatchObject({ id: older.id, reference: older.reference, status: 'awaiting_review', currency: 'USD', total: older.total, payment: { amountDue: older.total, amountPaid: 0 } });
-    expect(await store.overdueForCustomer('cust-credit')).toEqual([]);
+    expect(await store.overdueCount('cust-credit')).toBe(0);
   });
 
   it("keeps what each customer owes on open POs per currency with every write, and a write that loses a race moves nothing", async () => {

@@ -67,12 +67,12 @@ describe('waiting and telling', () => {
     expect(paid.status).toBe('completed');
     expect(deps.workflow.signals).toEqual([]);
     // Within its grace period the signal is left to the change that owes it; after it, it is sent.
-    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0, handedOver: 0, indexed: 0, counted: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0, handedOver: 0, indexed: 0, counted: 0, kept: 0 });
     deps.clock.advance(61);
-    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1, handedOver: 0, indexed: 0, counted: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1, handedOver: 0, indexed: 0, counted: 0, kept: 0 });
     expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed', next: 'completed' }) }]);
     // Sent once: the next run finds nothing.
-    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0, handedOver: 0, indexed: 0, counted: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 0, woken: 0, handedOver: 0, indexed: 0, counted: 0, kept: 0 });
   });
 
   it('a reconciler that fails to signal leaves the signal owed for its next run', async () => {
@@ -82,10 +82,10 @@ describe('waiting and telling', () => {
     deps.workflow.refuseNext = 2;
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 100, reference: 'WIRE-1' }, { actor: 'finance', at: deps.clock.now() });
     deps.clock.advance(120);
-    expect(await reconcile(deps)).toEqual({ found: 1, woken: 0, handedOver: 0, indexed: 0, counted: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 0, handedOver: 0, indexed: 0, counted: 0, kept: 0 });
     // Another change meanwhile: the owed signal carries the PO as it is when it is finally sent.
     await changePurchaseOrder(deps, poId, { type: 'record_payment', amount: 29600, reference: 'WIRE-2' }, { actor: 'finance', at: deps.clock.now() });
-    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1, handedOver: 0, indexed: 0, counted: 0 });
+    expect(await reconcile(deps)).toEqual({ found: 1, woken: 1, handedOver: 0, indexed: 0, counted: 0, kept: 0 });
     expect(deps.workflow.signals).toEqual([{ token: 'pay-token', output: expect.objectContaining({ status: 'completed' }) }]);
   });
 

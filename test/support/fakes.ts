@@ -9,7 +9,11 @@ import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '.
 import { placeOrder } from '../../functions/app/place.js';
 import type { StaffDirectory, Standing } from '../../functions/app/staff.js';
 import type { Clock, DocumentStore, IdempotencyRecord, IdempotencyStore, Mailer, NumberSeries, OutgoingEmail, PolicyStore, PurchaseOrderStore, ReviewRecord, ReviewStore, Secrets, SendOutcome, StoredDocument, StoredPurchaseOrder, Workflow } from '../../functions/app/ports.js';
-import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
+import { hasSomethingToShip, needsFinanceSince, type PurchaseOrder, terminalStatuses } from '../../functions/domain/purchase-order/index.js';
+import { owedOnInvoice } from '../../functions/domain/receivables.js';
+import { countsOf, MemorySearch, newestFirst, offsetPage, receivableDaysOf } from './fake-search.js';
+
+export { MemorySearch };
 import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { FakeBox, MemoryBus, MemoryEvents, MemoryWebhooks, RecordingDeliveries, RecordingReplays } from './fake-events.js';
 import { order } from './orders.js';
@@ -73,13 +77,23 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
   async countByStatus(status: Status) {
     return [...this.items.values()].filter((item) => item.po.status === status).length;
   }
-  async search(text: string, limit: number) {
-    return [...this.items.values()]
-      .map((item) => item.po)
-      .filter((po) => searchTextOf(po).includes(text.toLowerCase()))
-      .sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1))
-      .slice(0, limit)
-      .map(clone);
+  /** The fake counts and lists by filtering every PO: what the table keeps, computed. */
+  async queueCounts() {
+    return countsOf(this.items);
+  }
+  async listToShip(limit: number, cursor?: string) {
+    return offsetPage('ship', [...this.items.values()].map((item) => item.po).filter(hasSomethingToShip).sort(newestFirst), limit, cursor);
+  }
+  async listReceivables(limit: number, cursor?: string) {
+    const due = (po: PurchaseOrder) => `${po.payment.dueDate ?? '9999-12-31'}#${po.id}`;
+    const all = [...this.items.values()].map((item) => item.po).filter((po) => owedOnInvoice(po) > 0).sort((a, b) => (due(a) < due(b) ? -1 : 1));
+    return offsetPage('receivables', all, limit, cursor);
+  }
+  async receivableDays() {
+    return receivableDaysOf(this.items);
+  }
+  async countKept() {
+    return 0;
   }
   /** When each PO's waiting execution started. */
   readonly workflowSince = new Map<string, string>();
@@ -106,8 +120,8 @@ export class MemoryPurchaseOrders implements PurchaseOrderStore {
       .filter((po) => po.customer.id === customerId && !terminalStatuses.has(po.status))
       .sort((a, b) => (`${a.createdAt}#${a.id}` < `${b.createdAt}#${b.id}` ? -1 : 1));
   }
-  async overdueForCustomer(customerId: string) {
-    return (await this.openForCustomer(customerId)).filter((po) => po.status === 'overdue');
+  async overdueCount(customerId: string) {
+    return (await this.openForCustomer(customerId)).filter((po) => po.status === 'overdue').length;
   }
   async longWaits(before: string, limit: number) {
     return [...this.items.values()]
@@ -286,8 +300,10 @@ export class TestClock implements Clock {
 
 export function fakes() {
   let ids = 0;
+  const pos = new MemoryPurchaseOrders();
   return {
-    pos: new MemoryPurchaseOrders(),
+    pos,
+    search: new MemorySearch(pos),
     idempotency: new MemoryIdempotency(),
     reviews: new MemoryReviews(),
     numbers: new MemoryNumbers(),

@@ -1,6 +1,6 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type PutCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PurchaseOrder } from '../../domain/purchase-order/index.js';
+import type { Kept } from './aggregates.js';
 
 /**
  * A customer's exposure, kept with each write of their POs (see table.ts):
@@ -28,26 +28,23 @@ export function moveExposure(table: string, po: Pick<PurchaseOrder, 'customer' |
   };
 }
 
-/** A write of a PO and, when it moves the customer's exposure, the move too, in one transaction. */
-export async function writeWithExposure(
-  db: DynamoDBDocumentClient,
-  table: string,
-  po: PurchaseOrder,
-  delta: number,
-  write: { Put: PutCommandInput } | { Update: UpdateCommandInput },
-): Promise<void> {
-  if (delta !== 0) await db.send(new TransactWriteCommand({ TransactItems: [write as never, moveExposure(table, po, delta)] }));
-  else if ('Put' in write) await db.send(new PutCommand(write.Put));
-  else await db.send(new UpdateCommand(write.Update));
+/**
+ * The stored PO's version and what it adds to the exposure and to the other kept sums (null when
+ * stored before they were kept); null when there is no PO.
+ */
+export async function keptBefore(db: DynamoDBDocumentClient, table: string, key: Record<string, string>): Promise<{ version: number; exposure: number | null; kept: Kept | null } | null> {
+  const { Item } = await db.send(new GetCommand({ TableName: table, Key: key, ProjectionExpression: 'version, exposure, kept', ConsistentRead: true }));
+  return Item ? { version: Number(Item.version), exposure: typeof Item.exposure === 'number' ? Item.exposure : null, kept: (Item.kept as Kept | undefined) ?? null } : null;
 }
 
-/** Whether a write (alone or in a transaction) failed on its condition. */
-export const failedOnCondition = (error: unknown) =>
-  error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
 
-/** The stored PO's version and what it adds to the exposure (null when stored before the sum was kept); null when there is no PO. */
-export async function exposureBefore(db: DynamoDBDocumentClient, table: string, key: Record<string, string>): Promise<{ version: number; exposure: number | null } | null> {
-  const { Item } = await db.send(new GetCommand({ TableName: table, Key: key, ProjectionExpression: 'version, exposure', ConsistentRead: true }));
-  return Item ? { version: Number(Item.version), exposure: typeof Item.exposure === 'number' ? Item.exposure : null } : null;
-}
-
+/** The fields of an open PO that credit control reads, as a projection (every name a placeholder: some are reserved words). */
+export const openPoProjection = (() => {
+  const paths = ['id', 'reference', 'status', 'currency', 'total', 'createdAt', 'payment.amountDue', 'payment.amountPaid', 'payment.dueDate', 'customer.company'].map((path) => `po.${path}`.split('.'));
+  const names = [...new Set(paths.flat())];
+  const placeholder = (name: string) => `#p${names.indexOf(name)}`;
+  return {
+    ProjectionExpression: paths.map((path) => path.map(placeholder).join('.')).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [placeholder(name), name])),
+  };
+})();

@@ -1,28 +1,19 @@
 import { type Status, statuses } from '../../../contract/purchase-order.js';
-import { GetCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { exposureBefore, exposureKey, exposureMarker, failedOnCondition, moveExposure, writeWithExposure } from './exposure.js';
+import { GetCommand, QueryCommand, type QueryCommandInput, type QueryCommandOutput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { failedOnCondition, keptMarker, keptOf, keptReady, listedKeys, moves, readCounts, writeWithMoves } from './aggregates.js';
+import { exposureKey, exposureMarker, keptBefore, moveExposure, openPoProjection } from './exposure.js';
 import { isConditionFailure, poKey, TableStore } from './table.js';
 import { upgradePurchaseOrder } from './upgrade.js';
-import { AlreadyExistsError, ConcurrentUpdateError, InvalidCursorError } from '../../app/errors.js';
-import type { PurchaseOrderStore, StoredPurchaseOrder } from '../../app/ports.js';
+import { overdueCount, pageOf, receivableDays, receivablesPage, toShipPage } from './work-lists.js';
+import { AlreadyExistsError, ConcurrentUpdateError } from '../../app/errors.js';
+import type { Page, PurchaseOrderStore, ReceivableDay, StoredPurchaseOrder } from '../../app/ports.js';
 import { exposureOf, type OpenPurchaseOrder } from '../../domain/credit.js';
-import { needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
+import { hasSomethingToShip, needsFinanceSince, type PurchaseOrder, searchTextOf, terminalStatuses } from '../../domain/purchase-order/index.js';
 
 /** The one key of the sparse index of POs that are owed a signal (few at any time, seconds each). */
 const OWED = 'OWED';
 /** The one key of the sparse index of POs whose workflow waits for finance (few, until resumed). */
 const ATTENTION = 'ATTENTION';
-
-/** The fields of an open PO that credit control reads, as a projection (every name a placeholder: some are reserved words). */
-const openPoProjection = (() => {
-  const paths = ['id', 'reference', 'status', 'currency', 'total', 'createdAt', 'payment.amountDue', 'payment.amountPaid', 'payment.dueDate', 'customer.company'].map((path) => `po.${path}`.split('.'));
-  const names = [...new Set(paths.flat())];
-  const placeholder = (name: string) => `#p${names.indexOf(name)}`;
-  return {
-    ProjectionExpression: paths.map((path) => path.map(placeholder).join('.')).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [placeholder(name), name])),
-  };
-})();
 
 export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrderStore {
   async get(id: string): Promise<StoredPurchaseOrder | null> {
@@ -32,10 +23,12 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
 
   async create(po: PurchaseOrder): Promise<void> {
     const exposure = exposureOf(po);
+    const kept = keptOf(po);
     try {
-      await writeWithExposure(this.db, this.table, po, exposure, {
-        Put: { TableName: this.table, Item: { ...poKey(po.id), ...indexed(po), exposure, po }, ConditionExpression: 'attribute_not_exists(pk)' },
-      });
+      await writeWithMoves(this.db, { Put: { TableName: this.table, Item: { ...poKey(po.id), ...indexed(po), ...listedKeys(po, kept).set, exposure, kept, po }, ConditionExpression: 'attribute_not_exists(pk)' } }, [
+        ...(exposure ? [moveExposure(this.table, po, exposure)] : []),
+        ...moves(this.table, po, null, kept),
+      ]);
     } catch (error) {
       if (isConditionFailure(error) || failedOnCondition(error)) throw new AlreadyExistsError(`purchase order ${po.id} exists`);
       throw error;
@@ -49,41 +42,52 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
     const owe = parkedToken !== null;
     const open = index.customerKey !== undefined;
     const attention = needsFinanceSince(po);
-    const removed = [...(owe ? ['waitToken'] : []), ...(attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince'])];
-    // What the PO adds to its customer's exposure moves with it, in the same transaction.
-    const before = await exposureBefore(this.db, this.table, poKey(po.id));
+    const kept = keptOf(po);
+    const listed = listedKeys(po, kept);
+    const removed = [...(owe ? ['waitToken'] : []), ...(attention ? [] : ['attentionKey', 'attentionSince']), ...(open ? [] : ['customerKey', 'customerSince']), ...listed.remove];
+    // What the PO adds to its customer's exposure, the counts, receivables and search move with it,
+    // in the same transaction, by the difference from what its stored version added.
+    const before = await keptBefore(this.db, this.table, poKey(po.id));
     if (!before || before.version !== expectedVersion) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
     const exposure = exposureOf(po);
     const delta = exposure - (before.exposure ?? 0);
+    const listedNames = Object.keys(listed.set);
     try {
-      await writeWithExposure(this.db, this.table, po, delta, {
-        Update: {
-          TableName: this.table,
-          Key: poKey(po.id),
-          UpdateExpression: [
-            `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText, exposure = :exposure`,
-            owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
-            attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
-            open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
-            removed.length ? ` REMOVE ${removed.join(', ')}` : '',
-          ].join(''),
-          ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':po': po,
-            ':exposure': exposure,
-            ':version': po.version,
-            ':status': po.status,
-            ':gsi1pk': index.gsi1pk,
-            ':gsi1sk': index.gsi1sk,
-            ':searchText': index.searchText,
-            ':expected': expectedVersion,
-            ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
-            ...(attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${attention}#${po.id}` } : {}),
-            ...(open ? { ':customerKey': index.customerKey, ':customerSince': index.customerSince } : {}),
+      await writeWithMoves(
+        this.db,
+        {
+          Update: {
+            TableName: this.table,
+            Key: poKey(po.id),
+            UpdateExpression: [
+              `SET po = :po, version = :version, #status = :status, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, searchText = :searchText, exposure = :exposure, kept = :kept`,
+              ...listedNames.map((name) => `, ${name} = :${name}`),
+              owe ? ', owedToken = :token, owedKey = :owedKey, owedSince = :at' : '',
+              attention ? ', attentionKey = :attentionKey, attentionSince = :attentionSince' : '',
+              open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
+              removed.length ? ` REMOVE ${removed.join(', ')}` : '',
+            ].join(''),
+            ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':po': po,
+              ':exposure': exposure,
+              ':kept': kept,
+              ':version': po.version,
+              ':status': po.status,
+              ':gsi1pk': index.gsi1pk,
+              ':gsi1sk': index.gsi1sk,
+              ':searchText': index.searchText,
+              ':expected': expectedVersion,
+              ...Object.fromEntries(listedNames.map((name) => [`:${name}`, listed.set[name]])),
+              ...(owe ? { ':token': parkedToken, ':owedKey': OWED, ':at': po.updatedAt } : {}),
+              ...(attention ? { ':attentionKey': ATTENTION, ':attentionSince': `${attention}#${po.id}` } : {}),
+              ...(open ? { ':customerKey': index.customerKey, ':customerSince': index.customerSince } : {}),
+            },
           },
         },
-      });
+        [...(delta !== 0 ? [moveExposure(this.table, po, delta)] : []), ...moves(this.table, po, before.kept, kept)],
+      );
       return { po, waitToken: parkedToken, owedToken: parkedToken };
     } catch (error) {
       if (isConditionFailure(error) || failedOnCondition(error)) throw new ConcurrentUpdateError(`purchase order ${po.id} changed concurrently`);
@@ -134,22 +138,9 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
     return (Items ?? []).map((item) => String(item.pk).slice('PO#'.length));
   }
 
-  async listByStatus(status: Status, limit: number, cursor?: string): Promise<{ items: PurchaseOrder[]; cursor: string | null }> {
-    const { Items, LastEvaluatedKey } = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byStatus',
-        KeyConditionExpression: 'gsi1pk = :status',
-        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: startKeyOf(cursor, `STATUS#${status}`) } : {}),
-      }),
-    );
-    return {
-      items: (Items ?? []).map((item) => upgradePurchaseOrder(item.po)),
-      cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null,
-    };
+  listByStatus(status: Status, limit: number, cursor?: string): Promise<Page<PurchaseOrder>> {
+    const partition = `STATUS#${status}`;
+    return pageOf(this.db, { TableName: this.table, IndexName: 'byStatus', KeyConditionExpression: 'gsi1pk = :status', ExpressionAttributeValues: { ':status': partition }, ScanIndexForward: false, Limit: limit }, ['gsi1pk', 'gsi1sk'], partition, cursor);
   }
 
   /** Every page of a query, one after the other, until the caller stops asking. */
@@ -173,30 +164,6 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
       count += page.Count ?? 0;
     }
     return count;
-  }
-
-  /**
-   * POs whose reference, buyer's PO number, company, customer id or email contains `text` (any case),
-   * newest first. A filtered scan of the PO items, read a bounded number of pages: a back office's
-   * search over thousands of POs, not an index for millions.
-   */
-  async search(text: string, limit: number): Promise<PurchaseOrder[]> {
-    const found: PurchaseOrder[] = [];
-    let start: Record<string, unknown> | undefined;
-    for (let page = 0; page < 50; page += 1) {
-      const result = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :po AND contains(searchText, :text)',
-          ExpressionAttributeValues: { ':po': 'PO', ':text': text.toLowerCase() },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      found.push(...(result.Items ?? []).map((item) => upgradePurchaseOrder(item.po)));
-      start = result.LastEvaluatedKey;
-      if (!start) break;
-    }
-    return found.sort((a, b) => (`${b.createdAt}#${b.id}` > `${a.createdAt}#${a.id}` ? 1 : -1)).slice(0, limit);
   }
 
   /**
@@ -225,12 +192,70 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
     return this.openPos({ IndexName: 'openByCustomer', KeyConditionExpression: 'customerKey = :customer', ExpressionAttributeValues: { ':customer': `CUSTOMER#${customerId}` } });
   }
 
-  async overdueForCustomer(customerId: string): Promise<OpenPurchaseOrder[]> {
-    return this.openPos({
+  async overdueCount(customerId: string): Promise<number> {
+    if (await keptReady(this.db, this.table)) return overdueCount(this.db, this.table, customerId);
+    // Until older POs are counted in: the customer's POs in the overdue queue.
+    const overdue = await this.openPos({
       IndexName: 'byStatus',
       KeyConditionExpression: 'gsi1pk = :status',
       FilterExpression: 'po.customer.id = :customer',
       ExpressionAttributeValues: { ':status': 'STATUS#overdue', ':customer': customerId },
+    });
+    return overdue.length;
+  }
+
+  async queueCounts(): Promise<Record<string, number>> {
+    if (await keptReady(this.db, this.table)) return readCounts(this.db, this.table);
+    // Until older POs are counted in: each count read from its index, as before the counts were kept.
+    const counts: Record<string, number> = {};
+    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) counts[status] = await this.countByStatus(status);
+    let toShip = 0;
+    for (const status of ['ordered', 'deferred', 'overdue'] as const) {
+      for await (const page of this.pages({ IndexName: 'byStatus', KeyConditionExpression: 'gsi1pk = :status', ExpressionAttributeValues: { ':status': `STATUS#${status}` } })) {
+        toShip += (page.Items ?? []).filter((item) => hasSomethingToShip(upgradePurchaseOrder(item.po))).length;
+      }
+    }
+    return { ...counts, to_ship: toShip, attention: (await this.needingAttention(100)).length };
+  }
+
+  listToShip(limit: number, cursor?: string): Promise<Page<PurchaseOrder>> {
+    return toShipPage(this.db, this.table, limit, cursor);
+  }
+
+  listReceivables(limit: number, cursor?: string): Promise<Page<PurchaseOrder>> {
+    return receivablesPage(this.db, this.table, limit, cursor);
+  }
+
+  receivableDays(): Promise<ReceivableDay[]> {
+    return receivableDays(this.db, this.table);
+  }
+
+  /**
+   * POs stored before the counts, lists and search terms were kept: counts each in (its `kept` set,
+   * its list keys and terms written and the sums moved, in one transaction, only if unchanged since
+   * read), at most `limit` a run, closed POs too (search finds them).
+   */
+  countKept(limit: number): Promise<number> {
+    return this.sweep(keptMarker.sk, 'kept', statuses, limit, async (po) => {
+      const kept = keptOf(po);
+      const { set } = listedKeys(po, kept);
+      const names = Object.keys(set);
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: poKey(po.id),
+                UpdateExpression: `SET kept = :kept${names.map((name) => `, ${name} = :${name}`).join('')}`,
+                ConditionExpression: 'version = :version AND attribute_not_exists(kept)',
+                ExpressionAttributeValues: { ':kept': kept, ':version': po.version, ...Object.fromEntries(names.map((name) => [`:${name}`, set[name]])) },
+              },
+            },
+            ...(moves(this.table, po, null, kept) as never[]),
+          ],
+        }),
+      );
     });
   }
 
@@ -304,11 +329,16 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
    * to each (conditionally: a PO changed since read is skipped, its change wrote it), at most `limit`
    * a run. Once a run finds none left, the marker `MIGRATION/<name>` says so and later runs cost one read.
    */
-  private async sweepOpen(name: string, attribute: string, limit: number, give: (po: PurchaseOrder) => Promise<void>): Promise<number> {
+  private sweepOpen(name: string, attribute: string, limit: number, give: (po: PurchaseOrder) => Promise<void>): Promise<number> {
+    return this.sweep(name, attribute, statuses.filter((s) => !terminalStatuses.has(s)), limit, give);
+  }
+
+  /** The same sweep over the POs in these statuses. */
+  private async sweep(name: string, attribute: string, among: readonly Status[], limit: number, give: (po: PurchaseOrder) => Promise<void>): Promise<number> {
     const marker = { pk: 'MIGRATION', sk: name };
     if ((await this.db.send(new GetCommand({ TableName: this.table, Key: marker }))).Item) return 0;
     let given = 0;
-    for (const status of statuses.filter((s) => !terminalStatuses.has(s))) {
+    for (const status of among) {
       for await (const page of this.pages({
         IndexName: 'byStatus',
         KeyConditionExpression: 'gsi1pk = :status',
@@ -348,30 +378,6 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
       throw error;
     }
   }
-}
-
-/**
- * A paging token back into the index's start key: exactly the four string keys we handed out, of
- * this query (a token of another status's list would make DynamoDB refuse the query).
- */
-function startKeyOf(cursor: string, partition: string): Record<string, string> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('nextToken is not valid');
-  }
-  const names = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
-  const valid =
-    key !== null &&
-    typeof key === 'object' &&
-    !Array.isArray(key) &&
-    Object.keys(key).sort().join() === names.join() &&
-    Object.values(key).every((value) => typeof value === 'string' && value.length > 0 && value.length <= 300) &&
-    (key as Record<string, string>).gsi1pk === partition &&
-    /^PO#[A-Za-z0-9_-]{1,64}$/.test((key as Record<string, string>).pk ?? '');
-  if (!valid) throw new InvalidCursorError('nextToken is not valid');
-  return key as Record<string, string>;
 }
 
 function indexed(po: PurchaseOrder) {

@@ -23,14 +23,16 @@ ${next ? html`<p><a class="button" href="${page.base}/queues/${queue.id}?next=${
   );
 }
 
-export function searchPage(page: Page, query: string, items: PurchaseOrder[]): string {
+export function searchPage(page: Page, query: string, items: PurchaseOrder[], next: string | null = null): string {
+  const said = next ? `The first ${items.length} purchase orders that match “${query}”.` : `${items.length} purchase order${items.length === 1 ? '' : 's'} match “${query}”.`;
   return layout(
     { ...page, title: `Search: ${query}`, search: query },
-    html`<h1>Search</h1><p class="muted">${items.length} purchase order${items.length === 1 ? '' : 's'} match “${query}”.</p>${poTable(page.base, items, 'No purchase order matches.')}`,
+    html`<h1>Search</h1><p class="muted">${said}</p>${poTable(page.base, items, 'No purchase order matches.')}
+${next ? html`<p><a class="button" href="${page.base}/search?q=${encodeURIComponent(query)}&amp;next=${next}">More</a></p>` : ''}`,
   );
 }
 
-export function receivablesPage(page: Page, rows: Receivable[], totals: Record<string, Record<AgingBucket, number>>, today: string): string {
+export function receivablesPage(page: Page, rows: Receivable[], totals: Record<string, Record<AgingBucket, number>>, today: string, next: string | null = null): string {
   const currencies = Object.keys(totals).sort();
   return layout(
     { ...page, title: 'Receivables', current: 'receivables' },
@@ -55,7 +57,7 @@ export function receivablesPage(page: Page, rows: Receivable[], totals: Record<s
               html`<tr><td>${row.invoice}</td><td><a href="${page.base}/po/${row.po.id}">${row.po.reference}</a></td><td>${row.po.customer.company}</td><td>${row.dueDate ?? 'on delivery'}</td><td class="n">${row.daysPastDue}</td><td class="n">${formatMoney(row.outstanding, row.po.currency)}</td></tr>`,
           )}</tbody></table>`
         : html`<p class="muted">Nothing is owed.</p>`
-    }</section>`,
+    }${next ? html`<p><a class="button" href="${page.base}/receivables?next=${next}">More</a></p>` : ''}</section>`,
   );
 }
 

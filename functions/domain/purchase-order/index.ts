@@ -7,3 +7,4 @@ export * from './placement.js';
 export * from './pricing.js';
 export * from './review.js';
 export type { HistoryEntry } from '../history.js';
+export * from './search.js';

@@ -68,3 +68,8 @@ export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor):
 export function allowedActions(po: PurchaseOrder, actor: Actor): Action['type'][] {
   return (Object.keys(allowedFrom) as Action['type'][]).filter((type) => canApply(po, type, actor));
 }
+
+/** Whether a PO in fulfilment has goods or licence keys left to hand over: the to-ship queue. */
+export function hasSomethingToShip(po: Pick<PurchaseOrder, 'status' | 'shippingOrders'>): boolean {
+  return fulfilmentStatuses.has(po.status) && po.shippingOrders.some((order) => order.status !== 'delivered');
+}
