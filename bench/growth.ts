@@ -105,9 +105,19 @@ export async function growthBench(requests: number, sizes: [number, number] = [1
     console.log(`seeded ${upTo - from} POs (to ${upTo}) through DynamoPurchaseOrderStore.create in ${seconds.toFixed(0)} s (${((upTo - from) / seconds).toFixed(0)} a second, 8 at once)`);
   };
 
-  const { IdToken, AccessToken } = await stack.signInWithTokens('finance@seller.example');
-  const cookie = `po_session=${IdToken}; po_access=${AccessToken}`;
-  const page = (path: string) => fetch(`${stack.api}/console${path}`, { headers: { Cookie: cookie }, redirect: 'manual' });
+  // A staff session lasts an hour (the ID token's life): signed in again when it ends, as a person would.
+  let cookie = '';
+  const signIn = async () => {
+    const { IdToken, AccessToken } = await stack.signInWithTokens('finance@seller.example');
+    cookie = `po_session=${IdToken}; po_access=${AccessToken}`;
+  };
+  await signIn();
+  const page = async (path: string): Promise<Response> => {
+    const answer = await fetch(`${stack.api}/console${path}`, { headers: { Cookie: cookie }, redirect: 'manual' });
+    if (answer.status !== 401) return answer;
+    await signIn();
+    return fetch(`${stack.api}/console${path}`, { headers: { Cookie: cookie }, redirect: 'manual' });
+  };
   const api = (path: string) => fetch(`${stack.api}${path}`, { headers: { Authorization: `Bearer ${keys.finance}` } });
   const creditOrder = orderBody({ customer: buyer(credit, 'Credit Holding Ltd', 'ap@credit.example'), lines: [licence(50000, 1, 'LIC')] });
   let placements = 0;

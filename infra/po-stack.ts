@@ -63,9 +63,9 @@ const taskDescriptions: Record<WorkflowTask, string> = {
 
 /** What each bundle of tasks may use. */
 const groupBindings: Record<'lifecycle' | 'messages' | 'documents', Binding[]> = {
-  lifecycle: ['readTable', 'updateItems', 'signalWorkflow'],
-  messages: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl', 'publishEvents', 'startDeliveries'],
-  documents: ['readTable', 'updateItems', 'putItems', 'signalWorkflow', 'sellerProfile'],
+  lifecycle: ['readTable', 'updateItems', 'writePurchaseOrders', 'signalWorkflow'],
+  messages: ['readTable', 'updateItems', 'writePurchaseOrders', 'putItems', 'signalWorkflow', 'linkKey', 'sendEmail', 'sellerProfile', 'publicBaseUrl', 'publishEvents', 'startDeliveries'],
+  documents: ['readTable', 'updateItems', 'writePurchaseOrders', 'putItems', 'signalWorkflow', 'sellerProfile'],
 };
 
 /** Which bundle (functions/tasks/<group>.ts) serves each task. */
@@ -311,7 +311,7 @@ export class PurchaseOrderStack extends Stack {
       description: 'Wake every workflow parked on a PO that changed after it parked (a lost signal)',
       timeout: Duration.minutes(2),
     });
-    bindings.bind(reconciler, ['readTable', 'updateItems', 'signalWorkflow']);
+    bindings.bind(reconciler, ['readTable', 'updateItems', 'writePurchaseOrders', 'signalWorkflow']);
     const scheduleRole = new iam.Role(this, 'ReconcileScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'Lets EventBridge Scheduler run the reconciler',

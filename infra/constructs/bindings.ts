@@ -26,6 +26,12 @@ export type Binding =
   | 'searchTable'
   /** Forget an Idempotency-Key whose request created nothing: a delete of IDEM# items only. */
   | 'releaseIdempotency'
+  /**
+   * Write POs with what each write keeps (counts, the customer's exposure and overdue count, what is
+   * owed per due date, the PO's receivable and search terms, which a write may put or delete): only
+   * under those partitions.
+   */
+  | 'writePurchaseOrders'
   | 'startWorkflow'
   | 'signalWorkflow'
   | 'restartWorkflow'
@@ -113,7 +119,7 @@ export class Bindings {
         case 'putItems':
         case 'searchTable': {
           env(envNames.table, r.table.tableName);
-          const actions = { readTable: ['dynamodb:GetItem', 'dynamodb:Query'], updateItems: ['dynamodb:UpdateItem'], putItems: ['dynamodb:PutItem'], searchTable: ['dynamodb:Scan'] }[binding];
+          const actions = { readTable: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], updateItems: ['dynamodb:UpdateItem'], putItems: ['dynamodb:PutItem'], searchTable: ['dynamodb:Scan'] }[binding];
           fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [r.table.tableArn, `${r.table.tableArn}/index/*`] }));
           const stack = Stack.of(fn);
           Validations.of(fn.role!).acknowledge({
@@ -122,6 +128,16 @@ export class Bindings {
           });
           break;
         }
+        case 'writePurchaseOrders':
+          env(envNames.table, r.table.tableName);
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+              resources: [r.table.tableArn],
+              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PO#*', 'COUNTS', 'CUSTOMER#*', 'RECEIVABLES', 'MIGRATION'] } },
+            }),
+          );
+          break;
         case 'releaseIdempotency':
           fn.addToRolePolicy(
             new iam.PolicyStatement({

@@ -21,7 +21,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   COUNTER#<s>#<year> COUNTER           the last number of a series that may have gaps (PO references)
  *   POLICY             POLICY            the seller's policy
  *   CUSTOMER#<id>      EXPOSURE#<ccy>    what the customer owes on open POs in that currency
- *   MIGRATION          <name>            a sweep over older items is done (openByCustomer, exposure)
+ *   CUSTOMER#<id>      OVERDUE           how many of the customer's POs are overdue
+ *   COUNTS             SHARD#<n>         POs per open status, to ship, needing attention (aggregates.ts)
+ *   RECEIVABLES        DUE#<date>#<ccy>  what is owed on open invoices due that day
+ *   PO#<id>            RECEIVABLE        the PO's invoice is owed on (the list of receivables)
+ *   PO#<id>            TERM#<term>       a search term of the PO (the lists index, search.ts)
+ *   MIGRATION          <name>            a sweep over older items is done (openByCustomer, exposure, kept)
  */
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
