@@ -163,6 +163,9 @@ export async function growthBench(requests: number, sizes: [number, number] = [1
   };
 
   await seed(sizes[0]);
+  // The reconciler's first run (every five minutes of the stack's clock) finds no PO stored without
+  // its sums and marks the table done; until then the console reads as it did before they were kept.
+  await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 301 } });
   const small = await measure(sizes[0]);
   await seed(sizes[1]);
   const large = await measure(sizes[1]);

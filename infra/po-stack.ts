@@ -232,7 +232,11 @@ export class PurchaseOrderStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3000 }],
       // Uploads never completed (or left behind by a completion) go after a day, every version of them.
-      lifecycleRules: [{ id: 'abandoned-uploads', prefix: 'uploads/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { id: 'abandoned-uploads', prefix: 'uploads/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Large CSV exports, fetched through a link valid for minutes: gone the next day.
+        { id: 'exports', prefix: 'exports/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
+      ],
     });
     acknowledge(attachments, {
       'AwsSolutions-S1': "Access goes through presigned URLs the API hands out and logs; server access logs are the seller's choice per deployment.",

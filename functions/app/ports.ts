@@ -1,6 +1,6 @@
 import type { EInvoiceFormat } from '../../contract/einvoice.js';
 import type { EInvoice } from '../einvoice/model.js';
-import type { PurchaseOrder } from '../domain/purchase-order/index.js';
+import type { PoSummary, PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { DocumentType, Status } from '../../contract/purchase-order.js';
 import type { OpenPurchaseOrder } from '../domain/credit.js';
 import type { PoEvent } from '../domain/events.js';
@@ -39,8 +39,8 @@ export interface ReceivableDay {
  * service (OpenSearch fed by DynamoDB's zero-ETL integration) can take its place behind this port.
  */
 export interface PoSearch {
-  /** POs found by the query, a page at a time (at most `limit`). */
-  search(query: string, limit: number, cursor?: string): Promise<Page<PurchaseOrder>>;
+  /** POs found by the query, as a list shows them, a page at a time (at most `limit`). */
+  search(query: string, limit: number, cursor?: string): Promise<Page<PoSummary>>;
 }
 
 export interface PurchaseOrderStore {

@@ -6,7 +6,8 @@ import { fulfilment } from '../domain/purchase-order/index.js';
 import { agingOfDays, csvField, receivables } from '../domain/receivables.js';
 import { InvalidCursorError } from '../app/errors.js';
 import { apiHeaders } from '../http/headers.js';
-import { both, finance, html, notFound, redirect, type ConsoleRoute, type Role } from './router.js';
+import { randomUUID } from 'node:crypto';
+import { both, finance, html, notFound, redirect, type ConsoleDeps, type ConsoleRoute, type Role } from './router.js';
 import type { Queue } from './views/layout.js';
 import { bucketLabel, queuePage, receivablesPage, searchPage } from './views/queues.js';
 
@@ -94,7 +95,7 @@ export const queueRoutes: ConsoleRoute[] = [
     roles: finance,
     handle: async (request, [csv]) => {
       const today = request.deps.clock.now();
-      if (csv) return receivablesCsv(request.deps.pos, today);
+      if (csv) return receivablesCsv(request.deps, today);
       // The ages from the sums kept per due date; the invoices a page at a time, most overdue first.
       const [days, listed, page] = await Promise.all([request.deps.pos.receivableDays(), firstIfStale((cursor) => request.deps.pos.listReceivables(50, cursor), nextOf(request)), request.page('receivables')]);
       return html(200, receivablesPage(page, receivables(listed.items, today), agingOfDays(days, today), today.toISOString().slice(0, 10), listed.cursor));
@@ -102,20 +103,32 @@ export const queueRoutes: ConsoleRoute[] = [
   },
 ];
 
-/** Every open invoice as CSV, read from the index a page at a time, most overdue first. */
-async function receivablesCsv(pos: PurchaseOrderStore, today: Date): Promise<APIGatewayProxyResult> {
-  const lines = [['Invoice', 'Reference', 'Company', 'Customer id', 'Currency', 'Due date', 'Days past due', 'Age', 'Outstanding']];
+/**
+ * Above this size the CSV goes to S3 and the answer is a link to it: a Lambda answer holds 6 MB, and
+ * a clerk's download should not hang on API Gateway's 29 s either.
+ */
+export const CSV_INLINE_BYTES = 1_000_000;
+
+/** Every open invoice as CSV, read from the list a page at a time, most overdue first. */
+async function receivablesCsv(deps: Pick<ConsoleDeps, 'pos' | 'files'>, today: Date): Promise<APIGatewayProxyResult> {
+  const header = ['Invoice', 'Reference', 'Company', 'Customer id', 'Currency', 'Due date', 'Days past due', 'Age', 'Outstanding'];
+  const lines: string[] = [header.map(csvField).join(',')];
   let cursor: string | undefined;
   do {
-    const listed = await pos.listReceivables(100, cursor);
+    const listed = await deps.pos.listReceivables(100, cursor);
     for (const row of receivables(listed.items, today)) {
-      lines.push([row.invoice, row.po.reference, row.po.customer.company, row.po.customer.id, row.po.currency, row.dueDate ?? '', String(row.daysPastDue), bucketLabel(row.bucket), toDecimalString(row.outstanding, row.po.currency)]);
+      const fields = [row.invoice, row.po.reference, row.po.customer.company, row.po.customer.id, row.po.currency, row.dueDate ?? '', row.daysPastDue, bucketLabel(row.bucket), toDecimalString(row.outstanding, row.po.currency)];
+      lines.push(fields.map(csvField).join(','));
     }
     cursor = listed.cursor ?? undefined;
   } while (cursor);
-  return {
-    statusCode: 200,
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="receivables-${today.toISOString().slice(0, 10)}.csv"`, ...apiHeaders },
-    body: `${lines.map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`,
-  };
+  const body = `${lines.join('\r\n')}\r\n`;
+  const filename = `receivables-${today.toISOString().slice(0, 10)}.csv`;
+  const type = 'text/csv; charset=utf-8';
+  if (Buffer.byteLength(body) > CSV_INLINE_BYTES) {
+    const key = `exports/${randomUUID()}/${filename}`;
+    await deps.files.put(key, new TextEncoder().encode(body), type);
+    return redirect(await deps.files.downloadUrl(key, filename, type));
+  }
+  return { statusCode: 200, headers: { 'Content-Type': type, 'Content-Disposition': `attachment; filename="${filename}"`, ...apiHeaders }, body };
 }

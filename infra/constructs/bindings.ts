@@ -55,6 +55,8 @@ export type Binding =
   | 'writeAttachments'
   /** Copy issued documents to the files bucket (documents/*) and sign links to them. */
   | 'offerDocuments'
+  /** Write large exports (exports/*) and offer them by presigned link: the receivables CSV. */
+  | 'offerExports'
   /** Put events on the app's event bus. */
   | 'publishEvents'
   /** Start deliveries: executions of the webhook delivery state machine. */
@@ -230,6 +232,14 @@ export class Bindings {
                   'AwsSolutions-IAM5[Action::s3:Abort*]': 'The write grant of the attachments bucket (S3 lists these actions by prefix).',
                 }
               : {}),
+          });
+          break;
+        case 'offerExports':
+          env(envNames.attachmentsBucket, r.attachments.bucketName);
+          r.attachments.grantPut(fn, 'exports/*');
+          r.attachments.grantRead(fn, 'exports/*');
+          acknowledge(fn.role!, {
+            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/exports/*]`]: 'Large CSV exports (exports/<name>.csv), kept a day for their download links; nothing else of the bucket.',
           });
           break;
         case 'offerDocuments':

@@ -7,6 +7,9 @@ import { digest } from '../../functions/console/session.js';
 import { fulfil } from '../../functions/app/tasks.js';
 import { apiEvent, approvedOnFakes, directoryOf } from '../support/fakes.js';
 import { noFiles } from '../support/route-handlers.js';
+import type { FileStore } from '../../functions/app/ports.js';
+import { apply } from '../../functions/domain/purchase-order/index.js';
+import { CSV_INLINE_BYTES } from '../../functions/console/queues.js';
 
 /**
  * The back office's pages and forms without a browser (the browser tests click through the same
@@ -36,12 +39,12 @@ const signedIn: StaffSignIn = {
   confirmAuthenticator: async () => false,
 };
 
-async function consoleOn() {
+async function consoleOn(files: FileStore = noFiles) {
   const { deps, poId } = await approvedOnFakes();
   const handle = makeConsoleHandler({
     ...deps,
     ...deps.publishing,
-    files: noFiles,
+    files,
     staff: () => ({ verify: async (token: string) => people[token] ?? Promise.reject(new Error('bad token')) }),
     signIn: () => signedIn,
     directory: () => directory,
@@ -93,6 +96,36 @@ describe('the console, page by page', () => {
     expect(cii).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="${invoice.number}-cii.xml"` } });
     expect(cii.body).toContain(`<ram:ID>${invoice.number}</ram:ID>`);
     expect((await request('GET', `/po/${poId}/documents/${invoice.id}?format=xrechnung`, { as: 'token-reviewer' })).statusCode).toBe(404);
+  });
+
+  it('lists receivables fifty at a time with the ages of all of them; a CSV too large to answer goes to S3 behind a link', async () => {
+    const put: { key: string; bytes: Uint8Array; type: string }[] = [];
+    const files: FileStore = { ...noFiles, put: async (key, bytes, type) => void put.push({ key, bytes, type }), downloadUrl: async (key) => `https://files.example/${key}?signed` };
+    const { request, deps, poId } = await consoleOn(files);
+    const approved = (await deps.pos.get(poId))!.po;
+    const at = deps.clock.now();
+    // 4,000 invoices owed on, due over the last 120 days, of companies with long names.
+    for (let i = 0; i < 4_000; i += 1) {
+      const id = `PO-R${i}`;
+      const due = new Date(at.getTime() - (i % 120) * 86_400_000).toISOString().slice(0, 10);
+      const po = { ...approved, id, reference: `PO-2026-R${i}`, customer: { ...approved.customer, company: `Receivable Holdings ${'x'.repeat(200)} ${i}` }, payment: { ...approved.payment, dueDate: due } };
+      await deps.pos.create(apply(po, { type: 'issue_document', document: { id: `INV-R${i}`, type: 'invoice', number: `INV-R${i}`, issuedAt: at.toISOString(), total: po.total, dueDate: due } }, { actor: 'system', at }));
+    }
+    const page = await request('GET', '/receivables', { as: 'token-finance' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body.match(/INV-R\d+/g)!.length).toBe(50);
+    expect(page.body).toContain('/receivables?next=');
+    // The ages add up all 4,000, not the page: 4,000 times the total, in the buckets.
+    const total = (approved.total * 4_000) / 100;
+    expect(page.body.replace(/,/g, '')).toContain(total.toFixed(2));
+    const csv = await request('GET', '/receivables.csv', { as: 'token-finance' });
+    expect(csv.statusCode).toBe(303);
+    expect(put).toHaveLength(1);
+    expect(put[0]!.key).toMatch(/^exports\/[0-9a-f-]{36}\/receivables-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.headers?.Location).toBe(`https://files.example/${put[0]!.key}?signed`);
+    const text = new TextDecoder().decode(put[0]!.bytes);
+    expect(text.length).toBeGreaterThan(CSV_INLINE_BYTES);
+    expect(text.trimEnd().split('\r\n')).toHaveLength(4_001);
   });
 
   it("keeps finance's pages from reviewers: not found, as if they were not there", async () => {

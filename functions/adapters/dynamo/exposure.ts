@@ -1,6 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PurchaseOrder } from '../../domain/purchase-order/index.js';
 import type { Kept } from './aggregates.js';
+import { poProjection } from './table.js';
 
 /**
  * A customer's exposure, kept with each write of their POs (see table.ts):
@@ -39,12 +40,4 @@ export async function keptBefore(db: DynamoDBDocumentClient, table: string, key:
 
 
 /** The fields of an open PO that credit control reads, as a projection (every name a placeholder: some are reserved words). */
-export const openPoProjection = (() => {
-  const paths = ['id', 'reference', 'status', 'currency', 'total', 'createdAt', 'payment.amountDue', 'payment.amountPaid', 'payment.dueDate', 'customer.company'].map((path) => `po.${path}`.split('.'));
-  const names = [...new Set(paths.flat())];
-  const placeholder = (name: string) => `#p${names.indexOf(name)}`;
-  return {
-    ProjectionExpression: paths.map((path) => path.map(placeholder).join('.')).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [placeholder(name), name])),
-  };
-})();
+export const openPoProjection = poProjection(['id', 'reference', 'status', 'currency', 'total', 'createdAt', 'payment.amountDue', 'payment.amountPaid', 'payment.dueDate', 'customer.company']);

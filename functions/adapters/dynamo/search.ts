@@ -1,9 +1,12 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page, PoSearch } from '../../app/ports.js';
-import { MIN_QUERY, normalizeSearch, type PurchaseOrder } from '../../domain/purchase-order/index.js';
+import { MIN_QUERY, normalizeSearch, type PoSummary, type PurchaseOrder } from '../../domain/purchase-order/index.js';
 import { keptReady } from './aggregates.js';
 import { upgradePurchaseOrder } from './upgrade.js';
-import { readPos, startKeyOf } from './work-lists.js';
+import { poKey, poProjection } from './table.js';
+import { startKeyOf } from './work-lists.js';
+
+const summaryProjection = poProjection(['id', 'reference', 'status', 'poNumber', 'currency', 'total', 'createdAt', 'customer.company']);
 
 /**
  * Search from the lists index: each PO writes its search terms as items of its own (aggregates.ts),
@@ -18,7 +21,7 @@ export class DynamoTermSearch implements PoSearch {
     private readonly table: string,
   ) {}
 
-  async search(query: string, limit: number, cursor?: string): Promise<Page<PurchaseOrder>> {
+  async search(query: string, limit: number, cursor?: string): Promise<Page<PoSummary>> {
     const wanted = normalizeSearch(query);
     if (wanted.length < MIN_QUERY) return { items: [], cursor: null };
     if (!(await keptReady(this.db, this.table))) return { items: await this.scan(query, limit), cursor: null };
@@ -33,8 +36,10 @@ export class DynamoTermSearch implements PoSearch {
         new QueryCommand({
           TableName: this.table,
           IndexName: 'lists',
-          KeyConditionExpression: 'listKey = :key AND begins_with(listSort, :wanted)',
-          ExpressionAttributeValues: { ':key': partition, ':wanted': wanted },
+          // The range of sort keys that begin with the query: what begins_with means, as a range
+          // DynamoDB Local reads from its index too (its begins_with reads the whole list).
+          KeyConditionExpression: 'listKey = :key AND listSort BETWEEN :wanted AND :past',
+          ExpressionAttributeValues: { ':key': partition, ':wanted': wanted, ':past': `${wanted}\u{10FFFF}` },
           Limit: limit + 1,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
@@ -55,7 +60,22 @@ export class DynamoTermSearch implements PoSearch {
       more = round === 3;
     }
     const next = more && last ? Buffer.from(JSON.stringify(last)).toString('base64url') : null;
-    return { items: await readPos(this.db, this.table, ids), cursor: next };
+    return { items: await this.summaries(ids), cursor: next };
+  }
+
+  /** What the result list shows of each PO, in this order: a projection, not the PO's lines and history. */
+  private async summaries(ids: string[]): Promise<PoSummary[]> {
+    const found = new Map<string, PoSummary>();
+    let keys: Record<string, unknown>[] = ids.map(poKey);
+    for (let attempt = 0; keys.length && attempt < 5; attempt += 1) {
+      const { Responses, UnprocessedKeys } = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ...summaryProjection } } }));
+      for (const item of Responses?.[this.table] ?? []) {
+        const po = item.po as PoSummary;
+        found.set(po.id, { ...po, poNumber: po.poNumber ?? null });
+      }
+      keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return ids.map((id) => found.get(id)).filter((po): po is PoSummary => po !== undefined);
   }
 
   /**

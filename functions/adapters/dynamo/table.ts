@@ -40,3 +40,14 @@ export abstract class TableStore {
     protected readonly table: string,
   ) {}
 }
+
+/** A projection of these fields of the stored PO (`po.<path>`), every name a placeholder: some are reserved words. */
+export function poProjection(fields: string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  const paths = fields.map((path) => `po.${path}`.split('.'));
+  const names = [...new Set(paths.flat())];
+  const placeholder = (name: string) => `#p${names.indexOf(name)}`;
+  return {
+    ProjectionExpression: paths.map((path) => path.map(placeholder).join('.')).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [placeholder(name), name])),
+  };
+}

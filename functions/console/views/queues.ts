@@ -1,12 +1,12 @@
 import { type Page, type Queue, layout, statusName } from './layout.js';
 import { formatMoney } from '../../domain/money.js';
-import type { PurchaseOrder } from '../../domain/purchase-order/index.js';
+import type { PoSummary } from '../../domain/purchase-order/index.js';
 import { type AgingBucket, type Receivable, agingBuckets } from '../../domain/receivables.js';
 import { SafeHtml, html } from '../../templates/html.js';
 
 /** The lists: a queue, search results, receivables by age. */
 
-function poTable(base: string, items: PurchaseOrder[], empty: string): SafeHtml {
+function poTable(base: string, items: readonly PoSummary[], empty: string): SafeHtml {
   if (!items.length) return html`<p class="muted">${empty}</p>`;
   return html`<table><thead><tr><th scope="col">Reference</th><th scope="col">Company</th><th scope="col">Buyer's PO</th><th scope="col">Status</th><th scope="col" class="n">Total</th><th scope="col">Placed</th></tr></thead><tbody>${items.map(
     (po) =>
@@ -14,7 +14,7 @@ function poTable(base: string, items: PurchaseOrder[], empty: string): SafeHtml 
   )}</tbody></table>`;
 }
 
-export function queuePage(page: Page, queue: Queue, items: PurchaseOrder[], next: string | null): string {
+export function queuePage(page: Page, queue: Queue, items: readonly PoSummary[], next: string | null): string {
   return layout(
     { ...page, title: queue.label },
     html`<h1>${queue.label} <span class="count big">${queue.count}</span></h1>
@@ -23,7 +23,7 @@ ${next ? html`<p><a class="button" href="${page.base}/queues/${queue.id}?next=${
   );
 }
 
-export function searchPage(page: Page, query: string, items: PurchaseOrder[], next: string | null = null): string {
+export function searchPage(page: Page, query: string, items: readonly PoSummary[], next: string | null = null): string {
   const said = next ? `The first ${items.length} purchase orders that match “${query}”.` : `${items.length} purchase order${items.length === 1 ? '' : 's'} match “${query}”.`;
   return layout(
     { ...page, title: `Search: ${query}`, search: query },

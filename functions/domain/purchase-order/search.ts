@@ -7,6 +7,9 @@ import type { PurchaseOrder } from './model.js';
  * accents. Prefixes, not any substring: that is what an index answers at any size.
  */
 
+/** What a list of POs shows of each: a search hit does not read the PO's lines and history. */
+export type PoSummary = Pick<PurchaseOrder, 'id' | 'reference' | 'status' | 'poNumber' | 'currency' | 'total' | 'createdAt'> & { customer: Pick<PurchaseOrder['customer'], 'company'> };
+
 /** Text as search compares it: lower case, accents dropped, any run of other characters than letters, digits and @ . - _ as one space. */
 export function normalizeSearch(text: string): string {
   return text
