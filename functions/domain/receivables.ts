@@ -54,16 +54,6 @@ export function receivables(pos: readonly PurchaseOrder[], today: Date): Receiva
     .sort((a, b) => b.daysPastDue - a.daysPastDue || a.invoice.localeCompare(b.invoice));
 }
 
-/** Outstanding per currency and bucket, exact. */
-export function agingTotals(rows: readonly Receivable[]): Record<string, Record<AgingBucket, number>> {
-  const totals: Record<string, Record<AgingBucket, number>> = {};
-  for (const row of rows) {
-    const byBucket = (totals[row.po.currency] ??= { current: 0, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 });
-    byBucket[row.bucket] = add(byBucket[row.bucket], row.outstanding);
-  }
-  return totals;
-}
-
 /** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; formulas defused. */
 export function csvField(value: string | number): string {
   let text = String(value);

@@ -109,24 +109,35 @@ describe('cart PO with review and instant delivery, on the local stack', () => {
   });
 
   it("reports each invocation's DynamoDB writes and reads as CloudWatch metrics in its log", async () => {
-    const from = stack.output.length;
-    const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': 'metrics-1' } });
-    expect(placed.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 300));
-    const lines = stack.output
-      .slice(from)
-      .split('\n')
-      .filter((line) => line.includes('"DynamoDBWrites"'))
-      .map((line) => JSON.parse(line));
-    const placement = lines.find((line) => line.function.startsWith('PlacePurchaseOrder'));
-    // The Idempotency-Key claim, the reference counter, the PO with its customer's exposure (one
-    // transaction), the key's completion; the policy read and the customer's overdue POs (credit control).
-    expect(placement).toMatchObject({ DynamoDBWrites: 4, DynamoDBReads: 2, dynamodb: { PutItem: 1, TransactWriteItems: 1, UpdateItem: 2, GetItem: 1, Query: 1 } });
-    expect(placement._aws.CloudWatchMetrics[0]).toMatchObject({
+    const placementMetrics = async (key: string) => {
+      const from = stack.output.length;
+      const placed = await stack.request('POST', '/purchase-orders', { key: keys.checkout, body: order, headers: { 'Idempotency-Key': key } });
+      expect(placed.status).toBe(201);
+      await new Promise((r) => setTimeout(r, 300));
+      const lines = stack.output
+        .slice(from)
+        .split('\n')
+        .filter((line) => line.includes('"DynamoDBWrites"'))
+        .map((line) => JSON.parse(line));
+      return lines.find((line) => line.function.startsWith('PlacePurchaseOrder'));
+    };
+    // The Idempotency-Key claim, the reference counter, the PO with what it adds to the kept sums (one
+    // transaction), the key's completion. Reads: the policy, and for credit control on a table the
+    // reconciler has not yet marked as counted (this new one), the marker and the overdue queue.
+    const first = await placementMetrics('metrics-1');
+    expect(first).toMatchObject({ DynamoDBWrites: 4, DynamoDBReads: 3, dynamodb: { PutItem: 1, TransactWriteItems: 1, UpdateItem: 2, GetItem: 2, Query: 1 } });
+    expect(first._aws.CloudWatchMetrics[0]).toMatchObject({
       Namespace: 'PurchaseOrders',
       Dimensions: [['service', 'function']],
-      Metrics: [{ Name: 'DynamoDBWrites', Unit: 'Count' }, { Name: 'DynamoDBReads', Unit: 'Count' }],
+      Metrics: [{ Name: 'DynamoDBWrites', Unit: 'Count' }, { Name: 'DynamoDBReads', Unit: 'Count' }, { Name: 'DynamoDBReadUnits', Unit: 'Count' }],
     });
+    expect(first.DynamoDBReadUnits).toBeGreaterThan(0);
+    // The reconciler's first run marks the table; then credit control reads the customer's overdue count, one item.
+    await stack.request('POST', '/_local/clock', { body: { advanceSeconds: 301 } });
+    await placementMetrics('metrics-2'); // reads the marker once, and keeps it
+    const later = await placementMetrics('metrics-3');
+    expect(later).toMatchObject({ DynamoDBWrites: 4, DynamoDBReads: 2, dynamodb: { GetItem: 2 } });
+    expect(later.dynamodb.Query).toBeUndefined();
   });
 
   it('tells the buyer when finance rejects the PO in the back office', async () => {

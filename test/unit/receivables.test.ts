@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agingTotals, bucketOf, csvField, daysPastDue, receivables } from '../../functions/domain/receivables.js';
+import { agingOfDays, bucketOf, csvField, daysPastDue, owedOnInvoice, receivables } from '../../functions/domain/receivables.js';
 import { defaultPolicy } from '../../contract/policy.js';
 import { apply, placePurchaseOrder, type PurchaseOrder } from '../../functions/domain/purchase-order/index.js';
 import { orderRequestSchema } from '../../contract/order-request.js';
@@ -33,7 +33,11 @@ describe('receivables', () => {
       ['INV-B', 43, '31-60', 19700],
       ['INV-C', 43, '31-60', 29700],
     ]);
-    expect(agingTotals(rows)).toEqual({ USD: { current: 0, '1-30': 0, '31-60': 49400, '61-90': 0, '90+': 0 }, EUR: { current: 0, '1-30': 0, '31-60': 29700, '61-90': 0, '90+': 0 } });
+    // The ages from what is owed per due date and currency, as the store keeps it with each write.
+    const days = [due, partly, euro, paid].filter((po) => owedOnInvoice(po) > 0).map((po) => ({ due: po.payment.dueDate, currency: po.currency, owed: owedOnInvoice(po) }));
+    expect(agingOfDays(days, new Date('2026-03-15T12:00:00Z'))).toEqual({ USD: { current: 0, '1-30': 0, '31-60': 49400, '61-90': 0, '90+': 0 }, EUR: { current: 0, '1-30': 0, '31-60': 29700, '61-90': 0, '90+': 0 } });
+    // Ten days before the due date, all of it is current; an invoice without a due date too.
+    expect(agingOfDays([...days, { due: null, currency: 'EUR', owed: 100 }], new Date('2026-01-21T12:00:00Z'))).toEqual({ USD: { current: 49400, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 }, EUR: { current: 29800, '1-30': 0, '31-60': 0, '61-90': 0, '90+': 0 } });
   });
 
   it('writes CSV fields a spreadsheet reads back as they were, and does not run as formulas', () => {

@@ -119,7 +119,7 @@ export function moves(table: string, po: Pick<PurchaseOrder, 'id' | 'createdAt'>
   return items;
 }
 
-/** A search term's item: `termSort` orders a term's POs newest first. */
+/** A search term's item: its `listSort` orders the POs of a term newest first. */
 export function termItem(po: Pick<PurchaseOrder, 'id' | 'createdAt'>, term: string) {
   const newestFirst = String(9_999_999_999_999 - Date.parse(po.createdAt)).padStart(13, '0');
   return { pk: poKey(po.id).pk, sk: `TERM#${term}`, listKey: `TERM#${term.slice(0, 2)}`, listSort: `${term}#${newestFirst}#${po.id}` };
