@@ -61,3 +61,38 @@ describe('POs stored before the counts, lists and search terms were kept', () =>
     expect(await store.queueCounts()).toMatchObject({ awaiting_review: 2, ordered: 1 });
   });
 });
+
+describe('a change and the sweep at once', () => {
+  it('counts a PO once when the sweep counts it between the change reading it and writing it: the change is refused and tried again', async () => {
+    const table = await startDynamoDb();
+    try {
+      const legacy = po('Stark');
+      await table.db.send(new PutCommand({ TableName: table.table, Item: { pk: `PO#${legacy.id}`, sk: 'PO', po: legacy, version: legacy.version, status: legacy.status, gsi1pk: `STATUS#${legacy.status}`, gsi1sk: `${legacy.createdAt}#${legacy.id}` } }));
+      const sweeper = new DynamoPurchaseOrderStore(table.db, table.table);
+      // The change's client: the sweep runs just before the change's transaction reaches the table.
+      let swept = false;
+      const racing = new Proxy(table.db, {
+        get(target, name) {
+          if (name !== 'send') return Reflect.get(target, name);
+          return async (command: { constructor: { name: string } }) => {
+            if (command.constructor.name === 'TransactWriteCommand' && !swept) {
+              swept = true;
+              expect(await sweeper.countKept(10)).toBe(1);
+            }
+            return target.send(command as never);
+          };
+        },
+      });
+      const store = new DynamoPurchaseOrderStore(racing, table.table);
+      const approved = apply(legacy, { type: 'approve' }, { actor: 'finance', at });
+      await expect(store.save(approved, legacy.version, null)).rejects.toThrow(/changed concurrently/);
+      expect(await sweeper.countKept(10)).toBe(0); // done
+      expect(await sweeper.queueCounts()).toMatchObject({ awaiting_review: 1 });
+      // Tried again from what is stored now: moved once.
+      await store.save(approved, legacy.version, null);
+      expect(await sweeper.queueCounts()).toMatchObject({ awaiting_review: 0, ordered: 1 });
+    } finally {
+      await table.stop();
+    }
+  });
+});

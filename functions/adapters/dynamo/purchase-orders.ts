@@ -67,7 +67,8 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
               open ? ', customerKey = :customerKey, customerSince = :customerSince' : '',
               removed.length ? ` REMOVE ${removed.join(', ')}` : '',
             ].join(''),
-            ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}`,
+            // A PO read uncounted must still be so: a sweep counts it in without changing its version.
+            ConditionExpression: `version = :expected AND ${owe ? 'waitToken = :token' : 'attribute_not_exists(waitToken)'}${before.exposure === null ? ' AND attribute_not_exists(exposure)' : ''}${before.kept === null ? ' AND attribute_not_exists(kept)' : ''}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':po': po,
