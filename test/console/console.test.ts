@@ -128,6 +128,24 @@ describe('the console, page by page', () => {
     expect(text.trimEnd().split('\r\n')).toHaveLength(4_001);
   });
 
+  it('searches by the start of a company word, 25 hits a page with a link to the next; an exact reference opens its PO', async () => {
+    const { request, deps, poId } = await consoleOn();
+    const approved = (await deps.pos.get(poId))!.po;
+    for (let i = 0; i < 30; i += 1) {
+      await deps.pos.create({ ...approved, id: `PO-S${i}`, reference: `PO-2026-S${String(i).padStart(4, '0')}`, customer: { ...approved.customer, company: `Nakatomi Trading ${i}` } });
+    }
+    const first = await request('GET', '/search?q=trad', { as: 'token-finance' });
+    expect(first.statusCode).toBe(200);
+    expect(first.body.match(/PO-2026-S\d{4}/g)).toHaveLength(25);
+    const next = /href="[^"]*\/search\?q=trad&amp;next=([^"]+)"/.exec(first.body)![1]!;
+    const second = await request('GET', `/search?q=trad&next=${next}`, { as: 'token-finance' });
+    expect(second.body.match(/PO-2026-S\d{4}/g)).toHaveLength(5);
+    expect(second.body).not.toContain('next=');
+    const exact = await request('GET', '/search?q=PO-2026-S0007', { as: 'token-finance' });
+    expect(exact.statusCode).toBe(303);
+    expect(exact.headers?.Location).toMatch(/\/po\/PO-S7$/);
+  });
+
   it("keeps finance's pages from reviewers: not found, as if they were not there", async () => {
     const { request, poId } = await consoleOn();
     for (const path of ['/webhooks', '/staff', '/policy', '/receivables', '/queues/overdue', '/customers/cust-1']) {
