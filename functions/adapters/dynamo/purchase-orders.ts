@@ -239,24 +239,7 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
   countKept(limit: number): Promise<number> {
     return this.sweep(keptMarker.sk, 'kept', statuses, limit, async (po) => {
       const kept = keptOf(po);
-      const { set } = listedKeys(po, kept);
-      const names = Object.keys(set);
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: poKey(po.id),
-                UpdateExpression: `SET kept = :kept${names.map((name) => `, ${name} = :${name}`).join('')}`,
-                ConditionExpression: 'version = :version AND attribute_not_exists(kept)',
-                ExpressionAttributeValues: { ':kept': kept, ':version': po.version, ...Object.fromEntries(names.map((name) => [`:${name}`, set[name]])) },
-              },
-            },
-            ...(moves(this.table, po, null, kept) as never[]),
-          ],
-        }),
-      );
+      await this.countIn(po, 'kept', { kept, ...listedKeys(po, kept).set }, moves(this.table, po, null, kept));
     });
   }
 
@@ -306,23 +289,29 @@ export class DynamoPurchaseOrderStore extends TableStore implements PurchaseOrde
   countExposure(limit: number): Promise<number> {
     return this.sweepOpen(exposureMarker.sk, 'exposure', limit, async (po) => {
       const exposure = exposureOf(po);
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: poKey(po.id),
-                UpdateExpression: 'SET exposure = :exposure',
-                ConditionExpression: 'version = :version AND attribute_not_exists(exposure)',
-                ExpressionAttributeValues: { ':exposure': exposure, ':version': po.version },
-              },
-            },
-            moveExposure(this.table, po, exposure),
-          ],
-        }),
-      );
+      await this.countIn(po, 'exposure', { exposure }, [moveExposure(this.table, po, exposure)]);
     });
+  }
+
+  /** Sets `values` on a PO not yet counted (no `attribute`) and unchanged since read, and moves the sums with it, in one transaction. */
+  private async countIn(po: PurchaseOrder, attribute: string, values: Record<string, unknown>, items: object[]): Promise<void> {
+    const names = Object.keys(values);
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: poKey(po.id),
+              UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`,
+              ConditionExpression: `version = :version AND attribute_not_exists(${attribute})`,
+              ExpressionAttributeValues: { ':version': po.version, ...Object.fromEntries(names.map((name) => [`:${name}`, values[name]])) },
+            },
+          },
+          ...(items as never[]),
+        ],
+      }),
+    );
   }
 
   /**
