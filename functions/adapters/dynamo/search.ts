@@ -1,10 +1,10 @@
-import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page, PoSearch } from '../../app/ports.js';
 import { MIN_QUERY, normalizeSearch, type PoSummary, type PurchaseOrder } from '../../domain/purchase-order/index.js';
 import { keptReady } from './aggregates.js';
 import { upgradePurchaseOrder } from './upgrade.js';
-import { poKey, poProjection } from './table.js';
-import { startKeyOf } from './work-lists.js';
+import { poProjection } from './table.js';
+import { batchRead, startKeyOf } from './work-lists.js';
 
 const summaryProjection = poProjection(['id', 'reference', 'status', 'poNumber', 'currency', 'total', 'createdAt', 'customer.company']);
 
@@ -13,7 +13,7 @@ const summaryProjection = poProjection(['id', 'reference', 'status', 'poNumber',
  * listed under their first two characters and sorted by term, then newest first.
  * A query reads one page of the index and the POs it names: the same cost at any size. A seller
  * who needs more than prefixes (any word, typos, ranking) puts a search service behind this port
- * (see docs/architecture.md); nothing else changes.
+ * (see docs/design.md); nothing else changes.
  */
 export class DynamoTermSearch implements PoSearch {
   constructor(
@@ -60,22 +60,8 @@ export class DynamoTermSearch implements PoSearch {
       more = round === 3;
     }
     const next = more && last ? Buffer.from(JSON.stringify(last)).toString('base64url') : null;
-    return { items: await this.summaries(ids), cursor: next };
-  }
-
-  /** What the result list shows of each PO, in this order: a projection, not the PO's lines and history. */
-  private async summaries(ids: string[]): Promise<PoSummary[]> {
-    const found = new Map<string, PoSummary>();
-    let keys: Record<string, unknown>[] = ids.map(poKey);
-    for (let attempt = 0; keys.length && attempt < 5; attempt += 1) {
-      const { Responses, UnprocessedKeys } = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ...summaryProjection } } }));
-      for (const item of Responses?.[this.table] ?? []) {
-        const po = item.po as PoSummary;
-        found.set(po.id, { ...po, poNumber: po.poNumber ?? null });
-      }
-      keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
-    }
-    return ids.map((id) => found.get(id)).filter((po): po is PoSummary => po !== undefined);
+    // What the result list shows of each PO: a projection, not the PO's lines and history.
+    return { items: await batchRead(this.db, this.table, ids, summaryProjection, (po: PoSummary) => ({ ...po, poNumber: po.poNumber ?? null })), cursor: next };
   }
 
   /**

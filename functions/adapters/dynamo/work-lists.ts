@@ -39,21 +39,30 @@ export async function receivablesPage(db: DynamoDBDocumentClient, table: string,
   return { items: await readPos(db, table, ids), cursor: LastEvaluatedKey ? Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') : null };
 }
 
-/** The POs of these ids, in this order (one batch read per hundred). */
-export async function readPos(db: DynamoDBDocumentClient, table: string, ids: string[]): Promise<PurchaseOrder[]> {
-  const found = new Map<string, PurchaseOrder>();
+/** The POs of these ids, in this order. */
+export const readPos = (db: DynamoDBDocumentClient, table: string, ids: string[]) => batchRead(db, table, ids, { ProjectionExpression: 'po' }, upgradePurchaseOrder);
+
+/** What `projection` reads of the POs of these ids (`po`, mapped by `read`), in this order; one batch read per hundred. */
+export async function batchRead<T extends { id: string }>(
+  db: DynamoDBDocumentClient,
+  table: string,
+  ids: string[],
+  projection: { ProjectionExpression: string; ExpressionAttributeNames?: Record<string, string> },
+  read: (po: never) => T,
+): Promise<T[]> {
+  const found = new Map<string, T>();
   for (let from = 0; from < ids.length; from += 100) {
     let keys: Record<string, unknown>[] = ids.slice(from, from + 100).map(poKey);
     for (let attempt = 0; keys.length && attempt < 5; attempt += 1) {
-      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'po' } } }));
+      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ...projection } } }));
       for (const item of Responses?.[table] ?? []) {
-        const po = upgradePurchaseOrder(item.po);
+        const po = read(item.po as never);
         found.set(po.id, po);
       }
       keys = UnprocessedKeys?.[table]?.Keys ?? [];
     }
   }
-  return ids.map((id) => found.get(id)).filter((po): po is PurchaseOrder => po !== undefined);
+  return ids.map((id) => found.get(id)).filter((po): po is T => po !== undefined);
 }
 
 /** What is owed on open invoices per due date and currency: one small item a day, whatever the number of invoices. */
