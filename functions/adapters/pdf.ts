@@ -50,6 +50,7 @@ export async function renderDocumentPdf(content: DocumentContent, options: PdfOp
   const facts: [string, string | null][] = [
     ['Number', content.number],
     ['Issue date', content.issueDate],
+    ['Date of supply', content.supplyDate],
     ['Due date', content.dueDate],
     ['Order reference', content.reference],
     ['Your PO number', content.poNumber],

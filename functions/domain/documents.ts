@@ -9,6 +9,8 @@ export interface DocumentContent {
   title: string;
   number: string;
   issueDate: string;
+  /** When the goods or licences went out (see supplyDateOf); none on a proforma. */
+  supplyDate: string | null;
   dueDate: string | null;
   reference: string;
   poNumber: string | null;
@@ -21,6 +23,20 @@ export interface DocumentContent {
   taxRows: { label: string; amount: string }[];
   total: string;
   notes: string[];
+}
+
+/**
+ * The date of supply (EN 16931's actual delivery date, BT-72; the EU VAT directive, art. 226(7), and
+ * German law want it on the invoice): the day of the last delivery recorded before the invoice
+ * (licence keys sent, goods shipped or delivered), else the day the invoice was issued, which is the
+ * day the order was released. A credit note repeats its invoice's; a proforma has none.
+ */
+export function supplyDateOf(po: PurchaseOrder, type: DocumentType, issuedAt: Date): string | null {
+  if (type === 'proforma') return null;
+  const invoice = type === 'credit_note' ? po.documents.find((doc) => doc.type === 'invoice') : undefined;
+  const until = invoice ? invoice.issuedAt : issuedAt.toISOString();
+  const deliveries = po.history.filter((entry) => (entry.type === 'deliver_digital' || entry.type === 'update_shipping') && entry.at <= until);
+  return (deliveries.at(-1)?.at ?? until).slice(0, 10);
 }
 
 const titles: Record<DocumentType, string> = { invoice: 'Invoice', proforma: 'Proforma invoice', credit_note: 'Credit note' };
@@ -81,6 +97,7 @@ export function documentContent(
     title: titles[type],
     number,
     issueDate: issuedAt.toISOString().slice(0, 10),
+    supplyDate: supplyDateOf(po, type, issuedAt),
     dueDate,
     reference: po.reference,
     poNumber: po.poNumber,

@@ -53,6 +53,14 @@ export function toCii(invoice: EInvoice): string {
 
   const agreement = ram(transaction, 'ApplicableHeaderTradeAgreement');
   if (invoice.buyerReference) text(agreement, 'BuyerReference', invoice.buyerReference);
+  const postalAddress = (parent: XmlElement, address: EInvoice['buyer']['address']) => {
+    const element = ram(parent, 'PostalTradeAddress');
+    if (address.postalCode) text(element, 'PostcodeCode', address.postalCode);
+    text(element, 'LineOne', address.line1);
+    if (address.line2) text(element, 'LineTwo', address.line2);
+    if (address.city) text(element, 'CityName', address.city);
+    text(element, 'CountryID', address.country);
+  };
   const party = (role: 'SellerTradeParty' | 'BuyerTradeParty', who: EInvoice['buyer'] & Partial<Pick<EInvoice['seller'], 'legalRegistration' | 'taxRegistration' | 'contact'>>) => {
     const p = ram(agreement, role);
     text(p, 'Name', who.name);
@@ -63,12 +71,7 @@ export function toCii(invoice: EInvoice): string {
       if (who.contact.phone) text(ram(contact, 'TelephoneUniversalCommunication'), 'CompleteNumber', who.contact.phone);
       text(ram(contact, 'EmailURIUniversalCommunication'), 'URIID', who.contact.email);
     }
-    const address = ram(p, 'PostalTradeAddress');
-    if (who.address.postalCode) text(address, 'PostcodeCode', who.address.postalCode);
-    text(address, 'LineOne', who.address.line1);
-    if (who.address.line2) text(address, 'LineTwo', who.address.line2);
-    if (who.address.city) text(address, 'CityName', who.address.city);
-    text(address, 'CountryID', who.address.country);
+    postalAddress(p, who.address);
     if (who.endpoint) {
       const [scheme, ...value] = who.endpoint.split(':');
       text(ram(p, 'URIUniversalCommunication'), 'URIID', value.join(':'), { schemeID: scheme! });
@@ -82,7 +85,10 @@ export function toCii(invoice: EInvoice): string {
   party('BuyerTradeParty', invoice.buyer);
   text(ram(agreement, 'BuyerOrderReferencedDocument'), 'IssuerAssignedID', invoice.orderReference);
 
-  ram(transaction, 'ApplicableHeaderTradeDelivery');
+  // BG-13: where it went; schema-required even when empty, which buyers' checks warn of (PEPPOL-EN16931-R008).
+  const delivery = ram(transaction, 'ApplicableHeaderTradeDelivery');
+  if (invoice.deliverTo) postalAddress(ram(delivery, 'ShipToTradeParty'), invoice.deliverTo);
+  if (invoice.deliveryDate) dateTime(ram(delivery, 'ActualDeliverySupplyChainEvent'), 'OccurrenceDateTime', invoice.deliveryDate);
 
   const settlement = ram(transaction, 'ApplicableHeaderTradeSettlement');
   text(settlement, 'PaymentReference', invoice.payment.reference);

@@ -1,5 +1,6 @@
 import { log } from '../runtime/log.js';
 import { minorDigits, multiply, sum, toDecimalString } from '../domain/money.js';
+import { supplyDateOf } from '../domain/documents.js';
 import type { PurchaseOrder } from '../domain/purchase-order/index.js';
 import type { SellerProfile } from '../domain/seller.js';
 import { splitGross, type TaxEntry } from '../domain/tax.js';
@@ -46,6 +47,10 @@ export interface EInvoice {
     contact: { name: string; phone: string | null; email: string };
   };
   buyer: Party & { vatId: string | null };
+  /** BT-72: when the goods or licences went out (supplyDateOf). Absent from e-invoices kept before it was written. */
+  deliveryDate?: string;
+  /** BG-15: where the goods or services went (the shipping address, else the billing address). Absent from e-invoices kept before it was written. */
+  deliverTo?: Party['address'];
   /** BG-16: credit transfer (58: SEPA) to the seller's account; a credit note settles by other means (1). */
   payment: { meansCode: '58' | '1'; reference: string; account: { iban: string; bic: string; name: string } | null };
   lines: { id: string; name: string; sku: string | null; quantity: number; price: string; net: string }[];
@@ -114,8 +119,10 @@ export function einvoiceOf(po: PurchaseOrder, document: Issued, seller: SellerPr
       // Not subject to VAT (O): the standard allows no VAT ids on the invoice (BR-O-02).
       vatId: category === 'O' ? null : (po.customer.taxId ?? null),
       endpoint: po.customer.endpointId ?? null,
-      address: { line1: po.billingAddress.line1, line2: po.billingAddress.line2 ?? null, city: po.billingAddress.city, postalCode: po.billingAddress.postalCode ?? null, country: po.billingAddress.country },
+      address: addressOf(po.billingAddress),
     },
+    deliveryDate: supplyDateOf(po, document.type, document.issuedAt)!,
+    deliverTo: addressOf(po.shippingAddress ?? po.billingAddress),
     payment: credit
       ? { meansCode: '1', reference: `${document.number} ${po.reference}`, account: null }
       : { meansCode: '58', reference: `${document.number} ${po.reference}`, account: { iban: seller.bank.iban.replace(/\s/g, ''), bic: seller.bank.bic, name: seller.bank.accountHolder } },
@@ -131,6 +138,14 @@ export function einvoiceOf(po: PurchaseOrder, document: Issued, seller: SellerPr
   };
   return result;
 }
+
+const addressOf = (address: PurchaseOrder['billingAddress']): Party['address'] => ({
+  line1: address.line1,
+  line2: address.line2 ?? null,
+  city: address.city,
+  postalCode: address.postalCode ?? null,
+  country: address.country,
+});
 
 /** What a credit note credits: the whole invoice when the PO was cancelled, else a dispute's shortfall as one line. */
 function creditOf(po: PurchaseOrder, invoiceNumber: string): { reason: string; tax: readonly TaxEntry[]; line: Line | null } {

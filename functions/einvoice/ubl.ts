@@ -55,18 +55,20 @@ export function toUbl(invoice: EInvoice, profile: UblProfile = defaultUblProfile
     cbc(preceding, 'IssueDate', invoice.precedingInvoice.issueDate);
   }
 
+  const postalAddress = (element: XmlElement, address: EInvoice['buyer']['address']) => {
+    cbc(element, 'StreetName', address.line1);
+    if (address.line2) cbc(element, 'AdditionalStreetName', address.line2);
+    if (address.city) cbc(element, 'CityName', address.city);
+    if (address.postalCode) cbc(element, 'PostalZone', address.postalCode);
+    cbc(cac(element, 'Country'), 'IdentificationCode', address.country);
+  };
   const party = (role: 'AccountingSupplierParty' | 'AccountingCustomerParty', who: EInvoice['buyer'] & Partial<Pick<EInvoice['seller'], 'legalRegistration' | 'taxRegistration' | 'contact'>>) => {
     const p = cac(cac(doc, role), 'Party');
     if (who.endpoint) {
       const [scheme, ...value] = who.endpoint.split(':');
       cbc(p, 'EndpointID', value.join(':'), { schemeID: scheme! });
     }
-    const address = cac(p, 'PostalAddress');
-    cbc(address, 'StreetName', who.address.line1);
-    if (who.address.line2) cbc(address, 'AdditionalStreetName', who.address.line2);
-    if (who.address.city) cbc(address, 'CityName', who.address.city);
-    if (who.address.postalCode) cbc(address, 'PostalZone', who.address.postalCode);
-    cbc(cac(address, 'Country'), 'IdentificationCode', who.address.country);
+    postalAddress(cac(p, 'PostalAddress'), who.address);
     for (const [id, scheme] of [[who.vatId, 'VAT'], [who.taxRegistration, 'FC']] as const) {
       if (!id) continue;
       const tax = cac(p, 'PartyTaxScheme');
@@ -85,6 +87,11 @@ export function toUbl(invoice: EInvoice, profile: UblProfile = defaultUblProfile
   };
   party('AccountingSupplierParty', invoice.seller);
   party('AccountingCustomerParty', invoice.buyer);
+  if (invoice.deliveryDate || invoice.deliverTo) {
+    const delivery = cac(doc, 'Delivery');
+    if (invoice.deliveryDate) cbc(delivery, 'ActualDeliveryDate', invoice.deliveryDate);
+    if (invoice.deliverTo) postalAddress(cac(cac(delivery, 'DeliveryLocation'), 'Address'), invoice.deliverTo);
+  }
 
   const means = cac(doc, 'PaymentMeans');
   cbc(means, 'PaymentMeansCode', invoice.payment.meansCode);

@@ -12,6 +12,7 @@ import { exampleSellerProfile } from '../../functions/domain/seller.js';
 import { toCii } from '../../functions/einvoice/cii.js';
 import { einvoiceOf } from '../../functions/einvoice/model.js';
 import { validate } from '../support/en16931.js';
+import { schemaErrors } from '../support/xsd.js';
 import { sampleOrder } from '../support/fakes.js';
 import { inkOnFirstPage } from '../support/pdf-pixels.js';
 import { pdfText } from '../support/pdf-text.js';
@@ -43,7 +44,7 @@ function poppler(pdf: Uint8Array) {
 }
 
 describe('a Factur-X invoice', () => {
-  it('carries its CII as factur-x.xml, the very XML, valid by the CEN CII rules', { timeout: 120_000 }, async () => {
+  it('carries its CII as factur-x.xml, the very XML, valid by the CEN CII rules and by Factur-X\'s own schema and rules', { timeout: 120_000 }, async () => {
     const pdf = await renderDocumentPdf(content, { facturX: cii });
     const { dir, run } = poppler(pdf);
     expect(run('pdfdetach', '-list')).toMatch(/^1 embedded files\n1: factur-x\.xml\n$/);
@@ -51,6 +52,9 @@ describe('a Factur-X invoice', () => {
     const embedded = readFileSync(path.join(dir, 'out.xml'), 'utf8');
     expect(embedded).toBe(cii);
     expect(validate('cen-cii', embedded).fatal).toEqual([]);
+    // And by what Factur-X itself publishes for its EN 16931 profile: its schema and its rules.
+    expect(await schemaErrors('factur-x', [embedded])).toEqual([]);
+    expect(validate('factur-x', embedded)).toEqual({ fatal: [], warnings: [] });
     expect(embedded).toContain(`<ram:GrandTotalAmount>${(po.total / 100).toFixed(2)}</ram:GrandTotalAmount>`);
   });
 

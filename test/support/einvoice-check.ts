@@ -10,7 +10,8 @@ import { validate, type RuleSet } from './en16931.js';
 /**
  * Every invoice and credit note a running stack has issued, checked in every format it has by the
  * official rules: the UBL by CEN (and Peppol when it claims Peppol), the XRechnung by XRechnung and
- * CEN, the CII by CEN's CII rules, and the CII inside a Factur-X PDF the same way; and each says the
+ * CEN, the CII by CEN's CII rules, and the CII inside a Factur-X PDF the same way and by Factur-X's
+ * own rules of its EN 16931 profile (FNFE-MPE's); and each says the
  * total the PO recorded for the document. The e2e files' stacks run it as they stop (LocalStack.stop),
  * so whatever documents their tests made are checked, and a document checked once is not again.
  */
@@ -42,7 +43,7 @@ export async function checkIssuedEInvoices(dynamodb: string, checked: Set<string
         }
       }
       const facturX = await embeddedFacturX(doc.pdf);
-      if (facturX) verdicts.push(['factur-x', 'cen-cii', facturX]);
+      if (facturX) verdicts.push(['factur-x', 'cen-cii', facturX], ['factur-x', 'factur-x', facturX]);
       for (const [format, rules, xml] of verdicts) {
         const { fatal } = validate(rules, xml);
         if (fatal.length) failures.push(`${doc.number} as ${format} by ${rules}: ${fatal.join('; ')}`);

@@ -5,7 +5,8 @@ import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
 /**
  * The schemas of the syntaxes, vendored under test/einvoice/schemas/ (see the README there): the
  * UBL 2.1 Invoice and CreditNote schemas (OASIS) and the UN/CEFACT CII D16B schema as CEN publishes
- * it for EN 16931 (the XML inside Factur-X is the same). xmllint, compiled to WebAssembly, checks
+ * it for EN 16931, and Factur-X's own schema of its EN 16931 profile (FNFE-MPE's, narrower: only the
+ * elements the profile has). xmllint, compiled to WebAssembly, checks
  * what the rules do not: every element where the schema allows it, in its order, of its type.
  */
 const folder = path.resolve(import.meta.dirname, '..', 'einvoice', 'schemas');
@@ -13,6 +14,7 @@ const schemas = {
   'ubl-invoice': { dir: 'ubl-2.1', main: 'maindoc/UBL-Invoice-2.1.xsd' },
   'ubl-credit-note': { dir: 'ubl-2.1', main: 'maindoc/UBL-CreditNote-2.1.xsd' },
   cii: { dir: 'cii-d16b', main: 'CII/uncefact/data/standard/CrossIndustryInvoice_100pD16B.xsd' },
+  'factur-x': { dir: 'factur-x-en16931', main: 'Factur-X_EN16931.xsd' },
 } as const;
 export type Schema = keyof typeof schemas;
 

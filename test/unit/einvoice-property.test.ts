@@ -91,7 +91,7 @@ describe('random POs as e-invoices', () => {
         expect(einvoice.totals.withVat).toBe(expected);
         for (const format of formatsOf(einvoice)) {
           const { xml } = writeXml(einvoice, format);
-          const rules = format === 'cii' ? (['cen-cii'] as const) : format === 'xrechnung' ? (['cen-ubl', 'xrechnung'] as const) : xml.includes('poacc:billing:3.0') ? (['cen-ubl', 'peppol'] as const) : (['cen-ubl'] as const);
+          const rules = format === 'cii' ? (['cen-cii', 'factur-x'] as const) : format === 'xrechnung' ? (['cen-ubl', 'xrechnung'] as const) : xml.includes('poacc:billing:3.0') ? (['cen-ubl', 'peppol'] as const) : (['cen-ubl'] as const);
           for (const set of rules) expect({ format, set, fatal: validate(set, xml).fatal }).toEqual({ format, set, fatal: [] });
         }
         expect(toCii(einvoice)).toContain(`<ram:GrandTotalAmount>${expected}</ram:GrandTotalAmount>`);

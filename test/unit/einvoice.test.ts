@@ -94,9 +94,11 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
         expect(amountOf(xml, 'PayableAmount')).toBe(decimal(po, c.credit ? credited : po.total - po.payment.amountPaid));
         if (!c.credit) expect(amountOf(xml, 'TaxExclusiveAmount')).toBe(decimal(po, po.subtotal));
       }
-      // CII, as Factur-X carries it: valid by the CEN rules for CII, with the same totals.
+      // CII, as Factur-X carries it: valid by the CEN rules for CII and by Factur-X's own rules of its
+      // EN 16931 profile (FNFE-MPE's, which add France's and Germany's: a date of supply, no empty element), with the same totals.
       const cii = toCii(einvoice);
       expect(validate('cen-cii', cii).fatal).toEqual([]);
+      expect(validate('factur-x', cii)).toEqual({ fatal: [], warnings: [] });
       const ciiAmount = (element: string) => new RegExp(`<ram:${element}(?: currencyID="[A-Z]{3}")?>([^<]+)</ram:${element}>`).exec(cii)?.[1];
       expect(ciiAmount('GrandTotalAmount')).toBe(einvoice.totals.withVat);
       expect(ciiAmount('DuePayableAmount')).toBe(einvoice.totals.due);
@@ -107,7 +109,7 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
     });
   }
 
-  it('every case, in every profile, is valid by its syntax\'s schema: UBL 2.1 Invoice and CreditNote, CII D16B', { timeout: 120_000 }, async () => {
+  it('every case, in every profile, is valid by its syntax\'s schema: UBL 2.1 Invoice and CreditNote, CII D16B, Factur-X EN 16931', { timeout: 120_000 }, async () => {
     const written = Object.values(cases).map((c) => documentFor(c).einvoice);
     const ubl = (kind: EInvoice['kind']) =>
       written.filter((einvoice) => einvoice.kind === kind).flatMap((einvoice) => (['en16931', 'peppol', 'xrechnung'] as const).filter((profile) => !unavailableIn(einvoice, profile)).map((profile) => toUbl(einvoice, profile)));
@@ -115,6 +117,7 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
     expect(await schemaErrors('ubl-invoice', ubl('invoice'))).toEqual([]);
     expect(await schemaErrors('ubl-credit-note', ubl('credit_note'))).toEqual([]);
     expect(await schemaErrors('cii', written.map(toCii))).toEqual([]);
+    expect(await schemaErrors('factur-x', written.map(toCii))).toEqual([]);
     // The schema catches what the rules do not: an element out of its place.
     const misplaced = toUbl(written[0]!).replace(/(<cbc:IssueDate>[^<]*<\/cbc:IssueDate>)\s*(<cbc:DueDate>[^<]*<\/cbc:DueDate>)/, '$2$1');
     expect(await schemaErrors('ubl-invoice', [misplaced])).toEqual([expect.stringMatching(/^document 0:\d+: Schemas validity error : Element '\{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\}DueDate': This element is not expected/)]);
@@ -166,6 +169,21 @@ describe('every case as UBL in every profile it has, and as CII, valid by the of
     expect(() => documentFor(odd)).toThrow(/at most 2 decimals, and 150.255 KWD has 3/);
     const { po } = documentFor(c);
     expect(einvoiceOrNone({ ...po, lines: [{ ...po.lines[0]!, unitAmount: 150_255, amount: 150_255 }], subtotal: 150_255, total: 150_255 }, { type: 'invoice', number: 'INV-1', issuedAt: at, dueDate: null }, exampleSellerProfile)).toBeNull();
+  });
+
+  it('says when and where it was supplied: the day the licences went out, else the invoice\'s day; the shipping address, else the billing one; a credit note repeats its invoice\'s', () => {
+    const { po } = documentFor(cases['domestic VAT in Germany']!);
+    const delivered = { ...po, history: [...po.history, { ...po.history[0]!, type: 'deliver_digital' as const, at: '2026-11-28T16:00:00.000Z', data: { keys: 1 } }] };
+    const invoice = einvoiceOf(delivered, { type: 'invoice', number: 'INV-1', issuedAt: at, dueDate: '2026-12-31' }, exampleSellerProfile);
+    expect(invoice.deliveryDate).toBe('2026-11-28');
+    expect(toUbl(invoice)).toMatch(/<cac:Delivery>\s*<cbc:ActualDeliveryDate>2026-11-28<\/cbc:ActualDeliveryDate>\s*<cac:DeliveryLocation>\s*<cac:Address>\s*<cbc:StreetName>1 Main St<\/cbc:StreetName>/);
+    expect(toCii(invoice)).toMatch(/<ram:ActualDeliverySupplyChainEvent>\s*<ram:OccurrenceDateTime>\s*<udt:DateTimeString format="102">20261128<\/udt:DateTimeString>/);
+    expect(einvoiceOf(po, { type: 'invoice', number: 'INV-1', issuedAt: at, dueDate: null }, exampleSellerProfile).deliveryDate).toBe('2026-12-01');
+    const shipped = einvoiceOf({ ...po, shippingAddress: { ...po.billingAddress, line1: 'Dock 4', city: 'Hamburg', postalCode: '20457' } }, { type: 'invoice', number: 'INV-1', issuedAt: at, dueDate: null }, exampleSellerProfile);
+    expect(shipped.deliverTo).toMatchObject({ line1: 'Dock 4', city: 'Hamburg', country: 'DE' });
+    expect(documentFor(cases['a credit note after a cancelled invoice']!).einvoice.deliveryDate).toBe('2026-12-01');
+    // Without a date of supply, a German seller's invoice to a German buyer fails Factur-X's rules.
+    expect(validate('factur-x', toCii({ ...invoice, deliveryDate: undefined, deliverTo: undefined })).warnings).toEqual([expect.stringMatching(/BR-FX-EN-04/), expect.stringMatching(/PEPPOL-EN16931-R008/)].reverse());
   });
 
   it('the rules catch what is wrong: totals that do not add up fail BR-CO-15; a Peppol invoice without the buyer\'s address fails Peppol', () => {
