@@ -13,6 +13,9 @@ export type OrderFields = Record<string, string>;
 /** Rows of lines the form offers; empty rows are ignored. */
 export const LINE_ROWS = 6;
 
+/** The customer's fields on the form, as the order request names them. */
+export const customerFields = ['id', 'type', 'company', 'email', 'name', 'taxId', 'taxExemptionId', 'partnerId', 'endpointId', 'buyerReference', 'einvoiceFormat'] as const;
+
 export const addressParts = ['name', 'line1', 'line2', 'postalCode', 'city', 'region', 'country'] as const;
 
 export interface OrderFormResult {
@@ -70,8 +73,10 @@ export function fieldsToOrder(fields: OrderFields): OrderFormResult {
   }
   if (!lines.length) errors.lines = 'enter at least one line: product code, description, quantity and unit price';
   const shipping = address(fields, 'shipping');
+  // An empty optional field is left out; an empty email too, so the schema says it is needed unless
+  // the customer has a Peppol address to receive its documents at.
   const customer = Object.fromEntries(
-    (['id', 'type', 'company', 'email', 'name', 'taxId', 'partnerId'] as const).map((name) => [name, filled(fields[`customer-${name}`])]).filter(([name, value]) => value !== '' || ['id', 'type', 'company', 'email'].includes(name!)),
+    customerFields.map((name) => [name, filled(fields[`customer-${name}`])]).filter(([name, value]) => value !== '' || ['id', 'type', 'company'].includes(name!)),
   );
   const candidate = {
     channel: 'offline',

@@ -53,6 +53,8 @@ export function policyToFields(policy: Policy): PolicyFields {
     customers: JSON.stringify(policy.customers, null, 2),
     tax: JSON.stringify(policy.tax, null, 2),
     approvalRules: JSON.stringify(policy.approvalRules, null, 2),
+    mfaForReviewers: policy.mfaForReviewers ? 'on' : '',
+    einvoicingPdf: policy.einvoicing.pdf,
   };
 }
 
@@ -70,6 +72,7 @@ function fieldOf(path: readonly PropertyKey[]): string {
     return fields[second ?? ''] ?? 'offlineMaximum';
   }
   if (first === 'reminders') return second ?? 'beforeDueDays';
+  if (first === 'einvoicing') return 'einvoicingPdf';
   return first ?? 'form';
 }
 
@@ -133,6 +136,8 @@ export function fieldsToPolicy(fields: PolicyFields, customerTypes: (string | un
     reviewReminderDays: whole('reviewReminderDays', true),
     reviewEscalationEmail: (fields.reviewEscalationEmail ?? '').trim() || null,
     reminders: { beforeDueDays: days('beforeDueDays'), afterDueDays: days('afterDueDays'), autoCancelAfterDueDays: whole('autoCancelAfterDueDays', true) },
+    mfaForReviewers: fields.mfaForReviewers === 'on',
+    einvoicing: { pdf: fields.einvoicingPdf },
   };
   if (Object.keys(errors).length) return { policy: null, errors };
   const parsed = policySchema.safeParse(candidate);

@@ -224,6 +224,20 @@ describe('the console, page by page', () => {
     expect(po).toMatchObject({ channel: 'offline', paymentMethod: 'purchase_order', status: 'awaiting_review', total: 108_000, poNumber: 'GLX-2026-77' });
     expect(po.history[0]).toMatchObject({ actor: 'reviewer', by: { type: 'person', email: 'rev@seller.example' } });
     expect(deps.pos.items.size).toBe(2);
+
+    // A public buyer's letter: its Leitweg-ID, its Peppol address instead of an email, its exemption.
+    const entry2 = /name="entry" value="([0-9a-f-]{36})"/.exec((await request('GET', '/orders/new', { as: 'token-reviewer' })).body)![1]!;
+    const publicBuyer = { ...usd, entry: entry2, 'customer-type': 'government', 'customer-email': '', 'customer-taxExemptionId': 'EX-2026-9', 'customer-buyerReference': '05315000-12345-67', 'customer-einvoiceFormat': 'xrechnung' };
+    const noAddress = await request('POST', '/orders', { as: 'token-reviewer', form: publicBuyer });
+    expect(noAddress.statusCode).toBe(400);
+    expect(noAddress.body).toMatch(/id="customer-email-error">is required, unless the customer has an endpointId/);
+    const badAddress = await request('POST', '/orders', { as: 'token-reviewer', form: { ...publicBuyer, 'customer-endpointId': 'Leitweg 123' } });
+    expect(badAddress.body).toMatch(/<a href="#customer-endpointId">Customer Peppol address<\/a>: must be scheme:value/);
+    const byPeppol = await request('POST', '/orders', { as: 'token-reviewer', form: { ...publicBuyer, 'customer-endpointId': '0204:05315000-12345-67' } });
+    expect(byPeppol.statusCode).toBe(303);
+    const entered2 = (await deps.pos.get(String(byPeppol.headers!.Location).split('/').at(-1)!))!.po;
+    expect(entered2.customer).toEqual(expect.objectContaining({ type: 'government', taxExemptionId: 'EX-2026-9', endpointId: '0204:05315000-12345-67', buyerReference: '05315000-12345-67', einvoiceFormat: 'xrechnung' }));
+    expect(entered2.customer.email).toBeUndefined();
   });
 
   it('a person disabled or moved in the directory loses the old access within a minute, whatever their token says', async () => {

@@ -16,6 +16,9 @@ describe('the policy form', () => {
       reviewReminderDays: 3,
       tax: { mode: 'exclusive', name: 'VAT', sellerCountry: 'DE', sellerTaxId: 'DE123456789', rates: { DE: 1900, 'US-CA': 725 }, reverseCharge: true, exemptCustomerTypes: ['education'] },
       reminders: { beforeDueDays: [7, 3], afterDueDays: [7, 14], autoCancelAfterDueDays: 60 },
+      // Settings a save must keep, however the rest of the form changes.
+      mfaForReviewers: true,
+      einvoicing: { pdf: 'factur-x' },
     };
     const fields = policyToFields(policy);
     expect(fields.cartMinimum).toBe('USD 150.00\nJPY 2000\nKWD 50.125');
@@ -34,5 +37,6 @@ describe('the policy form', () => {
     });
     const schema = fieldsToPolicy({ ...policyToFields(defaultPolicy), reviewerEmails: 'not-an-email', offlineMinimum: 'USD 200000.00' }, types(defaultPolicy));
     expect(Object.keys(schema.errors).sort()).toEqual(['offlineMinimum', 'reviewerEmails']);
+    expect(Object.keys(fieldsToPolicy({ ...policyToFields(defaultPolicy), einvoicingPdf: 'pdf-x' }, types(defaultPolicy)).errors)).toEqual(['einvoicingPdf']);
   });
 });

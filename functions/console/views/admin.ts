@@ -37,6 +37,7 @@ export function policyPage(page: Page, fields: Record<string, string>, errors: R
     partners: 'Partners',
     customers: 'Customers',
     tax: 'Tax',
+    einvoicingPdf: 'Invoice PDFs',
   };
   return layout(
     { ...page, title: 'Policy', current: 'policy' },
@@ -52,6 +53,7 @@ ${area('reviewerEmails', 'Reviewers', 'Email addresses, one a line: each gets a 
 ${text('reviewTimeoutDays', 'Review expires after (days)')}
 ${text('reviewReminderDays', 'Remind reviewers (days before the review expires)', 'Leave empty to remind them halfway to the deadline; 0 for no reminder.')}
 ${text('reviewEscalationEmail', 'Escalate undecided reviews to (email)', 'A day before a review closes undecided, finance is told; this person also gets a review link. Leave empty for finance only.')}
+<p class="check"><input id="mfaForReviewers" name="mfaForReviewers" type="checkbox" aria-describedby="mfaForReviewers-hint"${fields.mfaForReviewers === 'on' ? html` checked` : ''}><label for="mfaForReviewers">Reviewers sign in with an authenticator app too</label><span class="hint" id="mfaForReviewers-hint">Finance always does. Reviewers without one set it up at their next sign-in.</span></p>
 ${area('approvalRules', 'Approval rules (JSON)', 'For example [{"minTotal": {"USD": 1000000}, "approvals": 2}]: at or above that amount (minor units), that many different approvers.', 4)}
 </fieldset>
 <fieldset class="card"><legend>Payment</legend>
@@ -65,8 +67,14 @@ ${area('financeEmails', 'Finance team', 'Email addresses, one a line: told of re
 ${text('beforeDueDays', 'Reminders before the due date (days)', 'For example 7, 3')}
 ${text('afterDueDays', 'Reminders after the due date (days)', 'For example 7, 14')}
 ${text('autoCancelAfterDueDays', 'Cancel automatically (days after the due date)', 'Leave empty never to cancel automatically.')}
-${area('customers', 'Customers (JSON)', 'Terms, trust and credit limit per customer id, for example {"cust-1": {"paymentTermsDays": 60, "trusted": true, "creditLimit": {"amount": 5000000, "currency": "USD"}}} (amounts in minor units).', 4)}
+${area('customers', 'Customers (JSON)', 'Terms, trust, credit limit and e-invoice format per customer id, for example {"cust-1": {"paymentTermsDays": 60, "trusted": true, "creditLimit": {"amount": 5000000, "currency": "USD"}, "einvoiceFormat": "peppol"}} (amounts in minor units).', 4)}
 ${area('tax', 'Tax (JSON)', 'Prices are net. {"mode": "none"}, or for example {"mode": "exclusive", "sellerCountry": "DE", "sellerTaxId": "DE123456789", "rates": {"DE": 1900, "US-CA": 725}, "reverseCharge": true, "exemptCustomerTypes": ["education"]}: rates in basis points (1900 = 19 %) by the buyer\'s country, or country and state.', 6)}
+</fieldset>
+<fieldset class="card"><legend>E-invoices</legend>
+<p><label for="einvoicingPdf">Invoice PDFs</label><select id="einvoicingPdf" name="einvoicingPdf" aria-describedby="einvoicingPdf-hint"${invalid('einvoicingPdf')}>${[
+      ['plain', 'Plain PDF'],
+      ['factur-x', 'Factur-X: the PDF carries its EN 16931 data (PDF/A-3)'],
+    ].map(([value, label]) => html`<option value="${value}"${fields.einvoicingPdf === value ? html` selected` : ''}>${label}</option>`)}</select><span class="hint" id="einvoicingPdf-hint">For every invoice and credit note. A customer who wants another format (peppol, xrechnung, cii, factur-x or none) has it as "einvoiceFormat" under Customers.</span>${problem('einvoicingPdf')}</p>
 </fieldset>
 <fieldset class="card"><legend>Offline purchase orders</legend>
 <fieldset class="inline"><legend>Eligible customer types</legend>${['business', 'government', 'education', 'consumer'].map(

@@ -28,7 +28,11 @@ ${labels.length ? html`<div class="error" role="alert"><p>The order was not ente
 <fieldset class="card"><legend>Customer</legend><div class="row">
 ${input('customer-company', 'Company', { required: true })}${input('customer-id', 'Customer id', { required: true, hint: 'Your id for this customer' })}
 ${select('customer-type', 'Customer type', [['business', 'Business'], ['government', 'Government'], ['education', 'Education'], ['consumer', 'Consumer']])}</div><div class="row">
-${input('customer-name', 'Contact name')}${input('customer-email', 'Email for invoices', { type: 'email', required: true })}${input('customer-taxId', 'VAT or tax id')}${input('customer-partnerId', 'Partner id', { hint: 'Registered partners only' })}</div></fieldset>
+${input('customer-name', 'Contact name')}${input('customer-email', 'Email for invoices', { type: 'email', hint: 'Needed unless the customer receives e-invoices at a Peppol address' })}${input('customer-taxId', 'VAT or tax id')}${input('customer-partnerId', 'Partner id', { hint: 'Registered partners only' })}</div><div class="row">
+${input('customer-taxExemptionId', 'Tax exemption certificate', { hint: 'For an exempt school or public body' })}</div></fieldset>
+<fieldset class="card"><legend>E-invoice <span class="muted">(if the customer receives them)</span></legend><div class="row">
+${input('customer-endpointId', 'Peppol address', { hint: 'scheme:value, as 0208:0123456749 or 0204 and a Leitweg-ID' })}${input('customer-buyerReference', 'Buyer reference', { hint: "A German public buyer's Leitweg-ID" })}
+${select('customer-einvoiceFormat', 'Format with the emails', [['', 'As the policy says'], ['peppol', 'Peppol (UBL)'], ['xrechnung', 'XRechnung (UBL)'], ['cii', 'CII'], ['factur-x', 'Factur-X PDF'], ['none', 'None, the PDF only']])}</div></fieldset>
 <fieldset class="card"><legend>Order</legend><div class="row">
 ${input('poNumber', "Buyer's PO number", { hint: 'As on the letter; printed on the documents' })}${input('currency', 'Currency', { required: true, hint: 'USD, EUR, …', size: 'short' })}
 ${select('delivery', 'Delivery', [['', 'As the policy says'], ['instant', 'On release, invoice on terms'], ['prepayment', 'After prepayment (proforma first)']])}</div>
@@ -55,7 +59,18 @@ function describe(name: string): string {
   const line = /^line-(\d+)-(\w+)$/.exec(name);
   if (line) return `Line ${Number(line[1]) + 1}, ${({ sku: 'product code', description: 'description', quantity: 'quantity', unitAmount: 'unit price', fulfilment: 'delivery' } as Record<string, string>)[line[2]!] ?? line[2]}`;
   const [group, part] = name.split('-');
-  const parts: Record<string, string> = { id: 'id', type: 'type', company: 'company', email: 'email', name: 'name', taxId: 'tax id', partnerId: 'partner id', line1: 'street', line2: 'line 2', postalCode: 'postal code', city: 'city', region: 'region', country: 'country' };
+  const parts: Record<string, string> = {
+    id: 'id',
+    type: 'type',
+    company: 'company',
+    email: 'email',
+    name: 'name',
+    taxId: 'tax id',
+    taxExemptionId: 'tax exemption certificate',
+    partnerId: 'partner id',
+    endpointId: 'Peppol address',
+    buyerReference: 'buyer reference',
+    einvoiceFormat: 'e-invoice format', line1: 'street', line2: 'line 2', postalCode: 'postal code', city: 'city', region: 'region', country: 'country' };
   if (group === 'customer') return `Customer ${parts[part!] ?? part}`;
   if (group === 'billing' || group === 'shipping') return `${group === 'billing' ? 'Billing' : 'Delivery'} address, ${parts[part!] ?? part}`;
   return ({ poNumber: "Buyer's PO number", currency: 'Currency', delivery: 'Delivery', lines: 'Lines', form: 'The order' } as Record<string, string>)[name] ?? name;
