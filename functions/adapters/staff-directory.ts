@@ -6,6 +6,7 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminSetUserMFAPreferenceCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
   ListUsersInGroupCommand,
@@ -74,6 +75,10 @@ export function cognitoStaffDirectory(client: CognitoIdentityProviderClient, use
     async setEnabled(email, enabled) {
       const username = await usernameOf(email);
       await client.send(enabled ? new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }) : new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
+    },
+    async resetSecondFactor(email) {
+      const username = await usernameOf(email);
+      await client.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: userPoolId, Username: username, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } }));
     },
     async isEnabled(email) {
       try {

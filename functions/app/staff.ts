@@ -26,6 +26,11 @@ export interface StaffDirectory {
   setGroup(email: string, group: StaffGroup): Promise<void>;
   setEnabled(email: string, enabled: boolean): Promise<void>;
   isEnabled(email: string): Promise<boolean>;
+  /**
+   * Turns off the person's authenticator app (a lost or replaced phone): they sign in with their
+   * password and, where a second factor is required, must set up a new app before anything else.
+   */
+  resetSecondFactor(email: string): Promise<void>;
   /** Whether the person may still sign in, their group now (null: none, or not found), and whether they sign in with an authenticator app. */
   standing(email: string): Promise<Standing>;
   /** First sign-in with a temporary password: the person chooses their own and is signed in. */

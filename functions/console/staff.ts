@@ -5,7 +5,7 @@ import { log } from '../runtime/log.js';
 import { finance, html, type ConsoleRequest, type ConsoleRoute } from './router.js';
 import { staffPage } from './views/admin.js';
 
-/** Finance invites people, sets their group, disables and enables them (not themselves). */
+/** Finance invites people, sets their group, disables and enables them, and resets a lost authenticator app (not their own). */
 async function manageStaff(request: ConsoleRequest, change: string): Promise<APIGatewayProxyResult> {
   const { deps, fields, session } = request;
   const email = (fields.email ?? '').trim().toLowerCase();
@@ -27,6 +27,11 @@ async function manageStaff(request: ConsoleRequest, change: string): Promise<API
       await deps.directory().setGroup(email, group);
       return show(200, { text: `${email} is now in ${group}.` });
     }
+    if (change === 'reset-authenticator') {
+      await deps.directory().resetSecondFactor(email);
+      log.info('staff authenticator reset', { by: request.by.id });
+      return show(200, { text: `${email}'s authenticator app is turned off. They sign in with their password and set up a new one before anything else.` });
+    }
     await deps.directory().setEnabled(email, change === 'enable');
     return show(200, { text: `${email} is ${change === 'enable' ? 'enabled' : 'disabled'}.` });
   } catch (error) {
@@ -39,5 +44,5 @@ async function manageStaff(request: ConsoleRequest, change: string): Promise<API
 
 export const staffRoutes: ConsoleRoute[] = [
   { method: 'GET', path: /^\/staff$/, roles: finance, handle: async (request) => html(200, staffPage(await request.page('staff'), await request.deps.directory().list())) },
-  { method: 'POST', path: /^\/staff\/(invite|group|enable|disable)$/, roles: finance, handle: (request, [change]) => manageStaff(request, change!) },
+  { method: 'POST', path: /^\/staff\/(invite|group|enable|disable|reset-authenticator)$/, roles: finance, handle: (request, [change]) => manageStaff(request, change!) },
 ];

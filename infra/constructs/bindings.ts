@@ -299,6 +299,7 @@ export class Bindings {
             'cognito-idp:AdminEnableUser',
             'cognito-idp:AdminGetUser',
             'cognito-idp:AdminListGroupsForUser',
+            'cognito-idp:AdminSetUserMFAPreference',
             'cognito-idp:ListUsers',
             'cognito-idp:ListUsersInGroup',
           );

@@ -39,6 +39,26 @@ if (issuerDomain) {
   const config = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   writeFileSync(file, JSON.stringify({ ...config, TokenConfig: { ...config.TokenConfig, IssuerDomain: issuerDomain } }, null, 2));
 }
+// What the user pool has and cognito-local lacks, that the console calls: AdminSetUserMFAPreference
+// (finance turns off a colleague's lost authenticator app; they set up a new one at next sign-in).
+// The same checks as cognito-local's own SetUserMFAPreference, on the user named by the admin.
+const { Targets } = require('cognito-local/lib/targets/targets');
+const { InvalidParameterError, UserNotFoundError } = require('cognito-local/lib/errors');
+/** @param {{ cognito: any }} services */
+Targets.AdminSetUserMFAPreference = ({ cognito }) => async (/** @type {any} */ ctx, /** @type {any} */ req) => {
+  const userPool = await cognito.getUserPool(ctx, req.UserPoolId);
+  const user = await userPool.getUserByUsername(ctx, req.Username);
+  if (!user) throw new UserNotFoundError('User does not exist.');
+  const software = req.SoftwareTokenMfaSettings;
+  if (software?.Enabled && !user.SoftwareTokenMfaConfiguration?.Verified) throw new InvalidParameterError('User has not verified software token MFA');
+  const methods = new Set(user.UserMFASettingList ?? []);
+  if (software) software.Enabled ? methods.add('SOFTWARE_TOKEN_MFA') : methods.delete('SOFTWARE_TOKEN_MFA');
+  const preferred = software?.PreferredMfa ? 'SOFTWARE_TOKEN_MFA' : undefined;
+  if (preferred && !methods.has(preferred)) throw new InvalidParameterError(`Cannot set ${preferred} as preferred: it is not enabled`);
+  await userPool.saveUser(ctx, { ...user, UserMFASettingList: [...methods], PreferredMfaSetting: preferred });
+  return {};
+};
+
 process.env.PORT = String(port);
 process.env.HOST = '127.0.0.1';
 const pino = require('pino');

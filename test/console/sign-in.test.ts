@@ -15,6 +15,7 @@ import { noFiles } from '../support/route-handlers.js';
 const people: Record<string, { sub: string; email: string; groups: string[] }> = {
   'id-fin': { sub: 'sub-fin', email: 'fin@seller.example', groups: ['finance'] },
   'id-rev': { sub: 'sub-rev', email: 'rev@seller.example', groups: ['reviewer'] },
+  'id-fin2': { sub: 'sub-fin2', email: 'fin2@seller.example', groups: ['finance'] },
   /** The same person's ID token after a renewal. */
   'id-rev-new': { sub: 'sub-rev', email: 'rev@seller.example', groups: ['reviewer'] },
 };
@@ -28,7 +29,11 @@ async function consoleOn() {
     const person = Object.values(people).find((p) => p.email === email);
     return { enabled: true, group: (person?.groups[0] as 'finance' | 'reviewer' | undefined) ?? null, mfa: mfa.has(email) };
   };
-  const directory = directoryOf(standing);
+  const directory = {
+    ...directoryOf(standing),
+    list: async () => [...new Set(Object.values(people).map((p) => p.email))].map((email) => ({ email, enabled: true, status: 'CONFIRMED', group: standing(email).group })),
+    resetSecondFactor: async (email: string) => void mfa.delete(email),
+  };
   const pool: StaffSignIn = {
     signIn: async (email, password) => {
       if (password !== 'right password') return { ok: false, reason: 'wrong' };
@@ -139,6 +144,38 @@ describe('two-step sign-in in the console', () => {
     reset();
     await signIn('rev@seller.example');
     expect((await request('GET', '/queues/to-review')).headers?.Location).toBe('/console/security');
+  });
+
+  it('a finance colleague resets a lost authenticator app: the person signs in with the password alone, then must set up a new one', async () => {
+    const { request, signIn, mfa, jar, reset, deps } = await consoleOn();
+    mfa.add('fin@seller.example').add('fin2@seller.example');
+    // Nobody resets their own (that would make the second factor a password away), and reviewers reset nobody.
+    await signIn('fin@seller.example');
+    await request('POST', '/sign-in/code', { code: '123456' });
+    const staff = (await request('GET', '/staff')).body;
+    expect(staff).not.toContain('aria-label="Reset authenticator of fin@seller.example"');
+    expect(staff).toContain('aria-label="Reset authenticator of fin2@seller.example"');
+    expect((await request('POST', '/staff/reset-authenticator', { email: 'fin@seller.example' })).statusCode).toBe(409);
+    expect(mfa.has('fin@seller.example')).toBe(true);
+    reset();
+    await signIn('rev@seller.example');
+    await request('GET', '/queues/to-review');
+    expect((await request('POST', '/staff/reset-authenticator', { email: 'fin@seller.example' })).statusCode).toBe(404);
+    expect(mfa.has('fin@seller.example')).toBe(true);
+    reset();
+    await signIn('fin2@seller.example');
+    await request('POST', '/sign-in/code', { code: '123456' });
+    await request('GET', '/staff');
+    const done = await request('POST', '/staff/reset-authenticator', { email: 'fin@seller.example' });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('fin@seller.example&#39;s authenticator app is turned off');
+    expect(mfa.has('fin@seller.example')).toBe(false);
+    // The person signs in without a code, and the console keeps them on the set-up page (its read of them is at most a minute old).
+    reset();
+    deps.clock.advance(61);
+    expect((await signIn('fin@seller.example')).statusCode).toBe(303);
+    expect(jar().po_session).toBe('id-fin');
+    expect((await request('GET', '/queues/to-ship')).headers?.Location).toBe('/console/security');
   });
 
   it('signs out at the pool: the same cookies, sent again, open nothing', async () => {

@@ -215,6 +215,27 @@ describe('two-step sign-in in a browser', () => {
     // Signing in again is a new session, which works.
     await (await consoleSignIn(browser, stack, 'leaving-reviewer@seller.example', 'leaving-reviewer-password')).context().close();
   });
+
+  it('a finance colleague resets a lost authenticator app: the person signs in with the password alone and sets up a new one first', async () => {
+    const email = 'lost-phone@seller.example';
+    await stack.addStaff(email, 'finance', 'lost-phone-password');
+    await stack.signIn(email, 'lost-phone-password'); // an app set up, as the console makes them
+    await stack.addStaff('colleague@seller.example', 'finance', 'colleague-password');
+    const colleague = await consoleSignIn(browser, stack, 'colleague@seller.example', 'colleague-password');
+    await colleague.goto(`${stack.api}/console/staff`);
+    await colleague.getByRole('button', { name: `Reset authenticator of ${email}` }).click();
+    await colleague.getByText(`${email}'s authenticator app is turned off`).waitFor();
+    await check(colleague, '05-reset-by-colleague');
+    await colleague.context().close();
+    // On the pool: the password alone signs in, and the console asks for a new app before anything else.
+    const page = await (await browser.newContext()).newPage();
+    await password(page, email, 'lost-phone-password');
+    await page.waitForURL(/\/console\/security$/);
+    await page.goto(`${stack.api}/console/queues/to-ship`);
+    await page.waitForURL(/\/console\/security$/);
+    await expect(page.locator('figure.qr svg').count()).resolves.toBe(1);
+    await page.context().close();
+  }, 120_000);
 });
 
 describe('API keys', () => {

@@ -390,6 +390,7 @@ export function directoryOf(standingOf: (email: string) => Standing): StaffDirec
     setGroup: async () => {},
     setEnabled: async () => {},
     isEnabled: async () => true,
+    resetSecondFactor: async () => {},
     standing: async (email) => standingOf(email),
     completeNewPassword: async () => null,
   };

@@ -93,7 +93,7 @@ ${area('partners', 'Partners (JSON)', 'For example {"partner-1": {"poEnabled": t
   );
 }
 
-/** Finance manages the staff: invite, group, disable. A new person's temporary password is shown once. */
+/** Finance manages the staff: invite, group, disable, reset a lost authenticator app. A new person's temporary password is shown once. */
 export function staffPage(page: Page, members: StaffMember[], notice?: { text: string; password?: string }, problem?: string): string {
   const session = page.session!;
   const groupSelect = (id: string, selected: string | null) =>
@@ -115,7 +115,8 @@ ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
         self
           ? html`<span class="muted">you</span>`
           : html`<form method="post" action="${page.base}/staff/group" class="inline-form"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="email" value="${member.email}"><label for="group-${i}" class="visually-hidden">Group of ${member.email}</label>${groupSelect(`group-${i}`, member.group)}<button type="submit">Set group</button></form>
-<form method="post" action="${page.base}/staff/${member.enabled ? 'disable' : 'enable'}" class="inline-form"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="email" value="${member.email}"><button type="submit" class="${member.enabled ? 'danger' : ''}" aria-label="${member.enabled ? 'Disable' : 'Enable'} ${member.email}">${member.enabled ? 'Disable' : 'Enable'}</button></form>`
+<form method="post" action="${page.base}/staff/${member.enabled ? 'disable' : 'enable'}" class="inline-form"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="email" value="${member.email}"><button type="submit" class="${member.enabled ? 'danger' : ''}" aria-label="${member.enabled ? 'Disable' : 'Enable'} ${member.email}">${member.enabled ? 'Disable' : 'Enable'}</button></form>
+<form method="post" action="${page.base}/staff/reset-authenticator" class="inline-form"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="email" value="${member.email}"><button type="submit" aria-label="Reset authenticator of ${member.email}" title="For a lost or replaced phone: they set up a new app at their next sign-in">Reset authenticator</button></form>`
       }</td></tr>`;
     })}</tbody></table></section>`,
   );
