@@ -165,7 +165,9 @@ export class PurchaseOrderStack extends Stack {
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'purchase-orders',
       description: 'Purchase-order workflow: checkout, reviewer links and finance',
-      binaryMediaTypes: ['application/pdf', 'image/png', 'image/jpeg'],
+      // The signed PO's file types, and the console's form that sends one (multipart/form-data): the
+      // function gets their bytes base64, not forced through UTF-8.
+      binaryMediaTypes: ['application/pdf', 'image/png', 'image/jpeg', 'multipart/form-data'],
       deployOptions: {
         stageName: 'v1',
         tracingEnabled: true,

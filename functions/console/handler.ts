@@ -6,7 +6,8 @@ import { policyRoutes } from './policy.js';
 import { purchaseOrderRoutes } from './purchase-orders.js';
 import { queueRoutes, queuesFor } from './queues.js';
 import { securityRoutes } from './security.js';
-import { findRoute, formFields, html, notFound, redirect, type ConsoleDeps, type ConsoleRequest } from './router.js';
+import { MAX_DIRECT_UPLOAD_BYTES } from '../domain/attachments.js';
+import { findRoute, html, notFound, readForm, redirect, type ConsoleDeps, type ConsoleRequest } from './router.js';
 import { csrfOf, personOf, sameText, sessionCookies, signInForm, signInRoutes, signOut } from './session.js';
 import { staffRoutes } from './staff.js';
 import { messagePage, type Session } from './views/layout.js';
@@ -44,7 +45,7 @@ export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
     if (required && !person.mfa) person = (await personOf(event, deps, true)) ?? person;
     const session: Session = { email: person.email, role: person.role, csrf: csrfOf(person) };
     const blocked = required && !person.mfa;
-    const form = method === 'POST' ? formFields(event) : new URLSearchParams();
+    const { fields: form, file } = method === 'POST' ? await readForm(event, MAX_DIRECT_UPLOAD_BYTES) : { fields: new URLSearchParams(), file: null };
     const request: ConsoleRequest = {
       event,
       deps,
@@ -56,6 +57,7 @@ export const makeConsoleHandler = (deps: ConsoleDeps): Handler =>
       page: async (current) => ({ base, title: '', session, ...(blocked ? {} : { queues: await queuesFor(deps.pos, session.role) }), ...(current ? { current } : {}) }),
       fields: Object.fromEntries(form),
       all: (name) => form.getAll(name),
+      file,
     };
     if (method === 'POST') {
       const csrf = request.fields.csrf;

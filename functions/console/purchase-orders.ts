@@ -1,7 +1,8 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { bodies } from '../../contract/bodies.js';
-import { attachmentUrl } from '../app/attachments.js';
+import { attachmentUrl, uploadDirect } from '../app/attachments.js';
+import { MAX_DIRECT_UPLOAD_BYTES, sniffAttachment } from '../domain/attachments.js';
 import { changePurchaseOrder } from '../app/change.js';
 import { actionOf } from '../app/lifecycle-actions.js';
 import type { PolicyStore } from '../app/ports.js';
@@ -32,7 +33,31 @@ async function xmlOrNone(einvoice: EInvoice, format: XmlFormat): Promise<Written
 
 const purchaseOrder = async (request: ConsoleRequest, poId: string) => (await request.deps.pos.get(poId))?.po ?? null;
 
+/**
+ * Finance attaches the buyer's signed PO that came by post or fax (scanned): the file is checked as the
+ * API checks one (its first bytes, its size) and kept; the history names the person.
+ */
+async function attach(request: ConsoleRequest, poId: string): Promise<APIGatewayProxyResult> {
+  const po = await purchaseOrder(request, poId);
+  if (!po) return notFound(request, 'There is no such purchase order.');
+  const refuse = async (status: number, problem: string) => html(status, poPage(await request.page(), po, allowedActions(po, request.session.role), problem));
+  const file = request.file;
+  if (!file || file.bytes.length === 0) return refuse(400, 'Not attached: choose the file of the signed purchase order (PDF, PNG or JPEG).');
+  if (file.truncated) return refuse(413, `Not attached: the console takes files of up to ${MAX_DIRECT_UPLOAD_BYTES / 1024 / 1024} MB; scan at a lower resolution, or send a larger file through the API.`);
+  // A browser may call a scan application/octet-stream: its first bytes say what it is, and the check that follows holds it to that.
+  const contentType = sniffAttachment(file.bytes.subarray(0, 8)) ?? file.contentType;
+  try {
+    await uploadDirect(request.deps, po.id, { actor: 'finance', by: request.by }, { bytes: file.bytes, contentType, ...(file.filename ? { filename: file.filename } : {}) });
+  } catch (error) {
+    const problem = problemOf(error);
+    if (!problem || problem.status >= 500) throw error;
+    return refuse(problem.status, `Not attached: ${problem.detail}.`);
+  }
+  return redirect(`${request.base}/po/${po.id}#files`);
+}
+
 export const purchaseOrderRoutes: ConsoleRoute[] = [
+  { method: 'POST', path: new RegExp(`^/po/${id}/attachments$`), roles: finance, handle: (request, [poId]) => attach(request, poId!) },
   {
     method: 'GET',
     path: new RegExp(`^/po/${id}$`),

@@ -8,6 +8,7 @@ import type { AddressRules } from '../app/webhook-addresses.js';
 import type { DeliveryStarter, DocumentStore, EventStore, FileStore, PolicyStore, ReplayStarter, SecretBox, WebhookStore, PoSearch } from '../app/ports.js';
 import type { StaffDirectory } from '../app/staff.js';
 import { pageHeaders } from '../http/headers.js';
+import busboy from 'busboy';
 import { header, HttpProblem, rawBody } from '../http/http.js';
 import { messagePage, type Page, type Session } from './views/layout.js';
 
@@ -53,6 +54,8 @@ export interface ConsoleRequest {
   /** The posted form's fields (the last value of each), and every value of one field. */
   fields: Record<string, string>;
   all: (name: string) => string[];
+  /** The file a form sent with it, if any. */
+  file: PostedFile | null;
 }
 
 export interface ConsoleRoute {
@@ -78,12 +81,60 @@ export async function notFound(request: Pick<ConsoleRequest, 'page'>, message = 
   return html(404, messagePage(await request.page(current), 'Not found', message));
 }
 
-/** An HTML form's fields; 415 for anything else. */
+/** An HTML form's fields (sign-in's); 415 for anything else. */
 export function formFields(event: APIGatewayProxyEvent): URLSearchParams {
   if ((header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
     throw new HttpProblem(415, 'Unsupported Media Type', 'send the form as application/x-www-form-urlencoded');
   }
   return new URLSearchParams(rawBody(event));
+}
+
+/** A file sent with a form (multipart/form-data): its bytes as sent, and what the browser said of it. */
+export interface PostedFile {
+  bytes: Uint8Array;
+  contentType: string;
+  filename: string | null;
+  /** More was sent than the form takes: the bytes are cut at the limit. */
+  truncated: boolean;
+}
+
+/** Fields a form may have besides its file, and how long each may be. */
+const FORM_LIMITS = { fields: 50, fieldSize: 64 * 1024, files: 1, parts: 51 };
+
+/**
+ * An HTML form: its fields, and the one file of a form that sends one (multipart/form-data, read with
+ * busboy; API Gateway hands it over base64, as a binary media type, and at most `maxFileBytes` are
+ * kept); 415 for any other body.
+ */
+export async function readForm(event: APIGatewayProxyEvent, maxFileBytes: number): Promise<{ fields: URLSearchParams; file: PostedFile | null }> {
+  const contentType = header(event, 'content-type') ?? '';
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return { fields: new URLSearchParams(rawBody(event)), file: null };
+  if (type !== 'multipart/form-data') throw new HttpProblem(415, 'Unsupported Media Type', 'send the form as application/x-www-form-urlencoded or multipart/form-data');
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'binary');
+  const fields = new URLSearchParams();
+  let file: PostedFile | null = null;
+  await new Promise<void>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { 'content-type': contentType }, limits: { ...FORM_LIMITS, fileSize: maxFileBytes } });
+    } catch {
+      return reject(new HttpProblem(400, 'Bad Request', 'the form is not multipart/form-data with a boundary'));
+    }
+    parser.on('field', (name, value) => fields.append(name, value));
+    parser.on('file', (_name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', () => reject(new HttpProblem(400, 'Bad Request', 'the form was cut short')));
+      stream.on('end', () => {
+        file = { bytes: Buffer.concat(chunks), contentType: info.mimeType, filename: info.filename || null, truncated: (stream as unknown as { truncated?: boolean }).truncated === true };
+      });
+    });
+    parser.on('error', () => reject(new HttpProblem(400, 'Bad Request', 'the form could not be read')));
+    parser.on('close', () => resolve());
+    parser.end(body);
+  });
+  return { fields, file };
 }
 
 /** The route for this request among the person's, and its path parameters. */

@@ -53,6 +53,11 @@ export type Binding =
   /** The attachments bucket: read (offer files), or read and write (receive and check them). */
   | 'readAttachments'
   | 'writeAttachments'
+  /**
+   * Receive a file through the function itself (the console's form for a scanned letter): put it
+   * under uploads/*, keep it under po/* once checked, delete what fails the check. No other key.
+   */
+  | 'attachLetters'
   /** Copy issued documents to the files bucket (documents/*) and sign links to them. */
   | 'offerDocuments'
   /** Write large exports (exports/*) and offer them by presigned link: the receivables CSV. */
@@ -232,6 +237,19 @@ export class Bindings {
                   'AwsSolutions-IAM5[Action::s3:Abort*]': 'The write grant of the attachments bucket (S3 lists these actions by prefix).',
                 }
               : {}),
+          });
+          break;
+        case 'attachLetters':
+          env(envNames.attachmentsBucket, r.attachments.bucketName);
+          r.attachments.grantPut(fn, 'uploads/*');
+          r.attachments.grantPut(fn, 'po/*');
+          r.attachments.grantDelete(fn, 'uploads/*');
+          r.attachments.grantDelete(fn, 'po/*');
+          acknowledge(fn.role!, {
+            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/uploads/*]`]: 'A file received by the console lands under uploads/ until it is checked; nothing else of the bucket.',
+            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/po/*]`]: 'A checked file is kept under po/<id>/<attachment> (a copy that differs from what was checked is deleted again).',
+            'AwsSolutions-IAM5[Action::s3:Abort*]': 'The put grant of the bucket (S3 lists these actions by prefix).',
+            'AwsSolutions-IAM5[Action::s3:DeleteObject*]': 'A file that is not what it claims is deleted at once.',
           });
           break;
         case 'offerExports':

@@ -6,7 +6,7 @@ import { pageHeaders } from '../../functions/http/headers.js';
 import { digest } from '../../functions/console/session.js';
 import { fulfil } from '../../functions/app/tasks.js';
 import { apiEvent, approvedOnFakes, directoryOf } from '../support/fakes.js';
-import { noFiles } from '../support/route-handlers.js';
+import { memoryFiles, noFiles } from '../support/route-handlers.js';
 import type { FileStore } from '../../functions/app/ports.js';
 import { apply } from '../../functions/domain/purchase-order/index.js';
 import { CSV_INLINE_BYTES } from '../../functions/console/queues.js';
@@ -49,7 +49,23 @@ async function consoleOn(files: FileStore = noFiles) {
     signIn: () => signedIn,
     directory: () => directory,
   });
-  const request = (method: string, path: string, options: { as?: string; form?: Record<string, string>; csrf?: string } = {}) => {
+  const request = (
+    method: string,
+    path: string,
+    options: { as?: string; form?: Record<string, string>; csrf?: string; file?: { filename: string; type: string; bytes: Uint8Array } } = {},
+  ) => {
+    // A file goes as a browser sends it (multipart/form-data), base64 as API Gateway hands over a binary media type.
+    const boundary = '----console-test-boundary';
+    const multipart = options.file
+      ? Buffer.concat([
+          ...Object.entries({ ...(options.as ? { csrf: options.csrf ?? digest(`csrf:${options.as}`) } : {}), ...options.form }).map(([name, value]) =>
+            Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+          ),
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${options.file.filename}"\r\nContent-Type: ${options.file.type}\r\n\r\n`),
+          options.file.bytes,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ])
+      : null;
     const [pathOnly, search] = path.split('?');
     const event: APIGatewayProxyEvent = apiEvent({
       method,
@@ -57,14 +73,15 @@ async function consoleOn(files: FileStore = noFiles) {
       ...(search ? { query: Object.fromEntries(new URLSearchParams(search)) } : {}),
       headers: {
         ...(options.as ? { Cookie: `po_session=${options.as}; po_access=access-${options.as}` } : {}),
-        ...(options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+        ...(multipart ? { 'Content-Type': `multipart/form-data; boundary=${boundary}` } : options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
       },
-      body: options.form ? new URLSearchParams({ ...(options.as ? { csrf: options.csrf ?? digest(`csrf:${options.as}`) } : {}), ...options.form }).toString() : null,
+      body: multipart ? multipart.toString('base64') : options.form ? new URLSearchParams({ ...(options.as ? { csrf: options.csrf ?? digest(`csrf:${options.as}`) } : {}), ...options.form }).toString() : null,
     });
+    event.isBase64Encoded = multipart !== null;
     event.resource = pathOnly === '/' ? '/console' : '/console/{proxy+}';
     return handle(event);
   };
-  return { deps, poId, request };
+  return { deps, poId, request, handle };
 }
 
 describe('the console, page by page', () => {
@@ -180,6 +197,40 @@ describe('the console, page by page', () => {
     const typo = await request('POST', `/po/${poId}/actions/record-payment`, { as: 'token-finance', form: { amount: 'ten', reference: 'W-3' } });
     expect(typo.statusCode).toBe(422);
     expect(typo.body).toContain('enter the amount in USD as printed');
+  });
+
+  it('finance attaches the scanned letter on the PO\'s page: checked, kept, listed and named; anything else changes nothing', async () => {
+    const files = memoryFiles();
+    const { request, deps, poId, handle } = await consoleOn(files);
+    const page = await request('GET', `/po/${poId}`, { as: 'token-finance' });
+    expect(page.body).toMatch(/<form method="post" action="\/console\/po\/[^"]+\/attachments" enctype="multipart\/form-data"/);
+    expect((await request('GET', `/po/${poId}`, { as: 'token-reviewer' })).body).not.toContain('enctype="multipart/form-data"');
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')]);
+    const attached = await request('POST', `/po/${poId}/attachments`, { as: 'token-finance', file: { filename: 'C:\\scans\\letter.pdf', type: 'application/octet-stream', bytes: pdf } });
+    expect(attached.statusCode).toBe(303);
+    expect(attached.headers?.Location).toBe(`/console/po/${poId}#files`);
+    const po = (await deps.pos.get(poId))!.po;
+    expect(po.attachments).toEqual([expect.objectContaining({ contentType: 'application/pdf', size: pdf.length, filename: 'letter.pdf' })]);
+    expect(po.history.at(-1)).toMatchObject({ type: 'attach', by: { type: 'person', email: 'fin@seller.example' } });
+    expect(Buffer.from(files.objects.get(`po/${poId}/${po.attachments[0]!.id}`)!.bytes).equals(pdf)).toBe(true);
+    expect((await request('GET', `/po/${poId}`, { as: 'token-finance' })).body).toContain('>letter.pdf</a>');
+    // Not what it says, too large, no file, or a reviewer: a problem on the page, nothing kept.
+    const fake = await request('POST', `/po/${poId}/attachments`, { as: 'token-finance', file: { filename: 'letter.pdf', type: 'application/pdf', bytes: Buffer.from('MZ not a pdf') } });
+    expect(fake.statusCode).toBe(422);
+    expect(fake.body).toContain('Not attached: the file is not the application/pdf it claims to be');
+    const large = await request('POST', `/po/${poId}/attachments`, { as: 'token-finance', file: { filename: 'big.pdf', type: 'application/pdf', bytes: Buffer.concat([pdf, Buffer.alloc(4 * 1024 * 1024)]) } });
+    expect(large.statusCode).toBe(413);
+    expect(large.body).toContain('the console takes files of up to 4 MB');
+    expect((await request('POST', `/po/${poId}/attachments`, { as: 'token-finance', form: {} })).statusCode).toBe(400);
+    expect((await request('POST', `/po/${poId}/attachments`, { as: 'token-reviewer', file: { filename: 'letter.pdf', type: 'application/pdf', bytes: pdf } })).statusCode).toBe(404);
+    // A body that is not the multipart it says (no boundary, or cut short): 400, never a 500.
+    for (const [contentType, body] of [['multipart/form-data', 'x'], ['multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-']]) {
+      const event = apiEvent({ method: 'POST', path: `/console/po/${poId}/attachments`, headers: { Cookie: 'po_session=token-finance; po_access=access-token-finance', 'Content-Type': contentType! }, body: body! });
+      event.resource = '/console/{proxy+}';
+      expect((await handle(event)).statusCode, contentType).toBe(400);
+    }
+    expect((await deps.pos.get(poId))!.po.attachments).toHaveLength(1);
+    expect([...files.objects.keys()].filter((key) => key.startsWith('uploads/'))).toEqual([]);
   });
 
   it('enters an order that arrived by letter: each problem next to its field, then one PO in the person\'s name however often it is sent', async () => {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { PDFDocument } from 'pdf-lib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems, consoleSignIn, launchBrowser } from '../support/browser.js';
@@ -311,6 +312,16 @@ describe('the console in a browser', () => {
     await expect(page.locator('.title .status').textContent()).resolves.toBe('awaiting review');
     expect(await page.locator('ol.timeline').textContent()).toMatch(/placed[\s\S]*by finance@seller\.example/);
     await check(page, '22-entered-order');
+    // The letter itself, scanned: attached on the PO's page, and the very bytes come back from its link.
+    const letter = await PDFDocument.create();
+    letter.addPage([595, 842]).drawText('Purchase order SOY-PO-311, signed', { x: 72, y: 760, size: 14 });
+    const scanned = Buffer.from(await letter.save());
+    await page.setInputFiles('#signed-po', { name: 'soylent-letter.pdf', mimeType: 'application/pdf', buffer: scanned });
+    await Promise.all([page.waitForURL(/#files$/), page.getByRole('button', { name: 'Attach', exact: true }).click()]);
+    const link = page.getByRole('link', { name: 'soylent-letter.pdf' });
+    const kept = await page.request.get(new URL((await link.getAttribute('href'))!, page.url()).href);
+    expect(Buffer.from(await kept.body()).equals(scanned)).toBe(true);
+    expect(await page.locator('ol.timeline').textContent()).toMatch(/attach by finance@seller\.example\s*soylent-letter\.pdf attached \(application\/pdf/);
     const told = await stack.waitForEmail((e) => e.subject === `${reference}: we have received your purchase order`);
     expect(told.destination.to).toEqual(['ap@soylent.example']);
     expect(told.body.text).toContain('SOY-PO-311');

@@ -134,11 +134,13 @@ describe('the stack', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    // Only the functions that receive files may write them; the reads and the console may copy
-    // issued documents (documents/*) for their download links, the console large exports (exports/*), and nothing else.
-    const putsOutsideDocuments = (statements: { Action: string | string[]; Resource: unknown }[]) =>
-      statements.some((s) => actions([s]).includes('s3:PutObject') && !/\/(documents|exports)\/\*"\]\]\}$/.test(JSON.stringify(s.Resource)));
-    expect(functionsWith(putsOutsideDocuments).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles']);
+    // Only the functions that receive files may write them: the API's, and the console's letters (uploads/*
+    // until checked, po/* once kept); the reads and the console may copy issued documents (documents/*) for
+    // their download links, the console large exports (exports/*), and nothing else.
+    const putsOutside = (prefixes: string) => (statements: { Action: string | string[]; Resource: unknown }[]) =>
+      statements.some((s) => actions([s]).includes('s3:PutObject') && !new RegExp(`/(${prefixes})/\\*"\\]\\]\\}$`).test(JSON.stringify(s.Resource)));
+    expect(functionsWith(putsOutside('documents|exports')).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles', 'Console']);
+    expect(functionsWith(putsOutside('documents|exports|uploads|po')).map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles']);
     const writers = functionsWith((s) => actions(s).includes('s3:PutObject'));
     expect(writers.map((r) => r.replace(/Role.*$/, '')).sort()).toEqual(['AttachmentFiles', 'Console', 'Reads']);
   });

@@ -22,6 +22,30 @@ export const noFiles: FileStore = {
   remove: async () => {},
 };
 
+/** Storage in memory, as S3 keeps it: objects by key, each with its type and a version tag. */
+export function memoryFiles(): FileStore & { objects: Map<string, { bytes: Uint8Array; contentType: string; etag: string }> } {
+  const objects = new Map<string, { bytes: Uint8Array; contentType: string; etag: string }>();
+  let version = 0;
+  return {
+    objects,
+    uploadUrl: async (key) => ({ url: `https://files.example/${key}?upload`, headers: {} }),
+    put: async (key, bytes, contentType) => void objects.set(key, { bytes, contentType, etag: `"v${++version}"` }),
+    inspect: async (key) => {
+      const found = objects.get(key);
+      return found ? { size: found.bytes.length, contentType: found.contentType, head: found.bytes.subarray(0, 16), etag: found.etag } : null;
+    },
+    keep: async (from, to, etag) => {
+      const found = objects.get(from);
+      if (found?.etag !== etag) return false;
+      objects.set(to, found);
+      objects.delete(from);
+      return true;
+    },
+    downloadUrl: async (key) => `https://files.example/${key}?signed`,
+    remove: async (key) => void objects.delete(key),
+  };
+}
+
 /** Every port any group takes, as fakes (the console's staff directory is not needed by the keyed routes). */
 export function routeFakes() {
   const deps = taskFakes();

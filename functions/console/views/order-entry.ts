@@ -22,7 +22,7 @@ ${input(`${prefix}-name`, 'Name or department')}${input(`${prefix}-line1`, 'Stre
   return layout(
     { ...page, title: 'Enter an order', current: 'enter-order' },
     html`<h1>Enter an order</h1>
-<p class="muted">An order that arrived by letter, email or fax, entered as an offline purchase order. The offline rules apply (eligible customer types, minimum and maximum), it is always reviewed, and the history names you. Attach the letter on its page afterwards.</p>
+<p class="muted">An order that arrived by letter, email or fax, entered as an offline purchase order. The offline rules apply (eligible customer types, minimum and maximum), it is always reviewed, and the history names you. Finance attaches the scanned letter on its page afterwards.</p>
 ${labels.length ? html`<div class="error" role="alert"><p>The order was not entered. Please correct:</p><ul>${labels.map((name) => html`<li><a href="#${name === 'lines' ? 'line-0-sku' : name === 'form' ? 'customer-id' : name}">${describe(name)}</a>: ${errors[name]}</li>`)}</ul></div>` : ''}
 <form method="post" action="${page.base}/orders" class="policy order-entry"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="entry" value="${entry}">
 <fieldset class="card"><legend>Customer</legend><div class="row">

@@ -1,3 +1,4 @@
+import { MAX_DIRECT_UPLOAD_BYTES } from '../../domain/attachments.js';
 import { type Status, type Who, holdDescriptions } from '../../../contract/purchase-order.js';
 import { type Page, type Session, layout, statusName } from './layout.js';
 import type { CreditAccount } from '../../domain/credit.js';
@@ -129,13 +130,17 @@ ${
           )}</ul>`
         : html`<p class="muted">No document issued yet.</p>`
     }
-<h3>The buyer's signed PO</h3>${
+<h3 id="files">The buyer's signed PO</h3>${
       po.attachments.length
         ? html`<ul class="plain">${po.attachments.map(
             (attachment) =>
               html`<li><a href="${page.base}/po/${po.id}/attachments/${attachment.id}">${attachment.filename ?? 'signed purchase order'}</a> <span class="muted">${attachment.at.slice(0, 10)} · ${Math.ceil(attachment.size / 1024)} KB</span></li>`,
           )}</ul>`
         : html`<p class="muted">Not arrived yet.</p>`
+    }${
+      allowed.includes('attach')
+        ? html`<form method="post" action="${page.base}/po/${po.id}/attachments" enctype="multipart/form-data"><input type="hidden" name="csrf" value="${session.csrf}"><p><label for="signed-po">Attach the signed PO (a scanned letter or fax)</label><input id="signed-po" name="file" type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" required aria-describedby="signed-po-hint"><span class="hint" id="signed-po-hint">PDF, PNG or JPEG, up to ${String(MAX_DIRECT_UPLOAD_BYTES / 1024 / 1024)} MB.</span></p><p><button type="submit">Attach</button></p></form>`
+        : ''
     }
 <h3>Shipping orders</h3>${
       po.shippingOrders.length
