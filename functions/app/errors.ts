@@ -36,6 +36,11 @@ export class UnsupportedFileError extends Error {
 }
 
 /** A file over the size we take (HTTP 413). */
+/** A Peppol access point refused a document for good (an unknown receiver, a document it will not take): sending it again would not help. */
+export class PeppolRefusedError extends Error {
+  override readonly name = 'PeppolRefusedError';
+}
+
 export class FileTooLargeError extends Error {
   override readonly name = 'FileTooLargeError';
 }

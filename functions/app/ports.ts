@@ -363,6 +363,9 @@ export interface PeppolDocument {
 
 /** A Peppol access point's API, which sends documents over the Peppol network for the seller. */
 export interface AccessPoint {
-  /** Resolves once the access point has the document (or had it already); throws while it cannot take it. */
+  /**
+   * Resolves once the access point has the document (or had it already). Throws PeppolRefusedError
+   * when it refuses the document for good, anything else while it cannot take it now (retried).
+   */
   send(document: PeppolDocument): Promise<void>;
 }

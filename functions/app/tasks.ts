@@ -299,7 +299,10 @@ function lazyRecipients(deps: MessageDeps): () => Promise<Recipients> {
   return () => (read ??= deps.recipients());
 }
 
-/** Sends the notices of one history entry; returns an `email_failed` action for each email refused for good. */
+/**
+ * Sends the notices of one history entry; returns what the PO records of them: an `email_failed`
+ * action for each email refused for good, a `send_einvoice` for a document handed over Peppol.
+ */
 async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipients: () => Promise<Recipients>): Promise<Action[]> {
   const entry = po.history[index]!;
   const refused: Action[] = [];
@@ -322,7 +325,10 @@ async function tell(deps: MessageDeps, po: PurchaseOrder, index: number, recipie
       if (outcome !== 'sent') refused.push({ type: 'email_failed', key, notice: notice.name, audience: notice.to, to: [...addresses], reason: outcome.refused });
     }
   }
-  if (document && document.type !== 'proforma' && deps.accessPoint) await sendByPeppol(deps.accessPoint, po, document, await stored(document));
+  if (document && document.type !== 'proforma' && deps.accessPoint) {
+    const handed = await sendByPeppol(deps.accessPoint, po, document, await stored(document));
+    if (handed) refused.push(handed);
+  }
   return refused;
 }
 

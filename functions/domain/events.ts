@@ -113,11 +113,12 @@ export const eventCatalogue: { [T in EntryType]: { emits: readonly EventType[]; 
         links: documentLinks(`/purchase-orders/${po.id}/documents/${entry.data.documentId}`, entry.data.formats),
       }),
   },
-  // What only the back office acts on: an attachment, a step needing attention, a refused email.
+  // What only the back office acts on: an attachment, a step needing attention, a refused email, a Peppol hand-over.
   attach: { emits: [], make: () => [] },
   flag_attention: { emits: [], make: () => [] },
   resume: { emits: [], make: () => [] },
   email_failed: { emits: [], make: () => [] },
+  send_einvoice: { emits: [], make: () => [] },
 };
 
 /** The events of one history entry, with `po.completed` after any that completes the PO. */

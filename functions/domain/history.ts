@@ -68,6 +68,8 @@ export interface EntryData {
   attach: { attachmentId: string; contentType: string; size: number; filename: string | null };
   flag_attention: { step: string; reason: string };
   resume: { step: string; reason: string };
+  /** An invoice or credit note handed to the seller's Peppol access point, or refused by it for good. */
+  send_einvoice: { number: string; network: 'peppol'; receiver: string; outcome: 'sent' | 'refused'; reason: string | null };
   email_failed: { key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers' | 'escalation'; to: string[]; reason: string };
 }
 
@@ -143,6 +145,10 @@ export function describe(change: Change, currency: string): string | undefined {
       return `needs attention: ${change.data.step} failed (${change.data.reason})`;
     case 'resume':
       return `workflow resumed after ${change.data.step} failed`;
+    case 'send_einvoice':
+      return change.data.outcome === 'sent'
+        ? `${change.data.number} sent over Peppol to ${change.data.receiver}`
+        : `${change.data.number} refused by the Peppol access point for ${change.data.receiver}: ${change.data.reason ?? 'no reason given'}`;
     case 'email_failed':
       return `email ${change.data.notice} to ${change.data.to.join(', ')} refused: ${change.data.reason}`;
     case 'attach':

@@ -198,6 +198,15 @@ export const catalogue: Catalogue = {
     },
   ],
   resume: [],
+  send_einvoice: [
+    {
+      name: 'einvoice-refused',
+      to: 'finance',
+      when: (entry) => entry.data.outcome === 'refused',
+      about: 'the Peppol access point refused an invoice or credit note for good',
+      email: ({ po, entry }) => emails.einvoiceRefusedEmail(po, entry.data.number, entry.data.receiver, entry.data.reason),
+    },
+  ],
   email_failed: [
     {
       name: 'email-failed',

@@ -116,6 +116,18 @@ export function emailFailedEmail(po: PurchaseOrder, notice: string, to: string[]
   };
 }
 
+/** To finance: the Peppol access point refused an invoice or credit note for good; the buyer has not received it that way. */
+export function einvoiceRefusedEmail(po: PurchaseOrder, number: string, receiver: string, reason: string | null): Message {
+  return {
+    subject: `${po.reference}: ${number} could not be sent over Peppol`,
+    blocks: [
+      { kind: 'p', text: `The Peppol access point refused ${number} for ${receiver}: ${reason ?? 'no reason given'}.` },
+      { kind: 'p', text: 'The purchase order went on as usual, but the buyer has not received this document over Peppol. Please check their Peppol address with them, or send the PDF another way (it is on the PO in the console).' },
+      orderFacts(po, 'staff'),
+    ],
+  };
+}
+
 /** Where a replay after a webhook outage starts: 15 minutes before the first failure (an event is published moments before its first attempt). */
 const replayFrom = (failingSince: string | null) => (failingSince ? new Date(Date.parse(failingSince) - 15 * 60_000).toISOString() : '<a time before the first failure>');
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAccessPoint } from '../../functions/adapters/access-point.js';
+import { PeppolRefusedError } from '../../functions/app/errors.js';
 
 /** The access point adapter against an HTTP server standing in for an access point's API (loopback, as in development). */
 const received: { headers: IncomingMessage['headers']; body: string }[] = [];
@@ -11,7 +12,7 @@ const server = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
   request.on('end', () => {
     received.push({ headers: request.headers, body });
-    response.writeHead(answer).end();
+    response.writeHead(answer).end(answer >= 400 ? 'receiver 0208:0123456749\n  is not on the Peppol network' : '');
   });
 });
 let url: URL;
@@ -38,13 +39,22 @@ describe('a Peppol access point over HTTPS', () => {
     });
   });
 
-  it('takes "known already" (409) as sent, and throws on any other refusal so that the step retries', async () => {
+  it('takes "known already" (409) as sent; a refusal of the document is for good, a fault that may pass is retried', async () => {
     const ap = new HttpAccessPoint(url, async () => 'ap-token');
     answer = 409;
     await expect(ap.send(document)).resolves.toBeUndefined();
-    for (const status of [400, 401, 500, 503]) {
+    for (const status of [400, 404, 422]) {
       answer = status;
-      await expect(ap.send(document)).rejects.toThrow(`answered ${status}`);
+      const refusal = await ap.send(document).catch((error: unknown) => error);
+      expect(refusal, String(status)).toBeInstanceOf(PeppolRefusedError);
+      expect((refusal as Error).message).toBe(`the access point answered ${status} (receiver 0208:0123456749 is not on the Peppol network)`);
+    }
+    // Our token refused, too many requests, its own faults: the step retries (and finance hears if they last).
+    for (const status of [401, 403, 429, 500, 503]) {
+      answer = status;
+      const fault = await ap.send(document).catch((error: unknown) => error);
+      expect(fault, String(status)).not.toBeInstanceOf(PeppolRefusedError);
+      expect((fault as Error).message).toContain(`answered ${status}`);
     }
     answer = 202;
   });

@@ -5,6 +5,7 @@ import type { Policy } from '../../contract/policy.js';
 import { changePurchaseOrder } from '../../functions/app/change.js';
 import type { PeppolDocument } from '../../functions/app/ports.js';
 import { placeOrder } from '../../functions/app/place.js';
+import { PeppolRefusedError } from '../../functions/app/errors.js';
 import { fulfil, issueCreditNote, notify } from '../../functions/app/tasks.js';
 import { validate } from '../support/en16931.js';
 import { sampleOrder, taskFakes } from '../support/fakes.js';
@@ -119,11 +120,43 @@ describe('the e-invoice a buyer asked for', () => {
     expect(new Set(handed.map((d) => d.id))).toEqual(new Set([`${po.id}-${invoice.id}`]));
     expect(handed[0]).toMatchObject({ sender: '9930:DE123456789', receiver: '0208:0123456749' });
     expect(validate('peppol', handed[0]!.xml).fatal).toEqual([]);
+    // The PO says so, once: finance sees where the invoice went.
+    const sent = (await deps.pos.get(po.id))!.po.history.filter((entry) => entry.type === 'send_einvoice');
+    expect(sent).toEqual([expect.objectContaining({ actor: 'system', data: { number: invoice.number, network: 'peppol', receiver: '0208:0123456749', outcome: 'sent', reason: null } })]);
 
     // A buyer who did not ask for Peppol: nothing goes to the access point.
     const other = await invoiced({ ...buyer, einvoiceFormat: undefined });
     handed.length = 0;
     await notify({ ...other.deps, accessPoint: { send: async (document: PeppolDocument) => void handed.push(document) } }, { poId: other.poId, notifiedVersion: 0 });
+    expect(handed).toEqual([]);
+  });
+
+  it('a document the access point refuses for good is recorded on the PO and finance is told; a fault that may pass retries the step', async () => {
+    const buyer = { ...sampleOrder.customer, taxId: 'BE0123456749', endpointId: '0208:0123456749', einvoiceFormat: 'peppol' };
+    const deps = taskFakes();
+    deps.policies.policy = { ...deps.policies.policy, cartMinimum: { EUR: 0 }, tax: germanVat };
+    const { po } = await placeOrder(deps, 'k1', 'h1', orderRequestSchema.parse({ ...sampleOrder, currency: 'EUR', customer: buyer, billingAddress: { ...cologne, country: 'BE', city: 'Brussels', postalCode: '1000' } }));
+    await changePurchaseOrder(deps, po.id, { type: 'approve' }, { actor: 'reviewer', at: deps.clock.now() });
+    await fulfil(deps, { poId: po.id });
+    // Down for a moment: the step fails, to be retried, and nothing is recorded.
+    const down = { ...deps, accessPoint: { send: async () => Promise.reject(new Error('the Peppol access point answered 503')) } };
+    await expect(notify(down, { poId: po.id, notifiedVersion: 0 })).rejects.toThrow('503');
+    expect((await deps.pos.get(po.id))!.po.history.some((entry) => entry.type === 'send_einvoice')).toBe(false);
+    // Refused for good: recorded with the reason, the PO goes on, and finance hears of it.
+    const refusing = { ...deps, accessPoint: { send: async () => Promise.reject(new PeppolRefusedError('the access point answered 404 (unknown receiver)')) } };
+    const told = await notify(refusing, { poId: po.id, notifiedVersion: 0 });
+    const after = (await deps.pos.get(po.id))!.po;
+    const invoice = after.documents[0]!;
+    expect(after.history.filter((entry) => entry.type === 'send_einvoice')).toEqual([
+      expect.objectContaining({ data: { number: invoice.number, network: 'peppol', receiver: '0208:0123456749', outcome: 'refused', reason: 'the access point answered 404 (unknown receiver)' } }),
+    ]);
+    expect(after.status).toBe('ordered');
+    await notify(refusing, { poId: po.id, notifiedVersion: told });
+    const mail = deps.mailer.sent.find((sent) => sent.email.subject === `${after.reference}: ${invoice.number} could not be sent over Peppol`);
+    expect(mail?.email.to).toEqual(deps.policies.policy.financeEmails);
+    // Recorded once: notify again hands nothing over.
+    const handed: PeppolDocument[] = [];
+    await notify({ ...deps, accessPoint: { send: async (document: PeppolDocument) => void handed.push(document) } }, { poId: po.id, notifiedVersion: 0 });
     expect(handed).toEqual([]);
   });
 });

@@ -134,7 +134,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     deliver_digital: ['system'], issue_document: ['system'], submit_payment: ['checkout'], verify_payment: ['finance'],
     resolve_dispute: ['finance'], record_payment: ['finance'], convert_to_purchase_order: ['finance'], update_shipping: ['finance'],
     cancel: ['checkout', 'finance'], dispute: ['checkout', 'finance'], remind: ['system'], auto_cancel: ['system'], remind_unpaid: ['system'], cancel_unpaid: ['system'], attach: ['checkout', 'finance'],
-    flag_attention: ['system'], resume: ['finance'], email_failed: ['system'], escalate_review: ['system'], remind_verify: ['system'],
+    flag_attention: ['system'], resume: ['finance'], email_failed: ['system'], send_einvoice: ['system'], escalate_review: ['system'], remind_verify: ['system'],
   };
   const actorFor = (action: Action) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fitting[action.type]) }, { weight: 1, arbitrary: anyActor });
   const amount = fc.oneof(fc.constantFrom(29700, 30000, 10000, 19700, 20000), fc.integer({ min: -5, max: 40000 }));
@@ -154,6 +154,7 @@ describe('the lifecycle as a whole (model-based)', () => {
     fc.record({ type: fc.constant('flag_attention' as const), step: fc.constantFrom('Notify', 'Deliver and invoice'), reason: fc.constantFrom('SendingPausedException', 'Error: boom') }),
     fc.constant<Action>({ type: 'resume' }),
     fc.record({ type: fc.constant('email_failed' as const), key: fc.constantFrom('3-cancelled', '5-overdue'), notice: fc.constant('cancelled'), audience: fc.constantFrom('buyer' as const, 'finance' as const), to: fc.constant<string[]>(['ap@acme.example']), reason: fc.constant('MessageRejected') }),
+    fc.record({ type: fc.constant('send_einvoice' as const), number: fc.constantFrom('INV-2026-000001', 'CN-2026-000001'), receiver: fc.constant('0208:0123456749'), outcome: fc.constantFrom('sent' as const, 'refused' as const), reason: fc.constantFrom(null, 'unknown receiver') }),
   );
   const starts = fc.constantFrom<Partial<OrderRequest>>(
     {},

@@ -292,6 +292,11 @@ function applyUnbounded(po: PurchaseOrder, action: Action, ctx: ActionContext): 
       next.attention = null;
       change = { type: 'resume', data: { step: po.attention!.step, reason: po.attention!.reason } };
       break;
+    case 'send_einvoice':
+      // Once per document and outcome: a retried hand-over records nothing more.
+      if (po.history.some((e) => e.type === 'send_einvoice' && e.data.number === action.number && e.data.outcome === action.outcome)) return po;
+      change = { type: 'send_einvoice', data: { number: action.number, network: 'peppol', receiver: action.receiver, outcome: action.outcome, reason: action.reason } };
+      break;
     case 'email_failed':
       if (po.history.some((e) => e.type === 'email_failed' && e.data.key === action.key)) return po;
       change = { type: 'email_failed', data: { key: action.key, notice: action.notice, audience: action.audience, to: action.to, reason: action.reason } };

@@ -55,6 +55,7 @@ export const allowedFrom: Record<Action['type'], Partial<Record<Actor, readonly 
   flag_attention: { system: statuses },
   resume: { finance: statuses },
   email_failed: { system: statuses },
+  send_einvoice: { system: statuses },
 };
 
 export function canApply(po: PurchaseOrder, type: Action['type'], actor: Actor): boolean {

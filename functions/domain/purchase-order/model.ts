@@ -192,6 +192,7 @@ export type Action =
   | { type: 'attach'; attachment: Attachment }
   | { type: 'flag_attention'; step: string; reason: string }
   | { type: 'resume' }
+  | { type: 'send_einvoice'; number: string; receiver: string; outcome: 'sent' | 'refused'; reason: string | null }
   | { type: 'email_failed'; key: string; notice: string; audience: 'buyer' | 'finance' | 'reviewers' | 'escalation'; to: string[]; reason: string };
 
 export interface ActionContext {
