@@ -204,7 +204,7 @@ export const catalogue: Catalogue = {
       to: 'finance',
       when: (entry) => entry.data.outcome === 'refused',
       about: 'the Peppol access point refused an invoice or credit note for good',
-      email: ({ po, entry }) => emails.einvoiceRefusedEmail(po, entry.data.number, entry.data.receiver, entry.data.reason),
+      email: ({ po, entry, consoleHref }) => emails.einvoiceRefusedEmail(po, entry.data.number, entry.data.receiver, entry.data.reason, consoleHref),
     },
   ],
   email_failed: [

@@ -117,12 +117,13 @@ export function emailFailedEmail(po: PurchaseOrder, notice: string, to: string[]
 }
 
 /** To finance: the Peppol access point refused an invoice or credit note for good; the buyer has not received it that way. */
-export function einvoiceRefusedEmail(po: PurchaseOrder, number: string, receiver: string, reason: string | null): Message {
+export function einvoiceRefusedEmail(po: PurchaseOrder, number: string, receiver: string, reason: string | null, consoleHref: string): Message {
   return {
     subject: `${po.reference}: ${number} could not be sent over Peppol`,
     blocks: [
       { kind: 'p', text: `The Peppol access point refused ${number} for ${receiver}: ${reason ?? 'no reason given'}.` },
-      { kind: 'p', text: 'The purchase order went on as usual, but the buyer has not received this document over Peppol. Please check their Peppol address with them, or send the PDF another way (it is on the PO in the console).' },
+      { kind: 'p', text: 'The purchase order went on as usual, but the buyer has not received this document over Peppol. Please check their Peppol address with them, or send the PDF another way.' },
+      { kind: 'link', label: 'Open the purchase order', href: consoleHref },
       orderFacts(po, 'staff'),
     ],
   };

@@ -86,7 +86,7 @@ async function everyKind(): Promise<Map<string, Sent>> {
         await act(deps, poId, { type: 'dispute', reason: 'The buyer sends the bank statement.' }, 'checkout');
         await act(deps, poId, { type: 'resolve_dispute', outcome: 'accept_payment', reason: 'Found on the statement.' });
       }),
-      // Offline payment never made: cancelled unpaid; cancelled by the buyer; a step that failed; an address refused.
+      // Offline payment never made: cancelled unpaid; cancelled by the buyer; a step that failed; an address refused; a Peppol refusal.
       scenario({ paymentMethod: 'offline', ...letter }, async (deps, poId) => {
         deps.clock.advance(30 * DAY);
         await paymentCalendar(deps, { poId });
@@ -96,6 +96,7 @@ async function everyKind(): Promise<Map<string, Sent>> {
         await needsAttention(deps, { poId, step: 'Deliver and invoice', failure: { Error: 'Error', Cause: 'The PDF service did not answer.' } });
         deps.mailer.rejects.add('buyer@acme.example');
         await act(deps, poId, { type: 'email_failed', key: '0-po-received', notice: 'po-received', audience: 'buyer', to: ['buyer@acme.example'], reason: 'MessageRejected' }, 'system');
+        await act(deps, poId, { type: 'send_einvoice', number: 'INV-2026-000001', receiver: '0208:0123456749', outcome: 'refused', reason: 'the access point answered 404 (unknown receiver)' }, 'system');
       }),
     ])
   ).flat();
