@@ -1,6 +1,6 @@
-import { MAX_DIRECT_UPLOAD_BYTES } from '../../domain/attachments.js';
 import { type Status, type Who, holdDescriptions } from '../../../contract/purchase-order.js';
 import { type Page, type Session, layout, statusName } from './layout.js';
+import { MAX_DIRECT_UPLOAD_BYTES } from '../../domain/attachments.js';
 import type { CreditAccount } from '../../domain/credit.js';
 import { formatMoney, toDecimalString } from '../../domain/money.js';
 import { type Action, type PurchaseOrder, taxationOf, outstanding } from '../../domain/purchase-order/index.js';
