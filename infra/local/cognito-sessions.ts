@@ -8,15 +8,18 @@ import { ServiceError } from './service-error.js';
  * everywhere has every access token issued before that moment refused, as by Cognito, by the calls
  * that take one (GetUser, the authenticator's set-up, ChangePassword...), and every refresh token
  * issued before it (seen passing through this endpoint at sign-in) refused by REFRESH_TOKEN_AUTH.
- * Tokens carry their issue time in whole seconds: a token issued in the very second of the sign-out
- * is refused only if it is the one that signed out. Kept in `<dataDir>/cognito/sign-outs.json`, so a
- * restart keeps them.
+ * Tokens carry their issue time in whole seconds, so the moment each was issued is taken as it passes
+ * through this endpoint (to the millisecond, on the stack's clock): a token issued in the very second
+ * of the sign-out, before it, is refused too, and one issued after it works. Kept in
+ * `<dataDir>/cognito/sign-outs.json`, so a restart keeps them.
  */
 export class LocalCognitoSessions {
   private readonly file: string;
   private readonly signOuts: Record<string, { at: number; jti: string }>;
   /** Refresh tokens by their digest: whose, and when issued. */
   private readonly refreshTokens: Record<string, { sub: string; at: number }>;
+  /** When each access token was issued, by its id (jti), to the millisecond; a day at most. */
+  private readonly accessTokens: Record<string, number>;
 
   /** `now`: the stack's clock, on which the local pool issues its tokens. */
   constructor(
@@ -24,25 +27,30 @@ export class LocalCognitoSessions {
     private readonly now: () => number,
   ) {
     this.file = path.join(dataDir, 'cognito', 'sign-outs.json');
-    const kept = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as { signOuts?: LocalCognitoSessions['signOuts']; refreshTokens?: LocalCognitoSessions['refreshTokens'] }) : {};
+    const kept = existsSync(this.file)
+      ? (JSON.parse(readFileSync(this.file, 'utf8')) as { signOuts?: LocalCognitoSessions['signOuts']; refreshTokens?: LocalCognitoSessions['refreshTokens']; accessTokens?: LocalCognitoSessions['accessTokens'] })
+      : {};
     this.signOuts = kept.signOuts ?? {};
     this.refreshTokens = kept.refreshTokens ?? {};
+    this.accessTokens = kept.accessTokens ?? {};
   }
 
   /** A sign-in's answer: its refresh token is the person's, issued now. */
   issued(answer: Record<string, unknown>): Record<string, unknown> {
     const result = answer.AuthenticationResult as { RefreshToken?: string; AccessToken?: string } | undefined;
     const claims = claimsOf(result?.AccessToken);
-    if (result?.RefreshToken && claims) {
-      this.refreshTokens[digest(result.RefreshToken)] = { sub: claims.sub, at: claims.iat * 1000 };
-      this.save();
-    }
+    if (!claims) return answer;
+    const now = this.now();
+    if (claims.jti) this.accessTokens[claims.jti] = now;
+    if (result?.RefreshToken) this.refreshTokens[digest(result.RefreshToken)] = { sub: claims.sub, at: now };
+    for (const [jti, at] of Object.entries(this.accessTokens)) if (at < now - DAY_MS) delete this.accessTokens[jti];
+    this.save();
     return answer;
   }
 
   private save(): void {
     mkdirSync(path.dirname(this.file), { recursive: true });
-    writeFileSync(this.file, JSON.stringify({ signOuts: this.signOuts, refreshTokens: this.refreshTokens }));
+    writeFileSync(this.file, JSON.stringify({ signOuts: this.signOuts, refreshTokens: this.refreshTokens, accessTokens: this.accessTokens }));
   }
 
   /** GlobalSignOut: the token's person is signed out of every session now. */
@@ -68,7 +76,11 @@ export class LocalCognitoSessions {
 
   private refused(claims: { sub: string; iat: number; jti: string }): boolean {
     const out = this.signOuts[claims.sub];
-    return out !== undefined && (claims.jti === out.jti || (claims.iat + 1) * 1000 <= out.at);
+    if (out === undefined) return false;
+    if (claims.jti === out.jti) return true;
+    // Issued through this endpoint: when, to the millisecond. Else (issued before the stack kept them) by its second.
+    const issued = this.accessTokens[claims.jti];
+    return issued !== undefined ? issued <= out.at : (claims.iat + 1) * 1000 <= out.at;
   }
 }
 
@@ -83,4 +95,5 @@ function claimsOf(token: unknown): { sub: string; iat: number; jti: string } | n
   }
 }
 
+const DAY_MS = 86_400_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
