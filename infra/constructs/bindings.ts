@@ -119,6 +119,8 @@ export class Bindings {
   bind(fn: PoFunction, bindings: readonly Binding[]): void {
     const r = this.resources;
     const env = (name: string, value: string) => fn.addEnvironment(name, value);
+    /** cdk-nag's id of a wildcard grant on the attachments bucket's objects under `keys` (`*`, `exports/*`). */
+    const bucketObjects = (keys: string) => `AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/${keys}]`;
     for (const binding of new Set(bindings)) {
       switch (binding) {
         case 'readTable':
@@ -226,7 +228,7 @@ export class Bindings {
           if (binding === 'readAttachments') r.attachments.grantRead(fn);
           else r.attachments.grantReadWrite(fn);
           acknowledge(fn.role!, {
-            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/*]`]:
+            [bucketObjects('*')]:
               'Attachments are objects under the bucket (po/<id>/<attachment>); the grant covers that bucket only.',
             'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'The read grant of the attachments bucket (S3 lists these actions by prefix).',
             'AwsSolutions-IAM5[Action::s3:GetObject*]': 'The read grant of the attachments bucket (S3 lists these actions by prefix).',
@@ -246,8 +248,8 @@ export class Bindings {
           r.attachments.grantDelete(fn, 'uploads/*');
           r.attachments.grantDelete(fn, 'po/*');
           acknowledge(fn.role!, {
-            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/uploads/*]`]: 'A file received by the console lands under uploads/ until it is checked; nothing else of the bucket.',
-            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/po/*]`]: 'A checked file is kept under po/<id>/<attachment> (a copy that differs from what was checked is deleted again).',
+            [bucketObjects('uploads/*')]: 'A file received by the console lands under uploads/ until it is checked; nothing else of the bucket.',
+            [bucketObjects('po/*')]: 'A checked file is kept under po/<id>/<attachment> (a copy that differs from what was checked is deleted again).',
             'AwsSolutions-IAM5[Action::s3:Abort*]': 'The put grant of the bucket (S3 lists these actions by prefix).',
             'AwsSolutions-IAM5[Action::s3:DeleteObject*]': 'A file that is not what it claims is deleted at once.',
           });
@@ -257,7 +259,7 @@ export class Bindings {
           r.attachments.grantPut(fn, 'exports/*');
           r.attachments.grantRead(fn, 'exports/*');
           acknowledge(fn.role!, {
-            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/exports/*]`]: 'Large CSV exports (exports/<name>.csv), kept a day for their download links; nothing else of the bucket.',
+            [bucketObjects('exports/*')]: 'Large CSV exports (exports/<name>.csv), kept a day for their download links; nothing else of the bucket.',
           });
           break;
         case 'offerDocuments':
@@ -265,7 +267,7 @@ export class Bindings {
           r.attachments.grantPut(fn, 'documents/*');
           r.attachments.grantRead(fn, 'documents/*');
           acknowledge(fn.role!, {
-            [`AwsSolutions-IAM5[Resource::<${Stack.of(fn).getLogicalId(r.attachments.node.defaultChild as s3.CfnBucket)}.Arn>/documents/*]`]:
+            [bucketObjects('documents/*')]:
               "Copies of issued documents (documents/<po>/<doc>.pdf) for their download links; nothing else of the bucket.",
             'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'The read grant of the bucket (S3 lists these actions by prefix).',
             'AwsSolutions-IAM5[Action::s3:GetObject*]': 'The read grant of the bucket (S3 lists these actions by prefix).',
