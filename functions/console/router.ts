@@ -81,7 +81,7 @@ export async function notFound(request: Pick<ConsoleRequest, 'page'>, message = 
   return html(404, messagePage(await request.page(current), 'Not found', message));
 }
 
-/** An HTML form's fields (sign-in's); 415 for anything else. */
+/** An HTML form's fields (application/x-www-form-urlencoded); 415 for anything else. */
 export function formFields(event: APIGatewayProxyEvent): URLSearchParams {
   if ((header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded') {
     throw new HttpProblem(415, 'Unsupported Media Type', 'send the form as application/x-www-form-urlencoded');
@@ -104,13 +104,11 @@ const FORM_LIMITS = { fields: 50, fieldSize: 64 * 1024, files: 1, parts: 51 };
 /**
  * An HTML form: its fields, and the one file of a form that sends one (multipart/form-data, read with
  * busboy; API Gateway hands it over base64, as a binary media type, and at most `maxFileBytes` are
- * kept); 415 for any other body.
+ * kept); any other form as formFields reads it.
  */
 export async function readForm(event: APIGatewayProxyEvent, maxFileBytes: number): Promise<{ fields: URLSearchParams; file: PostedFile | null }> {
   const contentType = header(event, 'content-type') ?? '';
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/x-www-form-urlencoded') return { fields: new URLSearchParams(rawBody(event)), file: null };
-  if (type !== 'multipart/form-data') throw new HttpProblem(415, 'Unsupported Media Type', 'send the form as application/x-www-form-urlencoded or multipart/form-data');
+  if (contentType.split(';')[0]!.trim().toLowerCase() !== 'multipart/form-data') return { fields: formFields(event), file: null };
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'binary');
   const fields = new URLSearchParams();
   let file: PostedFile | null = null;
